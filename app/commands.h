@@ -1,0 +1,18 @@
+/* Subcommands of the rnnlab executable. Each takes argv starting at the command name and
+ * returns the process exit code (0 success, 1 runtime failure, 2 bad usage). */
+#ifndef RNNLAB_COMMANDS_H
+#define RNNLAB_COMMANDS_H
+
+typedef struct {
+  const char *name;
+  const char *help;
+  int (*run)(int argc, char **argv);
+} rl_command;
+
+/* No command (or only options such as --lesson): the explorer. */
+int cmd_default(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,30 @@
+/* rnnlab: one executable. No arguments opens the explorer; otherwise a subcommand. */
+#include "commands.h"
+#include <stdio.h>
+#include <string.h>
+
+static const rl_command COMMANDS[] = {
+    {"init", "create a fresh model file", cmd_init},
+    {"inspect", "one forward/backward pass on one sequence: loss, probabilities, trace", cmd_inspect},
+    {"bench", "training speed (tokens/s, GFLOP/s) on fixed configurations", cmd_bench},
+};
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: rnnlab [COMMAND] [OPTIONS]\n\nWith no command, opens the explorer.\n\nCommands:\n");
+  for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+    fprintf(f, "  %-14s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+  fprintf(f, "\n'rnnlab COMMAND --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
+    usage(stdout);
+    return 0;
+  }
+  if (argc < 2 || argv[1][0] == '-') return cmd_default(argc, argv);
+  for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+    if (!strcmp(argv[1], COMMANDS[i].name)) return COMMANDS[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "rnnlab: unknown command '%s'\n\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

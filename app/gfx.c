@@ -1,0 +1,787 @@
+/* rnnlab gfx: render context, fonts (fontconfig + SDL2_ttf), cached text, primitives, PNG. */
+#include "gfx.h"
+#include <SDL2/SDL_ttf.h>
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#include <stb/stb_image.h>
+#pragma GCC diagnostic pop
+
+#define GFX_PI 3.14159265358979323846
+#define FONT_SLOTS 24
+#define TEXT_CACHE 1024
+#define TEXT_BUCKETS 2048
+#define CLIP_DEPTH 16
+
+typedef struct {
+  gfx_face face;
+  int px;
+  TTF_Font *font;
+} font_slot;
+
+typedef struct {
+  int used;
+  uint32_t hash;
+  gfx_face face;
+  int px;
+  SDL_Color color;
+  char *text;
+  SDL_Texture *tex;
+  int w, h;
+  long last_use;
+  int next; /* bucket chain */
+} text_entry;
+
+struct gfx {
+  SDL_Window *win;
+  SDL_Renderer *ren;
+  SDL_Surface *surf; /* headless target */
+  int w, h;
+  float zoom, scale_override;
+  const theme *th;
+  font_slot fonts[FONT_SLOTS];
+  int nfonts;
+  text_entry text[TEXT_CACHE];
+  int buckets[TEXT_BUCKETS];
+  long frame, hits, misses;
+  int ntext;
+  SDL_Rect clips[CLIP_DEPTH];
+  int nclip;
+  int ttf_inited;
+};
+
+/* ---- fonts ------------------------------------------------------------------------------- */
+
+static char font_paths[2][1024];
+
+static int find_font(gfx_face face, rl_error *err) {
+  if (font_paths[face][0]) return 0;
+  const char *env = getenv(face == GFX_MONO ? "RNNLAB_FONT_MONO" : "RNNLAB_FONT");
+  if (env && *env) {
+    snprintf(font_paths[face], sizeof font_paths[face], "%s", env);
+    return 0;
+  }
+  const char *family = face == GFX_MONO ? "DejaVu Sans Mono" : "DejaVu Sans";
+  if (!FcInit()) return rl_fail(err, "fontconfig could not be initialised");
+  FcPattern *pat = FcNameParse((const FcChar8 *)family);
+  if (!pat) return rl_fail(err, "fontconfig: cannot parse font name '%s'", family);
+  FcConfigSubstitute(NULL, pat, FcMatchPattern);
+  FcDefaultSubstitute(pat);
+  FcResult res;
+  FcPattern *match = FcFontMatch(NULL, pat, &res);
+  FcPatternDestroy(pat);
+  int ok = 0;
+  if (match) {
+    FcChar8 *file = NULL, *fam = NULL;
+    if (FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
+        FcPatternGetString(match, FC_FAMILY, 0, &fam) == FcResultMatch &&
+        !strcmp((const char *)fam, family)) {
+      snprintf(font_paths[face], sizeof font_paths[face], "%s", (const char *)file);
+      ok = 1;
+    }
+    FcPatternDestroy(match);
+  }
+  if (!ok)
+    return rl_fail(err,
+                   "font '%s' not found through fontconfig: install it with "
+                   "'apt-get install fonts-dejavu-core' (or set RNNLAB_FONT to a .ttf file)",
+                   family);
+  return 0;
+}
+
+static TTF_Font *get_font(gfx *g, gfx_face face, int px) {
+  if (face != GFX_MONO) face = GFX_SANS;
+  if (px < 4) px = 4;
+  if (px > 400) px = 400;
+  for (int i = 0; i < g->nfonts; i++)
+    if (g->fonts[i].face == face && g->fonts[i].px == px) return g->fonts[i].font;
+  if (find_font(face, NULL) != 0) return NULL;
+  TTF_Font *f = TTF_OpenFont(font_paths[face], px);
+  if (!f) return NULL;
+  TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+  if (g->nfonts == FONT_SLOTS) { /* full: drop the oldest slot (its text is re-rendered) */
+    TTF_CloseFont(g->fonts[0].font);
+    memmove(g->fonts, g->fonts + 1, sizeof(font_slot) * (FONT_SLOTS - 1));
+    g->nfonts--;
+  }
+  g->fonts[g->nfonts++] = (font_slot){face, px, f};
+  return f;
+}
+
+/* ---- text cache -------------------------------------------------------------------------- */
+
+static uint32_t text_hash(gfx_face face, int px, SDL_Color c, const char *s) {
+  uint32_t h = 2166136261u;
+  uint8_t head[8] = {(uint8_t)face, (uint8_t)px, (uint8_t)(px >> 8), c.r, c.g, c.b, c.a, 0};
+  for (int i = 0; i < 8; i++) h = (h ^ head[i]) * 16777619u;
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+  return h;
+}
+
+static void text_cache_clear(gfx *g) {
+  for (int i = 0; i < TEXT_CACHE; i++) {
+    if (g->text[i].used) {
+      SDL_DestroyTexture(g->text[i].tex);
+      free(g->text[i].text);
+    }
+    memset(&g->text[i], 0, sizeof g->text[i]);
+  }
+  for (int i = 0; i < TEXT_BUCKETS; i++) g->buckets[i] = -1;
+  g->ntext = 0;
+}
+
+static void bucket_remove(gfx *g, int idx) {
+  int b = (int)(g->text[idx].hash % TEXT_BUCKETS);
+  int *p = &g->buckets[b];
+  while (*p >= 0) {
+    if (*p == idx) {
+      *p = g->text[idx].next;
+      return;
+    }
+    p = &g->text[*p].next;
+  }
+}
+
+static text_entry *text_get(gfx *g, const char *s, gfx_face face, int px, SDL_Color c) {
+  if (!s || !*s) return NULL;
+  if (face != GFX_MONO) face = GFX_SANS;
+  uint32_t h = text_hash(face, px, c, s);
+  for (int i = g->buckets[h % TEXT_BUCKETS]; i >= 0; i = g->text[i].next) {
+    text_entry *e = &g->text[i];
+    if (e->hash == h && e->face == face && e->px == px && e->color.r == c.r &&
+        e->color.g == c.g && e->color.b == c.b && e->color.a == c.a && !strcmp(e->text, s)) {
+      e->last_use = g->frame;
+      g->hits++;
+      return e;
+    }
+  }
+  g->misses++;
+  TTF_Font *f = get_font(g, face, px);
+  if (!f) return NULL;
+  SDL_Color opaque = {c.r, c.g, c.b, 255};
+  SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, opaque);
+  if (!surf) return NULL;
+  SDL_Texture *tex = SDL_CreateTextureFromSurface(g->ren, surf);
+  int w = surf->w, hh = surf->h;
+  SDL_FreeSurface(surf);
+  if (!tex) return NULL;
+  SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+  if (c.a != 255) SDL_SetTextureAlphaMod(tex, c.a);
+  char *copy = malloc(strlen(s) + 1);
+  if (!copy) {
+    SDL_DestroyTexture(tex);
+    return NULL;
+  }
+  strcpy(copy, s);
+  /* slot: a free one, else the least recently used */
+  int slot = -1;
+  if (g->ntext < TEXT_CACHE) {
+    for (int i = 0; i < TEXT_CACHE; i++)
+      if (!g->text[i].used) {
+        slot = i;
+        break;
+      }
+    g->ntext++;
+  } else {
+    long best = 0;
+    for (int i = 0; i < TEXT_CACHE; i++)
+      if (slot < 0 || g->text[i].last_use < best) {
+        slot = i;
+        best = g->text[i].last_use;
+      }
+    bucket_remove(g, slot);
+    SDL_DestroyTexture(g->text[slot].tex);
+    free(g->text[slot].text);
+  }
+  text_entry *e = &g->text[slot];
+  *e = (text_entry){1, h, face, px, c, copy, tex, w, hh, g->frame, -1};
+  e->next = g->buckets[h % TEXT_BUCKETS];
+  g->buckets[h % TEXT_BUCKETS] = slot;
+  return e;
+}
+
+void gfx_text_cache_stats(const gfx *g, long *hits, long *misses, int *entries) {
+  if (hits) *hits = g->hits;
+  if (misses) *misses = g->misses;
+  if (entries) *entries = g->ntext;
+}
+
+/* ---- contexts ---------------------------------------------------------------------------- */
+
+static gfx *gfx_alloc(rl_error *err) {
+  if (find_font(GFX_SANS, err) != 0 || find_font(GFX_MONO, err) != 0) return NULL;
+  if (!TTF_WasInit() && TTF_Init() != 0) {
+    rl_fail(err, "SDL_ttf initialisation failed: %s", TTF_GetError());
+    return NULL;
+  }
+  gfx *g = calloc(1, sizeof *g);
+  if (!g) {
+    rl_fail(err, "out of memory");
+    return NULL;
+  }
+  g->ttf_inited = 1;
+  g->zoom = 1;
+  g->th = theme_get(THEME_DARK);
+  for (int i = 0; i < TEXT_BUCKETS; i++) g->buckets[i] = -1;
+  return g;
+}
+
+gfx *gfx_create_window(SDL_Window *win, rl_error *err) {
+  if (!win) {
+    rl_fail(err, "no window");
+    return NULL;
+  }
+  gfx *g = gfx_alloc(err);
+  if (!g) return NULL;
+  g->win = win;
+  g->ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+  if (!g->ren) g->ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+  if (!g->ren) {
+    rl_fail(err, "cannot create a renderer: %s", SDL_GetError());
+    gfx_destroy(g);
+    return NULL;
+  }
+  SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_BLEND);
+  SDL_GetRendererOutputSize(g->ren, &g->w, &g->h);
+  return g;
+}
+
+static int make_surface_renderer(gfx *g, int w, int h, rl_error *err) {
+  if (w < 1 || h < 1 || w > 16384 || h > 16384)
+    return rl_fail(err, "image size %dx%d out of range (1..16384)", w, h);
+  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+  if (!s) return rl_fail(err, "cannot allocate a %dx%d image: %s", w, h, SDL_GetError());
+  SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+  if (!r) {
+    SDL_FreeSurface(s);
+    return rl_fail(err, "cannot create a software renderer: %s", SDL_GetError());
+  }
+  SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+  g->surf = s;
+  g->ren = r;
+  g->w = w;
+  g->h = h;
+  return 0;
+}
+
+gfx *gfx_create_headless(int w, int h, rl_error *err) {
+  gfx *g = gfx_alloc(err);
+  if (!g) return NULL;
+  if (make_surface_renderer(g, w, h, err) != 0) {
+    gfx_destroy(g);
+    return NULL;
+  }
+  return g;
+}
+
+int gfx_resize_headless(gfx *g, int w, int h, rl_error *err) {
+  if (!g->surf) return rl_fail(err, "not a headless context");
+  if (w == g->w && h == g->h) return 0;
+  text_cache_clear(g); /* textures belong to the old renderer */
+  SDL_Renderer *oldr = g->ren;
+  SDL_Surface *olds = g->surf;
+  if (make_surface_renderer(g, w, h, err) != 0) return -1;
+  SDL_DestroyRenderer(oldr);
+  SDL_FreeSurface(olds);
+  g->nclip = 0;
+  return 0;
+}
+
+void gfx_destroy(gfx *g) {
+  if (!g) return;
+  text_cache_clear(g);
+  for (int i = 0; i < g->nfonts; i++) TTF_CloseFont(g->fonts[i].font);
+  if (g->ren) SDL_DestroyRenderer(g->ren);
+  if (g->surf) SDL_FreeSurface(g->surf);
+  free(g);
+}
+
+SDL_Renderer *gfx_renderer(gfx *g) { return g->ren; }
+int gfx_width(const gfx *g) { return g->w; }
+int gfx_height(const gfx *g) { return g->h; }
+int gfx_is_headless(const gfx *g) { return g->surf != NULL; }
+
+float gfx_scale(const gfx *g) {
+  if (g->scale_override > 0) return g->scale_override;
+  float s = (float)g->h / 1080.0f * g->zoom;
+  return s > 0.05f ? s : 0.05f;
+}
+
+int gfx_px(const gfx *g, float len) {
+  int v = (int)lroundf(len * gfx_scale(g));
+  return v < 1 ? 1 : v;
+}
+
+void gfx_set_zoom(gfx *g, float zoom) {
+  if (!(zoom > 0.1f)) zoom = 0.1f;
+  if (zoom > 10) zoom = 10;
+  g->zoom = zoom;
+}
+
+void gfx_set_scale_override(gfx *g, float scale) { g->scale_override = scale > 0 ? scale : 0; }
+
+void gfx_set_theme(gfx *g, const theme *t) { g->th = t ? t : theme_get(THEME_DARK); }
+const theme *gfx_theme(const gfx *g) { return g->th; }
+
+int gfx_font_px(const gfx *g, theme_text role) { return theme_text_px(g->th, role, gfx_scale(g)); }
+
+void gfx_begin_frame(gfx *g) {
+  g->frame++;
+  if (!g->surf) SDL_GetRendererOutputSize(g->ren, &g->w, &g->h);
+  g->nclip = 0;
+  SDL_RenderSetClipRect(g->ren, NULL);
+}
+
+void gfx_present(gfx *g) {
+  if (!g->surf) SDL_RenderPresent(g->ren);
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+SDL_Color gfx_fade(SDL_Color c, float a) {
+  if (a < 0) a = 0;
+  if (a > 1) a = 1;
+  c.a = (uint8_t)lroundf(c.a * a);
+  return c;
+}
+
+SDL_Color gfx_mix(SDL_Color a, SDL_Color b, float t) {
+  if (t < 0) t = 0;
+  if (t > 1) t = 1;
+  SDL_Color c = {(uint8_t)lroundf(a.r + (b.r - a.r) * t), (uint8_t)lroundf(a.g + (b.g - a.g) * t),
+                 (uint8_t)lroundf(a.b + (b.b - a.b) * t), (uint8_t)lroundf(a.a + (b.a - a.a) * t)};
+  return c;
+}
+
+SDL_Rect gfx_inset(SDL_Rect r, int d) {
+  r.x += d;
+  r.y += d;
+  r.w -= 2 * d;
+  r.h -= 2 * d;
+  if (r.w < 0) r.w = 0;
+  if (r.h < 0) r.h = 0;
+  return r;
+}
+
+int gfx_contains(SDL_Rect r, int x, int y) {
+  return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+/* ---- primitives --------------------------------------------------------------------------- */
+
+static void set_color(gfx *g, SDL_Color c) { SDL_SetRenderDrawColor(g->ren, c.r, c.g, c.b, c.a); }
+
+void gfx_clear(gfx *g, SDL_Color c) {
+  SDL_Rect keep;
+  int clipped = SDL_RenderIsClipEnabled(g->ren);
+  if (clipped) SDL_RenderGetClipRect(g->ren, &keep);
+  SDL_RenderSetClipRect(g->ren, NULL);
+  SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
+  set_color(g, c);
+  SDL_RenderClear(g->ren);
+  SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_BLEND);
+  if (clipped) SDL_RenderSetClipRect(g->ren, &keep);
+}
+
+void gfx_fill_rect(gfx *g, SDL_Rect r, SDL_Color c) {
+  if (r.w <= 0 || r.h <= 0 || c.a == 0) return;
+  set_color(g, c);
+  SDL_RenderFillRect(g->ren, &r);
+}
+
+void gfx_rect(gfx *g, SDL_Rect r, int t, SDL_Color c) {
+  if (t < 1) t = 1;
+  if (2 * t >= r.w || 2 * t >= r.h) {
+    gfx_fill_rect(g, r, c);
+    return;
+  }
+  gfx_fill_rect(g, gfx_r(r.x, r.y, r.w, t), c);
+  gfx_fill_rect(g, gfx_r(r.x, r.y + r.h - t, r.w, t), c);
+  gfx_fill_rect(g, gfx_r(r.x, r.y + t, t, r.h - 2 * t), c);
+  gfx_fill_rect(g, gfx_r(r.x + r.w - t, r.y + t, t, r.h - 2 * t), c);
+}
+
+static SDL_Vertex vtx(float x, float y, SDL_Color c) {
+  SDL_Vertex v = {{x, y}, c, {0, 0}};
+  return v;
+}
+
+/* A convex fan around (cx, cy) through ring points, with a 1-pixel feathered rim for smooth
+ * edges. ring has n points (closed); used by circles and round caps. */
+static void fill_fan_feathered(gfx *g, float cx, float cy, const float *rx, const float *ry,
+                               int n, SDL_Color c) {
+  enum { MAXN = 96 };
+  SDL_Vertex v[1 + 2 * MAXN];
+  int idx[9 * MAXN];
+  if (n > MAXN) n = MAXN;
+  SDL_Color clear = c;
+  clear.a = 0;
+  v[0] = vtx(cx, cy, c);
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    float dx = rx[i] - cx, dy = ry[i] - cy, len = sqrtf(dx * dx + dy * dy);
+    float ox = len > 0 ? dx / len * 0.5f : 0, oy = len > 0 ? dy / len * 0.5f : 0;
+    v[1 + i] = vtx(rx[i] - ox, ry[i] - oy, c);
+    v[1 + n + i] = vtx(rx[i] + ox, ry[i] + oy, clear);
+  }
+  for (int i = 0; i < n; i++) {
+    int j = (i + 1) % n;
+    idx[k++] = 0, idx[k++] = 1 + i, idx[k++] = 1 + j;
+    idx[k++] = 1 + i, idx[k++] = 1 + n + i, idx[k++] = 1 + n + j;
+    idx[k++] = 1 + i, idx[k++] = 1 + n + j, idx[k++] = 1 + j;
+  }
+  SDL_RenderGeometry(g->ren, NULL, v, 1 + 2 * n, idx, k);
+}
+
+static int circle_segments(float r) {
+  int n = (int)(r * 1.2f) + 8;
+  return n > 96 ? 96 : n;
+}
+
+void gfx_fill_circle(gfx *g, float cx, float cy, float radius, SDL_Color c) {
+  if (!(radius > 0) || c.a == 0) return;
+  float xs[96], ys[96];
+  int n = circle_segments(radius);
+  for (int i = 0; i < n; i++) {
+    float a = (float)(2 * GFX_PI * i / n);
+    xs[i] = cx + radius * cosf(a);
+    ys[i] = cy + radius * sinf(a);
+  }
+  fill_fan_feathered(g, cx, cy, xs, ys, n, c);
+}
+
+/* One straight segment as a quad with feathered long edges. */
+static void segment(gfx *g, float x0, float y0, float x1, float y1, float t, SDL_Color c) {
+  float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+  if (!(len > 1e-6f)) return;
+  float nx = -dy / len, ny = dx / len;
+  float core = t * 0.5f - 0.5f, outer = t * 0.5f + 0.5f;
+  SDL_Color cc = c;
+  if (core < 0) { /* hairline: thinner than a pixel -> fade */
+    cc.a = (uint8_t)(c.a * (t < 1 ? t : 1));
+    core = 0;
+    outer = 1;
+  }
+  SDL_Color clear = cc;
+  clear.a = 0;
+  SDL_Vertex v[8] = {
+      vtx(x0 + nx * outer, y0 + ny * outer, clear), vtx(x0 + nx * core, y0 + ny * core, cc),
+      vtx(x0 - nx * core, y0 - ny * core, cc),      vtx(x0 - nx * outer, y0 - ny * outer, clear),
+      vtx(x1 + nx * outer, y1 + ny * outer, clear), vtx(x1 + nx * core, y1 + ny * core, cc),
+      vtx(x1 - nx * core, y1 - ny * core, cc),      vtx(x1 - nx * outer, y1 - ny * outer, clear),
+  };
+  int idx[18] = {0, 4, 1, 1, 4, 5, 1, 5, 2, 2, 5, 6, 2, 6, 3, 3, 6, 7};
+  SDL_RenderGeometry(g->ren, NULL, v, 8, idx, 18);
+}
+
+void gfx_line(gfx *g, float x0, float y0, float x1, float y1, float t, SDL_Color c) {
+  if (c.a == 0) return;
+  if (!(t > 0)) t = 1;
+  /* axis-aligned lines of whole-pixel width are drawn as crisp rectangles */
+  float it = roundf(t);
+  if (fabsf(t - it) < 1e-3f && (x0 == x1 || y0 == y1)) {
+    int w = (int)it;
+    if (y0 == y1) {
+      float a = fminf(x0, x1), b = fmaxf(x0, x1);
+      gfx_fill_rect(g, gfx_r((int)lroundf(a), (int)lroundf(y0 - w * 0.5f), (int)lroundf(b - a), w),
+                    c);
+    } else {
+      float a = fminf(y0, y1), b = fmaxf(y0, y1);
+      gfx_fill_rect(g, gfx_r((int)lroundf(x0 - w * 0.5f), (int)lroundf(a), w, (int)lroundf(b - a)),
+                    c);
+    }
+    return;
+  }
+  segment(g, x0, y0, x1, y1, t, c);
+}
+
+void gfx_polyline(gfx *g, const float *xs, const float *ys, int n, float t, SDL_Color c) {
+  if (c.a == 0 || n <= 0) return;
+  if (!(t > 0)) t = 1;
+  int prev_ok = 0;
+  for (int i = 0; i < n; i++) {
+    int ok = isfinite(xs[i]) && isfinite(ys[i]);
+    if (ok && prev_ok) segment(g, xs[i - 1], ys[i - 1], xs[i], ys[i], t, c);
+    /* round joints (and lone points) so thick lines stay continuous */
+    if (ok && t > 2.5f) {
+      int lone = !prev_ok && !(i + 1 < n && isfinite(xs[i + 1]) && isfinite(ys[i + 1]));
+      if (lone || (prev_ok && i + 1 < n && isfinite(xs[i + 1]) && isfinite(ys[i + 1])))
+        gfx_fill_circle(g, xs[i], ys[i], t * 0.5f, c);
+    }
+    prev_ok = ok;
+  }
+}
+
+void gfx_circle(gfx *g, float cx, float cy, float radius, float t, SDL_Color c) {
+  int n = circle_segments(radius);
+  float xs[97], ys[97];
+  for (int i = 0; i <= n; i++) {
+    float a = (float)(2 * GFX_PI * i / n);
+    xs[i] = cx + radius * cosf(a);
+    ys[i] = cy + radius * sinf(a);
+  }
+  for (int i = 0; i < n; i++) segment(g, xs[i], ys[i], xs[i + 1], ys[i + 1], t, c);
+}
+
+void gfx_fill_triangle(gfx *g, float x0, float y0, float x1, float y1, float x2, float y2,
+                       SDL_Color c) {
+  if (c.a == 0) return;
+  float cx = (x0 + x1 + x2) / 3, cy = (y0 + y1 + y2) / 3;
+  float xs[3] = {x0, x1, x2}, ys[3] = {y0, y1, y2};
+  fill_fan_feathered(g, cx, cy, xs, ys, 3, c);
+}
+
+void gfx_arrow(gfx *g, float x0, float y0, float x1, float y1, float t, SDL_Color c) {
+  float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+  if (!(len > 1e-6f)) return;
+  float ux = dx / len, uy = dy / len;
+  float head = 3.5f * t + 4;
+  if (head > len * 0.6f) head = len * 0.6f;
+  float bx = x1 - ux * head, by = y1 - uy * head, hw = head * 0.55f;
+  segment(g, x0, y0, bx + ux * 0.5f, by + uy * 0.5f, t, c);
+  gfx_fill_triangle(g, x1, y1, bx - uy * hw, by + ux * hw, bx + uy * hw, by - ux * hw, c);
+}
+
+void gfx_dashed_line(gfx *g, float x0, float y0, float x1, float y1, float t, float dash,
+                     SDL_Color c) {
+  float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+  if (!(len > 0)) return;
+  if (!(dash > 0.5f)) dash = 4;
+  for (float s = 0; s < len; s += 2 * dash) {
+    float e = fminf(s + dash, len);
+    gfx_line(g, x0 + dx * s / len, y0 + dy * s / len, x0 + dx * e / len, y0 + dy * e / len, t, c);
+  }
+}
+
+void gfx_fill_round_rect(gfx *g, SDL_Rect r, int radius, SDL_Color c) {
+  if (r.w <= 0 || r.h <= 0) return;
+  int maxr = (r.w < r.h ? r.w : r.h) / 2;
+  if (radius > maxr) radius = maxr;
+  if (radius <= 1) {
+    gfx_fill_rect(g, r, c);
+    return;
+  }
+  gfx_fill_rect(g, gfx_r(r.x + radius, r.y, r.w - 2 * radius, r.h), c);
+  gfx_fill_rect(g, gfx_r(r.x, r.y + radius, radius, r.h - 2 * radius), c);
+  gfx_fill_rect(g, gfx_r(r.x + r.w - radius, r.y + radius, radius, r.h - 2 * radius), c);
+  /* four quarter discs, each a fan from the corner's centre */
+  float cxs[4] = {r.x + radius, r.x + r.w - radius, r.x + r.w - radius, r.x + radius};
+  float cys[4] = {r.y + radius, r.y + radius, r.y + r.h - radius, r.y + r.h - radius};
+  float start[4] = {(float)GFX_PI, 1.5f * (float)GFX_PI, 0, 0.5f * (float)GFX_PI};
+  int n = circle_segments((float)radius) / 4 + 2;
+  if (n > 24) n = 24;
+  for (int q = 0; q < 4; q++) {
+    SDL_Vertex v[2 + 2 * 25];
+    int idx[9 * 25], k = 0;
+    SDL_Color clear = c;
+    clear.a = 0;
+    v[0] = vtx(cxs[q], cys[q], c);
+    for (int i = 0; i <= n; i++) {
+      float a = start[q] + 0.5f * (float)GFX_PI * i / n;
+      float ca = cosf(a), sa = sinf(a);
+      v[1 + i] = vtx(cxs[q] + (radius - 0.5f) * ca, cys[q] + (radius - 0.5f) * sa, c);
+      v[2 + n + i] = vtx(cxs[q] + (radius + 0.5f) * ca, cys[q] + (radius + 0.5f) * sa, clear);
+    }
+    for (int i = 0; i < n; i++) {
+      idx[k++] = 0, idx[k++] = 1 + i, idx[k++] = 2 + i;
+      idx[k++] = 1 + i, idx[k++] = 2 + n + i, idx[k++] = 3 + n + i;
+      idx[k++] = 1 + i, idx[k++] = 3 + n + i, idx[k++] = 2 + i;
+    }
+    SDL_RenderGeometry(g->ren, NULL, v, 2 + 2 * (n + 1) - 1 + 1, idx, k);
+  }
+}
+
+void gfx_image_rgba(gfx *g, SDL_Rect dst, const uint8_t *rgba, int w, int h) {
+  if (w <= 0 || h <= 0 || dst.w <= 0 || dst.h <= 0 || !rgba) return;
+  SDL_Texture *t = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
+  if (!t) return;
+  SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+  SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+  SDL_UpdateTexture(t, NULL, rgba, w * 4);
+  SDL_RenderCopy(g->ren, t, NULL, &dst);
+  SDL_DestroyTexture(t);
+}
+
+static void apply_clip(gfx *g) {
+  if (g->nclip == 0)
+    SDL_RenderSetClipRect(g->ren, NULL);
+  else {
+    SDL_Rect r = g->clips[g->nclip - 1];
+    if (r.w <= 0 || r.h <= 0) r = gfx_r(-10, -10, 1, 1); /* empty clip: draw nothing visible */
+    SDL_RenderSetClipRect(g->ren, &r);
+  }
+}
+
+void gfx_push_clip(gfx *g, SDL_Rect r) {
+  if (g->nclip > 0) {
+    SDL_Rect out;
+    if (!SDL_IntersectRect(&r, &g->clips[g->nclip - 1], &out)) out = gfx_r(r.x, r.y, 0, 0);
+    r = out;
+  }
+  if (g->nclip < CLIP_DEPTH) g->clips[g->nclip++] = r;
+  apply_clip(g);
+}
+
+void gfx_pop_clip(gfx *g) {
+  if (g->nclip > 0) g->nclip--;
+  apply_clip(g);
+}
+
+/* ---- text --------------------------------------------------------------------------------- */
+
+static void anchor(int w, int h, float *x, float *y, int align) {
+  if (align & GFX_CENTER) *x -= w * 0.5f;
+  else if (align & GFX_RIGHT) *x -= w;
+  if (align & GFX_MIDDLE) *y -= h * 0.5f;
+  else if (align & GFX_BOTTOM) *y -= h;
+}
+
+int gfx_text(gfx *g, float x, float y, const char *s, gfx_face face, int px, SDL_Color c,
+             int align) {
+  text_entry *e = text_get(g, s, face, px, c);
+  if (!e) return 0;
+  anchor(e->w, e->h, &x, &y, align);
+  SDL_Rect dst = {(int)lroundf(x), (int)lroundf(y), e->w, e->h};
+  SDL_RenderCopy(g->ren, e->tex, NULL, &dst);
+  return e->w;
+}
+
+int gfx_text_vertical(gfx *g, float x, float y, const char *s, gfx_face face, int px,
+                      SDL_Color c, int align) {
+  text_entry *e = text_get(g, s, face, px, c);
+  if (!e) return 0;
+  /* rotated box is e->h wide and e->w high */
+  anchor(e->h, e->w, &x, &y, align);
+  /* SDL rotates around the destination centre: place the unrotated rect so its centre matches */
+  float cx = x + e->h * 0.5f, cy = y + e->w * 0.5f;
+  SDL_Rect dst = {(int)lroundf(cx - e->w * 0.5f), (int)lroundf(cy - e->h * 0.5f), e->w, e->h};
+  SDL_RenderCopyEx(g->ren, e->tex, NULL, &dst, -90.0, NULL, SDL_FLIP_NONE);
+  return e->w;
+}
+
+void gfx_text_size(gfx *g, const char *s, gfx_face face, int px, int *w, int *h) {
+  int tw = 0, th = 0;
+  TTF_Font *f = get_font(g, face, px);
+  if (f) {
+    th = TTF_FontHeight(f);
+    if (s && *s) TTF_SizeUTF8(f, s, &tw, &th);
+  }
+  if (w) *w = tw;
+  if (h) *h = th;
+}
+
+int gfx_line_height(gfx *g, gfx_face face, int px) {
+  TTF_Font *f = get_font(g, face, px);
+  return f ? TTF_FontHeight(f) : px;
+}
+
+int gfx_text_fit(gfx *g, const char *s, gfx_face face, int px, int max_w, char *out, size_t cap) {
+  if (!out || cap == 0) return 0;
+  out[0] = 0;
+  if (!s) return 0;
+  int w;
+  gfx_text_size(g, s, face, px, &w, NULL);
+  if (w <= max_w) {
+    snprintf(out, cap, "%s", s);
+    return 0;
+  }
+  /* binary search the longest prefix (on UTF-8 boundaries) that fits with "..." */
+  size_t len = strlen(s), lo = 0, hi = len;
+  char *tmp = malloc(len + 4);
+  if (!tmp) return 1;
+  while (lo < hi) {
+    size_t mid = (lo + hi + 1) / 2;
+    while (mid > 0 && ((uint8_t)s[mid] & 0xC0) == 0x80) mid--;
+    if (mid <= lo) { /* only continuation bytes between lo and hi: step over */
+      size_t m2 = lo + 1;
+      while (m2 < hi && ((uint8_t)s[m2] & 0xC0) == 0x80) m2++;
+      mid = m2;
+      if (mid > hi) break;
+    }
+    memcpy(tmp, s, mid);
+    memcpy(tmp + mid, "...", 4);
+    gfx_text_size(g, tmp, face, px, &w, NULL);
+    if (w <= max_w) lo = mid;
+    else hi = mid - 1;
+  }
+  while (lo > 0 && ((uint8_t)s[lo] & 0xC0) == 0x80) lo--;
+  if (lo + 4 > cap) lo = cap > 4 ? cap - 4 : 0;
+  while (lo > 0 && ((uint8_t)s[lo] & 0xC0) == 0x80) lo--;
+  memcpy(out, s, lo);
+  if (cap >= lo + 4) memcpy(out + lo, "...", 4);
+  else out[lo] = 0;
+  free(tmp);
+  return 1;
+}
+
+/* ---- pixels and PNG ----------------------------------------------------------------------- */
+
+int gfx_read_pixels(gfx *g, SDL_Rect r, uint8_t *rgba, rl_error *err) {
+  if (r.w <= 0 || r.h <= 0) return rl_fail(err, "empty region");
+  if (SDL_RenderReadPixels(g->ren, &r, SDL_PIXELFORMAT_RGBA32, rgba, r.w * 4) != 0)
+    return rl_fail(err, "cannot read pixels: %s", SDL_GetError());
+  for (long i = 0; i < (long)r.w * r.h; i++) rgba[4 * i + 3] = 255; /* opaque image */
+  return 0;
+}
+
+static void write_cb(void *ctx, void *data, int size) {
+  FILE *f = ctx;
+  if (fwrite(data, 1, (size_t)size, f) != (size_t)size) clearerr(f), fseek(f, 0, SEEK_END);
+}
+
+int gfx_write_png(const char *path, const uint8_t *rgba, int w, int h, rl_error *err) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return rl_fail(err, "cannot write %s: %s", path, strerror(errno));
+  int ok = stbi_write_png_to_func(write_cb, f, w, h, 4, rgba, w * 4);
+  int bad = ferror(f);
+  if (fclose(f) != 0) bad = 1;
+  if (!ok || bad) {
+    remove(path);
+    return rl_fail(err, "cannot write %s: %s", path, ok ? strerror(errno) : "PNG encoding failed");
+  }
+  return 0;
+}
+
+uint8_t *gfx_load_png(const char *path, int *w, int *h, rl_error *err) {
+  int n;
+  uint8_t *img = stbi_load(path, w, h, &n, 4);
+  if (!img) {
+    rl_fail(err, "cannot read PNG %s: %s", path, stbi_failure_reason());
+    return NULL;
+  }
+  size_t bytes = (size_t)*w * (size_t)*h * 4;
+  uint8_t *out = malloc(bytes); /* hand back a plain malloc'ed buffer */
+  if (out) memcpy(out, img, bytes);
+  else rl_fail(err, "out of memory reading %s", path);
+  stbi_image_free(img);
+  return out;
+}
+
+int gfx_save_png_region(gfx *g, SDL_Rect r, const char *path, rl_error *err) {
+  SDL_Rect all = {0, 0, g->w, g->h}, clip;
+  if (!SDL_IntersectRect(&r, &all, &clip)) return rl_fail(err, "region outside the image");
+  uint8_t *px = malloc((size_t)clip.w * clip.h * 4);
+  if (!px) return rl_fail(err, "out of memory");
+  int rc = gfx_read_pixels(g, clip, px, err);
+  if (rc == 0) rc = gfx_write_png(path, px, clip.w, clip.h, err);
+  free(px);
+  return rc;
+}
+
+int gfx_save_png(gfx *g, const char *path, rl_error *err) {
+  return gfx_save_png_region(g, gfx_r(0, 0, g->w, g->h), path, err);
+}

@@ -527,14 +527,30 @@ void gfx_polyline(gfx *g, const float *xs, const float *ys, int n, float t, SDL_
 }
 
 void gfx_circle(gfx *g, float cx, float cy, float radius, float t, SDL_Color c) {
-  int n = circle_segments(radius);
-  float xs[97], ys[97];
-  for (int i = 0; i <= n; i++) {
-    float a = (float)(2 * GFX_PI * i / n);
-    xs[i] = cx + radius * cosf(a);
-    ys[i] = cy + radius * sinf(a);
+  if (!(radius > 0) || c.a == 0) return;
+  if (!(t > 0)) t = 1;
+  enum { MAXN = 96 };
+  int n = circle_segments(radius + t);
+  SDL_Vertex v[4 * MAXN];
+  int idx[18 * MAXN], k = 0;
+  SDL_Color clear = c;
+  clear.a = 0;
+  float rin = radius - t * 0.5f, rout = radius + t * 0.5f;
+  if (rin < 0.5f) rin = 0.5f;
+  float rr[4] = {rin - 0.5f, rin + 0.5f, rout - 0.5f, rout + 0.5f};
+  if (rr[1] > rr[2]) rr[1] = rr[2] = radius;
+  for (int i = 0; i < n; i++) {
+    float a = (float)(2 * GFX_PI * i / n), ca = cosf(a), sa = sinf(a);
+    for (int j = 0; j < 4; j++) v[4 * i + j] = vtx(cx + rr[j] * ca, cy + rr[j] * sa, (j == 0 || j == 3) ? clear : c);
   }
-  for (int i = 0; i < n; i++) segment(g, xs[i], ys[i], xs[i + 1], ys[i + 1], t, c);
+  for (int i = 0; i < n; i++) {
+    int a = 4 * i, b = 4 * ((i + 1) % n);
+    for (int j = 0; j < 3; j++) {
+      idx[k++] = a + j, idx[k++] = b + j, idx[k++] = a + j + 1;
+      idx[k++] = a + j + 1, idx[k++] = b + j, idx[k++] = b + j + 1;
+    }
+  }
+  SDL_RenderGeometry(g->ren, NULL, v, 4 * n, idx, k);
 }
 
 void gfx_fill_triangle(gfx *g, float x0, float y0, float x1, float y1, float x2, float y2,
@@ -575,34 +591,20 @@ void gfx_fill_round_rect(gfx *g, SDL_Rect r, int radius, SDL_Color c) {
     gfx_fill_rect(g, r, c);
     return;
   }
-  gfx_fill_rect(g, gfx_r(r.x + radius, r.y, r.w - 2 * radius, r.h), c);
-  gfx_fill_rect(g, gfx_r(r.x, r.y + radius, radius, r.h - 2 * radius), c);
-  gfx_fill_rect(g, gfx_r(r.x + r.w - radius, r.y + radius, radius, r.h - 2 * radius), c);
-  /* four quarter discs, each a fan from the corner's centre */
-  float cxs[4] = {r.x + radius, r.x + r.w - radius, r.x + r.w - radius, r.x + radius};
-  float cys[4] = {r.y + radius, r.y + radius, r.y + r.h - radius, r.y + r.h - radius};
-  float start[4] = {(float)GFX_PI, 1.5f * (float)GFX_PI, 0, 0.5f * (float)GFX_PI};
-  int n = circle_segments((float)radius) / 4 + 2;
-  if (n > 24) n = 24;
-  for (int q = 0; q < 4; q++) {
-    SDL_Vertex v[2 + 2 * 25];
-    int idx[9 * 25], k = 0;
-    SDL_Color clear = c;
-    clear.a = 0;
-    v[0] = vtx(cxs[q], cys[q], c);
-    for (int i = 0; i <= n; i++) {
-      float a = start[q] + 0.5f * (float)GFX_PI * i / n;
-      float ca = cosf(a), sa = sinf(a);
-      v[1 + i] = vtx(cxs[q] + (radius - 0.5f) * ca, cys[q] + (radius - 0.5f) * sa, c);
-      v[2 + n + i] = vtx(cxs[q] + (radius + 0.5f) * ca, cys[q] + (radius + 0.5f) * sa, clear);
+  /* the whole outline as one convex polygon (four quarter arcs), filled as a feathered fan */
+  float xs[96], ys[96];
+  float cxs[4] = {r.x + r.w - radius, r.x + radius, r.x + radius, r.x + r.w - radius};
+  float cys[4] = {r.y + r.h - radius, r.y + r.h - radius, r.y + radius, r.y + radius};
+  int per = circle_segments((float)radius) / 4 + 2, n = 0;
+  if (per > 23) per = 23;
+  for (int q = 0; q < 4; q++)
+    for (int i = 0; i <= per; i++) {
+      float a = 0.5f * (float)GFX_PI * (q + (float)i / per);
+      xs[n] = cxs[q] + radius * cosf(a);
+      ys[n] = cys[q] + radius * sinf(a);
+      n++;
     }
-    for (int i = 0; i < n; i++) {
-      idx[k++] = 0, idx[k++] = 1 + i, idx[k++] = 2 + i;
-      idx[k++] = 1 + i, idx[k++] = 2 + n + i, idx[k++] = 3 + n + i;
-      idx[k++] = 1 + i, idx[k++] = 3 + n + i, idx[k++] = 2 + i;
-    }
-    SDL_RenderGeometry(g->ren, NULL, v, 2 + 2 * (n + 1) - 1 + 1, idx, k);
-  }
+  fill_fan_feathered(g, r.x + r.w * 0.5f, r.y + r.h * 0.5f, xs, ys, n, c);
 }
 
 void gfx_image_rgba(gfx *g, SDL_Rect dst, const uint8_t *rgba, int w, int h) {

@@ -203,7 +203,7 @@ static void list_names(char *buf, size_t n, const char *const *names, int count)
 }
 
 static void list_opts(char *buf, size_t n, const opt_spec *o, int count) {
-  const char *names[32];
+  const char *names[32] = {0};
   int m = count < 32 ? count : 32;
   for (int i = 0; i < m; i++) names[i] = o[i].key;
   list_names(buf, n, names, m);
@@ -367,7 +367,7 @@ static int parse_task(ctx *c, char **tok, int n, rl_lesson_step *st) {
   copy_str(st->task, sizeof st->task, TASKS[ti].name);
   st->ntask_opts = 0;
   char what[64];
-  snprintf(what, sizeof what, "option of task %s", TASKS[ti].name);
+  snprintf(what, sizeof what, "%s option", TASKS[ti].name);
   for (int i = 1; i < n; i++) {
     rl_lesson_kv kv;
     if (parse_kv(c, tok[i], TASKS[ti].opts, TASKS[ti].nopts, what, &kv)) return -1;

@@ -2,6 +2,8 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int rl_fail(rl_error *err, const char *fmt, ...) {
   if (err) {
@@ -60,4 +62,11 @@ int rl_mul_size(size_t a, size_t b, size_t *out) {
   if (a != 0 && b > SIZE_MAX / a) return -1;
   *out = a * b;
   return 0;
+}
+
+char *rl_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
 }

@@ -25,6 +25,9 @@ float rl_rng_uniform_range(rl_rng *r, float lo, float hi);
 float rl_rng_normal(rl_rng *r);                  /* standard normal (Box-Muller) */
 int rl_rng_int(rl_rng *r, int n);                /* uniform in [0, n), n >= 1 */
 
+/* strdup (not in C11); NULL on out-of-memory. */
+char *rl_strdup(const char *s);
+
 /* Overflow-checked size arithmetic: returns 0 and sets *out, or -1 if a*b overflows or a,b < 0. */
 int rl_mul_size(size_t a, size_t b, size_t *out);
 

@@ -1,0 +1,894 @@
+/* Forward and backward passes of the model in model.h, with backpropagation through time.
+ *
+ * Layout: a batch is split into contiguous shards of rows, one per thread. Inside a shard every
+ * activation is time-major, [T][Bs][width], so
+ *   - the input projection of all timesteps is one product over T*Bs rows,
+ *   - the recurrent product of step t is one product over the Bs rows of that step, all gates fused,
+ *   - the weight gradients are one product over all T*Bs rows,
+ *   - one example's rows across time sit at a fixed stride (used by the J_last probe pass).
+ * Each shard has its own gradient buffer; the model sums them in shard order, so results are
+ * bit-identical for a given thread count. */
+#include "model.h"
+#include "fastmath.h"
+#include "sgemm.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  float *pre; /* [T][Bs][G*H] input projection + biases, replaced in place by gate activations */
+  float *c;   /* [T][Bs][H] LSTM cell state */
+  float *aux; /* [T][Bs][H] LSTM tanh(c); GRU W_hn h(t-1) + b_hn */
+  float *h;   /* [T][Bs][H] hidden state */
+} rl_acts;
+
+typedef struct rl_shard {
+  int b0, Bs;          /* batch rows [b0, b0+Bs) */
+  size_t cap_rows;     /* T*Bs the buffers were sized for */
+  int capT;
+  float *emb;          /* [T][Bs][E] */
+  float **y;           /* [L] of [T][Bs][D*H] layer outputs (after residual) */
+  rl_acts *acts;       /* [L*D] */
+  float *feat;         /* FINAL head: [Bs][D*H] */
+  float *probs;        /* STEP: [T][Bs][C]; FINAL: [Bs][C] */
+  float *dlogits;      /* same shape as probs */
+  float **dy;          /* [L] of [T][Bs][D*H] dJ/d(layer output) */
+  float *demb;         /* [T][Bs][E] dJ/d(embedded input) */
+  float *dg_ih;        /* [T][Bs][G*H] dJ/d(input-side pre-activation) */
+  float *dg_hh;        /* [T][Bs][G*H] dJ/d(recurrent-side pre-activation) (differs for GRU's n) */
+  float *dh, *dc;      /* [Bs][H] running gradients into h(t), c(t) */
+  float *hh;           /* [Bs][G*H] GRU recurrent product */
+  float *h0, *c0;      /* [L*D][Bs][H] initial states */
+  int *tokens;         /* [Bs][T] */
+  int *targets;        /* STEP: [Bs][T]; FINAL: [Bs] */
+  float *grads;        /* [nparams]; shard 0 uses the model's buffer */
+  int own_grads;
+  double loss_sum;
+  int nscored;
+  int status;
+} rl_shard;
+
+static void shard_free_buffers(rl_shard *s, int L, int LD) {
+  free(s->emb);
+  free(s->feat);
+  free(s->probs);
+  free(s->dlogits);
+  free(s->demb);
+  free(s->dg_ih);
+  free(s->dg_hh);
+  free(s->dh);
+  free(s->dc);
+  free(s->hh);
+  free(s->h0);
+  free(s->c0);
+  free(s->tokens);
+  free(s->targets);
+  if (s->y)
+    for (int l = 0; l < L; l++) free(s->y[l]);
+  if (s->dy)
+    for (int l = 0; l < L; l++) free(s->dy[l]);
+  free(s->y);
+  free(s->dy);
+  if (s->acts)
+    for (int i = 0; i < LD; i++) {
+      free(s->acts[i].pre);
+      free(s->acts[i].c);
+      free(s->acts[i].aux);
+      free(s->acts[i].h);
+    }
+  free(s->acts);
+  if (s->own_grads) free(s->grads);
+  memset(s, 0, sizeof *s);
+}
+
+static void free_shards(rl_model *m) {
+  for (int i = 0; i < m->nshards; i++) shard_free_buffers(&m->shards[i], m->cfg.layers, m->cfg.layers * m->D);
+  free(m->shards);
+  m->shards = NULL;
+  m->nshards = 0;
+}
+
+static void trace_free(rl_trace *t) {
+  free(t->gates);
+  free(t->c);
+  free(t->h);
+  free(t->probs);
+  free(t->dh_norm);
+  free(t->dc_norm);
+  free(t->dhT_norm);
+  free(t->dwhh_norm);
+  memset(t, 0, sizeof *t);
+}
+
+void rl_model_free(rl_model *m) {
+  if (!m) return;
+  free_shards(m);
+  trace_free(&m->trace);
+  free(m->params);
+  free(m->grads);
+  free(m->tensors);
+  free(m->rnn);
+  free(m->h_n);
+  free(m->c_n);
+  rl_vocab_free(&m->vocab);
+  free(m);
+}
+
+void rl_model_set_threads(rl_model *m, int nthreads) {
+  if (nthreads < 1) nthreads = 1;
+  if (nthreads > 64) nthreads = 64;
+  m->nthreads = nthreads;
+}
+
+static float *falloc(size_t n) { return malloc((n ? n : 1) * sizeof(float)); }
+
+/* Sizes one shard's buffers for (T, Bs). */
+static int shard_alloc(rl_model *m, rl_shard *s, int T, int Bs, int shard_index) {
+  const rl_config *c = &m->cfg;
+  int L = c->layers, D = m->D, H = c->hidden, G = m->G, E = c->embed, C = c->classes, LD = L * D;
+  size_t rows = (size_t)T * Bs;
+  int final = c->head == RL_HEAD_FINAL;
+  if (s->cap_rows >= rows && s->capT == T && s->Bs == Bs) return 0;
+  shard_free_buffers(s, L, LD);
+  s->cap_rows = rows;
+  s->capT = T;
+  s->Bs = Bs;
+  int ok = 1;
+#define A(ptr, n) ok &= ((ptr) = falloc(n)) != NULL
+  A(s->emb, rows * E);
+  A(s->feat, (size_t)Bs * D * H);
+  A(s->probs, (final ? (size_t)Bs : rows) * C);
+  A(s->dlogits, (final ? (size_t)Bs : rows) * C);
+  A(s->demb, rows * E);
+  A(s->dg_ih, rows * G * H);
+  A(s->dg_hh, rows * G * H);
+  A(s->dh, (size_t)Bs * H);
+  A(s->dc, (size_t)Bs * H);
+  A(s->hh, (size_t)Bs * G * H);
+  A(s->h0, (size_t)LD * Bs * H);
+  A(s->c0, (size_t)LD * Bs * H);
+  ok &= (s->tokens = malloc(rows * sizeof(int))) != NULL;
+  ok &= (s->targets = malloc((final ? (size_t)Bs : rows) * sizeof(int))) != NULL;
+  ok &= (s->y = calloc((size_t)L, sizeof(float *))) != NULL;
+  ok &= (s->dy = calloc((size_t)L, sizeof(float *))) != NULL;
+  ok &= (s->acts = calloc((size_t)LD, sizeof(rl_acts))) != NULL;
+  if (ok) {
+    for (int l = 0; l < L; l++) {
+      A(s->y[l], rows * D * H);
+      A(s->dy[l], rows * D * H);
+    }
+    for (int i = 0; i < LD; i++) {
+      A(s->acts[i].pre, rows * G * H);
+      A(s->acts[i].c, c->cell == RL_CELL_LSTM ? rows * H : 1);
+      A(s->acts[i].aux, c->cell != RL_CELL_RNN ? rows * H : 1);
+      A(s->acts[i].h, rows * H);
+    }
+  }
+  if (shard_index == 0) {
+    s->grads = m->grads; /* shard 0 writes the model's gradient directly */
+    s->own_grads = 0;
+  } else {
+    s->own_grads = 1;
+    A(s->grads, m->nparams);
+  }
+#undef A
+  if (!ok) {
+    shard_free_buffers(s, L, LD);
+    return -1;
+  }
+  return 0;
+}
+
+static int trace_alloc(rl_model *m, int T) {
+  rl_trace *t = &m->trace;
+  int L = m->cfg.layers, D = m->D, H = m->cfg.hidden, G = m->G, C = m->cfg.classes;
+  if (t->gates && t->T == T) return 0;
+  trace_free(t);
+  size_t LD = (size_t)L * D;
+  t->gates = calloc(LD * T * G * H, sizeof(float));
+  t->c = calloc(LD * T * H, sizeof(float));
+  t->h = calloc(LD * T * H, sizeof(float));
+  t->probs = calloc((size_t)T * C, sizeof(float));
+  t->dh_norm = calloc(LD * T, sizeof(float));
+  t->dc_norm = calloc(LD * T, sizeof(float));
+  t->dhT_norm = calloc(LD * T, sizeof(float));
+  t->dwhh_norm = calloc(LD * T, sizeof(float));
+  if (!t->gates || !t->c || !t->h || !t->probs || !t->dh_norm || !t->dc_norm || !t->dhT_norm || !t->dwhh_norm) {
+    trace_free(t);
+    return -1;
+  }
+  t->T = T;
+  t->L = L;
+  t->D = D;
+  t->H = H;
+  t->G = G;
+  t->C = C;
+  t->cell = m->cfg.cell;
+  return 0;
+}
+
+/* Splits B rows into shards and sizes every buffer. */
+static int prepare(rl_model *m, int B, int T, rl_error *err) {
+  int want = m->nthreads < B ? m->nthreads : B;
+  if (want != m->nshards) {
+    free_shards(m);
+    m->shards = calloc((size_t)want, sizeof(rl_shard));
+    if (!m->shards) return rl_fail(err, "out of memory");
+    m->nshards = want;
+  }
+  for (int i = 0, b0 = 0; i < want; i++) {
+    int Bs = B / want + (i < B % want ? 1 : 0);
+    if (shard_alloc(m, &m->shards[i], T, Bs, i))
+      return rl_fail(err, "out of memory for activations (batch %d, sequence %d)", B, T);
+    m->shards[i].b0 = b0;
+    b0 += Bs;
+  }
+  if (m->B != B || m->T != T || !m->h_n) {
+    free(m->h_n);
+    free(m->c_n);
+    size_t n = (size_t)m->cfg.layers * m->D * B * m->cfg.hidden;
+    m->h_n = calloc(n, sizeof(float));
+    m->c_n = calloc(n, sizeof(float));
+    if (!m->h_n || !m->c_n) return rl_fail(err, "out of memory");
+  }
+  m->B = B;
+  m->T = T;
+  return 0;
+}
+
+/* ---- cells: one timestep, pointwise part (the recurrent product is already added) ---- */
+
+static float act_f(rl_nonlin a, float x) {
+  switch (a) {
+  case RL_ACT_RELU: return x > 0.0f ? x : 0.0f;
+  case RL_ACT_SIGMOID: return rl_fsigmoid(x);
+  default: return rl_ftanh(x);
+  }
+}
+
+/* RNN: pre [Bs][H] -> h = act(pre); pre keeps the activation (the trace's one "gate"). */
+static void rnn_step_forward(rl_nonlin a, int Bs, int H, float *pre, float *h) {
+  int n = Bs * H;
+  if (a == RL_ACT_TANH) rl_vtanh(pre, pre, n);
+  else if (a == RL_ACT_SIGMOID) rl_vsigmoid(pre, pre, n);
+  else
+    for (int i = 0; i < n; i++) pre[i] = act_f(a, pre[i]);
+  memcpy(h, pre, sizeof(float) * (size_t)n);
+}
+
+/* LSTM: pre [Bs][4H] (i,f,g,o pre-activations) -> activations in place; c, tanh(c), h [Bs][H]. */
+static void lstm_step_forward(const rl_clamps *cl, int Bs, int H, float *pre, const float *c_prev, float *c,
+                              float *tc, float *h) {
+  for (int b = 0; b < Bs; b++) {
+    float *p = pre + (size_t)b * 4 * H;
+    rl_vsigmoid(p, p, 2 * H);
+    rl_vtanh(p + 2 * H, p + 2 * H, H);
+    rl_vsigmoid(p + 3 * H, p + 3 * H, H);
+    for (int g = 0; g < 4; g++)
+      if (!isnan(cl->value[g]))
+        for (int j = 0; j < H; j++) p[g * H + j] = cl->value[g];
+    const float *cp = c_prev + (size_t)b * H;
+    float *cb = c + (size_t)b * H, *tb = tc + (size_t)b * H, *hb = h + (size_t)b * H;
+    for (int j = 0; j < H; j++) cb[j] = p[H + j] * cp[j] + p[j] * p[2 * H + j];
+    rl_vtanh(tb, cb, H);
+    for (int j = 0; j < H; j++) hb[j] = p[3 * H + j] * tb[j];
+  }
+}
+
+/* GRU: pre [Bs][3H] input side (+b_ih), hh [Bs][3H] recurrent side (+b_hh) -> r,z,n in pre;
+ * aux = hh_n (needed by backward); h = (1-z)*n + z*h_prev. */
+static void gru_step_forward(int Bs, int H, float *pre, const float *hh, const float *h_prev, float *aux,
+                             float *h) {
+  for (int b = 0; b < Bs; b++) {
+    float *p = pre + (size_t)b * 3 * H;
+    const float *q = hh + (size_t)b * 3 * H;
+    for (int j = 0; j < 2 * H; j++) p[j] += q[j];
+    rl_vsigmoid(p, p, 2 * H);
+    float *ab = aux + (size_t)b * H;
+    for (int j = 0; j < H; j++) {
+      ab[j] = q[2 * H + j];
+      p[2 * H + j] += p[j] * ab[j];
+    }
+    rl_vtanh(p + 2 * H, p + 2 * H, H);
+    const float *hp = h_prev + (size_t)b * H;
+    float *hb = h + (size_t)b * H;
+    for (int j = 0; j < H; j++) {
+      float z = p[H + j];
+      hb[j] = (1.0f - z) * p[2 * H + j] + z * hp[j];
+    }
+  }
+}
+
+/* ---- forward ---- */
+
+static void add_bias_rows(float *x, const float *b1, const float *b2, size_t rows, int n) {
+  for (size_t r = 0; r < rows; r++) {
+    float *xr = x + r * n;
+    if (b2)
+      for (int j = 0; j < n; j++) xr[j] += b1[j] + b2[j];
+    else
+      for (int j = 0; j < n; j++) xr[j] += b1[j];
+  }
+}
+
+/* Softmax in place over rows of n; returns -log p(target) summed over scored rows. */
+static double softmax_loss(float *x, const int *targets, size_t rows, int n, int *nscored) {
+  double loss = 0;
+  for (size_t r = 0; r < rows; r++) {
+    float *xr = x + r * n;
+    float mx = xr[0];
+    for (int j = 1; j < n; j++) mx = xr[j] > mx ? xr[j] : mx;
+    int tgt = targets[r];
+    float logit_t = tgt >= 0 ? xr[tgt] : 0.0f;
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      xr[j] = expf(xr[j] - mx);
+      sum += xr[j];
+    }
+    float inv = (float)(1.0 / sum);
+    for (int j = 0; j < n; j++) xr[j] *= inv;
+    if (tgt >= 0) {
+      loss += log(sum) + (double)mx - (double)logit_t;
+      (*nscored)++;
+    }
+  }
+  return loss;
+}
+
+/* Pointer to the initial state of layer-direction ld in a shard. */
+static inline float *init_state(float *base, int ld, int Bs, int H) { return base + (size_t)ld * Bs * H; }
+
+static void shard_forward(rl_model *m, rl_shard *s, int T) {
+  const rl_config *c = &m->cfg;
+  int L = c->layers, D = m->D, H = c->hidden, G = m->G, E = c->embed, C = c->classes, Bs = s->Bs;
+  int GH = G * H, DH = D * H;
+  size_t rows = (size_t)T * Bs;
+  /* embedding lookup, time-major */
+  for (int t = 0; t < T; t++)
+    for (int b = 0; b < Bs; b++)
+      memcpy(s->emb + ((size_t)t * Bs + b) * E, m->embedding + (size_t)s->tokens[(size_t)b * T + t] * E,
+             sizeof(float) * (size_t)E);
+  const float *x = s->emb;
+  int in = E;
+  for (int l = 0; l < L; l++) {
+    float *y = s->y[l];
+    for (int d = 0; d < D; d++) {
+      int ld = l * D + d;
+      const rl_rnn_params *p = &m->rnn[ld];
+      rl_acts *a = &s->acts[ld];
+      rl_sgemm(0, 1, (int)rows, GH, in, 1.0f, x, in, p->w_ih, in, 0.0f, a->pre, GH);
+      add_bias_rows(a->pre, p->b_ih, c->cell == RL_CELL_GRU ? NULL : p->b_hh, rows, GH);
+      const float *h_prev = init_state(s->h0, ld, Bs, H);
+      const float *c_prev = init_state(s->c0, ld, Bs, H);
+      for (int step = 0; step < T; step++) {
+        int t = d ? T - 1 - step : step;
+        size_t o = (size_t)t * Bs;
+        float *pre = a->pre + o * GH, *h = a->h + o * H;
+        if (c->cell == RL_CELL_GRU) {
+          rl_sgemm(0, 1, Bs, GH, H, 1.0f, h_prev, H, p->w_hh, H, 0.0f, s->hh, GH);
+          add_bias_rows(s->hh, p->b_hh, NULL, (size_t)Bs, GH);
+          gru_step_forward(Bs, H, pre, s->hh, h_prev, a->aux + o * H, h);
+        } else {
+          rl_sgemm(0, 1, Bs, GH, H, 1.0f, h_prev, H, p->w_hh, H, 1.0f, pre, GH);
+          if (c->cell == RL_CELL_LSTM) {
+            lstm_step_forward(&m->clamps, Bs, H, pre, c_prev, a->c + o * H, a->aux + o * H, h);
+            c_prev = a->c + o * H;
+          } else {
+            rnn_step_forward(c->nonlin, Bs, H, pre, h);
+          }
+        }
+        for (int b = 0; b < Bs; b++)
+          memcpy(y + (o + b) * DH + d * H, h + (size_t)b * H, sizeof(float) * (size_t)H);
+        h_prev = h;
+      }
+    }
+    if (c->residual && l > 0)
+      for (size_t i = 0; i < rows * DH; i++) y[i] += x[i];
+    x = y;
+    in = DH;
+  }
+  /* head */
+  s->loss_sum = 0;
+  s->nscored = 0;
+  if (c->head == RL_HEAD_STEP) {
+    /* targets are [Bs][T] batch-major; reorder to time-major rows on the fly */
+    rl_sgemm(0, 1, (int)rows, C, DH, 1.0f, x, DH, m->head_w, DH, 0.0f, s->probs, C);
+    add_bias_rows(s->probs, m->head_b, NULL, rows, C);
+    int *tm = (int *)s->dlogits; /* scratch: time-major targets (dlogits is rewritten in backward) */
+    for (int t = 0; t < T; t++)
+      for (int b = 0; b < Bs; b++) tm[(size_t)t * Bs + b] = s->targets[(size_t)b * T + t];
+    s->loss_sum = softmax_loss(s->probs, tm, rows, C, &s->nscored);
+  } else {
+    for (int b = 0; b < Bs; b++) {
+      float *f = s->feat + (size_t)b * DH;
+      memcpy(f, x + ((size_t)(T - 1) * Bs + b) * DH, sizeof(float) * (size_t)H);
+      if (D == 2) memcpy(f + H, x + (size_t)b * DH + H, sizeof(float) * (size_t)H);
+    }
+    rl_sgemm(0, 1, Bs, C, DH, 1.0f, s->feat, DH, m->head_w, DH, 0.0f, s->probs, C);
+    add_bias_rows(s->probs, m->head_b, NULL, (size_t)Bs, C);
+    s->loss_sum = softmax_loss(s->probs, s->targets, (size_t)Bs, C, &s->nscored);
+  }
+}
+
+/* ---- backward ---- */
+
+/* dJ/d(pre-activations) of one RNN step for rows given: dh [n][H] in, dg [n][H] out. */
+static void rnn_step_backward(rl_nonlin a, int n, int H, const float *act, const float *dh, float *dg,
+                              size_t act_stride, size_t dh_stride, size_t dg_stride) {
+  for (int b = 0; b < n; b++) {
+    const float *y = act + b * act_stride;
+    const float *g = dh + b * dh_stride;
+    float *o = dg + b * dg_stride;
+    for (int j = 0; j < H; j++) {
+      float d = a == RL_ACT_TANH ? 1.0f - y[j] * y[j] : a == RL_ACT_SIGMOID ? y[j] * (1.0f - y[j]) : (y[j] > 0.0f);
+      o[j] = g[j] * d;
+    }
+  }
+}
+
+/* Arguments of one BPTT pass over one layer-direction. Rows are the n examples starting at row r0
+ * of the shard; every per-example array advances by `stride` floats-per-width between examples. */
+typedef struct {
+  int T, Bs, H, G, d, r0, n;
+  rl_cell cell;
+  rl_nonlin nonlin;
+  const rl_clamps *clamps;
+  const rl_acts *a;
+  const float *h0, *c0; /* [Bs][H] */
+  const float *w_hh;    /* [G*H][H] */
+  const float *dy;      /* [T][Bs][D*H] gradient arriving at this layer's output */
+  int DH;
+  float *dg_ih, *dg_hh; /* [T][Bs][G*H] out */
+  float *dh, *dc;       /* [Bs][H] scratch */
+  /* trace (NULL when not traced): per-t norms for row `trace_row` */
+  int trace_row;
+  float *dh_norm, *dc_norm, *dwhh_norm;
+} bptt_args;
+
+static float norm2(const float *x, int n) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s += (double)x[i] * x[i];
+  return (float)sqrt(s);
+}
+
+/* Walks time backwards for one direction, producing dg_ih / dg_hh for every step. */
+static void bptt(const bptt_args *A) {
+  int T = A->T, Bs = A->Bs, H = A->H, G = A->G, GH = G * H, n = A->n, r0 = A->r0;
+  memset(A->dh + (size_t)r0 * H, 0, sizeof(float) * (size_t)n * H);
+  memset(A->dc + (size_t)r0 * H, 0, sizeof(float) * (size_t)n * H);
+  for (int step = T - 1; step >= 0; step--) {
+    int t = A->d ? T - 1 - step : step;
+    int tp = A->d ? t + 1 : t - 1; /* the step whose state fed this one (-1 or T: initial state) */
+    int first = step == 0;
+    size_t o = (size_t)t * Bs + r0, op = (size_t)tp * Bs + r0;
+    float *dh = A->dh + (size_t)r0 * H, *dc = A->dc + (size_t)r0 * H;
+    /* dh(t) = from the output + from step t+1 (already in dh) */
+    for (int b = 0; b < n; b++) {
+      const float *g = A->dy + (o + b) * A->DH + (size_t)A->d * H;
+      float *db = dh + (size_t)b * H;
+      for (int j = 0; j < H; j++) db[j] += g[j];
+    }
+    const float *h_prev = first ? A->h0 + (size_t)r0 * H : A->a->h + op * H;
+    float *dgi = A->dg_ih + o * GH, *dgh = A->dg_hh + o * GH;
+    int tr = A->trace_row >= r0 && A->trace_row < r0 + n ? A->trace_row - r0 : -1;
+    if (tr >= 0 && A->dh_norm) A->dh_norm[t] = norm2(dh + (size_t)tr * H, H);
+    if (A->cell == RL_CELL_RNN) {
+      rnn_step_backward(A->nonlin, n, H, A->a->pre + o * GH, dh, dgi, GH, H, GH);
+      for (int b = 0; b < n; b++) memcpy(dgh + (size_t)b * GH, dgi + (size_t)b * GH, sizeof(float) * (size_t)H);
+      /* dh(t-1) = dg W_hh */
+      rl_sgemm(0, 0, n, H, H, 1.0f, dgi, GH, A->w_hh, H, 0.0f, dh, H);
+    } else if (A->cell == RL_CELL_LSTM) {
+      const float *c_prev = first ? A->c0 + (size_t)r0 * H : A->a->c + op * H;
+      for (int b = 0; b < n; b++) {
+        const float *p = A->a->pre + (o + b) * GH; /* i f g o */
+        const float *tc = A->a->aux + (o + b) * H;
+        const float *cp = c_prev + (size_t)b * H;
+        float *g = dgi + (size_t)b * GH, *dhb = dh + (size_t)b * H, *dcb = dc + (size_t)b * H;
+        for (int j = 0; j < H; j++) {
+          float i = p[j], f = p[H + j], gg = p[2 * H + j], oo = p[3 * H + j];
+          float dct = dcb[j] + dhb[j] * oo * (1.0f - tc[j] * tc[j]);
+          g[3 * H + j] = dhb[j] * tc[j] * oo * (1.0f - oo);
+          g[j] = dct * gg * i * (1.0f - i);
+          g[H + j] = dct * cp[j] * f * (1.0f - f);
+          g[2 * H + j] = dct * i * (1.0f - gg * gg);
+          dcb[j] = dct; /* stored for the trace; replaced by dct*f below */
+        }
+        if (tr == b && A->dc_norm) A->dc_norm[t] = norm2(dcb, H);
+        for (int j = 0; j < H; j++) dcb[j] *= p[H + j];
+        for (int k = 0; k < 4; k++)
+          if (!isnan(A->clamps->value[k])) memset(g + k * H, 0, sizeof(float) * (size_t)H);
+        memcpy(dgh + (size_t)b * GH, g, sizeof(float) * (size_t)GH);
+      }
+      rl_sgemm(0, 0, n, H, GH, 1.0f, dgi, GH, A->w_hh, H, 0.0f, dh, H);
+    } else { /* GRU */
+      for (int b = 0; b < n; b++) {
+        const float *p = A->a->pre + (o + b) * GH; /* r z n */
+        const float *hn = A->a->aux + (o + b) * H;
+        const float *hp = h_prev + (size_t)b * H;
+        float *gi = dgi + (size_t)b * GH, *gh = dgh + (size_t)b * GH, *dhb = dh + (size_t)b * H;
+        for (int j = 0; j < H; j++) {
+          float r = p[j], z = p[H + j], nn = p[2 * H + j], g = dhb[j];
+          float dan = g * (1.0f - z) * (1.0f - nn * nn);
+          float daz = g * (hp[j] - nn) * z * (1.0f - z);
+          float dar = dan * hn[j] * r * (1.0f - r);
+          gi[j] = gh[j] = dar;
+          gi[H + j] = gh[H + j] = daz;
+          gi[2 * H + j] = dan;
+          gh[2 * H + j] = dan * r;
+          dhb[j] = g * z; /* direct path h(t-1) -> h(t); the product below adds the rest */
+        }
+      }
+      rl_sgemm(0, 0, n, H, GH, 1.0f, dgh, GH, A->w_hh, H, 1.0f, dh, H);
+    }
+    if (tr >= 0 && A->dwhh_norm) A->dwhh_norm[t] = norm2(dgh + (size_t)tr * GH, GH) * norm2(h_prev + (size_t)tr * H, H);
+  }
+}
+
+/* Column sums of x [rows][n] added into out [n]. */
+static void add_colsum(float *out, const float *x, size_t rows, int n) {
+  for (size_t r = 0; r < rows; r++)
+    for (int j = 0; j < n; j++) out[j] += x[r * n + j];
+}
+
+typedef struct {
+  int probe;          /* 1: J_last pass for the traced row only, no weight gradients */
+  int row;            /* probe / trace row inside the shard (-1 none) */
+  int probe_t;        /* probe: the scored position */
+  float inv_count;    /* 1 / total scored positions of the batch */
+} backward_mode;
+
+static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode *mode) {
+  const rl_config *c = &m->cfg;
+  int L = c->layers, D = m->D, H = c->hidden, G = m->G, E = c->embed, C = c->classes, Bs = s->Bs;
+  int GH = G * H, DH = D * H, final = c->head == RL_HEAD_FINAL;
+  size_t rows = (size_t)T * Bs;
+  float *gr = s->grads;
+  int r0 = mode->probe ? mode->row : 0, n = mode->probe ? 1 : Bs;
+  rl_trace *tr = &m->trace;
+  int traced = mode->row >= 0;
+  /* dlogits = (p - onehot(target)) / count  (probe: unscaled, one position) */
+  size_t lrows = final ? (size_t)Bs : rows;
+  memset(s->dlogits, 0, sizeof(float) * lrows * C);
+  if (mode->probe) {
+    size_t r = final ? (size_t)mode->row : (size_t)mode->probe_t * Bs + mode->row;
+    int tgt = final ? s->targets[mode->row] : s->targets[(size_t)mode->row * T + mode->probe_t];
+    float *dl = s->dlogits + r * C;
+    memcpy(dl, s->probs + r * C, sizeof(float) * (size_t)C);
+    dl[tgt] -= 1.0f;
+  } else {
+    for (size_t r = 0; r < lrows; r++) {
+      int tgt = final ? s->targets[r] : s->targets[(r % Bs) * T + r / Bs];
+      if (tgt < 0) continue;
+      float *dl = s->dlogits + r * C;
+      const float *p = s->probs + r * C;
+      for (int j = 0; j < C; j++) dl[j] = p[j] * mode->inv_count;
+      dl[tgt] -= mode->inv_count;
+    }
+  }
+  /* head: logits = x W^T + b */
+  const float *x_top = s->y[L - 1];
+  float *dy = s->dy[L - 1];
+  const rl_tensor_info *tw = &m->tensors[m->ntensors - 2], *tb = &m->tensors[m->ntensors - 1];
+  if (final) {
+    if (!mode->probe) {
+      rl_sgemm(1, 0, C, DH, Bs, 1.0f, s->dlogits, C, s->feat, DH, 1.0f, gr + tw->offset, DH);
+      add_colsum(gr + tb->offset, s->dlogits, (size_t)Bs, C);
+    }
+    memset(dy, 0, sizeof(float) * rows * DH);
+    rl_sgemm(0, 0, Bs, DH, C, 1.0f, s->dlogits, C, m->head_w, DH, 0.0f, s->feat, DH); /* feat := dfeat */
+    for (int b = 0; b < Bs; b++) {
+      const float *f = s->feat + (size_t)b * DH;
+      float *last = dy + ((size_t)(T - 1) * Bs + b) * DH, *firstrow = dy + (size_t)b * DH;
+      for (int j = 0; j < H; j++) last[j] += f[j];
+      if (D == 2)
+        for (int j = 0; j < H; j++) firstrow[H + j] += f[H + j];
+    }
+  } else {
+    if (!mode->probe) {
+      rl_sgemm(1, 0, C, DH, (int)rows, 1.0f, s->dlogits, C, x_top, DH, 1.0f, gr + tw->offset, DH);
+      add_colsum(gr + tb->offset, s->dlogits, rows, C);
+      rl_sgemm(0, 0, (int)rows, DH, C, 1.0f, s->dlogits, C, m->head_w, DH, 0.0f, dy, DH);
+    } else {
+      /* only the traced row's positions: stride Bs rows between timesteps */
+      memset(dy, 0, sizeof(float) * rows * DH);
+      rl_sgemm(0, 0, T, DH, C, 1.0f, s->dlogits + (size_t)r0 * C, Bs * C, m->head_w, DH, 0.0f,
+               dy + (size_t)r0 * DH, Bs * DH);
+    }
+  }
+  /* recurrent stack, top to bottom */
+  for (int l = L - 1; l >= 0; l--) {
+    const float *x = l == 0 ? s->emb : s->y[l - 1];
+    int in = l == 0 ? E : DH;
+    float *dx = l == 0 ? (mode->probe ? NULL : s->demb) : s->dy[l - 1];
+    dy = s->dy[l];
+    for (int d = 0; d < D; d++) {
+      int ld = l * D + d;
+      const rl_rnn_params *p = &m->rnn[ld];
+      const rl_tensor_info *ti = &m->tensors[1 + 4 * ld];
+      bptt_args A = {0};
+      A.T = T;
+      A.Bs = Bs;
+      A.H = H;
+      A.G = G;
+      A.d = d;
+      A.r0 = r0;
+      A.n = n;
+      A.cell = c->cell;
+      A.nonlin = c->nonlin;
+      A.clamps = &m->clamps;
+      A.a = &s->acts[ld];
+      A.h0 = init_state(s->h0, ld, Bs, H);
+      A.c0 = init_state(s->c0, ld, Bs, H);
+      A.w_hh = p->w_hh;
+      A.dy = dy;
+      A.DH = DH;
+      A.dg_ih = s->dg_ih;
+      A.dg_hh = s->dg_hh;
+      A.dh = s->dh;
+      A.dc = s->dc;
+      A.trace_row = mode->row;
+      if (traced) {
+        size_t off = (size_t)ld * T;
+        if (mode->probe) {
+          A.dh_norm = tr->dhT_norm + off;
+        } else {
+          A.dh_norm = tr->dh_norm + off;
+          A.dc_norm = tr->dc_norm + off;
+          A.dwhh_norm = tr->dwhh_norm + off;
+        }
+      }
+      bptt(&A);
+      if (!mode->probe) {
+        /* weight gradients: one product over all timesteps */
+        rl_sgemm(1, 0, GH, in, (int)rows, 1.0f, s->dg_ih, GH, x, in, 1.0f, gr + ti[0].offset, in);
+        const float *h = s->acts[ld].h;
+        size_t rest = rows - Bs; /* steps whose previous state is a computed h */
+        if (rest > 0) {
+          if (d == 0) /* step t uses h(t-1): dg rows t=1..T-1 with h rows 0..T-2 */
+            rl_sgemm(1, 0, GH, H, (int)rest, 1.0f, s->dg_hh + (size_t)Bs * GH, GH, h, H, 1.0f, gr + ti[1].offset, H);
+          else /* reverse: step t uses h(t+1) */
+            rl_sgemm(1, 0, GH, H, (int)rest, 1.0f, s->dg_hh, GH, h + (size_t)Bs * H, H, 1.0f, gr + ti[1].offset, H);
+        }
+        const float *dg_first = s->dg_hh + (d == 0 ? 0 : rest * GH); /* the step fed by h0 */
+        rl_sgemm(1, 0, GH, H, Bs, 1.0f, dg_first, GH, A.h0, H, 1.0f, gr + ti[1].offset, H);
+        add_colsum(gr + ti[2].offset, s->dg_ih, rows, GH);
+        add_colsum(gr + ti[3].offset, s->dg_hh, rows, GH);
+      }
+      /* gradient into this layer's input */
+      if (dx) {
+        if (!mode->probe)
+          rl_sgemm(0, 0, (int)rows, in, GH, 1.0f, s->dg_ih, GH, p->w_ih, in, d ? 1.0f : 0.0f, dx, in);
+        else
+          rl_sgemm(0, 0, T, in, GH, 1.0f, s->dg_ih + (size_t)r0 * GH, Bs * GH, p->w_ih, in, d ? 1.0f : 0.0f,
+                   dx + (size_t)r0 * in, Bs * in);
+      }
+    }
+    if (c->residual && l > 0 && dx) {
+      if (!mode->probe)
+        for (size_t i = 0; i < rows * DH; i++) dx[i] += dy[i];
+      else
+        for (int t = 0; t < T; t++)
+          for (int j = 0; j < DH; j++) dx[((size_t)t * Bs + r0) * DH + j] += dy[((size_t)t * Bs + r0) * DH + j];
+    }
+  }
+  if (!mode->probe) {
+    /* embedding: scatter-add the input gradient */
+    float *ge = gr + m->tensors[0].offset;
+    for (int t = 0; t < T; t++)
+      for (int b = 0; b < Bs; b++) {
+        const float *g = s->demb + ((size_t)t * Bs + b) * E;
+        float *dst = ge + (size_t)s->tokens[(size_t)b * T + t] * E;
+        for (int j = 0; j < E; j++) dst[j] += g[j];
+      }
+  }
+}
+
+/* ---- threads ---- */
+
+typedef struct {
+  rl_model *m;
+  rl_shard *s;
+  int T;
+  int backward;
+  backward_mode mode;
+} job;
+
+static void *run_job(void *arg) {
+  job *j = arg;
+  if (j->backward) {
+    memset(j->s->grads, 0, sizeof(float) * j->m->nparams);
+    shard_backward(j->m, j->s, j->T, &j->mode);
+  } else {
+    shard_forward(j->m, j->s, j->T);
+  }
+  return NULL;
+}
+
+static int run_shards(rl_model *m, job *jobs, rl_error *err) {
+  pthread_t th[64];
+  int started = 0, fail = 0;
+  for (int i = 1; i < m->nshards; i++) {
+    if (pthread_create(&th[i], NULL, run_job, &jobs[i]) != 0) {
+      fail = 1;
+      break;
+    }
+    started = i;
+  }
+  run_job(&jobs[0]);
+  for (int i = 1; i <= started; i++) pthread_join(th[i], NULL);
+  if (fail) { /* run what could not be started here, so the result is still complete */
+    for (int i = started + 1; i < m->nshards; i++) run_job(&jobs[i]);
+  }
+  (void)err;
+  return 0;
+}
+
+/* ---- public ---- */
+
+int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err) {
+  const rl_config *c = &m->cfg;
+  int B = bt->B, T = bt->T, H = c->hidden, LD = c->layers * m->D;
+  m->have_forward = 0;
+  m->trace.valid = 0;
+  if (B < 1 || B > RL_MAX_BATCH) return rl_fail(err, "batch size %d out of range (1..%d)", B, RL_MAX_BATCH);
+  if (T < 1 || T > RL_MAX_TIME) return rl_fail(err, "sequence length %d out of range (1..%d)", T, RL_MAX_TIME);
+  if (!bt->tokens || !bt->targets) return rl_fail(err, "batch has no tokens or targets");
+  size_t bt_n = (size_t)B * T;
+  for (size_t i = 0; i < bt_n; i++)
+    if (bt->tokens[i] < 0 || bt->tokens[i] >= c->vocab)
+      return rl_fail(err, "token id %d at position %zu is outside the vocabulary (0..%d)", bt->tokens[i], i,
+                     c->vocab - 1);
+  size_t nt = c->head == RL_HEAD_FINAL ? (size_t)B : bt_n;
+  for (size_t i = 0; i < nt; i++)
+    if (bt->targets[i] < -1 || bt->targets[i] >= c->classes)
+      return rl_fail(err, "target %d at position %zu is outside the classes (-1 or 0..%d)", bt->targets[i], i,
+                     c->classes - 1);
+  if (m->trace_example >= B) return rl_fail(err, "trace example %d is outside the batch (%d rows)", m->trace_example, B);
+  if (prepare(m, B, T, err)) return -1;
+  job jobs[64];
+  for (int i = 0; i < m->nshards; i++) {
+    rl_shard *s = &m->shards[i];
+    int Bs = s->Bs;
+    memcpy(s->tokens, bt->tokens + (size_t)s->b0 * T, sizeof(int) * (size_t)Bs * T);
+    memcpy(s->targets, bt->targets + (c->head == RL_HEAD_FINAL ? (size_t)s->b0 : (size_t)s->b0 * T),
+           sizeof(int) * (c->head == RL_HEAD_FINAL ? (size_t)Bs : (size_t)Bs * T));
+    for (int ld = 0; ld < LD; ld++) {
+      float *h0 = init_state(s->h0, ld, Bs, H), *c0 = init_state(s->c0, ld, Bs, H);
+      size_t src = ((size_t)ld * B + s->b0) * H, n = (size_t)Bs * H;
+      if (bt->h0) memcpy(h0, bt->h0 + src, n * sizeof(float));
+      else memset(h0, 0, n * sizeof(float));
+      if (bt->c0 && c->cell == RL_CELL_LSTM) memcpy(c0, bt->c0 + src, n * sizeof(float));
+      else memset(c0, 0, n * sizeof(float));
+    }
+    jobs[i] = (job){m, s, T, 0, {0, -1, 0, 0.0f}};
+  }
+  run_shards(m, jobs, err);
+  double sum = 0;
+  int count = 0;
+  for (int i = 0; i < m->nshards; i++) {
+    sum += m->shards[i].loss_sum;
+    count += m->shards[i].nscored;
+  }
+  *loss = count ? (float)(sum / count) : 0.0f;
+  /* final states (PyTorch h_n / c_n): forward direction at T-1, reverse at 0 */
+  for (int i = 0; i < m->nshards; i++) {
+    rl_shard *s = &m->shards[i];
+    for (int ld = 0; ld < LD; ld++) {
+      int t = (ld % m->D) ? 0 : T - 1;
+      size_t n = (size_t)s->Bs * H, dst = ((size_t)ld * B + s->b0) * H;
+      memcpy(m->h_n + dst, s->acts[ld].h + (size_t)t * s->Bs * H, n * sizeof(float));
+      if (c->cell == RL_CELL_LSTM) memcpy(m->c_n + dst, s->acts[ld].c + (size_t)t * s->Bs * H, n * sizeof(float));
+    }
+  }
+  if (!isfinite(*loss)) {
+    m->have_forward = 1;
+    return 0; /* the caller decides what a non-finite loss means (the trainer stops with a message) */
+  }
+  m->have_forward = 1;
+  if (m->trace_example >= 0) {
+    if (trace_alloc(m, T)) return rl_fail(err, "out of memory for the trace");
+    rl_trace *tr = &m->trace;
+    int b = m->trace_example, G = m->G, C = c->classes;
+    rl_shard *s = &m->shards[0];
+    for (int i = 0; i < m->nshards; i++)
+      if (b >= m->shards[i].b0 && b < m->shards[i].b0 + m->shards[i].Bs) s = &m->shards[i];
+    int r = b - s->b0, Bs = s->Bs;
+    tr->example = b;
+    for (int ld = 0; ld < LD; ld++)
+      for (int t = 0; t < T; t++) {
+        size_t o = (size_t)t * Bs + r, dst = (size_t)ld * T + t;
+        memcpy(tr->gates + dst * G * H, s->acts[ld].pre + o * G * H, sizeof(float) * (size_t)G * H);
+        memcpy(tr->h + dst * H, s->acts[ld].h + o * H, sizeof(float) * (size_t)H);
+        if (c->cell == RL_CELL_LSTM) memcpy(tr->c + dst * H, s->acts[ld].c + o * H, sizeof(float) * (size_t)H);
+        else memset(tr->c + dst * H, 0, sizeof(float) * (size_t)H);
+      }
+    double ls = 0;
+    int lc = 0;
+    tr->last_scored = -1;
+    if (c->head == RL_HEAD_FINAL) {
+      memcpy(tr->probs, s->probs + (size_t)r * C, sizeof(float) * (size_t)C);
+      int tgt = s->targets[r];
+      if (tgt >= 0) {
+        ls = -log(fmax(s->probs[(size_t)r * C + tgt], 1e-30));
+        lc = 1;
+        tr->last_scored = T - 1;
+      }
+    } else {
+      for (int t = 0; t < T; t++) {
+        const float *p = s->probs + ((size_t)t * Bs + r) * C;
+        memcpy(tr->probs + (size_t)t * C, p, sizeof(float) * (size_t)C);
+        int tgt = s->targets[(size_t)r * T + t];
+        if (tgt >= 0) {
+          ls += -log(fmax(p[tgt], 1e-30));
+          lc++;
+          tr->last_scored = t;
+        }
+      }
+    }
+    tr->loss = lc ? (float)(ls / lc) : 0.0f;
+  }
+  return 0;
+}
+
+int rl_model_backward(rl_model *m, rl_error *err) {
+  if (!m->have_forward) return rl_fail(err, "backward needs a forward pass of the same batch first");
+  int T = m->T, count = 0;
+  for (int i = 0; i < m->nshards; i++) count += m->shards[i].nscored;
+  int b = m->trace_example;
+  int trace = b >= 0 && m->trace.gates != NULL && m->trace.T == T;
+  job jobs[64];
+  for (int i = 0; i < m->nshards; i++) {
+    rl_shard *s = &m->shards[i];
+    int row = trace && b >= s->b0 && b < s->b0 + s->Bs ? b - s->b0 : -1;
+    jobs[i] = (job){m, s, T, 1, {0, row, 0, count ? 1.0f / (float)count : 0.0f}};
+  }
+  if (trace) {
+    size_t n = (size_t)m->trace.L * m->trace.D * T;
+    memset(m->trace.dh_norm, 0, n * sizeof(float));
+    memset(m->trace.dc_norm, 0, n * sizeof(float));
+    memset(m->trace.dhT_norm, 0, n * sizeof(float));
+    memset(m->trace.dwhh_norm, 0, n * sizeof(float));
+  }
+  run_shards(m, jobs, err);
+  /* sum shard gradients in order (shard 0 wrote into m->grads) */
+  for (int i = 1; i < m->nshards; i++) {
+    const float *g = m->shards[i].grads;
+    for (size_t k = 0; k < m->nparams; k++) m->grads[k] += g[k];
+  }
+  if (trace && m->trace.last_scored >= 0) {
+    /* J_last probe: the traced row alone, its last scored position, weight gradients untouched */
+    for (int i = 0; i < m->nshards; i++) {
+      rl_shard *s = &m->shards[i];
+      if (b < s->b0 || b >= s->b0 + s->Bs) continue;
+      backward_mode mode = {1, b - s->b0, m->trace.last_scored, 1.0f};
+      shard_backward(m, s, T, &mode);
+    }
+  }
+  if (trace) m->trace.valid = 1;
+  return 0;
+}
+
+int rl_model_input_grad(const rl_model *m, float *out, rl_error *err) {
+  if (!m->have_forward || !m->shards) return rl_fail(err, "no backward pass to read");
+  int T = m->T, E = m->cfg.embed;
+  for (int i = 0; i < m->nshards; i++) {
+    const rl_shard *s = &m->shards[i];
+    for (int b = 0; b < s->Bs; b++)
+      for (int t = 0; t < T; t++)
+        memcpy(out + ((size_t)(s->b0 + b) * T + t) * E, s->demb + ((size_t)t * s->Bs + b) * E, sizeof(float) * (size_t)E);
+  }
+  return 0;
+}
+
+const float *rl_model_probs(const rl_model *m, int b, int t) {
+  if (!m->have_forward || b < 0 || b >= m->B || t < 0 || t >= m->T) return NULL;
+  int C = m->cfg.classes;
+  for (int i = 0; i < m->nshards; i++) {
+    const rl_shard *s = &m->shards[i];
+    if (b < s->b0 || b >= s->b0 + s->Bs) continue;
+    int r = b - s->b0;
+    if (m->cfg.head == RL_HEAD_FINAL) return s->probs + (size_t)r * C;
+    return s->probs + ((size_t)t * s->Bs + r) * C;
+  }
+  return NULL;
+}

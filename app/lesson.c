@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 /* ---------------------------------------------------------------------------------------------
  * The names a lesson may use. Adjust here; everything else (parsing, messages, docs) follows.
  * ------------------------------------------------------------------------------------------- */
@@ -34,25 +36,47 @@ typedef struct {
   const char *values; /* ENUM: space-separated choices */
 } opt_spec;
 
-/* Options written after a cell name on a models: line. */
+/* Options written after a cell name on a models: line (the explorer's tr_model_spec). */
 static const opt_spec MODEL_OPTS[] = {
-    {"hidden", OPT_INT, 1, 1024, NULL},      {"layers", OPT_INT, 1, 8, NULL},
-    {"bidir", OPT_FLAG, 0, 0, NULL},         {"residual", OPT_FLAG, 0, 0, NULL},
-    {"forget-bias", OPT_NUM, -20, 20, NULL}, {"radius", OPT_NUM, 0, 10, NULL},
+    {"hidden", OPT_INT, 1, 1024, NULL},
+    {"layers", OPT_INT, 1, 8, NULL},
+    {"bidir", OPT_FLAG, 0, 0, NULL},
+    {"residual", OPT_FLAG, 0, 0, NULL},
 };
 
-/* Tasks and the options each accepts on a task: line. */
-static const opt_spec RECALL_OPTS[] = {{"distance", OPT_INT, 1, 1000, NULL}};
-static const opt_spec AGREEMENT_OPTS[] = {{"attractors", OPT_INT, 0, 8, NULL}};
-static const opt_spec ORDER_OPTS[] = {{"length", OPT_INT, 4, 1000, NULL}};
-static const opt_spec LM_OPTS[] = {{"level", OPT_ENUM, 0, 0, "char word"}, {"data", OPT_WORD, 0, 0, NULL}};
+/* Tasks and the options each accepts on a task: line (engine/tasks.h, rl_task_opts). */
+static const opt_spec RECALL_OPTS[] = {
+    {"distance", OPT_INT, 1, 1000, NULL},   /* length: distractors between key and query */
+    {"keys", OPT_INT, 2, 1000, NULL},
+    {"distractors", OPT_INT, 1, 1000, NULL},
+};
+static const opt_spec AGREEMENT_OPTS[] = {
+    {"attractors", OPT_INT, 0, 8, NULL},    /* exactly k attractors in every sentence */
+    {"max-attractors", OPT_INT, 0, 8, NULL},
+};
+static const opt_spec ORDER_OPTS[] = {
+    {"length", OPT_INT, 8, 1000, NULL},
+    {"distractors", OPT_INT, 1, 26, NULL},
+};
+static const opt_spec SENTIMENT_OPTS[] = {
+    {"per-token", OPT_FLAG, 0, 0, NULL},
+    {"classes", OPT_INT, 2, 3, NULL},
+};
+static const opt_spec LM_OPTS[] = {
+    {"level", OPT_ENUM, 0, 0, "char word"},
+    {"data", OPT_WORD, 0, 0, NULL},         /* a UTF-8 text file; none = built-in sentences */
+    {"length", OPT_INT, 2, 1000, NULL},     /* BPTT chunk length */
+};
 static const struct {
   const char *name;
   const opt_spec *opts;
   int nopts;
 } TASKS[] = {
-    {"recall", RECALL_OPTS, 1}, {"agreement", AGREEMENT_OPTS, 1}, {"order", ORDER_OPTS, 1},
-    {"sentiment", NULL, 0},     {"lm", LM_OPTS, 2},
+    {"recall", RECALL_OPTS, N_OF(RECALL_OPTS)},
+    {"agreement", AGREEMENT_OPTS, N_OF(AGREEMENT_OPTS)},
+    {"order", ORDER_OPTS, N_OF(ORDER_OPTS)},
+    {"sentiment", SENTIMENT_OPTS, N_OF(SENTIMENT_OPTS)},
+    {"lm", LM_OPTS, N_OF(LM_OPTS)},
 };
 
 /* Sidebar sliders and choices a step may set (set: key=value ...). */
@@ -63,11 +87,12 @@ static const opt_spec SLIDERS[] = {
     {"hidden", OPT_INT, 1, 1024, NULL},
     {"distance", OPT_INT, 1, 1000, NULL},
     {"radius", OPT_NUM, 0, 10, NULL},
-    {"forget-bias", OPT_NUM, -20, 20, NULL},
+    {"forget-bias", OPT_NUM, -20, 20, NULL}, /* LSTM forget-gate bias at initialisation */
     {"init", OPT_ENUM, 0, 0, "pytorch orthogonal identity"},
+    {"embed", OPT_INT, 1, 1024, NULL},
     {"batch", OPT_INT, 1, 4096, NULL},
     {"seed", OPT_INT, 0, 2147483647.0, NULL},
-    {"speed", OPT_INT, 1, 1000, NULL},
+    {"speed", OPT_INT, 0, 8, NULL},          /* the explorer's speed level, 0 = slowest */
 };
 
 static const struct {
@@ -98,7 +123,6 @@ static const char *const ACTIONS = "train N, select T|last, clamp ..., bptt T, r
 
 /* --------------------------------------------------------------------------------------------- */
 
-#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define MAX_TOKENS 48
 
 typedef struct {
@@ -299,11 +323,7 @@ static void cells_list(char *buf, size_t n) {
   list_names(buf, n, names, NCELLS_LISTED);
 }
 
-static void model_defaults(rl_lesson_model *m) {
-  memset(m, 0, sizeof *m);
-  m->forget_bias = NAN;
-  m->radius = NAN;
-}
+static void model_defaults(rl_lesson_model *m) { memset(m, 0, sizeof *m); }
 
 /* models: CELL [opt ...] CELL [opt ...] ... (a cell name starts a new slot; "none" = empty slot) */
 static int parse_models(ctx *c, char **tok, int n, rl_lesson_step *st) {
@@ -345,10 +365,6 @@ static int parse_models(ctx *c, char **tok, int n, rl_lesson_step *st) {
     else if (!strcmp(kv.key, "layers")) m->layers = (int)kv.num;
     else if (!strcmp(kv.key, "bidir")) m->bidirectional = kv.num != 0;
     else if (!strcmp(kv.key, "residual")) m->residual = kv.num != 0;
-    else if (!strcmp(kv.key, "forget-bias")) {
-      if (m->cell != RL_CELL_LSTM) return fail_at(c, "'forget-bias' applies only to an lstm model");
-      m->forget_bias = (float)kv.num;
-    } else if (!strcmp(kv.key, "radius")) m->radius = (float)kv.num;
   }
   st->has_models = 1;
   return 0;
@@ -792,8 +808,6 @@ void rl_lesson_model_format(const rl_lesson_model *m, char *buf, size_t n) {
   if (m->layers) APPEND(" layers=%d", m->layers);
   if (m->bidirectional) APPEND(" bidir");
   if (m->residual) APPEND(" residual");
-  if (!isnan(m->forget_bias)) APPEND(" forget-bias=%g", m->forget_bias);
-  if (!isnan(m->radius)) APPEND(" radius=%g", m->radius);
 #undef APPEND
 }
 

@@ -46,8 +46,6 @@ typedef struct {
   int layers;         /* 0 = default (1) */
   int bidirectional;  /* 0 or 1 */
   int residual;       /* 0 or 1 (skip connections between stacked layers) */
-  float forget_bias;  /* NAN = default (LSTM only) */
-  float radius;       /* NAN = default: recurrent spectral radius at initialisation */
 } rl_lesson_model;
 
 typedef struct {

@@ -72,15 +72,17 @@ static void test_full_example(void) {
   CHECK(!strcmp(a->title, "Meet the cell") && a->line == 6);
   CHECK(a->nsay == 2 && !strcmp(a->say[1], "Unicode is fine: c(t) = f ⊙ c(t-1) + i ⊙ g"));
   CHECK(a->has_models && a->models[0].used && a->models[0].cell == RL_CELL_LSTM);
-  CHECK(a->models[0].hidden == 32 && a->models[0].forget_bias == 1.0f && isnan(a->models[0].radius));
+  CHECK(a->models[0].hidden == 32 && a->models[0].layers == 0);
   CHECK(a->models[1].used && a->models[1].cell == RL_CELL_RNN && a->models[1].nonlin == RL_ACT_TANH);
-  CHECK(a->models[1].radius == 0.9f && !a->models[2].used);
+  CHECK(a->models[1].layers == 2 && !a->models[2].used);
   CHECK(a->has_task && !strcmp(a->task, "recall") && a->ntask_opts == 1);
   CHECK(!strcmp(a->task_opts[0].key, "distance") && a->task_opts[0].is_num && a->task_opts[0].num == 20);
   CHECK(a->has_text && !strcmp(a->text, "k a b c d q"));
   CHECK(a->has_show && a->show == (RL_PANEL_HEATMAPS | RL_PANEL_DIAGRAM) && a->highlight == RL_PANEL_DIAGRAM);
-  CHECK(a->nsets == 2 && !strcmp(a->sets[1].key, "optimizer") && !strcmp(a->sets[1].value, "adam"));
+  CHECK(a->nsets == 4 && !strcmp(a->sets[0].key, "forget-bias") && a->sets[1].num == 0.9);
+  CHECK(!strcmp(a->sets[3].key, "optimizer") && !strcmp(a->sets[3].value, "adam") && !a->sets[3].is_num);
   CHECK(a->nactions == 1 && a->actions[0].kind == RL_ACT_SELECT && a->actions[0].n == 3);
+  CHECK(a->line == 6 && a[1].line == 18);
 
   CHECK(!strcmp(b->title, "Keep forever")); /* surrounding spaces trimmed */
   CHECK(!b->has_models && !b->has_task);
@@ -113,7 +115,7 @@ static void test_full_example(void) {
 
   char buf[128];
   rl_lesson_model_format(&a->models[0], buf, sizeof buf);
-  CHECKF(!strcmp(buf, "lstm hidden=32 forget-bias=1"), "got '%s'", buf);
+  CHECKF(!strcmp(buf, "lstm hidden=32"), "got '%s'", buf);
   rl_lesson_model_format(&c->models[1], buf, sizeof buf);
   CHECKF(!strcmp(buf, "gru layers=2 bidir residual"), "got '%s'", buf);
   rl_lesson_model_format(&c->models[0], buf, sizeof buf);
@@ -147,7 +149,7 @@ static void test_malformed(void) {
       {"bad_step_title", 3, "'[step]' needs a title"},
       {"bad_too_many_say", 12, "too many 'say:' lines in one step (max 8)"},
       {"bad_duplicate_models", 5, "second 'models:' line in this step"},
-      {"bad_model_option", 4, "'forget-bias' applies only to an lstm model"},
+      {"bad_model_option", 4, "unknown model option 'forget-bias'; expected one of hidden, layers, bidir"},
       {"bad_header_in_step", 4, "'title:' belongs in the header"},
       {"bad_utf8", 4, "invalid UTF-8"},
       {"bad_long_line", 4, "line is too long"},

@@ -40,7 +40,8 @@ typedef struct {
 } plot_series;
 
 enum { PLOT_LEGEND_TOP_RIGHT = 0, PLOT_LEGEND_TOP_LEFT, PLOT_LEGEND_BOTTOM_RIGHT,
-       PLOT_LEGEND_BOTTOM_LEFT, PLOT_LEGEND_NONE };
+       PLOT_LEGEND_BOTTOM_LEFT, PLOT_LEGEND_NONE,
+       PLOT_LEGEND_AUTO /* the corner that covers the fewest data points (plot_opts_default) */ };
 
 typedef struct {
   const char *title;       /* drawn above the data area; NULL = none */
@@ -57,7 +58,7 @@ typedef struct {
   int n_xtick_labels;
 } plot_opts;
 
-/* Defaults: everything 0/NULL, ranges and marker NAN, legend top-right. */
+/* Defaults: everything 0/NULL, ranges and marker NAN, legend PLOT_LEGEND_AUTO. */
 plot_opts plot_opts_default(void);
 
 /* Draws panel background, title, axes with ticks and labels, grid, the series and the legend. */

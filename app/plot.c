@@ -1,0 +1,838 @@
+/* rnnlab plots: line plots (linear / log10 y), grouped bars, heatmaps with colour legends. */
+#include "plot.h"
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TICKS 64
+
+/* ---- mapping ------------------------------------------------------------------------------ */
+
+float plot_x_px(const plot_frame *f, double x) {
+  if (f->x1 == f->x0) return (float)f->area.x;
+  return (float)(f->area.x + (x - f->x0) / (f->x1 - f->x0) * f->area.w);
+}
+
+float plot_y_px(const plot_frame *f, double y) {
+  if (f->log_y) {
+    if (!(y > 0)) return NAN;
+    y = log10(y);
+  }
+  if (f->y1 == f->y0) return (float)(f->area.y + f->area.h);
+  return (float)(f->area.y + f->area.h - (y - f->y0) / (f->y1 - f->y0) * f->area.h);
+}
+
+double plot_px_x(const plot_frame *f, float px) {
+  if (f->area.w <= 0) return f->x0;
+  return f->x0 + (px - f->area.x) / (double)f->area.w * (f->x1 - f->x0);
+}
+
+double plot_px_y(const plot_frame *f, float py) {
+  double v = f->area.h <= 0 ? f->y0
+                            : f->y0 + (f->area.y + f->area.h - py) / (double)f->area.h * (f->y1 - f->y0);
+  return f->log_y ? pow(10.0, v) : v;
+}
+
+/* ---- ticks -------------------------------------------------------------------------------- */
+
+static double nice_step(double lo, double hi, int target) {
+  double span = hi - lo;
+  if (!(span > 0) || !isfinite(span)) return 1;
+  if (target < 2) target = 2;
+  double raw = span / target, mag = pow(10.0, floor(log10(raw))), f = raw / mag;
+  double step = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
+  return step * mag;
+}
+
+int plot_nice_ticks(double lo, double hi, int target, double *ticks, int max) {
+  if (!isfinite(lo) || !isfinite(hi) || max <= 0) return 0;
+  if (hi < lo) {
+    double t = lo;
+    lo = hi;
+    hi = t;
+  }
+  if (hi == lo) {
+    ticks[0] = lo;
+    return 1;
+  }
+  double step = nice_step(lo, hi, target);
+  double first = ceil(lo / step - 1e-9) * step;
+  int n = 0;
+  for (double v = first; v <= hi + step * 1e-9 && n < max; v = first + n * step) {
+    ticks[n++] = fabs(v) < step * 1e-9 ? 0.0 : v;
+  }
+  return n;
+}
+
+void plot_format_tick(double v, double step, char *buf, size_t cap) {
+  double a = fabs(v), s = fabs(step);
+  if (v == 0) {
+    snprintf(buf, cap, "0");
+  } else if (a >= 1e6 || a < 1e-3) {
+    /* 1e-4, 2.5e6 */
+    int e = (int)floor(log10(a));
+    double m = v / pow(10.0, e);
+    if (fabs(m - lround(m)) < 1e-6) snprintf(buf, cap, "%lde%d", lround(m), e);
+    else snprintf(buf, cap, "%.1fe%d", m, e);
+  } else if (a >= 10000 && s >= 1000) {
+    double k = v / 1000;
+    if (fabs(k - lround(k)) < 1e-9) snprintf(buf, cap, "%ldk", lround(k));
+    else snprintf(buf, cap, "%.1fk", k);
+  } else {
+    int dec = s > 0 && s < 1 ? (int)ceil(-log10(s) - 1e-9) : 0;
+    if (dec > 6) dec = 6;
+    snprintf(buf, cap, "%.*f", dec, v);
+  }
+}
+
+/* "10⁻⁴" with Unicode superscripts (DejaVu has them). */
+static void format_decade(int e, char *buf, size_t cap) {
+  static const char *const sup[10] = {"\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074",
+                                      "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+  if (e == 0) {
+    snprintf(buf, cap, "1");
+    return;
+  }
+  if (e == 1) {
+    snprintf(buf, cap, "10");
+    return;
+  }
+  char digits[16];
+  snprintf(digits, sizeof digits, "%d", e < 0 ? -e : e);
+  size_t n = (size_t)snprintf(buf, cap, "10%s", e < 0 ? "\u207b" : "");
+  for (char *d = digits; *d && n < cap; d++) n += (size_t)snprintf(buf + n, cap - n, "%s", sup[*d - '0']);
+}
+
+/* ---- shared frame drawing ------------------------------------------------------------------ */
+
+typedef struct {
+  int px_small, px_body, px_head;
+  int pad, tick_len;
+  float line_w;
+} metrics;
+
+static metrics get_metrics(gfx *g) {
+  metrics m;
+  m.px_small = gfx_font_px(g, THEME_TEXT_SMALL);
+  m.px_body = gfx_font_px(g, THEME_TEXT_BODY);
+  m.px_head = gfx_font_px(g, THEME_TEXT_HEADING);
+  m.pad = gfx_px(g, 10);
+  m.tick_len = gfx_px(g, 6);
+  m.line_w = fmaxf(1.0f, gfx_scale(g) * 1.5f);
+  return m;
+}
+
+typedef struct {
+  double yt[MAX_TICKS];
+  int nyt;
+  int y_is_log;
+  double ystep;
+  char ylab[MAX_TICKS][32];
+} yticks;
+
+static void make_yticks(const plot_frame *f, yticks *t, int target) {
+  t->y_is_log = f->log_y;
+  if (f->log_y) {
+    int lo = (int)ceil(f->y0 - 1e-9), hi = (int)floor(f->y1 + 1e-9);
+    int span = hi - lo, every = 1;
+    while (span / every > target + 1) every++;
+    t->nyt = 0;
+    for (int e = lo; e <= hi && t->nyt < MAX_TICKS; e++)
+      if ((e - lo) % every == 0) {
+        t->yt[t->nyt] = e;
+        format_decade(e, t->ylab[t->nyt], sizeof t->ylab[0]);
+        t->nyt++;
+      }
+    t->ystep = every;
+  } else {
+    t->nyt = plot_nice_ticks(f->y0, f->y1, target, t->yt, MAX_TICKS);
+    t->ystep = nice_step(f->y0, f->y1, target);
+    for (int i = 0; i < t->nyt; i++) plot_format_tick(t->yt[i], t->ystep, t->ylab[i], sizeof t->ylab[0]);
+  }
+}
+
+/* Lays out title, y label, tick labels and x label around the data area; returns the area.
+ * xlab_rows: number of text rows under the axis (1 tick row, +1 for an x label). */
+static SDL_Rect layout_frame(gfx *g, SDL_Rect r, const metrics *m, const char *title,
+                             const char *xlabel, const char *ylabel, int ytick_w) {
+  SDL_Rect a = gfx_inset(r, m->pad);
+  int lh_small = gfx_line_height(g, GFX_SANS, m->px_small);
+  int lh_body = gfx_line_height(g, GFX_SANS, m->px_body);
+  if (title && *title) {
+    int lh = gfx_line_height(g, GFX_SANS, m->px_head);
+    a.y += lh + m->pad / 2;
+    a.h -= lh + m->pad / 2;
+  }
+  if (ylabel && *ylabel) {
+    a.x += lh_body + m->pad / 2;
+    a.w -= lh_body + m->pad / 2;
+  }
+  a.x += ytick_w + m->tick_len + m->pad / 2;
+  a.w -= ytick_w + m->tick_len + m->pad / 2;
+  int below = m->tick_len + lh_small + m->pad / 3;
+  if (xlabel && *xlabel) below += lh_body;
+  a.h -= below;
+  /* room for the half of the last x tick label that sticks out on the right, and above the
+   * top y tick label */
+  a.w -= gfx_px(g, 14);
+  a.y += lh_small / 2;
+  a.h -= lh_small / 2;
+  if (a.w < 1) a.w = 1;
+  if (a.h < 1) a.h = 1;
+  return a;
+}
+
+static void draw_titles(gfx *g, SDL_Rect r, SDL_Rect area, const metrics *m, const char *title,
+                        const char *xlabel, const char *ylabel) {
+  const theme *th = gfx_theme(g);
+  if (title && *title) {
+    char buf[256];
+    gfx_text_fit(g, title, GFX_SANS, m->px_head, r.w - 2 * m->pad, buf, sizeof buf);
+    gfx_text(g, r.x + m->pad, r.y + m->pad, buf, GFX_SANS, m->px_head, th->text, GFX_LEFT | GFX_TOP);
+  }
+  if (xlabel && *xlabel)
+    gfx_text(g, area.x + area.w * 0.5f, r.y + r.h - m->pad, xlabel, GFX_SANS, m->px_body,
+             th->text_dim, GFX_CENTER | GFX_BOTTOM);
+  if (ylabel && *ylabel)
+    gfx_text_vertical(g, r.x + m->pad, area.y + area.h * 0.5f, ylabel, GFX_SANS, m->px_body,
+                      th->text_dim, GFX_LEFT | GFX_MIDDLE);
+}
+
+/* x ticks: integer/nice numeric or category labels, thinned so labels never overlap. */
+static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integer_x,
+                        const char *const *labels, int nlabels, int no_grid) {
+  const theme *th = gfx_theme(g);
+  SDL_Rect a = f->area;
+  double ticks[MAX_TICKS];
+  int nt = 0;
+  double step;
+  int target = a.w / gfx_px(g, 90);
+  if (target < 2) target = 2;
+  if (labels && nlabels > 0) {
+    /* category labels: every k-th so the widest fits */
+    int maxw = 0;
+    for (int i = 0; i < nlabels; i++) {
+      int w;
+      gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
+      if (w > maxw) maxw = w;
+    }
+    double per = a.w / fmax(1e-9, f->x1 - f->x0);
+    int every = 1;
+    while (every < nlabels && per * every < maxw + gfx_px(g, 8)) every++;
+    for (int i = 0; i < nlabels; i++) {
+      if (i < f->x0 - 1e-9 || i > f->x1 + 1e-9) continue;
+      float x = plot_x_px(f, i);
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (i % every ? 0.5f : 1.0f), 1, th->axis);
+      if (i % every == 0)
+        gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text,
+                 GFX_CENTER | GFX_TOP);
+    }
+    return;
+  }
+  nt = plot_nice_ticks(f->x0, f->x1, target, ticks, MAX_TICKS);
+  step = nice_step(f->x0, f->x1, target);
+  if (integer_x && step < 1) {
+    step = 1;
+    nt = 0;
+    for (double v = ceil(f->x0); v <= f->x1 && nt < MAX_TICKS; v += 1) ticks[nt++] = v;
+  }
+  for (int i = 0; i < nt; i++) {
+    float x = plot_x_px(f, ticks[i]);
+    if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+    gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len, 1, th->axis);
+    char buf[32];
+    plot_format_tick(ticks[i], step, buf, sizeof buf);
+    gfx_text(g, x, a.y + a.h + m->tick_len + 1, buf, GFX_SANS, m->px_small, th->text_dim,
+             GFX_CENTER | GFX_TOP);
+  }
+}
+
+static void draw_yticks(gfx *g, const plot_frame *f, const metrics *m, const yticks *t, int no_grid) {
+  const theme *th = gfx_theme(g);
+  SDL_Rect a = f->area;
+  for (int i = 0; i < t->nyt; i++) {
+    float y = (float)(a.y + a.h - (t->yt[i] - f->y0) / (f->y1 - f->y0) * a.h);
+    if (!no_grid) gfx_line(g, a.x, y, a.x + a.w, y, 1, th->grid);
+    gfx_line(g, a.x - m->tick_len, y, a.x, y, 1, th->axis);
+    gfx_text(g, a.x - m->tick_len - gfx_px(g, 3), y, t->ylab[i], GFX_SANS, m->px_small,
+             th->text_dim, GFX_RIGHT | GFX_MIDDLE);
+  }
+  /* minor decade ticks 2..9 when decades are sparse enough to read */
+  if (t->y_is_log && t->ystep == 1 && (f->y1 - f->y0) <= 8) {
+    for (int e = (int)floor(f->y0); e <= (int)ceil(f->y1); e++)
+      for (int k = 2; k <= 9; k++) {
+        double v = e + log10((double)k);
+        if (v < f->y0 || v > f->y1) continue;
+        float y = (float)(a.y + a.h - (v - f->y0) / (f->y1 - f->y0) * a.h);
+        gfx_line(g, a.x - m->tick_len * 0.5f, y, a.x, y, 1, th->axis);
+      }
+  }
+}
+
+static int ytick_width(gfx *g, const metrics *m, const yticks *t) {
+  int w = 0;
+  for (int i = 0; i < t->nyt; i++) {
+    int tw;
+    gfx_text_size(g, t->ylab[i], GFX_SANS, m->px_small, &tw, NULL);
+    if (tw > w) w = tw;
+  }
+  return w;
+}
+
+static void draw_axes_box(gfx *g, SDL_Rect a, const metrics *m) {
+  const theme *th = gfx_theme(g);
+  int lw = (int)lroundf(m->line_w);
+  if (lw < 1) lw = 1;
+  gfx_fill_rect(g, gfx_r(a.x - lw, a.y, lw, a.h + lw), th->axis);       /* y axis */
+  gfx_fill_rect(g, gfx_r(a.x - lw, a.y + a.h, a.w + lw, lw), th->axis); /* x axis */
+}
+
+/* ---- data ranges --------------------------------------------------------------------------- */
+
+static void data_range(const plot_series *s, int ns, int log_y, double *xlo, double *xhi,
+                       double *ylo, double *yhi) {
+  *xlo = *ylo = INFINITY;
+  *xhi = *yhi = -INFINITY;
+  for (int k = 0; k < ns; k++)
+    for (int i = 0; i < s[k].n; i++) {
+      double x = s[k].x ? s[k].x[i] : i, y = s[k].y ? s[k].y[i] : NAN;
+      if (isfinite(x)) {
+        if (x < *xlo) *xlo = x;
+        if (x > *xhi) *xhi = x;
+      }
+      if (!isfinite(y) || (log_y && !(y > 0))) continue;
+      if (y < *ylo) *ylo = y;
+      if (y > *yhi) *yhi = y;
+    }
+}
+
+static void finish_ranges(plot_frame *f, const plot_opts *o, double xlo, double xhi, double ylo,
+                          double yhi, int bars) {
+  if (!isnan(o->xmin)) xlo = o->xmin;
+  if (!isnan(o->xmax)) xhi = o->xmax;
+  if (!isfinite(xlo) || !isfinite(xhi)) xlo = 0, xhi = 1;
+  if (xhi <= xlo) xlo -= 0.5, xhi += 0.5;
+  f->x0 = xlo;
+  f->x1 = xhi;
+  f->log_y = o->log_y;
+  if (o->log_y) {
+    double lo = !isnan(o->ymin) && o->ymin > 0 ? o->ymin : ylo;
+    double hi = !isnan(o->ymax) && o->ymax > 0 ? o->ymax : yhi;
+    if (!isfinite(lo) || !isfinite(hi) || !(lo > 0)) lo = 1e-3, hi = 1;
+    double l0 = log10(lo), l1 = log10(hi);
+    if (isnan(o->ymin)) l0 = floor(l0 + 1e-9);
+    if (isnan(o->ymax)) l1 = ceil(l1 - 1e-9);
+    if (l1 <= l0) l1 = l0 + 1;
+    f->y0 = l0;
+    f->y1 = l1;
+  } else {
+    if (bars) {
+      if (ylo > 0) ylo = 0;
+      if (yhi < 0) yhi = 0;
+    }
+    if (!isfinite(ylo) || !isfinite(yhi)) ylo = 0, yhi = 1;
+    if (yhi <= ylo) {
+      double d = fabs(ylo) > 0 ? fabs(ylo) * 0.5 : 1;
+      ylo -= d, yhi += d;
+    }
+    double padv = (yhi - ylo) * 0.05;
+    if (isnan(o->ymin)) ylo = (bars && ylo == 0) ? 0 : ylo - padv;
+    if (isnan(o->ymax)) yhi = (bars && yhi == 0) ? 0 : yhi + padv;
+    if (!isnan(o->ymin)) ylo = o->ymin;
+    if (!isnan(o->ymax)) yhi = o->ymax;
+    if (yhi <= ylo) yhi = ylo + 1;
+    f->y0 = ylo;
+    f->y1 = yhi;
+  }
+}
+
+static SDL_Color series_color(gfx *g, const plot_series *s, int k) {
+  return s->color.a ? s->color : theme_series(gfx_theme(g), k);
+}
+
+/* ---- legend -------------------------------------------------------------------------------- */
+
+/* How much data a legend box at b would hide: points (and segment midpoints) inside it; bars
+ * whose extent crosses it. */
+static long legend_cover(const plot_frame *f, const plot_series *s, int ns, SDL_Rect b, int bars) {
+  long n = 0;
+  float base = f->log_y ? (float)(f->area.y + f->area.h) : plot_y_px(f, 0);
+  for (int k = 0; k < ns; k++) {
+    float px = NAN, py = NAN;
+    for (int i = 0; i < s[k].n && s[k].y; i++) {
+      float x = plot_x_px(f, bars ? i : (s[k].x ? s[k].x[i] : i));
+      float y = isfinite(s[k].y[i]) ? plot_y_px(f, s[k].y[i]) : NAN;
+      if (!isfinite(x) || !isfinite(y)) {
+        px = py = NAN;
+        continue;
+      }
+      if (bars) {
+        float lo = fminf(y, base), hi = fmaxf(y, base);
+        if (x >= b.x - 10 && x <= b.x + b.w + 10 && hi >= b.y && lo <= b.y + b.h) n += 4;
+      } else {
+        if (gfx_contains(b, (int)x, (int)y)) n += 2;
+        if (isfinite(px) && gfx_contains(b, (int)((x + px) / 2), (int)((y + py) / 2))) n++;
+      }
+      px = x, py = y;
+    }
+  }
+  return n;
+}
+
+static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plot_series *s,
+                        int ns, int where, int bars) {
+  if (where == PLOT_LEGEND_NONE) return;
+  const theme *th = gfx_theme(g);
+  int n = 0, maxw = 0;
+  for (int k = 0; k < ns; k++)
+    if (s[k].label && *s[k].label) {
+      int w;
+      gfx_text_size(g, s[k].label, GFX_SANS, m->px_small, &w, NULL);
+      if (w > maxw) maxw = w;
+      n++;
+    }
+  if (n == 0) return;
+  int lh = gfx_line_height(g, GFX_SANS, m->px_small);
+  int sw = gfx_px(g, 28), gap = gfx_px(g, 8), p = gfx_px(g, 8);
+  int bw = p + sw + gap + maxw + p, bh = p + n * lh + p;
+  SDL_Rect a = f->area;
+  if (bw > a.w - 2 * p) bw = a.w - 2 * p;
+  if (where < 0 || where > PLOT_LEGEND_AUTO) where = PLOT_LEGEND_AUTO;
+  int x = 0, y = 0;
+  long best = -1;
+  for (int corner = 0; corner < 4; corner++) {
+    if (where != PLOT_LEGEND_AUTO && corner != where) continue;
+    int cx = (corner == PLOT_LEGEND_TOP_LEFT || corner == PLOT_LEGEND_BOTTOM_LEFT) ? a.x + p
+                                                                                   : a.x + a.w - p - bw;
+    int cy = (corner == PLOT_LEGEND_BOTTOM_LEFT || corner == PLOT_LEGEND_BOTTOM_RIGHT)
+                 ? a.y + a.h - p - bh
+                 : a.y + p;
+    long cover = where == PLOT_LEGEND_AUTO ? legend_cover(f, s, ns, gfx_r(cx, cy, bw, bh), bars) : 0;
+    if (best < 0 || cover < best) best = cover, x = cx, y = cy;
+  }
+  SDL_Rect box = {x, y, bw, bh};
+  gfx_fill_round_rect(g, box, gfx_px(g, 4), gfx_fade(th->panel, 0.88f));
+  gfx_rect(g, box, 1, th->panel_border);
+  int row = 0;
+  for (int k = 0; k < ns; k++) {
+    if (!s[k].label || !*s[k].label) continue;
+    SDL_Color c = series_color(g, &s[k], k);
+    float cy = y + p + row * lh + lh * 0.5f;
+    if (bars) {
+      int sq = lh * 6 / 10;
+      gfx_fill_rect(g, gfx_r(x + p + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
+    } else {
+      float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
+      if (w < 1.5f) w = 1.5f;
+      if (s[k].dashed)
+        gfx_dashed_line(g, x + p, cy, x + p + sw, cy, w, gfx_px(g, 6), c);
+      else
+        gfx_line(g, x + p, cy, x + p + sw, cy, w, c);
+      if (s[k].markers) gfx_fill_circle(g, x + p + sw * 0.5f, cy, w * 1.4f, c);
+    }
+    char buf[128];
+    gfx_text_fit(g, s[k].label, GFX_SANS, m->px_small, bw - (p + sw + gap + p), buf, sizeof buf);
+    gfx_text(g, x + p + sw + gap, cy, buf, GFX_SANS, m->px_small, th->text, GFX_LEFT | GFX_MIDDLE);
+    row++;
+  }
+}
+
+/* ---- line plots ---------------------------------------------------------------------------- */
+
+plot_opts plot_opts_default(void) {
+  plot_opts o;
+  memset(&o, 0, sizeof o);
+  o.xmin = o.xmax = o.ymin = o.ymax = NAN;
+  o.marker_x = NAN;
+  o.legend = PLOT_LEGEND_AUTO;
+  return o;
+}
+
+static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
+                        int ncat, plot_frame *out, int bars) {
+  const theme *th = gfx_theme(g);
+  metrics m = get_metrics(g);
+  plot_opts def = plot_opts_default();
+  if (!o) o = &def;
+  gfx_fill_rect(g, r, th->panel);
+  if (r.w < 20 || r.h < 20) return;
+
+  plot_frame f;
+  memset(&f, 0, sizeof f);
+  double xlo, xhi, ylo, yhi;
+  data_range(s, ns, o->log_y, &xlo, &xhi, &ylo, &yhi);
+  if (bars) xlo = -0.5, xhi = ncat - 0.5;
+  finish_ranges(&f, o, xlo, xhi, ylo, yhi, bars);
+
+  /* y ticks depend on the area height, which depends on the tick label width: estimate with
+   * the rectangle's height, which is close enough for the label width */
+  yticks yt;
+  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
+  f.area = r;
+  make_yticks(&f, &yt, r.h / (3 * lh_small) > 2 ? r.h / (3 * lh_small) : 2);
+  f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, ytick_width(g, &m, &yt));
+  int target = f.area.h / (int)(2.2 * lh_small);
+  make_yticks(&f, &yt, target < 2 ? 2 : target);
+
+  draw_titles(g, r, f.area, &m, o->title, o->xlabel, o->ylabel);
+  const char *const *xl = o->xtick_labels;
+  int nxl = o->n_xtick_labels;
+  if (bars && !xl) {
+    /* bars: category indices as labels */
+    draw_xticks(g, &f, &m, 1, NULL, 0, 1);
+  } else {
+    draw_xticks(g, &f, &m, o->integer_x || bars, xl, nxl, o->no_grid || bars);
+  }
+  draw_yticks(g, &f, &m, &yt, o->no_grid);
+
+  /* a little room beyond the area so markers on the edge are not cut in half */
+  int slack = bars ? 1 : gfx_px(g, 6);
+  gfx_push_clip(g, gfx_r(f.area.x, f.area.y - slack, f.area.w + slack, f.area.h + 2 * slack));
+  if (bars) {
+    int nsb = ns > 0 ? ns : 1;
+    double group = 0.8, bw = group / nsb;
+    float base = o->log_y ? (float)(f.area.y + f.area.h) : plot_y_px(&f, 0);
+    for (int k = 0; k < ns; k++) {
+      SDL_Color c = series_color(g, &s[k], k);
+      for (int i = 0; i < ncat && i < s[k].n; i++) {
+        float v = s[k].y[i];
+        float y = plot_y_px(&f, v);
+        if (!isfinite(y)) continue;
+        float x0 = plot_x_px(&f, i - group / 2 + k * bw), x1 = plot_x_px(&f, i - group / 2 + (k + 1) * bw);
+        int gap = (x1 - x0) > 6 ? 1 : 0;
+        int top = (int)lroundf(fminf(y, base)), bot = (int)lroundf(fmaxf(y, base));
+        if (bot == top) bot = top + 1;
+        gfx_fill_rect(g, gfx_r((int)lroundf(x0) + gap, top, (int)lroundf(x1 - x0) - 2 * gap, bot - top), c);
+      }
+    }
+    if (!o->log_y && f.y0 < 0 && f.y1 > 0) gfx_line(g, f.area.x, base, f.area.x + f.area.w, base, 1, th->axis);
+  } else {
+    float *xs = NULL, *ys = NULL;
+    int cap = 0;
+    for (int k = 0; k < ns; k++) {
+      if (s[k].n <= 0 || !s[k].y) continue;
+      if (s[k].n > cap) {
+        free(xs);
+        free(ys);
+        cap = s[k].n;
+        xs = malloc(sizeof(float) * cap);
+        ys = malloc(sizeof(float) * cap);
+        if (!xs || !ys) {
+          cap = 0;
+          continue;
+        }
+      }
+      for (int i = 0; i < s[k].n; i++) {
+        xs[i] = plot_x_px(&f, s[k].x ? s[k].x[i] : i);
+        ys[i] = isfinite(s[k].y[i]) ? plot_y_px(&f, s[k].y[i]) : NAN;
+      }
+      SDL_Color c = series_color(g, &s[k], k);
+      float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
+      if (w < 1.2f) w = 1.2f;
+      if (s[k].dashed) {
+        for (int i = 1; i < s[k].n; i++)
+          if (isfinite(ys[i - 1]) && isfinite(ys[i]))
+            gfx_dashed_line(g, xs[i - 1], ys[i - 1], xs[i], ys[i], w, gfx_px(g, 7), c);
+      } else {
+        gfx_polyline(g, xs, ys, s[k].n, w, c);
+      }
+      if (s[k].markers)
+        for (int i = 0; i < s[k].n; i++)
+          if (isfinite(xs[i]) && isfinite(ys[i])) gfx_fill_circle(g, xs[i], ys[i], w * 1.3f, c);
+    }
+    free(xs);
+    free(ys);
+  }
+  if (!isnan(o->marker_x) && o->marker_x >= f.x0 && o->marker_x <= f.x1) {
+    float x = plot_x_px(&f, o->marker_x);
+    gfx_dashed_line(g, x, f.area.y, x, f.area.y + f.area.h, fmaxf(1.5f, 2 * gfx_scale(g)), gfx_px(g, 6),
+                    th->accent);
+  }
+  gfx_pop_clip(g);
+  draw_axes_box(g, f.area, &m);
+  draw_legend(g, &f, &m, s, ns, o->legend, bars);
+  if (out) *out = f;
+}
+
+void plot_lines(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
+                plot_frame *out) {
+  plot_common(g, r, o, s, ns, 0, out, 0);
+}
+
+void plot_bars(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat,
+               plot_frame *out) {
+  if (ncat < 1) ncat = 1;
+  plot_common(g, r, o, s, ns, ncat, out, 1);
+}
+
+/* ---- colour legend ------------------------------------------------------------------------- */
+
+void plot_colorbar(gfx *g, SDL_Rect r, colormap_id cmap, float vmin, float vmax, const char *label) {
+  const theme *th = gfx_theme(g);
+  metrics m = get_metrics(g);
+  if (r.w <= 0 || r.h <= 0) return;
+  int vertical = r.w < r.h;
+  int n = vertical ? r.h : r.w;
+  uint8_t *img = malloc((size_t)n * 4);
+  if (!img) return;
+  for (int i = 0; i < n; i++) {
+    float t = n > 1 ? (float)i / (n - 1) : 0.5f;
+    if (vertical) t = 1 - t; /* high values at the top */
+    SDL_Color c = colormap_at(cmap, t);
+    img[4 * i] = c.r, img[4 * i + 1] = c.g, img[4 * i + 2] = c.b, img[4 * i + 3] = 255;
+  }
+  if (vertical) gfx_image_rgba(g, r, img, 1, n);
+  else gfx_image_rgba(g, r, img, n, 1);
+  free(img);
+  gfx_rect(g, r, 1, th->axis);
+  /* ticks at vmin, mid, vmax (nice values if the range allows) */
+  double ticks[MAX_TICKS];
+  int nt = plot_nice_ticks(vmin, vmax, vertical ? (r.h > 160 ? 4 : 2) : 4, ticks, MAX_TICKS);
+  double step = nice_step(vmin, vmax, vertical ? (r.h > 160 ? 4 : 2) : 4);
+  for (int i = 0; i < nt; i++) {
+    double t = (ticks[i] - vmin) / (vmax - vmin);
+    char buf[32];
+    plot_format_tick(ticks[i], step, buf, sizeof buf);
+    if (vertical) {
+      float y = (float)(r.y + r.h - 1 - t * (r.h - 1));
+      gfx_line(g, r.x + r.w, y, r.x + r.w + m.tick_len, y, 1, th->axis);
+      gfx_text(g, r.x + r.w + m.tick_len + gfx_px(g, 3), y, buf, GFX_SANS, m.px_small, th->text_dim,
+               GFX_LEFT | GFX_MIDDLE);
+    } else {
+      float x = (float)(r.x + t * (r.w - 1));
+      gfx_line(g, x, r.y + r.h, x, r.y + r.h + m.tick_len, 1, th->axis);
+      gfx_text(g, x, r.y + r.h + m.tick_len, buf, GFX_SANS, m.px_small, th->text_dim,
+               GFX_CENTER | GFX_TOP);
+    }
+  }
+  if (label && *label) {
+    if (vertical)
+      gfx_text(g, r.x + r.w * 0.5f, r.y - gfx_px(g, 4), label, GFX_SANS, m.px_small, th->text_dim,
+               GFX_CENTER | GFX_BOTTOM);
+    else
+      gfx_text(g, r.x, r.y - gfx_px(g, 4), label, GFX_SANS, m.px_small, th->text_dim,
+               GFX_LEFT | GFX_BOTTOM);
+  }
+}
+
+/* ---- heatmaps ------------------------------------------------------------------------------ */
+
+plot_heatmap_opts plot_heatmap_opts_default(void) {
+  plot_heatmap_opts o;
+  memset(&o, 0, sizeof o);
+  o.vmin = 0;
+  o.vmax = 1;
+  o.cmap = COLORMAP_SEQUENTIAL;
+  o.selected_col = -1;
+  return o;
+}
+
+int plot_heatmap_hit(const plot_frame *f, int rows, int cols, int px, int py, int *row, int *col) {
+  if (!gfx_contains(f->area, px, py) || rows <= 0 || cols <= 0) return 0;
+  int c = (int)((px - f->area.x) * (long)cols / f->area.w);
+  int r = (int)((py - f->area.y) * (long)rows / f->area.h);
+  if (c >= cols) c = cols - 1;
+  if (r >= rows) r = rows - 1;
+  if (row) *row = r;
+  if (col) *col = c;
+  return 1;
+}
+
+void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *out) {
+  const theme *th = gfx_theme(g);
+  metrics m = get_metrics(g);
+  gfx_fill_rect(g, r, th->panel);
+  plot_frame f;
+  memset(&f, 0, sizeof f);
+  if (out) *out = f;
+  if (!o || r.w < 30 || r.h < 30) return;
+  int rows = o->rows > 0 ? o->rows : 0, cols = o->cols > 0 ? o->cols : 0;
+  float vmin = o->vmin, vmax = o->vmax;
+  if (!(vmax > vmin)) vmin = 0, vmax = 1;
+  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
+  int lh_body = gfx_line_height(g, GFX_SANS, m.px_body);
+
+  /* legend on the right: bar + tick labels */
+  char lo_lab[32], hi_lab[32];
+  double lstep = nice_step(vmin, vmax, 4);
+  plot_format_tick(vmin, lstep, lo_lab, sizeof lo_lab);
+  plot_format_tick(vmax, lstep, hi_lab, sizeof hi_lab);
+  int wl, wh, wz;
+  gfx_text_size(g, lo_lab, GFX_SANS, m.px_small, &wl, NULL);
+  gfx_text_size(g, hi_lab, GFX_SANS, m.px_small, &wh, NULL);
+  gfx_text_size(g, "-0.5", GFX_SANS, m.px_small, &wz, NULL);
+  int labw = wl > wh ? wl : wh;
+  if (wz > labw) labw = wz;
+  int bar_w = gfx_px(g, 16);
+  int legend_w = m.pad + bar_w + m.tick_len + gfx_px(g, 3) + labw;
+
+  SDL_Rect a = gfx_inset(r, m.pad);
+  if (o->title && *o->title) {
+    int lh = gfx_line_height(g, GFX_SANS, m.px_head);
+    a.y += lh + m.pad / 2;
+    a.h -= lh + m.pad / 2;
+  }
+  /* row ticks on the left */
+  char rowlab[32];
+  snprintf(rowlab, sizeof rowlab, "%d", rows > 0 ? rows - 1 : 0);
+  int rw;
+  gfx_text_size(g, rowlab, GFX_SANS, m.px_small, &rw, NULL);
+  int left = rw + m.tick_len + gfx_px(g, 3);
+  if (o->row_axis && *o->row_axis) left += lh_body + m.pad / 2;
+  a.x += left;
+  a.w -= left + legend_w;
+  /* column labels and axis label below */
+  int below = m.tick_len + lh_small;
+  if (o->col_axis && *o->col_axis) below += lh_body;
+  a.h -= below;
+  a.y += lh_small / 2; /* room for the legend's top label */
+  a.h -= lh_small / 2;
+  if (a.w < 4 || a.h < 4 || rows == 0 || cols == 0) {
+    if (out) *out = f;
+    return;
+  }
+  /* equal integer cells when they are big enough to notice unevenness */
+  if (a.w / cols >= 3) a.w = a.w / cols * cols;
+  if (a.h / rows >= 3) {
+    int h2 = a.h / rows * rows;
+    a.h = h2;
+  }
+  f.area = a;
+  f.x0 = 0;
+  f.x1 = cols;
+  f.y0 = rows;
+  f.y1 = 0;
+
+  /* cells */
+  if (o->data) {
+    uint8_t *img = malloc((size_t)rows * cols * 4);
+    if (img) {
+      for (int i = 0; i < rows * cols; i++) {
+        float v = o->data[i];
+        SDL_Color c = isfinite(v) ? colormap_value(o->cmap, v, vmin, vmax) : gfx_rgba(128, 128, 128, 255);
+        img[4 * i] = c.r, img[4 * i + 1] = c.g, img[4 * i + 2] = c.b, img[4 * i + 3] = 255;
+      }
+      gfx_image_rgba(g, a, img, cols, rows);
+      free(img);
+    }
+  }
+  gfx_rect(g, gfx_inset(a, -1), 1, th->panel_border);
+
+  /* selected column */
+  if (o->selected_col >= 0 && o->selected_col < cols) {
+    int x0 = a.x + (int)((long)o->selected_col * a.w / cols);
+    int x1 = a.x + (int)((long)(o->selected_col + 1) * a.w / cols);
+    int t = gfx_px(g, 2.5f);
+    gfx_rect(g, gfx_r(x0 - t, a.y - t, x1 - x0 + 2 * t, a.h + 2 * t), t, th->accent);
+  }
+
+  /* row ticks: first, last and nice steps in between */
+  {
+    double ticks[MAX_TICKS];
+    int target = a.h / (2 * lh_small);
+    if (target < 1) target = 1;
+    int nt = rows > 1 ? plot_nice_ticks(0, rows - 1, target, ticks, MAX_TICKS) : 0;
+    double st = nice_step(0, rows - 1, target);
+    if (st < 1) nt = 0; /* fall back to every row below */
+    if (nt == 0)
+      for (int i = 0; i < rows && nt < MAX_TICKS; i++) ticks[nt++] = i;
+    for (int i = 0; i < nt; i++) {
+      float y = a.y + ((float)ticks[i] + 0.5f) * a.h / rows;
+      gfx_line(g, a.x - m.tick_len, y, a.x - 1, y, 1, th->axis);
+      char buf[32];
+      snprintf(buf, sizeof buf, "%d", (int)ticks[i]);
+      gfx_text(g, a.x - m.tick_len - gfx_px(g, 3), y, buf, GFX_SANS, m.px_small, th->text_dim,
+               GFX_RIGHT | GFX_MIDDLE);
+    }
+  }
+  /* column labels: tokens (thinned) or indices */
+  {
+    float cw = (float)a.w / cols;
+    int maxw = 0;
+    char buf[32];
+    for (int i = 0; i < cols; i++) {
+      const char *s = o->col_labels ? o->col_labels[i] : (snprintf(buf, sizeof buf, "%d", i), buf);
+      int w;
+      gfx_text_size(g, s, GFX_SANS, m.px_small, &w, NULL);
+      if (w > maxw) maxw = w;
+    }
+    int every = 1;
+    while (every < cols && cw * every < maxw + gfx_px(g, 6)) every++;
+    if (!o->col_labels) { /* indices: use a nice step */
+      static const int nice[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000};
+      for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
+        if (nice[k] >= every) {
+          every = nice[k];
+          break;
+        }
+    }
+    if (o->max_col_labels > 0)
+      while (every < cols && (cols + every - 1) / every > o->max_col_labels) every++;
+    for (int i = 0; i < cols; i += every) {
+      const char *s = o->col_labels ? o->col_labels[i] : (snprintf(buf, sizeof buf, "%d", i), buf);
+      float x = a.x + (i + 0.5f) * cw;
+      gfx_line(g, x, a.y + a.h + 1, x, a.y + a.h + m.tick_len, 1, th->axis);
+      SDL_Color c = (i == o->selected_col) ? th->accent : (o->col_labels ? th->text : th->text_dim);
+      gfx_text(g, x, a.y + a.h + m.tick_len, s, o->col_labels ? GFX_MONO : GFX_SANS, m.px_small, c,
+               GFX_CENTER | GFX_TOP);
+    }
+  }
+  if (o->title && *o->title) {
+    char buf[256];
+    gfx_text_fit(g, o->title, GFX_SANS, m.px_head, r.w - 2 * m.pad, buf, sizeof buf);
+    gfx_text(g, r.x + m.pad, r.y + m.pad, buf, GFX_SANS, m.px_head, th->text, GFX_LEFT | GFX_TOP);
+  }
+  if (o->col_axis && *o->col_axis)
+    gfx_text(g, a.x + a.w * 0.5f, r.y + r.h - m.pad, o->col_axis, GFX_SANS, m.px_body, th->text_dim,
+             GFX_CENTER | GFX_BOTTOM);
+  if (o->row_axis && *o->row_axis)
+    gfx_text_vertical(g, r.x + m.pad, a.y + a.h * 0.5f, o->row_axis, GFX_SANS, m.px_body,
+                      th->text_dim, GFX_LEFT | GFX_MIDDLE);
+  /* the colour legend, always */
+  SDL_Rect bar = {a.x + a.w + m.pad, a.y, bar_w, a.h};
+  plot_colorbar(g, bar, o->cmap, vmin, vmax, NULL);
+  if (out) *out = f;
+}
+
+/* ---- one-call figures ---------------------------------------------------------------------- */
+
+static gfx *figure_begin(int w, int h, theme_id th, rl_error *err) {
+  gfx *g = gfx_create_headless(w, h, err);
+  if (!g) return NULL;
+  gfx_set_theme(g, theme_get(th));
+  gfx_begin_frame(g);
+  gfx_clear(g, gfx_theme(g)->bg);
+  return g;
+}
+
+static int figure_end(gfx *g, const char *path, rl_error *err) {
+  int rc = gfx_save_png(g, path, err);
+  gfx_destroy(g);
+  return rc;
+}
+
+int plot_lines_png(const char *path, int w, int h, theme_id th, const plot_opts *o,
+                   const plot_series *s, int ns, rl_error *err) {
+  gfx *g = figure_begin(w, h, th, err);
+  if (!g) return -1;
+  plot_lines(g, gfx_r(0, 0, w, h), o, s, ns, NULL);
+  return figure_end(g, path, err);
+}
+
+int plot_bars_png(const char *path, int w, int h, theme_id th, const plot_opts *o,
+                  const plot_series *s, int ns, int ncat, rl_error *err) {
+  gfx *g = figure_begin(w, h, th, err);
+  if (!g) return -1;
+  plot_bars(g, gfx_r(0, 0, w, h), o, s, ns, ncat, NULL);
+  return figure_end(g, path, err);
+}
+
+int plot_heatmap_png(const char *path, int w, int h, theme_id th, const plot_heatmap_opts *o,
+                     rl_error *err) {
+  gfx *g = figure_begin(w, h, th, err);
+  if (!g) return -1;
+  plot_heatmap(g, gfx_r(0, 0, w, h), o, NULL);
+  return figure_end(g, path, err);
+}

@@ -22,6 +22,10 @@
 
 /* A file larger than this is refused before reading (a classroom model is a few MB). */
 #define RL_ST_MAX_FILE ((uint64_t)4 << 30)
+/* cJSON allocates a node (~64 bytes) per JSON value: a header may hold at most this many values,
+ * so a 100 MB header of "[0,0,0,...]" cannot make the parser allocate gigabytes. A model file
+ * needs about 10 values per tensor. */
+#define RL_ST_MAX_JSON_VALUES (1 << 20)
 /* Integers in the header are JSON numbers (doubles): beyond 2^53 they are not exact. */
 #define RL_ST_MAX_INT 9007199254740992.0
 
@@ -356,6 +360,21 @@ done:
   return rc;
 }
 
+/* An upper bound on the number of values cJSON would create: one per '{' '[' ',' outside strings. */
+static size_t count_json_values(const char *s, size_t n) {
+  size_t count = 1;
+  int in_string = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (in_string) {
+      if (c == '\\') i++;
+      else if (c == '"') in_string = 0;
+    } else if (c == '"') in_string = 1;
+    else if (c == '{' || c == '[' || c == ',') count++;
+  }
+  return count;
+}
+
 int rl_st_parse(const unsigned char *bytes, size_t len, const char *what, rl_st_file *out, rl_error *err) {
   memset(out, 0, sizeof *out);
   if (!what) what = "safetensors";
@@ -371,6 +390,10 @@ int rl_st_parse(const unsigned char *bytes, size_t len, const char *what, rl_st_
                    what, (unsigned long long)n, len - 8);
   if (n < 2) return rl_fail(err, "%s: header is empty (invalid JSON)", what);
   const char *hdr = (const char *)bytes + 8, *end = NULL;
+  size_t values = count_json_values(hdr, (size_t)n);
+  if (values > RL_ST_MAX_JSON_VALUES)
+    return rl_fail(err, "%s: header has too many JSON values (about %zu, at most %d)", what, values,
+                   RL_ST_MAX_JSON_VALUES);
   cJSON *root = cJSON_ParseWithLengthOpts(hdr, (size_t)n, &end, 0);
   if (!root) {
     long at = end && end >= hdr && end <= hdr + n ? (long)(end - hdr) : -1;

@@ -65,6 +65,17 @@ static void test_malformed(void) {
   expect_bad(__LINE__, "{}", 0, (uint64_t)RL_ST_MAX_HEADER + 1, "larger than the limit");
   expect_bad(__LINE__, "{}", 0, UINT64_MAX, "larger than the limit");
   /* JSON */
+  {
+    size_t n = 4u << 20; /* "[0,0,...,0]": 2M values in 4 MB, refused before cJSON builds them */
+    char *big = malloc(n + 2);
+    big[0] = '[';
+    for (size_t i = 1; i + 1 < n; i += 2) big[i] = '0', big[i + 1] = ',';
+    big[n - 1] = '0';
+    big[n] = ']';
+    big[n + 1] = '\0';
+    expect_bad(__LINE__, big, 0, 0, "too many JSON values");
+    free(big);
+  }
   BAD("{\"a\": {", 0, "invalid JSON");
   BAD("", 0, "invalid JSON");
   BAD("{} x", 0, "invalid JSON");

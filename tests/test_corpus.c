@@ -132,7 +132,8 @@ static void test_bad_inputs(void) {
     const char *text;
     const char *where;
   } bad[] = {
-      {"ab\xC0\xAF", "byte offset 2 (line 1)"},       /* overlong '/' */
+      {"ab\xC0\xAF", "byte offset 2 (line 1)"},       /* overlong '/' (invalid lead byte) */
+      {"abc\xE0\x80\xAF", "byte offset 3 (line 1)"},  /* overlong '/' in three bytes */
       {"a\nb\xED\xA0\x80", "byte offset 3 (line 2)"}, /* UTF-16 surrogate */
       {"\xF4\x90\x80\x80", "byte offset 0"},          /* above U+10FFFF */
       {"x\xE2\x82", "byte offset 1"},                 /* truncated at the end */

@@ -1,0 +1,346 @@
+/* Lesson presenter: header with narration and progress, clicker keys, lesson menu, blank screen,
+ * live reload. The explorer draws everything below the header. */
+#define _POSIX_C_SOURCE 200809L
+#include "presenter.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct presenter {
+  explorer *e;
+  gfx *g;
+  SDL_Window *win;
+  char dir[512];
+  rl_lesson_set set;
+  int cur;            /* entry index of the open lesson, -1 = none */
+  int step;
+  int blank;
+  int menu, menu_sel;
+  int fullscreen;
+  struct timespec mtime; /* of the open lesson's file when it was loaded */
+  Uint32 last_poll;
+  char error[600];
+  SDL_Rect menu_rows[64];
+  int nmenu_rows;
+};
+
+static const rl_lesson *cur_lesson(const presenter *p) {
+  if (p->cur < 0 || p->cur >= p->set.n || !p->set.entries[p->cur].ok) return NULL;
+  return &p->set.entries[p->cur].lesson;
+}
+
+static int file_mtime(const char *path, struct timespec *out) {
+  struct stat st;
+  if (stat(path, &st)) return -1;
+  *out = st.st_mtim;
+  return 0;
+}
+
+static void enter_step(presenter *p, int step, int flags) {
+  const rl_lesson *l = cur_lesson(p);
+  if (!l) return;
+  if (step < 0) step = 0;
+  if (step >= l->nsteps) step = l->nsteps - 1;
+  p->step = step;
+  rl_error err;
+  if (lesson_apply_step(p->e, l, step, flags, &err)) snprintf(p->error, sizeof p->error, "%s", err.msg);
+  else p->error[0] = 0;
+}
+
+int presenter_open_lesson(presenter *p, int number, rl_error *err) {
+  int i = rl_lesson_set_find(&p->set, number);
+  if (i < 0) {
+    /* A file with that number that did not parse: open the menu on it so its message shows. */
+    for (int k = 0; k < p->set.n; k++)
+      if (p->set.entries[k].number == number) {
+        p->menu = 1;
+        p->menu_sel = k;
+        return rl_fail(err, "%s", p->set.entries[k].error.msg);
+      }
+    return rl_fail(err, "no lesson %d in %.300s", number, p->dir);
+  }
+  p->cur = i;
+  p->menu = 0;
+  p->blank = 0;
+  file_mtime(p->set.entries[i].path, &p->mtime);
+  enter_step(p, 0, LESSON_RUN_TRAIN);
+  return 0;
+}
+
+int presenter_create(explorer *e, gfx *g, SDL_Window *window, const char *dir, int number, presenter **out,
+                     rl_error *err) {
+  *out = NULL;
+  presenter *p = calloc(1, sizeof *p);
+  if (!p) return rl_fail(err, "out of memory");
+  p->e = e;
+  p->g = g;
+  p->win = window;
+  p->cur = -1;
+  snprintf(p->dir, sizeof p->dir, "%s", dir);
+  if (rl_lesson_dir_load(dir, &p->set, err)) {
+    free(p);
+    return -1;
+  }
+  rl_error oerr;
+  if (number < 0 || presenter_open_lesson(p, number, &oerr)) {
+    p->menu = 1;
+    if (number >= 0) {
+      snprintf(p->error, sizeof p->error, "%s", oerr.msg);
+      explorer_notice(e, 1, "%s", oerr.msg);
+    }
+  }
+  *out = p;
+  return 0;
+}
+
+void presenter_destroy(presenter *p) {
+  if (!p) return;
+  rl_lesson_set_free(&p->set);
+  free(p);
+}
+
+int presenter_goto(presenter *p, int step) {
+  const rl_lesson *l = cur_lesson(p);
+  if (!l) return 0;
+  if (step < 0) step = 0;
+  if (step >= l->nsteps) step = l->nsteps - 1;
+  if (step == p->step) return p->step;
+  /* Forward: the step's training runs. Backward: set the step up again but do not train (the
+   * audience has seen that training already; it cannot be undone anyway). */
+  enter_step(p, step, step > p->step ? LESSON_RUN_TRAIN : 0);
+  return p->step;
+}
+
+int presenter_step(const presenter *p) { return p->step; }
+int presenter_nsteps(const presenter *p) {
+  const rl_lesson *l = cur_lesson(p);
+  return l ? l->nsteps : 0;
+}
+const rl_lesson *presenter_lesson(const presenter *p) { return cur_lesson(p); }
+int presenter_blanked(const presenter *p) { return p->blank; }
+int presenter_menu_open(const presenter *p) { return p->menu; }
+const char *presenter_error(const presenter *p) { return p->error; }
+
+int presenter_check_reload(presenter *p) {
+  if (p->cur < 0 || p->cur >= p->set.n) return 0;
+  rl_lesson_entry *en = &p->set.entries[p->cur];
+  struct timespec t;
+  if (file_mtime(en->path, &t)) return 0;
+  if (t.tv_sec == p->mtime.tv_sec && t.tv_nsec == p->mtime.tv_nsec) return 0;
+  p->mtime = t;
+  rl_lesson fresh;
+  rl_error err;
+  if (rl_lesson_load(en->path, &fresh, &err)) {
+    /* Keep presenting the last good version; show what is wrong with the new one. */
+    snprintf(p->error, sizeof p->error, "%s", err.msg);
+    explorer_notice(p->e, 1, "%s", err.msg);
+    return 0;
+  }
+  if (en->ok) rl_lesson_free(&en->lesson);
+  en->lesson = fresh;
+  en->ok = 1;
+  en->number = fresh.number;
+  p->error[0] = 0;
+  int step = p->step < fresh.nsteps ? p->step : fresh.nsteps - 1;
+  enter_step(p, step, 0);
+  explorer_notice(p->e, 0, "reloaded %s", en->path);
+  return 1;
+}
+
+static void toggle_fullscreen(presenter *p) {
+  if (!p->win) return;
+  p->fullscreen = !p->fullscreen;
+  SDL_SetWindowFullscreen(p->win, p->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+}
+
+static void menu_open_selected(presenter *p) {
+  if (p->menu_sel < 0 || p->menu_sel >= p->set.n) return;
+  rl_lesson_entry *en = &p->set.entries[p->menu_sel];
+  if (!en->ok) return; /* its message stays on screen */
+  rl_error err;
+  if (presenter_open_lesson(p, en->number, &err)) snprintf(p->error, sizeof p->error, "%s", err.msg);
+}
+
+int presenter_handle_event(presenter *p, const SDL_Event *ev) {
+  if (ev->type == SDL_MOUSEBUTTONDOWN && p->menu) {
+    for (int i = 0; i < p->nmenu_rows; i++)
+      if (gfx_contains(p->menu_rows[i], ev->button.x, ev->button.y)) {
+        p->menu_sel = i;
+        menu_open_selected(p);
+        return 1;
+      }
+    return 1;
+  }
+  if (ev->type != SDL_KEYDOWN) return p->blank || p->menu; /* blank/menu swallow the rest */
+  SDL_Keycode k = ev->key.keysym.sym;
+  Uint16 mod = ev->key.keysym.mod;
+  if (mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI | KMOD_SHIFT)) return p->blank || p->menu;
+  if (p->blank) { /* any key brings the picture back */
+    p->blank = 0;
+    return 1;
+  }
+  if (p->menu) {
+    switch (k) {
+    case SDLK_UP: if (p->menu_sel > 0) p->menu_sel--; return 1;
+    case SDLK_DOWN: if (p->menu_sel + 1 < p->set.n) p->menu_sel++; return 1;
+    case SDLK_RETURN: case SDLK_KP_ENTER: menu_open_selected(p); return 1;
+    case SDLK_ESCAPE: case SDLK_m: if (cur_lesson(p)) p->menu = 0; return 1;
+    case SDLK_F5: toggle_fullscreen(p); return 1;
+    default: return 1;
+    }
+  }
+  switch (k) {
+  case SDLK_PAGEDOWN: case SDLK_RIGHT: presenter_goto(p, p->step + 1); return 1;
+  case SDLK_PAGEUP: case SDLK_LEFT: presenter_goto(p, p->step - 1); return 1;
+  case SDLK_HOME: presenter_goto(p, 0); return 1;
+  case SDLK_END: presenter_goto(p, presenter_nsteps(p) - 1); return 1;
+  case SDLK_F5: toggle_fullscreen(p); return 1;
+  case SDLK_b: case SDLK_PERIOD: p->blank = 1; return 1; /* clickers send '.' or 'b' for blank */
+  case SDLK_m:
+    p->menu = 1;
+    p->menu_sel = p->cur >= 0 ? p->cur : 0;
+    return 1;
+  case SDLK_ESCAPE:
+    if (p->fullscreen) {
+      toggle_fullscreen(p);
+      return 1;
+    }
+    return 0;
+  default: return 0;
+  }
+}
+
+/* ---- drawing ---------------------------------------------------------------------------------- */
+
+static int header_height(gfx *g, const rl_lesson *l, int step) {
+  int title = gfx_font_px(g, THEME_TEXT_TITLE), body = gfx_font_px(g, THEME_TEXT_HEADING);
+  int nsay = l && step >= 0 && step < l->nsteps ? l->steps[step].nsay : 0;
+  return gfx_px(g, 16) + gfx_line_height(g, GFX_SANS, title) + gfx_px(g, 8) +
+         nsay * (gfx_line_height(g, GFX_SANS, body) + gfx_px(g, 2)) + gfx_px(g, 14);
+}
+
+static void draw_header(gfx *g, const rl_lesson *l, int step, int h, const char *error) {
+  const theme *t = gfx_theme(g);
+  int W = gfx_width(g);
+  int pad = gfx_px(g, 24);
+  int title_px = gfx_font_px(g, THEME_TEXT_TITLE), body_px = gfx_font_px(g, THEME_TEXT_HEADING);
+  int small_px = gfx_font_px(g, THEME_TEXT_BODY);
+  gfx_fill_rect(g, gfx_r(0, 0, W, h), t->panel);
+  gfx_fill_rect(g, gfx_r(0, h - gfx_px(g, 2), W, gfx_px(g, 2)), t->panel_border);
+  const rl_lesson_step *st = &l->steps[step];
+
+  /* Right: "Lesson 3 · step 2 / 6" and one dot per step. */
+  char prog[64];
+  snprintf(prog, sizeof prog, "Lesson %d  ·  step %d / %d", l->number, step + 1, l->nsteps);
+  int y = gfx_px(g, 16);
+  int pw = 0;
+  gfx_text_size(g, prog, GFX_SANS, small_px, &pw, NULL);
+  gfx_text(g, (float)(W - pad), (float)y, prog, GFX_SANS, small_px, t->text_dim, GFX_RIGHT | GFX_TOP);
+  float dot = (float)gfx_px(g, 6), gap = (float)gfx_px(g, 20);
+  float dy = (float)(y + gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 10));
+  for (int s = 0; s < l->nsteps; s++) {
+    float dx = (float)(W - pad) - (float)(l->nsteps - 1 - s) * gap - dot;
+    if (s == step) gfx_fill_circle(g, dx, dy, dot, t->accent);
+    else if (s < step) gfx_fill_circle(g, dx, dy, dot * 0.7f, t->text_dim);
+    else gfx_circle(g, dx, dy, dot * 0.7f, (float)gfx_px(g, 1.5f), t->text_dim);
+  }
+  int right_w = pw > (int)(l->nsteps * gap) ? pw : (int)(l->nsteps * gap);
+
+  /* Left: the step title, then the narration. */
+  char buf[RL_LESSON_TEXT + 8];
+  int maxw = W - 3 * pad - right_w;
+  if (maxw < gfx_px(g, 200)) maxw = gfx_px(g, 200);
+  gfx_text_fit(g, st->title, GFX_SANS, title_px, maxw, buf, sizeof buf);
+  gfx_text(g, (float)pad, (float)y, buf, GFX_SANS, title_px, t->text, GFX_LEFT | GFX_TOP);
+  y += gfx_line_height(g, GFX_SANS, title_px) + gfx_px(g, 8);
+  int lh = gfx_line_height(g, GFX_SANS, body_px) + gfx_px(g, 2);
+  for (int k = 0; k < st->nsay; k++) {
+    gfx_text_fit(g, st->say[k], GFX_SANS, body_px, W - 2 * pad, buf, sizeof buf);
+    gfx_text(g, (float)pad, (float)y, buf, GFX_SANS, body_px, t->text, GFX_LEFT | GFX_TOP);
+    y += lh;
+  }
+  if (error && error[0]) {
+    gfx_text_fit(g, error, GFX_SANS, small_px, W - 2 * pad, buf, sizeof buf);
+    gfx_text(g, (float)(W - pad), (float)(h - gfx_px(g, 8)), buf, GFX_SANS, small_px, t->error,
+             GFX_RIGHT | GFX_BOTTOM);
+  }
+}
+
+void presenter_draw_step(explorer *e, gfx *g, const rl_lesson *l, int step) {
+  gfx_begin_frame(g);
+  gfx_clear(g, gfx_theme(g)->bg);
+  int W = gfx_width(g), H = gfx_height(g);
+  int hh = header_height(g, l, step);
+  explorer_frame_in(e, gfx_r(0, hh, W, H - hh));
+  draw_header(g, l, step, hh, NULL);
+}
+
+static void draw_menu(presenter *p) {
+  gfx *g = p->g;
+  const theme *t = gfx_theme(g);
+  int W = gfx_width(g), H = gfx_height(g);
+  gfx_fill_rect(g, gfx_r(0, 0, W, H), gfx_fade(t->bg, 0.94f));
+  int pad = gfx_px(g, 40);
+  int title_px = gfx_font_px(g, THEME_TEXT_TITLE), body_px = gfx_font_px(g, THEME_TEXT_HEADING);
+  int small_px = gfx_font_px(g, THEME_TEXT_BODY);
+  int y = pad;
+  gfx_text(g, (float)pad, (float)y, "Lessons", GFX_SANS, title_px, t->text, GFX_LEFT | GFX_TOP);
+  y += gfx_line_height(g, GFX_SANS, title_px) + gfx_px(g, 8);
+  gfx_text(g, (float)pad, (float)y, "Up/Down and Enter to open, Escape to go back, F5 full screen", GFX_SANS,
+           small_px, t->text_dim, GFX_LEFT | GFX_TOP);
+  y += gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 20);
+  int row_h = gfx_line_height(g, GFX_SANS, body_px) + gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 16);
+  p->nmenu_rows = 0;
+  char buf[700];
+  if (p->set.n == 0) {
+    snprintf(buf, sizeof buf, "No .lesson files in %s", p->dir);
+    gfx_text(g, (float)pad, (float)y, buf, GFX_SANS, body_px, t->warn, GFX_LEFT | GFX_TOP);
+  }
+  for (int i = 0; i < p->set.n && i < 64 && y + row_h <= H; i++) {
+    const rl_lesson_entry *en = &p->set.entries[i];
+    SDL_Rect r = gfx_r(pad - gfx_px(g, 12), y - gfx_px(g, 6), W - 2 * pad + gfx_px(g, 24), row_h - gfx_px(g, 4));
+    p->menu_rows[p->nmenu_rows++] = r;
+    if (i == p->menu_sel) gfx_fill_round_rect(g, r, gfx_px(g, 8), t->widget_active);
+    else if (i == p->cur) gfx_fill_round_rect(g, r, gfx_px(g, 8), t->widget);
+    char line[RL_LESSON_TEXT + 32];
+    if (en->ok) snprintf(line, sizeof line, "%d.  %s", en->number, en->lesson.title);
+    else snprintf(line, sizeof line, "%.200s", strrchr(en->path, '/') ? strrchr(en->path, '/') + 1 : en->path);
+    gfx_text_fit(g, line, GFX_SANS, body_px, r.w - gfx_px(g, 24), buf, sizeof buf);
+    gfx_text(g, (float)pad, (float)y, buf, GFX_SANS, body_px, en->ok ? t->text : t->error, GFX_LEFT | GFX_TOP);
+    int y2 = y + gfx_line_height(g, GFX_SANS, body_px) + gfx_px(g, 2);
+    const char *sub = en->ok ? en->lesson.summary : en->error.msg;
+    char sub2[RL_LESSON_TEXT + 32];
+    if (en->ok) snprintf(sub2, sizeof sub2, "%s  (%d steps)", sub, en->lesson.nsteps);
+    gfx_text_fit(g, en->ok ? sub2 : sub, GFX_SANS, small_px, r.w - gfx_px(g, 24), buf, sizeof buf);
+    gfx_text(g, (float)(pad + gfx_px(g, 36)), (float)y2, buf, GFX_SANS, small_px, en->ok ? t->text_dim : t->error,
+             GFX_LEFT | GFX_TOP);
+    y += row_h;
+  }
+}
+
+void presenter_frame(presenter *p) {
+  gfx *g = p->g;
+  Uint32 now = SDL_GetTicks();
+  if (now - p->last_poll >= 500) {
+    p->last_poll = now;
+    presenter_check_reload(p);
+  }
+  if (p->blank) {
+    gfx_begin_frame(g);
+    gfx_clear(g, gfx_rgba(0, 0, 0, 255));
+    return;
+  }
+  const rl_lesson *l = cur_lesson(p);
+  if (l) {
+    gfx_begin_frame(g);
+    gfx_clear(g, gfx_theme(g)->bg);
+    int W = gfx_width(g), H = gfx_height(g);
+    int hh = header_height(g, l, p->step);
+    explorer_frame_in(p->e, gfx_r(0, hh, W, H - hh));
+    draw_header(g, l, p->step, hh, p->error);
+  } else {
+    explorer_frame(p->e);
+  }
+  if (p->menu) draw_menu(p);
+}

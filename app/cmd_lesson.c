@@ -1,0 +1,383 @@
+/* Lesson commands:
+ *   rnnlab --lesson N [--lessons DIR] [--size WxH] [--theme dark|light] [--fullscreen] [--keys K,K,...]
+ *   rnnlab render --lesson N --step K --out fig.png [--size WxH] [--theme ...] [--lessons DIR]
+ *   rnnlab export-lesson N --out DIR [--size WxH] [--theme ...] [--lessons DIR]
+ * Steps are numbered from 1 on the command line, as on screen. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_args.h"
+#include "colormap.h"
+#include "commands.h"
+#include "presenter.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+  int number;           /* lesson */
+  int step;             /* 1-based, 0 = not given */
+  const char *out;
+  const char *dir;
+  int w, h;
+  theme_id theme;
+  int fullscreen;
+  const char *keys;     /* window: keys injected one per frame, then quit */
+} lesson_args;
+
+/* Where lessons live: --lessons, $RNNLAB_LESSONS, ./lessons, else the source tree's. */
+static const char *lessons_dir(const char *given) {
+  if (given) return given;
+  const char *env = getenv("RNNLAB_LESSONS");
+  if (env && *env) return env;
+  struct stat st;
+  if (stat("lessons", &st) == 0 && S_ISDIR(st.st_mode)) return "lessons";
+  return RNNLAB_SOURCE_LESSONS;
+}
+
+static int parse_size(const char *cmd, const char *v, int *w, int *h) {
+  char *x;
+  long a = strtol(v, &x, 10);
+  if (*x != 'x') goto bad;
+  char *end;
+  long b = strtol(x + 1, &end, 10);
+  if (*end || a < 320 || b < 240 || a > 8192 || b > 8192) goto bad;
+  *w = (int)a;
+  *h = (int)b;
+  return 0;
+bad:
+  fprintf(stderr, "rnnlab %s: --size: expected WxH between 320x240 and 8192x8192, got '%s'\n", cmd, v);
+  return -1;
+}
+
+/* Parses the options every lesson command shares. Returns 1 consumed, 0 not ours, -1 error. */
+static int parse_opt(lesson_args *a, const char *cmd, int argc, char **argv, int *i) {
+  const char *o = argv[*i], *v;
+  if (!strcmp(o, "--lesson")) {
+    if (!(v = arg_value(cmd, argc, argv, i))) return -1;
+    return arg_int(cmd, o, v, 0, 999, &a->number) ? -1 : 1;
+  }
+  if (!strcmp(o, "--step")) {
+    if (!(v = arg_value(cmd, argc, argv, i))) return -1;
+    return arg_int(cmd, o, v, 1, RL_LESSON_MAX_STEPS, &a->step) ? -1 : 1;
+  }
+  if (!strcmp(o, "--out")) return (a->out = arg_value(cmd, argc, argv, i)) ? 1 : -1;
+  if (!strcmp(o, "--lessons")) return (a->dir = arg_value(cmd, argc, argv, i)) ? 1 : -1;
+  if (!strcmp(o, "--size")) {
+    if (!(v = arg_value(cmd, argc, argv, i))) return -1;
+    return parse_size(cmd, v, &a->w, &a->h) ? -1 : 1;
+  }
+  if (!strcmp(o, "--theme")) {
+    if (!(v = arg_value(cmd, argc, argv, i))) return -1;
+    if (theme_parse(v, &a->theme)) {
+      fprintf(stderr, "rnnlab %s: --theme: expected dark or light, got '%s'\n", cmd, v);
+      return -1;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+static void args_default(lesson_args *a) {
+  memset(a, 0, sizeof *a);
+  a->number = -1;
+  a->w = 1920;
+  a->h = 1080;
+  a->theme = THEME_DARK;
+}
+
+static void lesson_help(FILE *f) {
+  fprintf(f,
+          "Lesson options:\n"
+          "  --lesson N          the lesson number (lessons/NN-*.lesson, 'lesson: N' inside)\n"
+          "  --lessons DIR       lesson folder (default: $RNNLAB_LESSONS, ./lessons, or the source tree's)\n"
+          "  --size WxH          image or window size (default 1920x1080)\n"
+          "  --theme dark|light  dark for projectors (default), light for paper\n");
+}
+
+/* Loads lesson a->number from the folder; prints the message and returns NULL on failure. */
+static int load_lesson(const lesson_args *a, const char *cmd, rl_lesson_set *set, const rl_lesson **out) {
+  rl_error err;
+  const char *dir = lessons_dir(a->dir);
+  if (rl_lesson_dir_load(dir, set, &err)) {
+    fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
+    return 1;
+  }
+  int i = rl_lesson_set_find(set, a->number);
+  if (i < 0) {
+    for (int k = 0; k < set->n; k++)
+      if (set->entries[k].number == a->number) {
+        fprintf(stderr, "rnnlab %s: %s\n", cmd, set->entries[k].error.msg);
+        return 1;
+      }
+    fprintf(stderr, "rnnlab %s: no lesson %d in %s (%d lesson files there)\n", cmd, a->number, dir, set->n);
+    return 1;
+  }
+  *out = &set->entries[i].lesson;
+  return 0;
+}
+
+typedef struct {
+  gfx *g;
+  explorer *e;
+} headless;
+
+static int headless_open(const lesson_args *a, const char *cmd, headless *h) {
+  rl_error err;
+  colormap_load_dir(RNNLAB_SOURCE_ASSETS "/colormaps", &err); /* falls back to built-in tables */
+  h->e = NULL;
+  h->g = gfx_create_headless(a->w, a->h, &err);
+  if (!h->g) {
+    fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
+    return 1;
+  }
+  gfx_set_theme(h->g, theme_get(a->theme));
+  explorer_opts o = explorer_opts_default();
+  o.autoplay = 0;
+  if (explorer_create(h->g, &o, &h->e, &err)) {
+    fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
+    gfx_destroy(h->g);
+    return 1;
+  }
+  return 0;
+}
+
+static void headless_close(headless *h) {
+  explorer_destroy(h->e);
+  gfx_destroy(h->g);
+}
+
+static int save_step(headless *h, const rl_lesson *l, int step, const char *path, const char *cmd) {
+  rl_error err;
+  presenter_draw_step(h->e, h->g, l, step);
+  if (gfx_save_png(h->g, path, &err)) {
+    fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
+    return 1;
+  }
+  printf("wrote %s (lesson %d, step %d of %d: %s)\n", path, l->number, step + 1, l->nsteps, l->steps[step].title);
+  return 0;
+}
+
+int cmd_render_lesson(int argc, char **argv) {
+  lesson_args a;
+  args_default(&a);
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      printf("usage: rnnlab render --lesson N [--step K] --out fig.png [options]\n\n"
+             "Draws step K (default 1) of lesson N without a display, exactly as the presenter shows it\n"
+             "after stepping through steps 1..K (their training runs first).\n\n");
+      lesson_help(stdout);
+      return 0;
+    }
+    int r = parse_opt(&a, "render", argc, argv, &i);
+    if (r < 0) return 2;
+    if (r == 0) {
+      fprintf(stderr, "rnnlab render: '%s' is not a lesson option (see rnnlab render --lesson 1 --help)\n", argv[i]);
+      return 2;
+    }
+  }
+  if (a.number < 0 || !a.out) {
+    fprintf(stderr, "rnnlab render: --lesson N and --out FILE.png are required\n");
+    return 2;
+  }
+  rl_lesson_set set;
+  const rl_lesson *l;
+  if (load_lesson(&a, "render", &set, &l)) {
+    rl_lesson_set_free(&set);
+    return 1;
+  }
+  int step = a.step ? a.step - 1 : 0;
+  if (step >= l->nsteps) {
+    fprintf(stderr, "rnnlab render: lesson %d has steps 1 to %d, not %d\n", l->number, l->nsteps, step + 1);
+    rl_lesson_set_free(&set);
+    return 2;
+  }
+  headless h;
+  int rc = headless_open(&a, "render", &h);
+  if (!rc) {
+    rl_error err;
+    if (lesson_replay_to(h.e, l, step, 900.0, &err)) {
+      fprintf(stderr, "rnnlab render: %s\n", err.msg);
+      rc = 1;
+    } else {
+      rc = save_step(&h, l, step, a.out, "render");
+    }
+    headless_close(&h);
+  }
+  rl_lesson_set_free(&set);
+  return rc;
+}
+
+int cmd_export_lesson(int argc, char **argv) {
+  lesson_args a;
+  args_default(&a);
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      printf("usage: rnnlab export-lesson N --out DIR [options]\n\n"
+             "Steps through lesson N headlessly (running its training) and writes every step as\n"
+             "DIR/lessonNN-stepKK.png, ready for slides.\n\n");
+      lesson_help(stdout);
+      return 0;
+    }
+    if (argv[i][0] != '-' && a.number < 0) {
+      if (arg_int("export-lesson", "lesson number", argv[i], 0, 999, &a.number)) return 2;
+      continue;
+    }
+    int r = parse_opt(&a, "export-lesson", argc, argv, &i);
+    if (r < 0) return 2;
+    if (r == 0) {
+      fprintf(stderr, "rnnlab export-lesson: unknown option '%s' (see rnnlab export-lesson --help)\n", argv[i]);
+      return 2;
+    }
+  }
+  if (a.number < 0 || !a.out) {
+    fprintf(stderr, "rnnlab export-lesson: a lesson number and --out DIR are required\n");
+    return 2;
+  }
+  if (mkdir(a.out, 0777) && errno != EEXIST) {
+    fprintf(stderr, "rnnlab export-lesson: cannot create %s: %s\n", a.out, strerror(errno));
+    return 1;
+  }
+  rl_lesson_set set;
+  const rl_lesson *l;
+  if (load_lesson(&a, "export-lesson", &set, &l)) {
+    rl_lesson_set_free(&set);
+    return 1;
+  }
+  headless h;
+  int rc = headless_open(&a, "export-lesson", &h);
+  for (int s = 0; !rc && s < l->nsteps; s++) {
+    rl_error err;
+    /* Applying the steps in order is exactly lesson_replay_to(s) for every s, without re-training
+     * the earlier steps each time. */
+    if (s == 0) explorer_play(h.e, 0);
+    if (lesson_apply_step(h.e, l, s, LESSON_RUN_TRAIN | LESSON_WAIT, &err)) {
+      fprintf(stderr, "rnnlab export-lesson: %s\n", err.msg);
+      rc = 1;
+      break;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/lesson%02d-step%02d.png", a.out, l->number, s + 1);
+    rc = save_step(&h, l, s, path, "export-lesson");
+  }
+  if (h.e) headless_close(&h);
+  rl_lesson_set_free(&set);
+  return rc;
+}
+
+static SDL_Keycode key_by_name(const char *s) {
+  if (!strcmp(s, "pagedown")) return SDLK_PAGEDOWN;
+  if (!strcmp(s, "pageup")) return SDLK_PAGEUP;
+  return SDL_GetKeyFromName(s);
+}
+
+int cmd_present(int argc, char **argv) {
+  lesson_args a;
+  args_default(&a);
+  a.w = 1600;
+  a.h = 900;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      printf("usage: rnnlab --lesson N [options]\n\n"
+             "Presents lesson N in the explorer. Keys: Page Down / Right next step, Page Up / Left previous,\n"
+             "Home / End, F5 full screen, B blank screen, M lesson menu. The lesson reloads when its file\n"
+             "is saved.\n\n");
+      lesson_help(stdout);
+      printf("  --fullscreen        start full screen\n"
+             "  --keys K1,K2,...    press these keys one per frame, then quit (testing); names as SDL's,\n"
+             "                      e.g. pagedown,right,b,m,escape\n"
+             "  --out FILE.png      with --keys: save the last frame\n");
+      return 0;
+    }
+    int r = parse_opt(&a, "rnnlab", argc, argv, &i);
+    if (r < 0) return 2;
+    if (r > 0) continue;
+    if (!strcmp(argv[i], "--fullscreen")) a.fullscreen = 1;
+    else if (!strcmp(argv[i], "--keys")) {
+      if (!(a.keys = arg_value("rnnlab", argc, argv, &i))) return 2;
+    } else {
+      fprintf(stderr, "rnnlab: '%s' is not an option of the lesson presenter (see rnnlab --lesson 1 --help)\n",
+              argv[i]);
+      return 2;
+    }
+  }
+  if (SDL_Init(SDL_INIT_VIDEO)) {
+    fprintf(stderr, "rnnlab: cannot start SDL video: %s\n", SDL_GetError());
+    return 1;
+  }
+  rl_error err;
+  colormap_load_dir(RNNLAB_SOURCE_ASSETS "/colormaps", &err);
+  Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+  if (a.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  SDL_Window *win = SDL_CreateWindow("rnnlab lesson", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a.w, a.h, flags);
+  if (!win) {
+    fprintf(stderr, "rnnlab: cannot open a window: %s\n", SDL_GetError());
+    SDL_Quit();
+    return 1;
+  }
+  gfx *g = gfx_create_window(win, &err);
+  if (!g) {
+    fprintf(stderr, "rnnlab: %s\n", err.msg);
+    SDL_DestroyWindow(win);
+    SDL_Quit();
+    return 1;
+  }
+  gfx_set_theme(g, theme_get(a.theme));
+  explorer_opts o = explorer_opts_default();
+  o.autoplay = 0;
+  explorer *e = NULL;
+  presenter *p = NULL;
+  int rc = 0;
+  if (explorer_create(g, &o, &e, &err) ||
+      presenter_create(e, g, win, lessons_dir(a.dir), a.number, &p, &err)) {
+    fprintf(stderr, "rnnlab: %s\n", err.msg);
+    rc = 1;
+  }
+  if (!rc && presenter_error(p)[0]) fprintf(stderr, "rnnlab: %s\n", presenter_error(p));
+  /* Injected keys (testing): one per frame. */
+  char keybuf[512];
+  snprintf(keybuf, sizeof keybuf, "%s", a.keys ? a.keys : "");
+  char *next_key = a.keys ? keybuf : NULL;
+  while (!rc && !explorer_should_quit(e)) {
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) {
+      if (ev.type == SDL_QUIT) goto done;
+      if (!presenter_handle_event(p, &ev)) explorer_handle_event(e, &ev);
+    }
+    if (next_key) {
+      if (!*next_key) {
+        presenter_frame(p);
+        if (a.out && gfx_save_png(g, a.out, &err)) {
+          fprintf(stderr, "rnnlab: %s\n", err.msg);
+          rc = 1;
+        }
+        printf("lesson %d, step %d of %d%s%s\n", presenter_lesson(p) ? presenter_lesson(p)->number : -1,
+               presenter_step(p) + 1, presenter_nsteps(p), presenter_blanked(p) ? ", blank" : "",
+               presenter_menu_open(p) ? ", menu" : "");
+        break;
+      }
+      char *comma = strchr(next_key, ',');
+      if (comma) *comma = 0;
+      SDL_Event kev;
+      memset(&kev, 0, sizeof kev);
+      kev.type = SDL_KEYDOWN;
+      kev.key.keysym.sym = key_by_name(next_key);
+      if (kev.key.keysym.sym == SDLK_UNKNOWN) {
+        fprintf(stderr, "rnnlab: --keys: unknown key '%s'\n", next_key);
+        rc = 2;
+        break;
+      }
+      if (!presenter_handle_event(p, &kev)) explorer_handle_event(e, &kev);
+      next_key = comma ? comma + 1 : next_key + strlen(next_key);
+    }
+    presenter_frame(p);
+    gfx_present(g);
+  }
+done:
+  presenter_destroy(p);
+  explorer_destroy(e);
+  gfx_destroy(g);
+  SDL_DestroyWindow(win);
+  SDL_Quit();
+  return rc;
+}

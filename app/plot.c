@@ -530,7 +530,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
       }
       SDL_Color c = series_color(g, &s[k], k);
       float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
-      if (w < 1.2f) w = 1.2f;
+      if (w < 1.8f) w = 1.8f; /* thinner antialiased lines fade into the background */
       if (s[k].dashed) {
         for (int i = 1; i < s[k].n; i++)
           if (isfinite(ys[i - 1]) && isfinite(ys[i]))
@@ -547,8 +547,8 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   }
   if (!isnan(o->marker_x) && o->marker_x >= f.x0 && o->marker_x <= f.x1) {
     float x = plot_x_px(&f, o->marker_x);
-    gfx_dashed_line(g, x, f.area.y, x, f.area.y + f.area.h, fmaxf(1.5f, 2 * gfx_scale(g)), gfx_px(g, 6),
-                    th->accent);
+    float mw = fmaxf(2.0f, roundf(2.5f * gfx_scale(g))); /* whole pixels: a crisp vertical line */
+    gfx_dashed_line(g, roundf(x), f.area.y, roundf(x), f.area.y + f.area.h, mw, gfx_px(g, 6), th->accent);
   }
   gfx_pop_clip(g);
   draw_axes_box(g, f.area, &m);
@@ -665,7 +665,7 @@ void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *ou
   gfx_text_size(g, "-0.5", GFX_SANS, m.px_small, &wz, NULL);
   int labw = wl > wh ? wl : wh;
   if (wz > labw) labw = wz;
-  int bar_w = gfx_px(g, 16);
+  int bar_w = gfx_px(g, 16) < 10 ? 10 : gfx_px(g, 16);
   int legend_w = m.pad + bar_w + m.tick_len + gfx_px(g, 3) + labw;
 
   SDL_Rect a = gfx_inset(r, m.pad);

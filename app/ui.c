@@ -487,8 +487,8 @@ int ui_slider(ui *u, const char *label, float *v, float lo, float hi, int flags,
   int dir = 0;
   if (hov && u->wheel) dir = u->wheel;
   if (u->focus == id) {
-    if (take_key(u, SDLK_LEFT) || take_key(u, SDLK_DOWN)) dir -= 1;
-    if (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_UP)) dir += 1;
+    while (take_key(u, SDLK_LEFT) || take_key(u, SDLK_DOWN)) dir -= 1;
+    while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_UP)) dir += 1;
     if (take_key(u, SDLK_HOME)) val = lo;
     if (take_key(u, SDLK_END)) val = hi;
   }
@@ -543,8 +543,8 @@ int ui_select(ui *u, const char *label, int *idx, const char *const *options, in
   if (u->active == id && u->pressed[SDL_BUTTON_LEFT] && hov)
     u->popup_id = u->popup_id == id ? 0 : id;
   if (u->focus == id) {
-    if (take_key(u, SDLK_LEFT) || take_key(u, SDLK_UP)) val = (val + n - 1) % n;
-    if (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_DOWN)) val = (val + 1) % n;
+    while (take_key(u, SDLK_LEFT) || take_key(u, SDLK_UP)) val = (val + n - 1) % n;
+    while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_DOWN)) val = (val + 1) % n;
     if (take_key(u, SDLK_SPACE) || take_key(u, SDLK_RETURN)) u->popup_id = u->popup_id == id ? 0 : id;
   }
   if (hov && u->wheel && u->popup_id != id) val = ((val - u->wheel) % n + n) % n;
@@ -589,9 +589,9 @@ int ui_cycle(ui *u, const char *label, int *idx, const char *const *options, int
   if (u->active == id && hov && u->released[SDL_BUTTON_LEFT]) val = (val + 1) % n;
   if (u->active == id && hov && u->released[SDL_BUTTON_RIGHT]) val = (val + n - 1) % n;
   if (u->focus == id) {
-    if (take_key(u, SDLK_LEFT) || take_key(u, SDLK_UP)) val = (val + n - 1) % n;
-    if (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_DOWN) || take_key(u, SDLK_SPACE) ||
-        take_key(u, SDLK_RETURN))
+    while (take_key(u, SDLK_LEFT) || take_key(u, SDLK_UP)) val = (val + n - 1) % n;
+    while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_DOWN) || take_key(u, SDLK_SPACE) ||
+           take_key(u, SDLK_RETURN))
       val = (val + 1) % n;
   }
   if (hov && u->wheel) val = ((val - u->wheel) % n + n) % n;
@@ -656,14 +656,14 @@ int ui_textbox(ui *u, const char *label, char *buf, size_t cap, int *submitted) 
 /* ---- tooltips and popups ------------------------------------------------------------------ */
 
 void ui_tooltip(ui *u, const char *text) {
-  if (u->last_hovered && text && !u->over_popup) {
+  if (u->last_hovered && text && !u->popup_id) { /* no tooltips over an open dropdown */
     snprintf(u->tip, sizeof u->tip, "%s", text);
     u->tip_set = 1;
   }
 }
 
 void ui_tooltip_rect(ui *u, SDL_Rect r, const char *text) {
-  if (text && ui_hover(u, r)) {
+  if (text && !u->popup_id && ui_hover(u, r)) {
     snprintf(u->tip, sizeof u->tip, "%s", text);
     u->tip_set = 1;
   }

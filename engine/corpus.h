@@ -3,7 +3,8 @@
  * Loading streams the file in 64 KiB chunks, twice:
  *   pass 1  validates (NUL byte => "binary file"; malformed UTF-8 => message with byte offset and
  *           line), skips a leading BOM, counts tokens (char level: code points, "\r" dropped;
- *           word level: whitespace-separated words) until max_tokens tokens have been seen;
+ *           word level: words separated by ASCII whitespace, the same split as rl_vocab_encode)
+ *           until max_tokens tokens have been seen;
  *   pass 2  encodes those first max_tokens tokens into int32 ids.
  * Memory is bounded whatever the file size: at most max_tokens ids (default 16M = 64 MiB), a
  * counting table of at most RL_CORPUS_MAX_TYPES distinct tokens (later new ones count as unknown)

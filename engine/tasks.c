@@ -664,8 +664,11 @@ typedef struct {
 static void put(appender *a, const char *s) {
   size_t k = strlen(s);
   if (a->n > 0 && a->len < a->n - 1) {
-    size_t room = a->n - 1 - a->len;
-    memcpy(a->buf + a->len, s, k < room ? k : room);
+    size_t room = a->n - 1 - a->len, c = k < room ? k : room;
+    if (c < k) /* never cut a UTF-8 character in half */
+      while (c > 0 && ((unsigned char)s[c] & 0xC0) == 0x80) c--;
+    memcpy(a->buf + a->len, s, c);
+    if (c < k) a->buf[a->len + c] = 0;
   }
   a->len += k;
 }

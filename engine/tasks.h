@@ -139,9 +139,11 @@ int rl_task_score(const rl_task *t, int B, const int *targets, const rl_task_met
                   int *ex_total, rl_error *err);
 
 /* One example as text: tokens joined (spaces for word-level vocabularies, nothing for char level),
- * pads skipped, and the answer marked: STEP tasks append "[target]" after each scored token (lm: none),
- * FINAL tasks end with " => class". row points at T tokens; targets at T (STEP) or 1 (FINAL) values
- * (may be NULL). Always NUL-terminates; returns the length it wanted (like snprintf). */
+ * pads skipped, and the answer marked: recall/agreement append " [target]" after the scored token,
+ * per-token sentiment "/-", "/+" or "/0" after every token, lm nothing; FINAL tasks end with
+ * " => class". row points at T tokens; targets at T (STEP) or 1 (FINAL) values (may be NULL).
+ * Always NUL-terminates (a truncated text never ends inside a UTF-8 character); returns the length
+ * it wanted (like snprintf). */
 int rl_task_describe(const rl_task *t, const int *row, const int *targets, char *buf, size_t n);
 
 #endif

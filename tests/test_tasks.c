@@ -420,6 +420,7 @@ static void test_describe(void) {
   CHECK(n == (int)strlen(buf));
   char small[6];
   CHECK(rl_task_describe(b.t, row, tgt, small, sizeof small) == n && !strcmp(small, "k3 \xC2\xB7"));
+  CHECK(rl_task_describe(b.t, row, tgt, small, 5) == n && !strcmp(small, "k3 ")); /* "·" not cut */
   CHECK(rl_task_describe(b.t, row, NULL, buf, sizeof buf) > 0 && !strcmp(buf, "k3 \xC2\xB7 \xC2\xB7 q"));
   drop(&b);
 

@@ -9,10 +9,12 @@ static char lesson_data_path[512];
 
 static int kv_int(const rl_lesson_kv *kv) { return (int)kv->num; }
 
+/* t holds the base configuration's task; the explorer's tuned defaults for the same kind stay
+ * (e.g. its recall distractors), a different kind starts from the engine's defaults. */
 static int apply_task(const rl_lesson_setup *su, rl_task_opts *t, rl_error *err) {
   rl_task_kind kind;
   if (rl_task_kind_parse(su->task, &kind)) return rl_fail(err, "unknown task '%s'", su->task);
-  *t = rl_task_default(kind);
+  if (t->kind != kind) *t = rl_task_default(kind);
   for (int i = 0; i < su->ntask_opts; i++) {
     const rl_lesson_kv *kv = &su->task_opts[i];
     const char *k = kv->key;

@@ -29,7 +29,8 @@ tr_config tr_config_default(void) {
   c.models[1].used = 1;
   c.models[1].cell = RL_CELL_LSTM;
   c.task = rl_task_default(RL_TASK_RECALL);
-  c.task.length = 20;
+  c.task.length = 30;
+  c.task.distractors = 8;
   c.hidden = 32;
   c.embed = 16;
   c.batch = 32;
@@ -206,11 +207,11 @@ typedef struct {
   rl_task_meta *meta;
   /* shared with the control thread under tr->mu */
   long step;
-  int dirty, publish_req, failed;
+  int dirty, publish_req, failed, publishing;
   double last_pub, next_step_time;
   long last_pub_step;
   double rate;
-  char error[256];
+  char error[512];
   /* private */
   double win_loss, win_acc;
   int win_n, window;
@@ -421,6 +422,7 @@ static void *worker_main(void *arg) {
     if (want_pub) {
       w->publish_req = 0;
       w->dirty = 0;
+      w->publishing = 1;
     }
     pthread_mutex_unlock(&tr->mu);
     if (want_step) {
@@ -449,6 +451,7 @@ static void *worker_main(void *arg) {
       publish(w, tok, tgt, T, &cl, w->rate);
     }
     pthread_mutex_lock(&tr->mu);
+    w->publishing = 0;
     pthread_cond_broadcast(&tr->cv);
   }
   pthread_mutex_unlock(&tr->mu);
@@ -896,7 +899,7 @@ int trainer_wait_idle(trainer *tr, double timeout_s) {
       worker *w = &tr->w[k];
       if (!w->started) continue;
       int reached = tr->static_mode || w->failed || w->step >= tr->target;
-      if (!reached || w->dirty || w->publish_req) idle = 0;
+      if (!reached || w->dirty || w->publish_req || w->publishing) idle = 0;
     }
     if (idle) break;
     double left = end - now_s();

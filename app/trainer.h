@@ -75,7 +75,7 @@ typedef struct {
   float *curve_step, *curve_loss, *curve_acc;
   float last_loss, last_acc, grad_norm;
   int failed;
-  char error[256];
+  char error[512];
   /* private: capacity of each array above */
   size_t cap[TR_SNAP_ARRAYS];
 } tr_slot_snap;

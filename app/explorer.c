@@ -1,0 +1,680 @@
+/* The explorer: layout, keys, the lesson-facing setters; panels are in panel_*.c. */
+#include "panels.h"
+#include "export.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_SHOW (RL_PANEL_SIDEBAR | RL_PANEL_HEATMAPS | RL_PANEL_GRADIENTS | RL_PANEL_CURVES | RL_PANEL_DIAGRAM)
+#define DEFAULT_TITLE "Vanishing gradients: vanilla RNN against LSTM"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+explorer_opts explorer_opts_default(void) {
+  explorer_opts o;
+  memset(&o, 0, sizeof o);
+  o.train = tr_config_default();
+  return o;
+}
+
+int panel_index(rl_panel p) {
+  for (int i = 0; i < RL_PANEL_COUNT; i++)
+    if ((unsigned)p == (1u << i)) return i;
+  return -1;
+}
+
+const char *panel_title(rl_panel p) {
+  const char *n = rl_lesson_panel_name(p);
+  return n ? n : "panel";
+}
+
+SDL_Color ex_slot_color(const explorer *e, int slot) {
+  return theme_series(gfx_theme(e->g), slot);
+}
+
+void ex_slot_name(const explorer *e, int slot, char *buf, size_t n) {
+  const tr_slot_snap *s = &e->snap.slot[slot];
+  tr_model_spec sp = s->used ? s->spec : e->cfg.models[slot];
+  char cell[48];
+  if (sp.cell == RL_CELL_RNN)
+    snprintf(cell, sizeof cell, "RNN (%s)", rl_nonlin_name(sp.nonlin));
+  else
+    snprintf(cell, sizeof cell, "%s", sp.cell == RL_CELL_LSTM ? "LSTM" : "GRU");
+  char extra[48] = "";
+  if (s->used && (s->L > 1 || s->D > 1))
+    snprintf(extra, sizeof extra, " %dx%s", s->L, s->D > 1 ? " bidir" : "");
+  if (e->static_mode)
+    snprintf(buf, n, "%s%s", cell, extra);
+  else
+    snprintf(buf, n, "%c: %s%s", 'A' + slot, cell, extra);
+}
+
+int ex_sel_t(const explorer *e) {
+  int T = e->snap.T;
+  if (T <= 0) return -1;
+  if (e->sel_t < 0 || e->sel_t >= T) return T - 1;
+  return e->sel_t;
+}
+
+SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) {
+  gfx *g = e->g;
+  const theme *th = gfx_theme(g);
+  int idx = panel_index(p);
+  if (idx >= 0) e->rect[idx] = r;
+  gfx_fill_round_rect(g, r, gfx_px(g, 8), th->panel);
+  int hl = (e->highlight & (unsigned)p) != 0;
+  gfx_rect(g, r, hl ? gfx_px(g, 4) : 1, hl ? th->accent : th->panel_border);
+  int pad = gfx_px(g, 12);
+  int hp = gfx_font_px(g, THEME_TEXT_HEADING);
+  int lh = gfx_line_height(g, GFX_SANS, hp);
+  int bw = 0;
+  if (!e->exporting && idx >= 0 && p != RL_PANEL_SIDEBAR) {
+    /* export control: this panel as PNG + CSV */
+    int sp = gfx_font_px(g, THEME_TEXT_SMALL);
+    gfx_text_size(g, "export", GFX_SANS, sp, &bw, NULL);
+    bw += gfx_px(g, 24);
+    SDL_Rect br = {r.x + r.w - pad - bw, r.y + pad / 2, bw, lh};
+    int hov = ui_hover(e->u, br);
+    gfx_fill_round_rect(g, br, gfx_px(g, 6), hov ? th->widget_hover : th->widget);
+    gfx_text(g, br.x + br.w / 2, br.y + br.h / 2, "export", GFX_SANS, sp, th->text, GFX_CENTER | GFX_MIDDLE);
+    if (hov) ui_tooltip_rect(e->u, br, "save this panel as PNG and its data as CSV");
+    if (ui_clicked(e->u, br)) e->export_panels |= (unsigned)p;
+  }
+  if (title) {
+    char fit[256];
+    gfx_text_fit(g, title, GFX_SANS, hp, r.w - 2 * pad - bw - pad, fit, sizeof fit);
+    gfx_text(g, r.x + pad, r.y + pad / 2, fit, GFX_SANS, hp, hl ? th->accent : th->text, GFX_LEFT | GFX_TOP);
+  }
+  int top = title ? pad / 2 + lh + pad / 2 : pad;
+  SDL_Rect c = {r.x + pad, r.y + top, r.w - 2 * pad, r.h - top - pad};
+  if (c.w < 1) c.w = 1;
+  if (c.h < 1) c.h = 1;
+  return c;
+}
+
+/* ---- creation -------------------------------------------------------------------------------- */
+
+static explorer *alloc_explorer(gfx *g, rl_error *err) {
+  explorer *e = calloc(1, sizeof *e);
+  if (!e) {
+    rl_fail(err, "out of memory");
+    return NULL;
+  }
+  e->g = e->win_g = g;
+  e->u = e->win_u = ui_create(g);
+  if (!e->u) {
+    free(e);
+    rl_fail(err, "out of memory for the widgets");
+    return NULL;
+  }
+  tr_snapshot_init(&e->snap);
+  e->show = DEFAULT_SHOW;
+  e->sel_t = -1;
+  e->focus_slot = -1;
+  for (int i = 0; i < 4; i++) e->clamp[i] = NAN;
+  snprintf(e->title, sizeof e->title, "%s", DEFAULT_TITLE);
+  snprintf(e->export_dir, sizeof e->export_dir, "rnnlab-figures");
+  snprintf(e->lesson_name, sizeof e->lesson_name, "explorer");
+  return e;
+}
+
+int explorer_create(gfx *g, const explorer_opts *o, explorer **out, rl_error *err) {
+  *out = NULL;
+  explorer *e = alloc_explorer(g, err);
+  if (!e) return -1;
+  explorer_opts d = o ? *o : explorer_opts_default();
+  e->cfg = d.train;
+  if (d.export_dir) snprintf(e->export_dir, sizeof e->export_dir, "%s", d.export_dir);
+  if (d.title) snprintf(e->title, sizeof e->title, "%s", d.title);
+  if (trainer_create(&e->cfg, &e->tr, err)) {
+    explorer_destroy(e);
+    return -1;
+  }
+  if (d.autoplay) trainer_set_running(e->tr, 1);
+  trainer_snapshot(e->tr, &e->snap);
+  *out = e;
+  return 0;
+}
+
+int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, rl_error *err) {
+  *out = NULL;
+  if (!m->vocab.tokens || m->vocab.size != m->cfg.vocab) {
+    rl_model_free(m);
+    return rl_fail(err, "the model file has no vocabulary, so text cannot be encoded "
+                        "(save it with rnnlab, or add \"vocab\" metadata)");
+  }
+  int cap = (int)strlen(text) + 1;
+  int *ids = calloc((size_t)cap, sizeof(int));
+  const char **labels = calloc((size_t)cap, sizeof(char *));
+  int n = 0;
+  if (!ids || !labels) {
+    free(ids);
+    free(labels);
+    rl_model_free(m);
+    return rl_fail(err, "out of memory");
+  }
+  if (rl_vocab_encode(&m->vocab, text, ids, cap, &n, err)) {
+    free(ids);
+    free(labels);
+    rl_model_free(m);
+    return -1;
+  }
+  for (int t = 0; t < n; t++) labels[t] = m->vocab.tokens[ids[t]];
+  explorer *e = alloc_explorer(g, err);
+  if (!e) {
+    free(ids);
+    free(labels);
+    rl_model_free(m);
+    return -1;
+  }
+  e->static_mode = 1;
+  e->show = RL_PANEL_SIDEBAR | RL_PANEL_HEATMAPS | RL_PANEL_GRADIENTS | RL_PANEL_DIAGRAM |
+            RL_PANEL_DISTRIBUTION;
+  snprintf(e->title, sizeof e->title, "%s", "A trained model on your text");
+  int rc = trainer_create_static(m, ids, n, labels, &e->tr, err);
+  free(ids);
+  free(labels);
+  if (rc) {
+    explorer_destroy(e);
+    return -1;
+  }
+  trainer_get_config(e->tr, &e->cfg);
+  trainer_wait_idle(e->tr, 10.0);
+  trainer_snapshot(e->tr, &e->snap);
+  *out = e;
+  return 0;
+}
+
+void explorer_destroy(explorer *e) {
+  if (!e) return;
+  trainer_destroy(e->tr);
+  tr_snapshot_free(&e->snap);
+  ui_destroy(e->win_u);
+  free(e);
+}
+
+/* ---- notices and settings --------------------------------------------------------------------- */
+
+void explorer_notice(explorer *e, int is_error, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->notice, sizeof e->notice, fmt, ap);
+  va_end(ap);
+  e->notice_error = is_error;
+  e->notice_until = now_s() + (is_error ? 8.0 : 5.0);
+}
+
+int explorer_should_quit(const explorer *e) { return e->quit; }
+
+static int do_reset(explorer *e, const tr_config *c, const char *why, rl_error *err) {
+  if (e->static_mode) return rl_fail(err, "a loaded model cannot be retrained here");
+  int was_running = e->snap.running;
+  int speed = trainer_speed(e->tr);
+  if (trainer_reset(e->tr, c, err)) {
+    explorer_notice(e, 1, "%s", err->msg);
+    /* go back to the last working configuration */
+    rl_error e2;
+    if (trainer_reset(e->tr, &e->cfg, &e2) == 0) trainer_set_running(e->tr, was_running);
+    return -1;
+  }
+  e->cfg = *c;
+  trainer_set_speed(e->tr, speed);
+  if (was_running) trainer_set_running(e->tr, 1);
+  e->sel_t = -1;
+  explorer_notice(e, 0, "%s: models re-initialised, training restarts from step 0", why);
+  trainer_snapshot(e->tr, &e->snap);
+  return 0;
+}
+
+void ex_apply_config(explorer *e, const tr_config *c) {
+  rl_error err;
+  tr_config old = e->cfg;
+  e->cfg = old; /* do_reset sets it on success */
+  do_reset(e, c, "Architecture changed", &err);
+}
+
+int explorer_set_config(explorer *e, const tr_config *c, rl_error *err) {
+  rl_error tmp;
+  return do_reset(e, c, "Settings changed", err ? err : &tmp);
+}
+
+void explorer_get_config(explorer *e, tr_config *out) { *out = e->cfg; }
+
+int explorer_set_models(explorer *e, const rl_lesson_model *m, int n, rl_error *err) {
+  tr_config c = e->cfg;
+  for (int k = 0; k < TR_MAX_SLOTS; k++) {
+    tr_model_spec s;
+    memset(&s, 0, sizeof s);
+    if (k < n && m[k].used) {
+      s.used = 1;
+      s.cell = m[k].cell;
+      s.nonlin = m[k].nonlin;
+      s.hidden = m[k].hidden;
+      s.layers = m[k].layers;
+      s.bidirectional = m[k].bidirectional;
+      s.residual = m[k].residual;
+    }
+    c.models[k] = s;
+  }
+  rl_error tmp;
+  return do_reset(e, &c, "Models changed", err ? err : &tmp);
+}
+
+int explorer_set_task(explorer *e, const char *task, int length, rl_error *err) {
+  rl_task_kind k;
+  rl_error tmp;
+  if (!err) err = &tmp;
+  if (rl_task_kind_parse(task, &k)) return rl_fail(err, "unknown task '%s' (recall, agreement, order, sentiment, lm)", task);
+  tr_config c = e->cfg;
+  if (c.task.kind != k) c.task = rl_task_default(k);
+  if (length > 0) c.task.length = length;
+  return do_reset(e, &c, "Task changed", err);
+}
+
+int explorer_set_value(explorer *e, const char *name, double v, rl_error *err) {
+  rl_error tmp;
+  if (!err) err = &tmp;
+  tr_config c = e->cfg;
+  if (!strcmp(name, "lr")) {
+    if (!(v > 0)) return rl_fail(err, "lr must be > 0");
+    e->cfg.lr = (float)v;
+    trainer_set_lr(e->tr, (float)v);
+    return 0;
+  }
+  if (!strcmp(name, "clip")) {
+    e->cfg.clip = (float)v;
+    trainer_set_clip(e->tr, (float)v);
+    return 0;
+  }
+  if (!strcmp(name, "speed")) {
+    trainer_set_speed(e->tr, (int)v);
+    return 0;
+  }
+  if (!strcmp(name, "hidden")) c.hidden = (int)v;
+  else if (!strcmp(name, "distance") || !strcmp(name, "length")) c.task.length = (int)v;
+  else if (!strcmp(name, "radius")) c.radius = (float)v;
+  else if (!strcmp(name, "forget_bias")) c.forget_bias = (float)v;
+  else if (!strcmp(name, "batch")) c.batch = (int)v;
+  else if (!strcmp(name, "embed")) c.embed = (int)v;
+  else if (!strcmp(name, "seed")) c.seed = (uint64_t)v;
+  else if (!strcmp(name, "keys")) c.task.keys = (int)v;
+  else if (!strcmp(name, "distractors")) c.task.distractors = (int)v;
+  else
+    return rl_fail(err, "unknown setting '%s' (lr, clip, speed, hidden, distance, radius, forget_bias, "
+                        "batch, embed, seed, keys, distractors)", name);
+  return do_reset(e, &c, "Settings changed", err);
+}
+
+void explorer_show_panels(explorer *e, unsigned show, unsigned highlight) {
+  e->show = show ? show : DEFAULT_SHOW;
+  e->highlight = highlight;
+}
+
+unsigned explorer_panels_shown(const explorer *e) { return e->show; }
+
+void explorer_set_title(explorer *e, const char *title) {
+  snprintf(e->title, sizeof e->title, "%s", title ? title : DEFAULT_TITLE);
+}
+
+void explorer_set_lesson_name(explorer *e, const char *name) {
+  snprintf(e->lesson_name, sizeof e->lesson_name, "%s", name && *name ? name : "explorer");
+}
+
+void explorer_play(explorer *e, int on) {
+  trainer_set_running(e->tr, on);
+  trainer_snapshot(e->tr, &e->snap);
+}
+
+int explorer_playing(explorer *e) { return trainer_running(e->tr); }
+
+void explorer_train(explorer *e, long steps) {
+  trainer_step(e->tr, steps);
+  trainer_snapshot(e->tr, &e->snap);
+}
+
+int explorer_wait(explorer *e, double timeout_s) {
+  int rc = trainer_wait_idle(e->tr, timeout_s);
+  trainer_snapshot(e->tr, &e->snap);
+  return rc;
+}
+
+int explorer_reset(explorer *e, rl_error *err) {
+  rl_error tmp;
+  tr_config c = e->cfg;
+  return do_reset(e, &c, "Reset", err ? err : &tmp);
+}
+
+void explorer_select_timestep(explorer *e, int t) { e->sel_t = t; }
+int explorer_selected_timestep(const explorer *e) { return ex_sel_t(e); }
+
+void explorer_set_clamps(explorer *e, const float clamp[4]) {
+  rl_clamps c;
+  int any = 0;
+  for (int i = 0; i < 4; i++) {
+    c.value[i] = clamp[i];
+    e->clamp[i] = clamp[i];
+    any |= !isnan(clamp[i]);
+  }
+  e->clamp_mode = !any ? 0 : (clamp[1] == 1.0f && clamp[0] == 0.0f && isnan(clamp[2]) && isnan(clamp[3])) ? 1
+                 : (clamp[1] == 0.0f && isnan(clamp[0]) && isnan(clamp[2]) && isnan(clamp[3])) ? 2 : 3;
+  trainer_set_clamps(e->tr, -1, &c);
+}
+
+int explorer_set_clamp_mode(explorer *e, const char *mode, rl_error *err) {
+  float c[4] = {NAN, NAN, NAN, NAN};
+  if (!strcmp(mode, "keep")) {
+    c[0] = 0.0f; /* i */
+    c[1] = 1.0f; /* f */
+  } else if (!strcmp(mode, "erase")) {
+    c[1] = 0.0f;
+  } else if (strcmp(mode, "free")) {
+    rl_error tmp;
+    return rl_fail(err ? err : &tmp, "unknown clamp '%s' (keep, erase, free)", mode);
+  }
+  explorer_set_clamps(e, c);
+  if (strcmp(mode, "free"))
+    explorer_notice(e, 0, "LSTM gates clamped (%s) on the displayed example", mode);
+  else
+    explorer_notice(e, 0, "LSTM gates free again");
+  return 0;
+}
+
+void explorer_focus_slot(explorer *e, int slot) { e->focus_slot = slot; }
+
+const tr_snapshot *explorer_snapshot(const explorer *e) { return &e->snap; }
+
+SDL_Rect explorer_panel_rect(const explorer *e, rl_panel p) {
+  int i = panel_index(p);
+  SDL_Rect z = {0, 0, 0, 0};
+  if (i < 0 || !(e->show & (unsigned)p)) return z;
+  return e->rect[i];
+}
+
+/* ---- events ----------------------------------------------------------------------------------- */
+
+static void cycle_clamp(explorer *e) {
+  static const char *const modes[] = {"free", "keep", "erase"};
+  int m = e->clamp_mode > 2 ? 0 : e->clamp_mode;
+  explorer_set_clamp_mode(e, modes[(m + 1) % 3], NULL);
+}
+
+int explorer_handle_event(explorer *e, const SDL_Event *ev) {
+  if (ev->type == SDL_QUIT) {
+    e->quit = 1;
+    return 1;
+  }
+  int used = ui_input(e->u, ev);
+  if (ev->type != SDL_KEYDOWN) return used;
+  if (ui_wants_keyboard(e->u)) return used;
+  SDL_Keycode k = ev->key.keysym.sym;
+  SDL_Keymod mod = (SDL_Keymod)ev->key.keysym.mod;
+  int T = e->snap.T;
+  switch (k) {
+  case SDLK_SPACE:
+    if (!e->static_mode) explorer_play(e, !trainer_running(e->tr));
+    return 1;
+  case SDLK_n:
+    if (!e->static_mode) explorer_train(e, 1);
+    return 1;
+  case SDLK_r:
+    if (!e->static_mode) explorer_reset(e, NULL);
+    return 1;
+  case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
+    trainer_set_speed(e->tr, trainer_speed(e->tr) + 1);
+    return 1;
+  case SDLK_MINUS: case SDLK_KP_MINUS:
+    trainer_set_speed(e->tr, trainer_speed(e->tr) - 1);
+    return 1;
+  case SDLK_LEFT:
+    if (T > 0) e->sel_t = ex_sel_t(e) > 0 ? ex_sel_t(e) - 1 : 0;
+    return 1;
+  case SDLK_RIGHT:
+    if (T > 0) e->sel_t = ex_sel_t(e) < T - 1 ? ex_sel_t(e) + 1 : T - 1;
+    return 1;
+  case SDLK_HOME:
+    e->sel_t = 0;
+    return 1;
+  case SDLK_END:
+    e->sel_t = -1;
+    return 1;
+  case SDLK_c:
+    cycle_clamp(e);
+    return 1;
+  case SDLK_TAB:
+    return used;
+  case SDLK_1: case SDLK_2: case SDLK_3:
+    e->focus_slot = (int)(k - SDLK_1);
+    return 1;
+  case SDLK_F12:
+    e->export_view = (mod & KMOD_SHIFT) ? 2 : 1;
+    return 1;
+  case SDLK_s:
+    if (mod & KMOD_CTRL) {
+      e->export_view = 1;
+      return 1;
+    }
+    return used;
+  case SDLK_q:
+    if (mod & KMOD_CTRL) {
+      e->quit = 1;
+      return 1;
+    }
+    return used;
+  case SDLK_t: {
+    const theme *nt = gfx_theme(e->g) == theme_get(THEME_LIGHT) ? theme_get(THEME_DARK) : theme_get(THEME_LIGHT);
+    gfx_set_theme(e->win_g, nt);
+    return 1;
+  }
+  default:
+    return used;
+  }
+}
+
+/* ---- layout and frame ------------------------------------------------------------------------- */
+
+static const rl_panel RIGHT_ORDER[] = {RL_PANEL_GRADIENTS, RL_PANEL_CURVES, RL_PANEL_DIAGRAM,
+                                       RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS};
+static const float RIGHT_WEIGHT[] = {1.0f, 0.9f, 1.1f, 0.9f, 0.9f, 0.45f};
+
+static void draw_panel(explorer *e, rl_panel p, SDL_Rect r) {
+  switch (p) {
+  case RL_PANEL_HEATMAPS: panel_heatmaps_draw(e, r); break;
+  case RL_PANEL_GRADIENTS: panel_gradients_draw(e, r); break;
+  case RL_PANEL_CURVES: panel_curves_draw(e, r); break;
+  case RL_PANEL_DIAGRAM: panel_diagram_draw(e, r); break;
+  case RL_PANEL_SIDEBAR: panel_sidebar_draw(e, r); break;
+  case RL_PANEL_DISTRIBUTION: panel_distribution_draw(e, r); break;
+  case RL_PANEL_BPTT: panel_bptt_draw(e, r); break;
+  case RL_PANEL_PARAMS: panel_params_draw(e, r); break;
+  }
+  int i = panel_index(p);
+  if (i >= 0) e->rect[i] = r;
+}
+
+static void draw_header(explorer *e, SDL_Rect r) {
+  gfx *g = e->g;
+  const theme *th = gfx_theme(g);
+  int tp = gfx_font_px(g, THEME_TEXT_TITLE), sp = gfx_font_px(g, THEME_TEXT_SMALL);
+  int bp = gfx_font_px(g, THEME_TEXT_BODY);
+  int pad = gfx_px(g, 14);
+  /* status at the right */
+  char st[700];
+  long step = 0;
+  double rate = 0;
+  for (int k = 0; k < TR_MAX_SLOTS; k++)
+    if (e->snap.slot[k].used) {
+      if (e->snap.slot[k].step > step) step = e->snap.slot[k].step;
+      rate += e->snap.slot[k].steps_per_s;
+    }
+  if (e->static_mode) {
+    snprintf(st, sizeof st, "viewing %s", e->model_path[0] ? e->model_path : "a model");
+  } else {
+    float sv = tr_speed_value(e->snap.speed_level);
+    char spd[32];
+    if (sv > 0) snprintf(spd, sizeof spd, "%g/s", (double)sv);
+    else snprintf(spd, sizeof spd, "max");
+    snprintf(st, sizeof st, "%s   step %ld   speed %s", e->snap.running ? "\u25B6 training" : "\u275A\u275A paused",
+             step, spd);
+  }
+  int sw = 0;
+  gfx_text_size(g, st, GFX_SANS, bp, &sw, NULL);
+  gfx_text(g, r.x + r.w - pad, r.y + pad, st, GFX_SANS, bp, e->snap.running ? th->ok : th->text_dim,
+           GFX_RIGHT | GFX_TOP);
+  char fit[256];
+  gfx_text_fit(g, e->title, GFX_SANS, tp, r.w - 3 * pad - sw, fit, sizeof fit);
+  gfx_text(g, r.x + pad, r.y + pad / 2, fit, GFX_SANS, tp, th->text, GFX_LEFT | GFX_TOP);
+  int y2 = r.y + pad / 2 + gfx_line_height(g, GFX_SANS, tp) + gfx_px(g, 2);
+  /* notice (if any) replaces the key help */
+  if (e->notice[0] && now_s() < e->notice_until) {
+    gfx_text_fit(g, e->notice, GFX_SANS, bp, r.w - 2 * pad, fit, sizeof fit);
+    gfx_text(g, r.x + pad, y2, fit, GFX_SANS, bp, e->notice_error ? th->error : th->warn, GFX_LEFT | GFX_TOP);
+  } else {
+    const char *help = e->static_mode
+                           ? "Left/Right timestep   click a heatmap column   C clamp   T theme   F12 save PNG"
+                           : "Space play/pause   N step   R reset   +/- speed   Left/Right timestep   "
+                             "C clamp   T theme   F12 save PNG (Shift: 2x)";
+    char task[800];
+    if (e->static_mode)
+      snprintf(task, sizeof task, "text: %s", e->snap.example_text);
+    else
+      snprintf(task, sizeof task, "task %s%s   example: %s", e->snap.task_name,
+               e->cfg.task.kind == RL_TASK_RECALL ? " (remember the first token until the query q)" : "",
+               e->snap.example_text);
+    gfx_text_fit(g, task, GFX_SANS, bp, r.w - 2 * pad, fit, sizeof fit);
+    gfx_text(g, r.x + pad, y2, fit, GFX_SANS, bp, th->text_dim, GFX_LEFT | GFX_TOP);
+    gfx_text_fit(g, help, GFX_SANS, sp, r.w - 2 * pad, fit, sizeof fit);
+    gfx_text(g, r.x + pad, y2 + gfx_line_height(g, GFX_SANS, bp), fit, GFX_SANS, sp, th->text_dim,
+             GFX_LEFT | GFX_TOP);
+  }
+}
+
+static int header_height(explorer *e) {
+  gfx *g = e->g;
+  return gfx_px(g, 7) + gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_TITLE)) + gfx_px(g, 2) +
+         gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_BODY)) +
+         gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_SMALL)) + gfx_px(g, 8);
+}
+
+static void draw_layout(explorer *e, SDL_Rect area) {
+  gfx *g = e->g;
+  for (int i = 0; i < RL_PANEL_COUNT; i++) e->rect[i] = gfx_r(0, 0, 0, 0);
+  e->area = area;
+  int hh = header_height(e);
+  SDL_Rect head = {area.x, area.y, area.w, hh};
+  int gap = gfx_px(g, 10);
+  SDL_Rect body = {area.x + gap, area.y + hh, area.w - 2 * gap, area.h - hh - gap};
+  if (e->show & RL_PANEL_SIDEBAR) {
+    int sw = gfx_px(g, 340);
+    if (sw > body.w / 3) sw = body.w / 3;
+    SDL_Rect sr = {body.x, body.y, sw, body.h};
+    draw_panel(e, RL_PANEL_SIDEBAR, sr);
+    body.x += sw + gap;
+    body.w -= sw + gap;
+  }
+  rl_panel list[8];
+  float wt[8], total = 0;
+  int n = 0;
+  for (int i = 0; i < 6; i++)
+    if (e->show & (unsigned)RIGHT_ORDER[i]) {
+      list[n] = RIGHT_ORDER[i];
+      wt[n] = RIGHT_WEIGHT[i];
+      total += wt[n++];
+    }
+  SDL_Rect col = body;
+  if (e->show & RL_PANEL_HEATMAPS) {
+    int hw = n ? (int)(body.w * 0.55f) : body.w;
+    SDL_Rect hr = {body.x, body.y, hw, body.h};
+    draw_panel(e, RL_PANEL_HEATMAPS, hr);
+    col.x += hw + gap;
+    col.w -= hw + gap;
+  }
+  if (n == 0) {
+    draw_header(e, head);
+    return;
+  }
+  int ncols = (!(e->show & RL_PANEL_HEATMAPS) && n >= 3) ? 2 : 1;
+  if (ncols == 1) {
+    int y = col.y;
+    int avail = col.h - (n - 1) * gap;
+    for (int i = 0; i < n; i++) {
+      int h = i == n - 1 ? col.y + col.h - y : (int)(avail * wt[i] / total);
+      draw_panel(e, list[i], gfx_r(col.x, y, col.w, h));
+      y += h + gap;
+    }
+  } else {
+    int rows = (n + 1) / 2;
+    int cw = (col.w - gap) / 2, rh = (col.h - (rows - 1) * gap) / rows;
+    for (int i = 0; i < n; i++) {
+      int cx = col.x + (i % 2) * (cw + gap), cy = col.y + (i / 2) * (rh + gap);
+      int w = (i == n - 1 && n % 2 == 1) ? col.w : cw;
+      draw_panel(e, list[i], gfx_r(cx, cy, w, rh));
+    }
+  }
+  draw_header(e, head);
+}
+
+void ex_draw_view(explorer *e, SDL_Rect area) {
+  const theme *th = gfx_theme(e->g);
+  gfx_fill_rect(e->g, area, th->bg);
+  ui_begin(e->u);
+  draw_layout(e, area);
+  ui_end(e->u);
+}
+
+/* A single panel filling the whole target (render --panel, per-panel export). */
+void ex_draw_single(explorer *e, rl_panel p, SDL_Rect area) {
+  const theme *th = gfx_theme(e->g);
+  gfx_fill_rect(e->g, area, th->bg);
+  ui_begin(e->u);
+  for (int i = 0; i < RL_PANEL_COUNT; i++) e->rect[i] = gfx_r(0, 0, 0, 0);
+  draw_panel(e, p, area);
+  ui_end(e->u);
+}
+
+void explorer_frame_in(explorer *e, SDL_Rect area) {
+  trainer_snapshot(e->tr, &e->snap);
+  if (e->pending_reset && !ui_mouse_down(e->u, SDL_BUTTON_LEFT)) {
+    e->pending_reset = 0;
+    tr_config c = e->cfg;
+    trainer_get_config(e->tr, &e->cfg);
+    e->cfg.lr = c.lr;
+    e->cfg.clip = c.clip;
+    ex_apply_config(e, &c);
+  }
+  if (e->snap.T > 0 && e->sel_t >= e->snap.T) e->sel_t = -1;
+  ex_draw_view(e, area);
+  e->frames++;
+  unsigned pend = e->export_panels;
+  e->export_panels = 0;
+  for (int i = 0; i < RL_PANEL_COUNT; i++)
+    if (pend & (1u << i)) {
+      char path[1024];
+      rl_error err;
+      if (explorer_export_panel(e, (rl_panel)(1u << i), path, sizeof path, &err))
+        explorer_notice(e, 1, "Export failed: %s", err.msg);
+      else
+        explorer_notice(e, 0, "Saved %s (+ .csv)", path);
+    }
+  if (e->export_view) {
+    int scale = e->export_view;
+    e->export_view = 0;
+    char path[1024];
+    rl_error err;
+    if (explorer_export_view(e, scale, path, sizeof path, &err))
+      explorer_notice(e, 1, "Export failed: %s", err.msg);
+    else
+      explorer_notice(e, 0, "Saved %s", path);
+  }
+}
+
+void explorer_frame(explorer *e) {
+  gfx_begin_frame(e->g);
+  SDL_Rect all = {0, 0, gfx_width(e->g), gfx_height(e->g)};
+  explorer_frame_in(e, all);
+}

@@ -1,0 +1,99 @@
+/* rnnlab explorer: the classroom view (live training beside gates, cell state and gradient norms).
+ *
+ * The explorer owns a trainer (worker threads with the models), a private copy of the latest
+ * snapshot, and the view state (selected timestep, panels shown, notices). It draws through gfx/ui
+ * into any rectangle, so the window, `rnnlab render` and the lesson presenter share every line.
+ *
+ * A frame:   explorer_handle_event(e, &ev) for each SDL event;  explorer_frame(e);  gfx_present.
+ * Lessons drive it through the setters below (models, task, panels, actions), all of which are
+ * safe to call between frames. Nothing here exits or prints; errors come back as rl_error and are
+ * also shown as a notice in the view.
+ */
+#ifndef RNNLAB_EXPLORER_H
+#define RNNLAB_EXPLORER_H
+#include "gfx.h"
+#include "lesson.h"
+#include "rl_base.h"
+#include "trainer.h"
+#include "ui.h"
+
+typedef struct explorer explorer;
+
+typedef struct {
+  tr_config train;          /* models, task and training settings (tr_config_default()) */
+  const char *export_dir;   /* NULL = "rnnlab-figures" */
+  const char *title;        /* NULL = the default title */
+  int autoplay;             /* start training immediately */
+} explorer_opts;
+
+explorer_opts explorer_opts_default(void);
+
+/* g stays owned by the caller. */
+int explorer_create(gfx *g, const explorer_opts *o, explorer **out, rl_error *err);
+/* Shows one loaded model on a text (`rnnlab view`); takes ownership of m. */
+int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, rl_error *err);
+void explorer_destroy(explorer *e);
+
+/* ---- the frame ----------------------------------------------------------------------------- */
+
+/* Feeds one SDL event (widgets first, then the explorer's keys). Returns 1 if used. */
+int explorer_handle_event(explorer *e, const SDL_Event *ev);
+/* Takes the latest snapshot, clears and draws everything into the whole gfx target, runs
+ * pending exports. Does not present. */
+void explorer_frame(explorer *e);
+/* Draws into a rectangle of the target (a lesson presenter keeps room for its narration). */
+void explorer_frame_in(explorer *e, SDL_Rect area);
+int explorer_should_quit(const explorer *e);
+
+/* ---- state a lesson step can set ------------------------------------------------------------ */
+
+/* Model slots (up to TR_MAX_SLOTS, unused entries have used = 0). Resets training. */
+int explorer_set_models(explorer *e, const rl_lesson_model *models, int n, rl_error *err);
+/* Task by name ("recall", "agreement", "order", "sentiment", "lm") and its length option
+ * (recall distance, order length, lm chunk; <= 0 = the task's default). Resets training. */
+int explorer_set_task(explorer *e, const char *task, int length, rl_error *err);
+/* Any tr_config at once (resets training, shows a notice). */
+int explorer_set_config(explorer *e, const tr_config *c, rl_error *err);
+void explorer_get_config(explorer *e, tr_config *out);
+/* A named setting, as the sidebar sliders: "lr", "clip", "hidden", "distance", "radius",
+ * "forget_bias", "speed", "batch", "embed", "seed". lr/clip/speed apply live, the rest reset. */
+int explorer_set_value(explorer *e, const char *name, double value, rl_error *err);
+/* Panels shown and highlighted (rl_panel bits). show 0 = the default set. */
+void explorer_show_panels(explorer *e, unsigned show, unsigned highlight);
+unsigned explorer_panels_shown(const explorer *e);
+/* Title line and up to a few narration lines drawn in the header (NULL = default title). */
+void explorer_set_title(explorer *e, const char *title);
+void explorer_set_lesson_name(explorer *e, const char *name); /* used in export file names */
+
+/* Actions. */
+void explorer_play(explorer *e, int on);
+int explorer_playing(explorer *e);
+void explorer_train(explorer *e, long steps);            /* queue steps (asynchronous) */
+int explorer_wait(explorer *e, double timeout_s);        /* until queued steps are drawn-ready */
+int explorer_reset(explorer *e, rl_error *err);          /* re-initialise, same settings */
+void explorer_select_timestep(explorer *e, int t);       /* -1 = last */
+int explorer_selected_timestep(const explorer *e);
+/* Clamps for every LSTM slot: i, f, g, o values or NAN (all NAN = free). */
+void explorer_set_clamps(explorer *e, const float clamp[4]);
+/* Named clamp modes: "keep" (f = 1, i = 0), "erase" (f = 0), "free". */
+int explorer_set_clamp_mode(explorer *e, const char *mode, rl_error *err);
+/* Which slot the cell diagram shows. */
+void explorer_focus_slot(explorer *e, int slot);
+void explorer_notice(explorer *e, int is_error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- export ---------------------------------------------------------------------------------- */
+
+void explorer_set_export_dir(explorer *e, const char *dir);
+/* Whole view as PNG (scale 1 = current size, 2 = re-rendered at twice the size). The path written
+ * is copied to path_out (may be NULL). */
+int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_error *err);
+/* One panel as PNG + CSV (paths of the PNG, the CSV has the same stem). */
+int explorer_export_panel(explorer *e, rl_panel panel, char *path_out, size_t cap, rl_error *err);
+
+/* The latest snapshot the explorer drew from (for tests and the lesson presenter). */
+const tr_snapshot *explorer_snapshot(const explorer *e);
+/* Where a panel was drawn in the last frame (w = 0 if not shown). */
+SDL_Rect explorer_panel_rect(const explorer *e, rl_panel panel);
+
+#endif

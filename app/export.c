@@ -1,0 +1,189 @@
+/* Export of the whole view and of single panels (PNG + CSV); see export.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "export.h"
+#include "panels.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int export_mkdir(const char *dir, rl_error *err) {
+  char buf[1024];
+  if (!dir || !*dir) return rl_fail(err, "no export folder given");
+  if (strlen(dir) >= sizeof buf) return rl_fail(err, "export folder name too long");
+  snprintf(buf, sizeof buf, "%s", dir);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(buf, 0777) && errno != EEXIST)
+      return rl_fail(err, "cannot create folder '%s': %s", buf, strerror(errno));
+    *p = '/';
+  }
+  if (mkdir(buf, 0777) && errno != EEXIST)
+    return rl_fail(err, "cannot create folder '%s': %s", buf, strerror(errno));
+  struct stat st;
+  if (stat(buf, &st) || !S_ISDIR(st.st_mode)) return rl_fail(err, "'%s' is not a folder", buf);
+  if (access(buf, W_OK)) return rl_fail(err, "folder '%s' is not writable: %s", buf, strerror(errno));
+  return 0;
+}
+
+void export_sanitize(const char *s, char *out, size_t cap) {
+  size_t o = 0;
+  for (; s && *s && o + 1 < cap; s++) {
+    char c = *s;
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+             c == '_' || c == '.';
+    out[o++] = ok ? c : '-';
+  }
+  if (cap) out[o] = 0;
+}
+
+int export_unique_path(const char *dir, const char *stem, const char *ext, char *out, size_t cap,
+                       rl_error *err) {
+  for (int i = 1; i < 10000; i++) {
+    int n = i == 1 ? snprintf(out, cap, "%s/%s.%s", dir, stem, ext)
+                   : snprintf(out, cap, "%s/%s-%d.%s", dir, stem, i, ext);
+    if (n < 0 || (size_t)n >= cap) return rl_fail(err, "export path too long");
+    struct stat st;
+    if (stat(out, &st) != 0) return 0;
+  }
+  return rl_fail(err, "too many exports named %s in %s", stem, dir);
+}
+
+static long snap_step(const explorer *e) {
+  long s = 0;
+  for (int k = 0; k < TR_MAX_SLOTS; k++)
+    if (e->snap.slot[k].used && e->snap.slot[k].step > s) s = e->snap.slot[k].step;
+  return s;
+}
+
+static int stem_for(const explorer *e, const char *what, char *out, size_t cap) {
+  char les[64], w[64];
+  export_sanitize(e->lesson_name, les, sizeof les);
+  export_sanitize(what, w, sizeof w);
+  int n = snprintf(out, cap, "%s-%s-step%ld", les, w, snap_step(e));
+  return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* Draws with a temporary headless target in place of the window's. */
+typedef struct {
+  gfx *g;
+  ui *u;
+  gfx *saved_g;
+  ui *saved_u;
+  SDL_Rect saved_rect[RL_PANEL_COUNT];
+  SDL_Rect saved_area;
+} swap_ctx;
+
+static int swap_in(explorer *e, swap_ctx *s, int w, int h, float scale, rl_error *err) {
+  memset(s, 0, sizeof *s);
+  s->g = gfx_create_headless(w, h, err);
+  if (!s->g) return -1;
+  s->u = ui_create(s->g);
+  if (!s->u) {
+    gfx_destroy(s->g);
+    return rl_fail(err, "out of memory");
+  }
+  gfx_set_theme(s->g, gfx_theme(e->g));
+  if (scale > 0) gfx_set_scale_override(s->g, scale);
+  s->saved_g = e->g;
+  s->saved_u = e->u;
+  memcpy(s->saved_rect, e->rect, sizeof e->rect);
+  s->saved_area = e->area;
+  e->g = s->g;
+  e->u = s->u;
+  e->exporting = 1;
+  gfx_begin_frame(s->g);
+  return 0;
+}
+
+static void swap_out(explorer *e, swap_ctx *s) {
+  e->g = s->saved_g;
+  e->u = s->saved_u;
+  memcpy(e->rect, s->saved_rect, sizeof e->rect);
+  e->area = s->saved_area;
+  e->exporting = 0;
+  ui_destroy(s->u);
+  gfx_destroy(s->g);
+}
+
+void explorer_set_export_dir(explorer *e, const char *dir) {
+  snprintf(e->export_dir, sizeof e->export_dir, "%s", dir && *dir ? dir : "rnnlab-figures");
+}
+
+int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_error *err) {
+  if (scale < 1) scale = 1;
+  if (scale > 4) scale = 4;
+  if (export_mkdir(e->export_dir, err)) return -1;
+  char stem[160], path[1024];
+  if (stem_for(e, scale == 1 ? "view" : "view-2x", stem, sizeof stem)) return rl_fail(err, "name too long");
+  if (export_unique_path(e->export_dir, stem, "png", path, sizeof path, err)) return -1;
+  int w = e->area.w > 0 ? e->area.w : gfx_width(e->g), h = e->area.h > 0 ? e->area.h : gfx_height(e->g);
+  swap_ctx s;
+  float sc = gfx_scale(e->g) * (float)scale;
+  if (swap_in(e, &s, w * scale, h * scale, sc, err)) return -1;
+  ex_draw_view(e, gfx_r(0, 0, w * scale, h * scale));
+  int rc = gfx_save_png(e->g, path, err);
+  swap_out(e, &s);
+  if (rc) return -1;
+  if (path_out) snprintf(path_out, cap, "%s", path);
+  return 0;
+}
+
+static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *err) {
+  FILE *f = fopen(path, "w");
+  if (!f) return rl_fail(err, "cannot write '%s': %s", path, strerror(errno));
+  int rc = 0;
+  switch (p) {
+  case RL_PANEL_HEATMAPS: rc = panel_heatmaps_csv(e, f); break;
+  case RL_PANEL_GRADIENTS: rc = panel_gradients_csv(e, f); break;
+  case RL_PANEL_CURVES: rc = panel_curves_csv(e, f); break;
+  case RL_PANEL_DIAGRAM: rc = panel_diagram_csv(e, f); break;
+  case RL_PANEL_DISTRIBUTION: rc = panel_distribution_csv(e, f); break;
+  case RL_PANEL_BPTT: rc = panel_bptt_csv(e, f); break;
+  case RL_PANEL_PARAMS: rc = panel_params_csv(e, f); break;
+  case RL_PANEL_SIDEBAR: rc = panel_sidebar_csv(e, f); break;
+  }
+  if (fclose(f)) rc = -1;
+  if (rc) return rl_fail(err, "error writing '%s'", path);
+  return 0;
+}
+
+int explorer_export_panel(explorer *e, rl_panel p, char *path_out, size_t cap, rl_error *err) {
+  int i = panel_index(p);
+  if (i < 0) return rl_fail(err, "not a single panel");
+  if (export_mkdir(e->export_dir, err)) return -1;
+  char stem[160], png[1024], csv[1100];
+  if (stem_for(e, panel_title(p), stem, sizeof stem)) return rl_fail(err, "name too long");
+  if (export_unique_path(e->export_dir, stem, "png", png, sizeof png, err)) return -1;
+  size_t len = strlen(png);
+  snprintf(csv, sizeof csv, "%.*s.csv", (int)(len - 4), png);
+  SDL_Rect r = e->rect[i];
+  int w = r.w > 0 ? r.w : 1200, h = r.h > 0 ? r.h : 700;
+  swap_ctx s;
+  if (swap_in(e, &s, w, h, gfx_scale(e->g), err)) return -1;
+  ex_draw_single(e, p, gfx_r(0, 0, w, h));
+  int rc = gfx_save_png(e->g, png, err);
+  swap_out(e, &s);
+  if (rc) return -1;
+  if (write_csv(e, p, csv, err)) return -1;
+  if (path_out) snprintf(path_out, cap, "%s", png);
+  return 0;
+}
+
+int panel_sidebar_csv(const explorer *e, FILE *f) {
+  const tr_config *c = &e->cfg;
+  fprintf(f, "setting,value\n");
+  for (int k = 0; k < TR_MAX_SLOTS; k++) {
+    const tr_model_spec *m = &c->models[k];
+    fprintf(f, "model_%c,%s%s%s\n", 'A' + k, m->used ? rl_cell_name(m->cell) : "off",
+            m->used && m->cell == RL_CELL_RNN ? "-" : "", m->used && m->cell == RL_CELL_RNN ? rl_nonlin_name(m->nonlin) : "");
+  }
+  fprintf(f, "task,%s\nlength,%d\nhidden,%d\nembed,%d\nbatch,%d\noptimizer,%s\nlr,%g\nclip,%g\n"
+             "radius,%g\nforget_bias,%g\nseed,%llu\n",
+          rl_task_kind_name(c->task.kind), c->task.length, c->hidden, c->embed, c->batch, rl_opt_name(c->opt),
+          (double)c->lr, (double)c->clip, (double)c->radius, (double)c->forget_bias, (unsigned long long)c->seed);
+  return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,95 @@
+/* Loss and accuracy of every model against training step (means over windows of steps). */
+#include "panels.h"
+#include <math.h>
+#include <stdlib.h>
+
+void panel_curves_draw(explorer *e, SDL_Rect r) {
+  gfx *g = e->g;
+  SDL_Rect c = ex_panel_frame(e, RL_PANEL_CURVES, r, "Training: loss and accuracy");
+  const tr_snapshot *sn = &e->snap;
+  plot_series ls[TR_MAX_SLOTS], as[TR_MAX_SLOTS + 1];
+  char names[TR_MAX_SLOTS][96];
+  int n = 0;
+  double xmax = 1;
+  for (int k = 0; k < TR_MAX_SLOTS; k++) {
+    const tr_slot_snap *q = &sn->slot[k];
+    if (!q->used) continue;
+    ex_slot_name(e, k, names[n], sizeof names[n]);
+    plot_series z = {0};
+    z.label = names[n];
+    z.x = q->curve_step;
+    z.n = q->ncurve;
+    z.color = ex_slot_color(e, k);
+    z.width = 3.0f;
+    z.y = q->curve_loss;
+    ls[n] = z;
+    z.y = q->curve_acc;
+    as[n] = z;
+    if (q->ncurve > 0 && q->curve_step[q->ncurve - 1] > xmax) xmax = q->curve_step[q->ncurve - 1];
+    n++;
+  }
+  /* one legend row for both plots, so neither legend hides a curve */
+  const theme *th = gfx_theme(g);
+  int sp = gfx_font_px(g, THEME_TEXT_SMALL);
+  int lh = gfx_line_height(g, GFX_SANS, sp);
+  int lx = c.x + gfx_px(g, 8);
+  for (int i = 0; i < n; i++) {
+    gfx_line(g, lx, c.y + lh / 2.0f, lx + gfx_px(g, 28), c.y + lh / 2.0f, gfx_px(g, 3), ls[i].color);
+    lx += gfx_px(g, 36);
+    lx += gfx_text(g, lx, c.y, names[i], GFX_SANS, sp, th->text, GFX_LEFT | GFX_TOP) + gfx_px(g, 24);
+  }
+  if (!sn->static_mode && e->cfg.task.kind == RL_TASK_RECALL) {
+    gfx_dashed_line(g, lx, c.y + lh / 2.0f, lx + gfx_px(g, 28), c.y + lh / 2.0f, gfx_px(g, 2), gfx_px(g, 6), th->text_dim);
+    lx += gfx_px(g, 36);
+    gfx_text(g, lx, c.y, "chance", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
+  }
+  c.y += lh + gfx_px(g, 4);
+  c.h -= lh + gfx_px(g, 4);
+  int gap = gfx_px(g, 16);
+  SDL_Rect a = {c.x, c.y, (c.w - gap) / 2, c.h};
+  SDL_Rect b = {c.x + a.w + gap, c.y, c.w - a.w - gap, c.h};
+  plot_opts o = plot_opts_default();
+  o.xlabel = "training step";
+  o.ylabel = "loss";
+  o.title = NULL;
+  o.xmin = 0;
+  o.xmax = xmax;
+  o.ymin = 0;
+  o.legend = PLOT_LEGEND_NONE;
+  plot_frame f1, f2;
+  plot_lines(g, a, &o, ls, n, &f1);
+  /* chance level for recall: one key in K */
+  float chance_x[2] = {0, (float)xmax}, chance_y[2];
+  int na = n;
+  if (!sn->static_mode && e->cfg.task.kind == RL_TASK_RECALL && e->cfg.task.keys > 0) {
+    chance_y[0] = chance_y[1] = 1.0f / (float)e->cfg.task.keys;
+    plot_series z = {0};
+    z.label = NULL;
+    z.x = chance_x;
+    z.y = chance_y;
+    z.n = 2;
+    z.color = gfx_theme(g)->text_dim;
+    z.width = 2.0f;
+    z.dashed = 1;
+    as[na++] = z;
+  }
+  o.ylabel = "accuracy";
+  o.title = NULL;
+  o.ymin = 0;
+  o.ymax = 1;
+  o.legend = PLOT_LEGEND_NONE;
+  plot_lines(g, b, &o, as, na, &f2);
+}
+
+int panel_curves_csv(const explorer *e, FILE *f) {
+  const tr_snapshot *sn = &e->snap;
+  fprintf(f, "model,cell,step,loss,accuracy\n");
+  for (int k = 0; k < TR_MAX_SLOTS; k++) {
+    const tr_slot_snap *q = &sn->slot[k];
+    if (!q->used) continue;
+    for (int i = 0; i < q->ncurve; i++)
+      fprintf(f, "%c,%s,%.0f,%.6g,%.6g\n", 'A' + k, rl_cell_name(q->spec.cell),
+              (double)q->curve_step[i], (double)q->curve_loss[i], (double)q->curve_acc[i]);
+  }
+  return ferror(f) ? -1 : 0;
+}

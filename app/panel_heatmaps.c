@@ -1,0 +1,278 @@
+/* Heatmaps of units x timesteps for every gate and state of every model, on one shared time axis
+ * with the example's tokens underneath: the selected timestep is one column through all bands. */
+#include "panels.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { KIND_GATE = 0, KIND_TANH = 1, KIND_CELL = 2 };
+
+typedef struct {
+  int slot, ld;
+  int gate;        /* >= 0: gate row block in trace->gates; -1: c; -2: h */
+  int kind;
+  const char *name, *long_name;
+} band;
+
+int ex_bands(rl_cell cell, const char **names, const char **long_names, int *kind, int max) {
+  static const char *rn[] = {"h"}, *rl[] = {"hidden state"};
+  static const char *ln[] = {"i", "f", "o", "g", "c", "h"};
+  static const char *ll[] = {"input gate", "forget gate", "output gate", "candidate", "cell state",
+                             "hidden state"};
+  static const char *gn[] = {"r", "z", "n", "h"};
+  static const char *gl[] = {"reset gate", "update gate", "candidate", "hidden state"};
+  const char **a = rn, **b = rl;
+  int n = 1;
+  int kinds[6] = {KIND_TANH};
+  if (cell == RL_CELL_LSTM) {
+    a = ln; b = ll; n = 6;
+    int k[6] = {KIND_GATE, KIND_GATE, KIND_GATE, KIND_TANH, KIND_CELL, KIND_TANH};
+    memcpy(kinds, k, sizeof k);
+  } else if (cell == RL_CELL_GRU) {
+    a = gn; b = gl; n = 4;
+    int k[4] = {KIND_GATE, KIND_GATE, KIND_TANH, KIND_TANH};
+    memcpy(kinds, k, sizeof k);
+  }
+  if (n > max) n = max;
+  for (int i = 0; i < n; i++) {
+    if (names) names[i] = a[i];
+    if (long_names) long_names[i] = b[i];
+    if (kind) kind[i] = kinds[i];
+  }
+  return n;
+}
+
+/* gate index in the trace's stacked layout for band i of a cell (LSTM i,f,g,o; GRU r,z,n) */
+static int band_gate(rl_cell cell, int i) {
+  if (cell == RL_CELL_LSTM) {
+    static const int m[6] = {0, 1, 3, 2, -1, -2};
+    return m[i];
+  }
+  if (cell == RL_CELL_GRU) {
+    static const int m[4] = {0, 1, 2, -2};
+    return m[i];
+  }
+  return -2;
+}
+
+static int collect(const explorer *e, band *out, int max) {
+  int n = 0;
+  for (int k = 0; k < TR_MAX_SLOTS; k++) {
+    const tr_slot_snap *s = &e->snap.slot[k];
+    if (!s->used) continue;
+    const char *names[6], *longs[6];
+    int kinds[6];
+    int nb = ex_bands(s->spec.cell, names, longs, kinds, 6);
+    for (int i = 0; i < nb && n < max; i++) {
+      band b = {k, 0, band_gate(s->spec.cell, i), kinds[i], names[i], longs[i]};
+      if (s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH) b.kind = KIND_GATE;
+      out[n++] = b;
+    }
+    int nld = s->L * s->D;
+    for (int ld = 1; ld < nld && n < max; ld++) {
+      band b = {k, ld, -2, KIND_TANH, "h", "hidden state"};
+      if (s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH) b.kind = KIND_GATE;
+      out[n++] = b;
+    }
+  }
+  return n;
+}
+
+/* Value of band b at (t, unit). */
+static float band_value(const tr_slot_snap *s, const band *b, int t, int j) {
+  size_t T = (size_t)s->T, H = (size_t)s->H;
+  if (!s->have_trace || t >= s->T) return NAN;
+  if (b->gate >= 0) return s->gates[((size_t)b->ld * T + (size_t)t) * (size_t)s->G * H + (size_t)b->gate * H + (size_t)j];
+  const float *a = b->gate == -1 ? s->c : s->h;
+  return a[((size_t)b->ld * T + (size_t)t) * H + (size_t)j];
+}
+
+static SDL_Color band_color(const band *b, float v) {
+  if (b->kind == KIND_GATE) return colormap_value(COLORMAP_SEQUENTIAL, v, 0.0f, 1.0f);
+  return colormap_value(COLORMAP_DIVERGING, v, -1.0f, 1.0f);
+}
+
+static void band_label(const explorer *e, const band *b, char *buf, size_t n) {
+  const tr_slot_snap *s = &e->snap.slot[b->slot];
+  if (b->ld == 0 && s->L * s->D == 1) {
+    snprintf(buf, n, "%s", b->name);
+  } else {
+    int layer = b->ld / s->D, dir = b->ld % s->D;
+    snprintf(buf, n, "%s L%d%s", b->name, layer + 1, s->D == 2 ? (dir ? " <-" : " ->") : "");
+  }
+}
+
+void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
+  gfx *g = e->g;
+  const theme *th = gfx_theme(g);
+  SDL_Rect c = ex_panel_frame(e, RL_PANEL_HEATMAPS, r, "Gates and states: units x timesteps");
+  band bands[64];
+  int nb = collect(e, bands, 64);
+  int T = e->snap.T;
+  int small = gfx_font_px(g, THEME_TEXT_SMALL), body = gfx_font_px(g, THEME_TEXT_BODY);
+  int lh_small = gfx_line_height(g, GFX_SANS, small), lh_body = gfx_line_height(g, GFX_SANS, body);
+  if (nb == 0 || T <= 0) {
+    gfx_text(g, c.x + c.w / 2, c.y + c.h / 2, "waiting for the first snapshot...", GFX_SANS, body,
+             th->text_dim, GFX_CENTER | GFX_MIDDLE);
+    return;
+  }
+  int label_w = gfx_px(g, 150), legend_w = gfx_px(g, 130), gap = gfx_px(g, 6);
+  int nslots = 0;
+  for (int k = 0; k < TR_MAX_SLOTS; k++) nslots += e->snap.slot[k].used;
+  int token_h = lh_small + gfx_px(g, 10) + lh_small; /* tokens + axis caption */
+  int header_h = lh_body + gfx_px(g, 4);
+  int avail = c.h - token_h - nslots * header_h - (nb - 1) * gap;
+  int bh = nb ? avail / nb : 0;
+  if (bh < 4) bh = 4;
+  SDL_Rect grid = {c.x + label_w, c.y, c.w - label_w - legend_w, c.h};
+  float cw = T ? (float)grid.w / (float)T : 0;
+  int sel = ex_sel_t(e);
+  int y = c.y;
+  int prev_slot = -1;
+  uint8_t *img = NULL;
+  size_t img_cap = 0;
+  int mx = 0, my = 0;
+  ui_mouse_pos(e->u, &mx, &my);
+  e->hover_slot = e->hover_band = e->hover_unit = e->hover_t = -1;
+  SDL_Rect all_bands = {grid.x, y, grid.w, 0};
+  for (int i = 0; i < nb; i++) {
+    const band *b = &bands[i];
+    const tr_slot_snap *s = &e->snap.slot[b->slot];
+    if (b->slot != prev_slot) {
+      char name[96], line[256];
+      ex_slot_name(e, b->slot, name, sizeof name);
+      if (s->failed)
+        snprintf(line, sizeof line, "%s   stopped: %s", name, s->error);
+      else
+        snprintf(line, sizeof line, "%s   step %ld   loss %.3g   accuracy %.0f%%", name, s->step,
+                 (double)s->last_loss, 100.0 * (double)s->last_acc);
+      char fit[256];
+      gfx_text_fit(g, line, GFX_SANS, body, c.w, fit, sizeof fit);
+      gfx_text(g, c.x, y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(e, b->slot),
+               GFX_LEFT | GFX_TOP);
+      y += header_h;
+      prev_slot = b->slot;
+    }
+    SDL_Rect br = {grid.x, y, grid.w, bh};
+    /* label */
+    char lab[48];
+    band_label(e, b, lab, sizeof lab);
+    int lpx = bh >= lh_body ? body : small;
+    gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2, lab, GFX_MONO, lpx, th->text, GFX_LEFT | GFX_MIDDLE);
+    if (bh >= lh_body + lh_small) {
+      gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2 + lh_body / 2, b->long_name, GFX_SANS, small,
+               th->text_dim, GFX_LEFT | GFX_TOP);
+    } else if (bh >= lh_small) {
+      gfx_text(g, c.x + gfx_px(g, 8) + gfx_px(g, 34), y + bh / 2, b->long_name, GFX_SANS, small,
+               th->text_dim, GFX_LEFT | GFX_MIDDLE);
+    }
+    /* cells */
+    int H = s->H;
+    if (s->have_trace && s->T == T && H > 0) {
+      size_t need = (size_t)T * (size_t)H * 4;
+      if (need > img_cap) {
+        uint8_t *q = realloc(img, need);
+        if (q) { img = q; img_cap = need; }
+      }
+      if (img && need <= img_cap) {
+        for (int j = 0; j < H; j++)
+          for (int t = 0; t < T; t++) {
+            SDL_Color col = band_color(b, band_value(s, b, t, j));
+            uint8_t *px = img + ((size_t)j * (size_t)T + (size_t)t) * 4;
+            px[0] = col.r; px[1] = col.g; px[2] = col.b; px[3] = 255;
+          }
+        gfx_image_rgba(g, br, img, T, H);
+      }
+      /* hover */
+      if (ui_hover(e->u, br) && gfx_contains(br, mx, my)) {
+        int t = (int)((mx - br.x) / cw);
+        int j = (int)((long)(my - br.y) * H / (br.h > 0 ? br.h : 1));
+        if (t >= 0 && t < T && j >= 0 && j < H) {
+          e->hover_slot = b->slot; e->hover_band = i; e->hover_unit = j; e->hover_t = t;
+          char name[96], tip[256];
+          ex_slot_name(e, b->slot, name, sizeof name);
+          snprintf(tip, sizeof tip, "%s  %s (%s)\nunit %d, t = %d \"%s\"\nvalue %.4f", name, lab,
+                   b->long_name, j, t, e->snap.labels ? e->snap.labels[t] : "?",
+                   (double)band_value(s, b, t, j));
+          SDL_Rect cell = {br.x + (int)(t * cw), br.y + (int)((long)j * br.h / H), (int)ceilf(cw),
+                           br.h / H > 0 ? br.h / H : 1};
+          ui_tooltip_rect(e->u, cell, tip);
+          gfx_rect(g, cell, 1, th->text);
+        }
+      }
+    } else {
+      gfx_fill_rect(g, br, th->widget);
+    }
+    gfx_rect(g, br, 1, th->panel_border);
+    y += bh + gap;
+  }
+  free(img);
+  all_bands.h = y - gap - all_bands.y;
+  /* selected timestep: one outlined column through every band */
+  if (sel >= 0 && sel < T) {
+    SDL_Rect col = {grid.x + (int)(sel * cw) - 1, all_bands.y + header_h, (int)ceilf(cw) + 2,
+                    all_bands.h - header_h + 2};
+    gfx_rect(g, col, gfx_px(g, 3), th->accent);
+  }
+  /* tokens along the time axis, thinned to fit */
+  int ty = y - gap + gfx_px(g, 6);
+  int maxw = 0;
+  for (int t = 0; t < T; t++) {
+    int w = 0;
+    gfx_text_size(g, e->snap.labels ? e->snap.labels[t] : "?", GFX_SANS, small, &w, NULL);
+    if (w > maxw) maxw = w;
+  }
+  int stride = 1;
+  while (stride < T && cw * stride < maxw + gfx_px(g, 6)) stride++;
+  for (int t = 0; t < T; t++) {
+    int show = (t % stride == 0) || t == T - 1 || t == sel;
+    if (!show) continue;
+    if (t != sel && t != T - 1 && sel >= 0 && abs(t - sel) < stride) continue;
+    if (t != T - 1 && t != sel && T - 1 - t < stride) continue;
+    float x = grid.x + (t + 0.5f) * cw;
+    const char *tok = e->snap.labels ? e->snap.labels[t] : "?";
+    gfx_text(g, x, ty, tok, GFX_SANS, small, t == sel ? th->accent : th->text, GFX_CENTER | GFX_TOP);
+  }
+  char cap[128];
+  snprintf(cap, sizeof cap, "timestep t = 0 .. %d   (input tokens; click or drag to select)", T - 1);
+  gfx_text(g, grid.x + grid.w / 2, ty + lh_small + gfx_px(g, 2), cap, GFX_SANS, small, th->text_dim,
+           GFX_CENTER | GFX_TOP);
+  gfx_text(g, c.x + gfx_px(g, 8), ty, "token", GFX_SANS, small, th->text_dim, GFX_LEFT | GFX_TOP);
+  /* click / drag selects a timestep */
+  SDL_Rect hit = {grid.x, all_bands.y, grid.w, ty + lh_small - all_bands.y};
+  if (ui_hover(e->u, hit) && ui_mouse_down(e->u, SDL_BUTTON_LEFT) && gfx_contains(hit, mx, my) &&
+      !ui_wants_keyboard(e->u)) {
+    int t = (int)((mx - grid.x) / cw);
+    if (t >= 0 && t < T) e->sel_t = t;
+  }
+  /* legends */
+  int lx = grid.x + grid.w + gfx_px(g, 24);
+  int lw = gfx_px(g, 22);
+  int lhh = (c.h - token_h) / 2 - gfx_px(g, 40);
+  if (lhh > gfx_px(g, 220)) lhh = gfx_px(g, 220);
+  if (lhh > gfx_px(g, 40)) {
+    SDL_Rect l1 = {lx, c.y + lh_small + gfx_px(g, 8), lw, lhh};
+    plot_colorbar(g, l1, COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
+    SDL_Rect l2 = {lx, l1.y + l1.h + lh_small * 2 + gfx_px(g, 16), lw, lhh};
+    plot_colorbar(g, l2, COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
+    if (l2.y + l2.h + lh_small * 2 < c.y + c.h)
+      gfx_text(g, lx - gfx_px(g, 12), l2.y + l2.h + lh_small / 2 + gfx_px(g, 4), "(c clipped)", GFX_SANS,
+               small, th->text_dim, GFX_LEFT | GFX_TOP);
+  }
+}
+
+int panel_heatmaps_csv(const explorer *e, FILE *f) {
+  band bands[64];
+  int nb = collect(e, bands, 64);
+  fprintf(f, "model,cell,layer_dir,name,unit,t,token,value\n");
+  for (int i = 0; i < nb; i++) {
+    const band *b = &bands[i];
+    const tr_slot_snap *s = &e->snap.slot[b->slot];
+    if (!s->have_trace) continue;
+    for (int j = 0; j < s->H; j++)
+      for (int t = 0; t < s->T && t < e->snap.T; t++)
+        fprintf(f, "%c,%s,%d,%s,%d,%d,\"%s\",%.6g\n", 'A' + b->slot, rl_cell_name(s->spec.cell), b->ld,
+                b->name, j, t, e->snap.labels ? e->snap.labels[t] : "", (double)band_value(s, b, t, j));
+  }
+  return ferror(f) ? -1 : 0;
+}

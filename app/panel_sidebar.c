@@ -1,0 +1,154 @@
+/* The sidebar: controls for training, the model slots, the task and the training settings.
+ * Learning rate, clipping and speed apply live; everything else resets the models (with a notice),
+ * applied when the mouse button is released so a slider drag resets once. */
+#include "panels.h"
+#include <math.h>
+#include <string.h>
+
+/* cell choices of a slot */
+static const char *const CELL_OPTS[] = {"off", "RNN tanh", "RNN ReLU", "RNN sigmoid", "LSTM", "GRU"};
+#define NCELL_OPTS 6
+static const char *const TASK_OPTS[] = {"recall", "agreement", "order", "sentiment", "lm"};
+static const char *const OPT_OPTS[] = {"SGD", "momentum", "Adam"};
+static const char *const CLAMP_OPTS[] = {"free", "keep (f=1, i=0)", "erase (f=0)"};
+
+static int spec_to_opt(const tr_model_spec *s) {
+  if (!s->used) return 0;
+  if (s->cell == RL_CELL_LSTM) return 4;
+  if (s->cell == RL_CELL_GRU) return 5;
+  return 1 + (int)s->nonlin;
+}
+
+static void opt_to_spec(int o, tr_model_spec *s) {
+  s->used = o != 0;
+  if (o >= 1 && o <= 3) {
+    s->cell = RL_CELL_RNN;
+    s->nonlin = (rl_nonlin)(o - 1);
+  } else if (o == 4) {
+    s->cell = RL_CELL_LSTM;
+  } else if (o == 5) {
+    s->cell = RL_CELL_GRU;
+  }
+}
+
+void panel_sidebar_draw(explorer *e, SDL_Rect r) {
+  gfx *g = e->g;
+  ui *u = e->u;
+  const theme *th = gfx_theme(g);
+  gfx_fill_rect(g, r, th->panel);
+  if (e->highlight & RL_PANEL_SIDEBAR) gfx_rect(g, r, gfx_px(g, 3), th->accent);
+  ui_layout_begin(u, r);
+  tr_config c = e->cfg;
+  int reset = 0;
+  if (!e->static_mode) {
+    ui_row(u, 3, NULL, 0);
+    if (ui_button(u, e->snap.running ? "Pause" : "Play")) explorer_play(e, !e->snap.running);
+    ui_tooltip(u, "Space: play / pause training");
+    if (ui_button(u, "Step")) explorer_train(e, 1);
+    ui_tooltip(u, "N: one training step");
+    if (ui_button(u, "Reset")) {
+      rl_error err;
+      explorer_reset(e, &err);
+    }
+    ui_tooltip(u, "R: new weights from the same seed");
+    ui_row(u, 1, NULL, 0);
+    int speed = e->snap.speed_level;
+    float sp = (float)speed;
+    char fmt[64];
+    float sv = tr_speed_value(speed);
+    if (sv > 0) snprintf(fmt, sizeof fmt, "%g steps/s", (double)sv);
+    else snprintf(fmt, sizeof fmt, "max");
+    /* the value text is built from the level, so the format holds no conversion */
+    if (ui_slider(u, "speed", &sp, 0, TR_SPEED_LEVELS - 1, UI_INT, fmt))
+      trainer_set_speed(e->tr, (int)lroundf(sp));
+    ui_tooltip(u, "+ / - : training speed");
+    ui_space(u, gfx_px(g, 6));
+    ui_label_ex(u, "Models", 0, GFX_LEFT);
+    for (int k = 0; k < TR_MAX_SLOTS; k++) {
+      ui_push_id(u, k);
+      int o = spec_to_opt(&c.models[k]);
+      char lab[16];
+      snprintf(lab, sizeof lab, "%c", 'A' + k);
+      if (ui_select(u, lab, &o, CELL_OPTS, NCELL_OPTS)) {
+        opt_to_spec(o, &c.models[k]);
+        reset = 1;
+      }
+      ui_pop_id(u);
+    }
+    ui_space(u, gfx_px(g, 6));
+    ui_label_ex(u, "Task", 0, GFX_LEFT);
+    int task = (int)c.task.kind;
+    if (ui_select(u, "task", &task, TASK_OPTS, 5)) {
+      rl_task_opts t = rl_task_default((rl_task_kind)task);
+      if (task == RL_TASK_RECALL) t = e->cfg.task, t.kind = RL_TASK_RECALL;
+      c.task = t;
+      reset = 1;
+    }
+    if (c.task.kind == RL_TASK_RECALL || c.task.kind == RL_TASK_ORDER || c.task.kind == RL_TASK_LM) {
+      int d = c.task.length;
+      const char *lab = c.task.kind == RL_TASK_RECALL ? "distance" : "length";
+      if (ui_slider_int(u, lab, &d, c.task.kind == RL_TASK_ORDER ? 8 : 1, 200)) {
+        c.task.length = d;
+        reset = 1;
+      }
+      ui_tooltip(u, "steps between the key and the query (recall); sequence length otherwise");
+    }
+    ui_space(u, gfx_px(g, 6));
+    ui_label_ex(u, "Training", 0, GFX_LEFT);
+    int h = c.hidden;
+    if (ui_slider_int(u, "hidden", &h, 2, 256)) {
+      c.hidden = h;
+      reset = 1;
+    }
+    if (ui_slider(u, "learning rate", &c.lr, 1e-4f, 1.0f, UI_LOG, "%.2g")) trainer_set_lr(e->tr, c.lr);
+    ui_tooltip(u, "applies at the next step, training continues");
+    int opt = (int)c.opt;
+    if (ui_select(u, "optimizer", &opt, OPT_OPTS, 3)) {
+      c.opt = (rl_opt_kind)opt;
+      reset = 1;
+    }
+    float clip = c.clip;
+    if (ui_slider(u, "clip norm", &clip, 0.0f, 10.0f, 0, clip > 0 ? "%.2g" : "off")) {
+      c.clip = clip < 0.05f ? 0.0f : clip;
+      trainer_set_clip(e->tr, c.clip);
+    }
+    ui_tooltip(u, "global gradient-norm clipping (0 = off); applies live");
+    float rad = c.radius;
+    if (ui_slider(u, "W_hh radius", &rad, 0.0f, 2.0f, 0, rad > 0 ? "%.2f" : "default")) {
+      c.radius = rad < 0.02f ? 0.0f : rad;
+      reset = 1;
+    }
+    ui_tooltip(u, "spectral radius of the recurrent weights at initialisation (0 = PyTorch default)");
+    float fb = isfinite(c.forget_bias) ? c.forget_bias : 0.0f;
+    if (ui_slider(u, "forget bias", &fb, -3.0f, 5.0f, 0, "%.1f")) {
+      c.forget_bias = fb;
+      reset = 1;
+    }
+    ui_tooltip(u, "LSTM forget-gate bias at initialisation");
+    ui_space(u, gfx_px(g, 6));
+  }
+  ui_label_ex(u, "LSTM gate clamp", 0, GFX_LEFT);
+  int cm = e->clamp_mode > 2 ? 0 : e->clamp_mode;
+  if (ui_select(u, "clamp", &cm, CLAMP_OPTS, 3)) {
+    static const char *const modes[] = {"free", "keep", "erase"};
+    explorer_set_clamp_mode(e, modes[cm], NULL);
+  }
+  ui_tooltip(u, "applied to the displayed example only: the trained weights are not touched");
+  ui_row(u, 2, NULL, 0);
+  if (!e->static_mode && ui_button(u, "New example")) trainer_set_example(e->tr, e->cfg.example_seed + 1), e->cfg.example_seed++;
+  if (ui_button(u, gfx_theme(g) == theme_get(THEME_LIGHT) ? "Dark theme" : "Light theme")) {
+    const theme *nt = gfx_theme(g) == theme_get(THEME_LIGHT) ? theme_get(THEME_DARK) : theme_get(THEME_LIGHT);
+    gfx_set_theme(e->win_g, nt);
+    if (e->g != e->win_g) gfx_set_theme(e->g, nt);
+  }
+  ui_row(u, 1, NULL, 0);
+  if (ui_button(u, "Export view (F12)")) e->export_view = 1;
+  ui_layout_end(u);
+  if (reset) {
+    e->cfg = c;
+    e->pending_reset = 1;
+  } else {
+    e->cfg.lr = c.lr;
+    e->cfg.clip = c.clip;
+  }
+}

@@ -14,5 +14,12 @@ int cmd_default(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_view(int argc, char **argv);
+/* Lessons (app/cmd_lesson.c): `rnnlab --lesson N`, `rnnlab render --lesson N --step K`,
+ * `rnnlab export-lesson N --out DIR`. */
+int cmd_present(int argc, char **argv);
+int cmd_render_lesson(int argc, char **argv);
+int cmd_export_lesson(int argc, char **argv);
 
 #endif

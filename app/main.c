@@ -7,6 +7,9 @@ static const rl_command COMMANDS[] = {
     {"init", "create a fresh model file", cmd_init},
     {"inspect", "one forward/backward pass on one sequence: loss, probabilities, trace", cmd_inspect},
     {"bench", "training speed (tokens/s, GFLOP/s) on fixed configurations", cmd_bench},
+    {"render", "draw the explorer (or one panel) to a PNG without a display", cmd_render},
+    {"view", "a model file's gates and gradients on a sentence (window or PNG)", cmd_view},
+    {"export-lesson", "write every step of a lesson as a PNG, ready for slides", cmd_export_lesson},
 };
 
 static void usage(FILE *f) {
@@ -21,6 +24,12 @@ int main(int argc, char **argv) {
     usage(stdout);
     return 0;
   }
+  /* `rnnlab --lesson N` and `rnnlab render --lesson N`: the lesson presenter (app/cmd_lesson.c). */
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--lesson")) {
+      if (argv[1][0] == '-') return cmd_present(argc, argv);
+      if (!strcmp(argv[1], "render")) return cmd_render_lesson(argc - 1, argv + 1);
+    }
   if (argc < 2 || argv[1][0] == '-') return cmd_default(argc, argv);
   for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
     if (!strcmp(argv[1], COMMANDS[i].name)) return COMMANDS[i].run(argc - 1, argv + 1);

@@ -348,6 +348,7 @@ void gfx_begin_frame(gfx *g) {
 
 void gfx_present(gfx *g) {
   if (!g->surf) SDL_RenderPresent(g->ren);
+  else SDL_RenderFlush(g->ren); /* headless: run queued commands so none pile up */
 }
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -400,7 +401,10 @@ void gfx_clear(gfx *g, SDL_Color c) {
 void gfx_fill_rect(gfx *g, SDL_Rect r, SDL_Color c) {
   if (r.w <= 0 || r.h <= 0 || c.a == 0) return;
   set_color(g, c);
+  /* opaque fills need no blending (the software renderer's blended fill is far slower) */
+  if (c.a == 255) SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
   SDL_RenderFillRect(g->ren, &r);
+  if (c.a == 255) SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_BLEND);
 }
 
 void gfx_rect(gfx *g, SDL_Rect r, int t, SDL_Color c) {
@@ -612,7 +616,9 @@ void gfx_image_rgba(gfx *g, SDL_Rect dst, const uint8_t *rgba, int w, int h) {
   SDL_Texture *t = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
   if (!t) return;
   SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
-  SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+  int opaque = 1;
+  for (long i = 0; i < (long)w * h && opaque; i++) opaque = rgba[4 * i + 3] == 255;
+  SDL_SetTextureBlendMode(t, opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
   SDL_UpdateTexture(t, NULL, rgba, w * 4);
   SDL_RenderCopy(g->ren, t, NULL, &dst);
   SDL_DestroyTexture(t);

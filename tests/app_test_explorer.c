@@ -1,0 +1,390 @@
+/* Explorer, headless: every panel renders (size, not blank, legend colours present), injected
+ * events change the state (keys, click, drag, hover), settings apply live or reset, exports write
+ * PNG + CSV, an unwritable export folder is an error the explorer survives. */
+#define _POSIX_C_SOURCE 200809L
+#include "panels.h"
+#include "testutil.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const rl_panel ALL[RL_PANEL_COUNT] = {RL_PANEL_HEATMAPS, RL_PANEL_GRADIENTS, RL_PANEL_CURVES,
+                                             RL_PANEL_DIAGRAM, RL_PANEL_SIDEBAR, RL_PANEL_DISTRIBUTION,
+                                             RL_PANEL_BPTT, RL_PANEL_PARAMS};
+
+/* Small and fast, but the same code paths as the default view. */
+static tr_config small_config(void) {
+  tr_config c = tr_config_default();
+  c.task.length = 8;
+  c.hidden = 12;
+  c.batch = 8;
+  return c;
+}
+
+typedef struct {
+  uint8_t *px;
+  SDL_Rect r;
+} region;
+
+static int read_region(gfx *g, SDL_Rect r, region *out) {
+  rl_error err;
+  out->r = r;
+  out->px = malloc((size_t)r.w * (size_t)r.h * 4);
+  if (!out->px) return -1;
+  if (gfx_read_pixels(g, r, out->px, &err)) {
+    fprintf(stderr, "read_pixels: %s\n", err.msg);
+    free(out->px);
+    out->px = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Distinct colours (quantised to 5 bits per channel, capped) in a region. */
+static int distinct_colours(const region *rg) {
+  static unsigned char seen[32768];
+  memset(seen, 0, sizeof seen);
+  int n = 0;
+  for (long i = 0; i < (long)rg->r.w * rg->r.h; i++) {
+    const uint8_t *p = rg->px + i * 4;
+    int k = (p[0] >> 3) << 10 | (p[1] >> 3) << 5 | (p[2] >> 3);
+    if (!seen[k]) seen[k] = 1, n++;
+  }
+  return n;
+}
+
+/* Pixels within tol (per channel) of colour c. */
+static long count_colour(const region *rg, SDL_Color c, int tol) {
+  long n = 0;
+  for (long i = 0; i < (long)rg->r.w * rg->r.h; i++) {
+    const uint8_t *p = rg->px + i * 4;
+    if (abs(p[0] - c.r) <= tol && abs(p[1] - c.g) <= tol && abs(p[2] - c.b) <= tol) n++;
+  }
+  return n;
+}
+
+static void key(explorer *e, SDL_Keycode k, Uint16 mod) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_KEYDOWN;
+  ev.key.state = SDL_PRESSED;
+  ev.key.keysym.sym = k;
+  ev.key.keysym.mod = mod;
+  explorer_handle_event(e, &ev);
+  ev.type = SDL_KEYUP;
+  ev.key.state = SDL_RELEASED;
+  explorer_handle_event(e, &ev);
+}
+
+static void mouse_move(explorer *e, int x, int y, int held) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_MOUSEMOTION;
+  ev.motion.x = x;
+  ev.motion.y = y;
+  ev.motion.state = held ? SDL_BUTTON_LMASK : 0;
+  explorer_handle_event(e, &ev);
+}
+
+static void mouse_button(explorer *e, int x, int y, int down) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+  ev.button.button = SDL_BUTTON_LEFT;
+  ev.button.state = down ? SDL_PRESSED : SDL_RELEASED;
+  ev.button.clicks = 1;
+  ev.button.x = x;
+  ev.button.y = y;
+  explorer_handle_event(e, &ev);
+}
+
+static long max_step(const explorer *e) {
+  const tr_snapshot *s = explorer_snapshot(e);
+  long m = 0;
+  for (int k = 0; k < TR_MAX_SLOTS; k++)
+    if (s->slot[k].used && s->slot[k].step > m) m = s->slot[k].step;
+  return m;
+}
+
+/* The x pixel of the centre of timestep t in the heatmap grid, from the tokens' layout. */
+static int heat_x(const explorer *e, int t) {
+  SDL_Rect r = explorer_panel_rect(e, RL_PANEL_HEATMAPS);
+  gfx *g = e->g;
+  int pad = gfx_px(g, 12), label_w = gfx_px(g, 150), legend_w = gfx_px(g, 130);
+  int gx = r.x + pad + label_w, gw = r.w - 2 * pad - label_w - legend_w;
+  return gx + (int)((t + 0.5) * gw / e->snap.T);
+}
+
+static void test_panels(gfx *g, explorer *e) {
+  explorer_frame(e);
+  const theme *th = gfx_theme(g);
+  /* default view: five panels laid out, none blank */
+  unsigned shown = explorer_panels_shown(e);
+  for (int i = 0; i < RL_PANEL_COUNT; i++) {
+    if (!(shown & (unsigned)ALL[i])) continue;
+    SDL_Rect r = explorer_panel_rect(e, ALL[i]);
+    CHECKF(r.w >= 200 && r.h >= 150, "panel %s is %dx%d", panel_title(ALL[i]), r.w, r.h);
+    CHECKF(r.x >= 0 && r.y >= 0 && r.x + r.w <= 1920 && r.y + r.h <= 1080, "panel %s inside the window",
+           panel_title(ALL[i]));
+    region rg;
+    if (read_region(g, r, &rg)) continue;
+    int nc = distinct_colours(&rg);
+    CHECKF(nc >= 20, "panel %s looks blank: %d colours", panel_title(ALL[i]), nc);
+    free(rg.px);
+  }
+  /* heatmaps: the two colour legends are drawn (both ends of each colormap are present) */
+  region rg;
+  if (read_region(g, explorer_panel_rect(e, RL_PANEL_HEATMAPS), &rg) == 0) {
+    CHECK(count_colour(&rg, colormap_at(COLORMAP_SEQUENTIAL, 1.0f), 6) >= 20);
+    CHECK(count_colour(&rg, colormap_at(COLORMAP_SEQUENTIAL, 0.0f), 6) >= 20);
+    CHECK(count_colour(&rg, colormap_at(COLORMAP_DIVERGING, 0.0f), 6) >= 20);
+    CHECK(count_colour(&rg, colormap_at(COLORMAP_DIVERGING, 1.0f), 6) >= 20);
+    free(rg.px);
+  }
+  /* gradient plot: both model colours (lines + legend) and the axis colour */
+  if (read_region(g, explorer_panel_rect(e, RL_PANEL_GRADIENTS), &rg) == 0) {
+    CHECK(count_colour(&rg, theme_series(th, 0), 10) >= 50);
+    CHECK(count_colour(&rg, theme_series(th, 1), 10) >= 50);
+    CHECK(count_colour(&rg, th->axis, 10) >= 100);
+    free(rg.px);
+  }
+  /* every panel alone fills a figure */
+  for (int i = 0; i < RL_PANEL_COUNT; i++) {
+    gfx_begin_frame(g);
+    ex_draw_single(e, ALL[i], gfx_r(0, 0, 1920, 1080));
+    region all;
+    if (read_region(g, gfx_r(0, 0, 1920, 1080), &all)) continue;
+    int nc = distinct_colours(&all);
+    CHECKF(nc >= 20, "single panel %s looks blank: %d colours", panel_title(ALL[i]), nc);
+    free(all.px);
+  }
+}
+
+static void test_keys(explorer *e) {
+  explorer_frame(e);
+  /* N: exactly one step */
+  long s0 = max_step(e);
+  key(e, SDLK_n, 0);
+  CHECK(explorer_wait(e, 60) == 0);
+  CHECKF(max_step(e) == s0 + 1, "N: step %ld -> %ld", s0, max_step(e));
+  /* Space: play, then pause */
+  CHECK(!explorer_playing(e));
+  key(e, SDLK_SPACE, 0);
+  CHECK(explorer_playing(e));
+  key(e, SDLK_SPACE, 0);
+  CHECK(!explorer_playing(e));
+  explorer_wait(e, 60);
+  /* +/-: speed */
+  int sp = trainer_speed(e->tr);
+  key(e, SDLK_MINUS, 0);
+  CHECK(trainer_speed(e->tr) == sp - 1);
+  key(e, SDLK_PLUS, 0);
+  CHECK(trainer_speed(e->tr) == sp);
+  /* Left/Right move the selected timestep */
+  int T = e->snap.T;
+  CHECK(explorer_selected_timestep(e) == T - 1);
+  key(e, SDLK_LEFT, 0);
+  key(e, SDLK_LEFT, 0);
+  CHECK(explorer_selected_timestep(e) == T - 3);
+  key(e, SDLK_RIGHT, 0);
+  CHECK(explorer_selected_timestep(e) == T - 2);
+  key(e, SDLK_HOME, 0);
+  CHECK(explorer_selected_timestep(e) == 0);
+  key(e, SDLK_LEFT, 0);
+  CHECK(explorer_selected_timestep(e) == 0);
+  /* C cycles the clamp: keep, erase, free */
+  key(e, SDLK_c, 0);
+  CHECK(e->clamp_mode == 1);
+  explorer_wait(e, 60);
+  const tr_slot_snap *lstm = &e->snap.slot[1];
+  CHECK(lstm->spec.cell == RL_CELL_LSTM);
+  CHECK(lstm->clamps.value[1] == 1.0f && lstm->clamps.value[0] == 0.0f);
+  /* keep (f = 1, i = 0, c(0) = 0): the cell state stays exactly zero */
+  float cmax = 0;
+  for (int i = 0; i < lstm->T * lstm->H; i++) cmax = fmaxf(cmax, fabsf(lstm->c[i]));
+  CHECKF(cmax == 0.0f, "keep clamp: max |c| = %g", (double)cmax);
+  key(e, SDLK_c, 0);
+  CHECK(e->clamp_mode == 2);
+  key(e, SDLK_c, 0);
+  CHECK(e->clamp_mode == 0);
+  explorer_wait(e, 60);
+  CHECK(isnan(e->snap.slot[1].clamps.value[1]));
+  /* R: reset to step 0 with a notice */
+  CHECK(max_step(e) > 0);
+  key(e, SDLK_r, 0);
+  explorer_wait(e, 60);
+  CHECK(max_step(e) == 0);
+  CHECK(strstr(e->notice, "re-initialised") != NULL);
+}
+
+static void test_mouse(explorer *e) {
+  explorer_train(e, 3);
+  explorer_wait(e, 60);
+  explorer_frame(e);
+  SDL_Rect hr = explorer_panel_rect(e, RL_PANEL_HEATMAPS);
+  CHECK(hr.w > 0);
+  /* click on timestep 2's column (in the first band) */
+  int y = hr.y + hr.h / 2;
+  int x2 = heat_x(e, 2);
+  mouse_move(e, x2, y, 0);
+  mouse_button(e, x2, y, 1);
+  explorer_frame(e);
+  mouse_button(e, x2, y, 0);
+  explorer_frame(e);
+  CHECKF(explorer_selected_timestep(e) == 2, "click selected %d", explorer_selected_timestep(e));
+  /* drag to timestep 5 */
+  int x5 = heat_x(e, 5);
+  mouse_button(e, x2, y, 1);
+  explorer_frame(e);
+  mouse_move(e, x5, y, 1);
+  explorer_frame(e);
+  mouse_button(e, x5, y, 0);
+  explorer_frame(e);
+  CHECKF(explorer_selected_timestep(e) == 5, "drag selected %d", explorer_selected_timestep(e));
+  /* hover: unit and timestep under the mouse */
+  mouse_move(e, heat_x(e, 4), y, 0);
+  explorer_frame(e);
+  CHECKF(e->hover_t == 4 && e->hover_unit >= 0, "hover t=%d unit=%d", e->hover_t, e->hover_unit);
+  mouse_move(e, 5, 5, 0);
+  explorer_frame(e);
+  CHECK(e->hover_t == -1);
+}
+
+static void test_settings(explorer *e) {
+  explorer_train(e, 4);
+  explorer_wait(e, 60);
+  long s = max_step(e);
+  CHECK(s >= 4);
+  /* learning rate and clipping apply live: no reset */
+  CHECK(explorer_set_value(e, "lr", 0.003, NULL) == 0);
+  CHECK(explorer_set_value(e, "clip", 0.5, NULL) == 0);
+  explorer_wait(e, 60);
+  CHECK(max_step(e) == s);
+  tr_config c;
+  trainer_get_config(e->tr, &c);
+  CHECK(fabsf(c.lr - 0.003f) < 1e-7f && fabsf(c.clip - 0.5f) < 1e-7f);
+  /* the architecture resets, with a visible notice */
+  CHECK(explorer_set_value(e, "hidden", 10, NULL) == 0);
+  explorer_wait(e, 60);
+  CHECK(max_step(e) == 0);
+  CHECK(e->snap.slot[0].H == 10);
+  CHECK(strstr(e->notice, "re-initialised") != NULL);
+  /* a third model slot */
+  rl_lesson_model m[3];
+  memset(m, 0, sizeof m);
+  m[0].used = m[1].used = m[2].used = 1;
+  m[0].cell = RL_CELL_RNN;
+  m[1].cell = RL_CELL_LSTM;
+  m[2].cell = RL_CELL_GRU;
+  CHECK(explorer_set_models(e, m, 3, NULL) == 0);
+  explorer_wait(e, 60);
+  CHECK(e->snap.slot[2].used && e->snap.slot[2].spec.cell == RL_CELL_GRU && e->snap.slot[2].have_trace);
+  /* a bad setting is an error, the explorer keeps working */
+  rl_error err;
+  CHECK(explorer_set_value(e, "nonsense", 1, &err) != 0);
+  CHECK(strstr(err.msg, "nonsense") != NULL);
+  CHECK(explorer_set_task(e, "bogus", 0, &err) != 0);
+  CHECK(explorer_set_task(e, "recall", 6, &err) == 0);
+  explorer_wait(e, 60);
+  CHECK(e->snap.T == 8);
+}
+
+static int file_size(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 ? (int)st.st_size : -1;
+}
+
+static void test_export(explorer *e) {
+  char dir[600], path[1024];
+  snprintf(dir, sizeof dir, "%s/figs", test_tmpdir());
+  explorer_set_export_dir(e, dir);
+  explorer_set_lesson_name(e, "lesson 3");
+  explorer_frame(e);
+  rl_error err;
+  CHECK(explorer_export_view(e, 1, path, sizeof path, &err) == 0);
+  CHECKF(strstr(path, "lesson-3-view-step") != NULL, "name %s", path);
+  CHECK(file_size(path) > 1000);
+  int w = 0, h = 0;
+  uint8_t *img = gfx_load_png(path, &w, &h, &err);
+  CHECK(img && w == 1920 && h == 1080);
+  free(img);
+  /* Shift+F12: twice the size */
+  key(e, SDLK_F12, KMOD_LSHIFT);
+  explorer_frame(e);
+  CHECKF(strstr(e->notice, "Saved") != NULL, "notice: %s", e->notice);
+  char p2[1024];
+  snprintf(p2, sizeof p2, "%s", strstr(e->notice, dir) ? strstr(e->notice, dir) : "");
+  img = gfx_load_png(p2, &w, &h, &err);
+  CHECKF(img && w == 3840 && h == 2160, "2x export %s: %dx%d", p2, w, h);
+  free(img);
+  /* each panel: PNG + CSV with a header line */
+  for (int i = 0; i < RL_PANEL_COUNT; i++) {
+    CHECK(explorer_export_panel(e, ALL[i], path, sizeof path, &err) == 0);
+    CHECK(file_size(path) > 500);
+    char csv[1100];
+    snprintf(csv, sizeof csv, "%.*s.csv", (int)strlen(path) - 4, path);
+    FILE *f = fopen(csv, "r");
+    CHECKF(f != NULL, "missing %s", csv);
+    if (f) {
+      char line[256] = "";
+      CHECK(fgets(line, sizeof line, f) != NULL && strchr(line, ',') != NULL);
+      fclose(f);
+    }
+  }
+  /* the same name twice does not overwrite */
+  char a[1024], b[1024];
+  CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, a, sizeof a, &err) == 0);
+  CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, b, sizeof b, &err) == 0);
+  CHECK(strcmp(a, b) != 0);
+  /* the panel's export button (clicked) exports it */
+  explorer_frame(e);
+  /* unwritable folder: an error notice, the explorer carries on */
+  char bad[700];
+  snprintf(bad, sizeof bad, "%s/file", test_tmpdir());
+  FILE *f = fopen(bad, "w");
+  if (f) fclose(f);
+  char inside[760];
+  snprintf(inside, sizeof inside, "%s/sub", bad);
+  explorer_set_export_dir(e, inside);
+  key(e, SDLK_F12, 0);
+  explorer_frame(e);
+  CHECKF(e->notice_error && strstr(e->notice, "Export failed"), "notice: %s", e->notice);
+  explorer_frame(e);
+  CHECK(explorer_export_view(e, 1, path, sizeof path, &err) != 0);
+}
+
+int main(void) {
+  rl_error err;
+  gfx *g = gfx_create_headless(1920, 1080, &err);
+  if (!g) {
+    fprintf(stderr, "gfx: %s\n", err.msg);
+    return 1;
+  }
+  explorer_opts o = explorer_opts_default();
+  o.train = small_config();
+  explorer *e = NULL;
+  CHECK(explorer_create(g, &o, &e, &err) == 0);
+  if (!e) {
+    fprintf(stderr, "explorer: %s\n", err.msg);
+    return 1;
+  }
+  explorer_train(e, 5);
+  CHECK(explorer_wait(e, 120) == 0);
+  CHECK(max_step(e) == 5);
+  CHECK(e->snap.slot[0].used && e->snap.slot[1].used && !e->snap.slot[2].used);
+  CHECK(e->snap.slot[0].have_trace && e->snap.slot[1].have_trace);
+  CHECK(e->snap.slot[0].step == 5 && e->snap.slot[1].step == 5);
+  test_panels(g, e);
+  test_keys(e);
+  test_mouse(e);
+  test_settings(e);
+  test_export(e);
+  /* light theme renders too */
+  gfx_set_theme(g, theme_get(THEME_LIGHT));
+  explorer_frame(e);
+  explorer_destroy(e);
+  gfx_destroy(g);
+  return test_summary("app_test_explorer");
+}

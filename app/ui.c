@@ -387,12 +387,15 @@ int ui_text_block(ui *u, const char *text) {
       while (*w == ' ') w++;
       const char *e = w;
       while (*e && *e != ' ' && *e != '\n') e++;
-      char trial[256];
-      int n = snprintf(trial, sizeof trial, "%s%s%.*s", line, len ? " " : "", (int)(e - w), w);
+      char trial[512];
+      int wl = (int)(e - w) < 200 ? (int)(e - w) : 200; /* absurdly long words are cut */
+      int n = snprintf(trial, sizeof trial, "%s%s%.*s", line, len ? " " : "", wl, w);
       int tw;
       gfx_text_size(u->g, trial, GFX_SANS, px, &tw, NULL);
       if (len && (tw > maxw || n >= (int)sizeof line)) break;
-      snprintf(line, sizeof line, "%s", trial);
+      if (n >= (int)sizeof line) n = (int)sizeof line - 1;
+      memcpy(line, trial, (size_t)n);
+      line[n] = 0;
       len = strlen(line);
       p = e;
     }

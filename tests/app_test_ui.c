@@ -156,6 +156,15 @@ static void test_layout(void) {
   CHECK(b.x == a.x + a.w + (b.x - a.x - a.w) && b.x > a.x + a.w && c.x + c.w == a.x + 400 - 2 * ui_padding(U));
   CHECK(d.y > a.y && d.x == a.x); /* wrapped to the next row */
   ui_space(U, 10);
+  /* a paragraph wraps into several lines inside the layout width */
+  ui_text_block(U, "The forget gate decides how much of the cell state survives each step; "
+                   "clamp it to one and the gradient flows back unchanged.");
+  SDL_Rect para = ui_last_rect(U);
+  int lh = gfx_line_height(G, GFX_SANS, gfx_font_px(G, THEME_TEXT_BODY));
+  CHECKF(para.h >= 3 * lh && para.w == 400 - 2 * ui_padding(U), "paragraph %dx%d, line %d", para.w, para.h, lh);
+  SDL_Rect after = ui_next(U);
+  CHECK(after.y >= para.y + para.h && after.w == 100); /* the 3-column row spec is restored */
+  ui_space(U, 10);
   SDL_Rect rest = ui_remaining(U);
   CHECK(rest.y > d.y + d.h && rest.y + rest.h == 300 - ui_padding(U));
   ui_layout_end(U);

@@ -72,6 +72,11 @@ static int find_font(gfx_face face, rl_error *err) {
   if (font_paths[face][0]) return 0;
   const char *env = getenv(face == GFX_MONO ? "RNNLAB_FONT_MONO" : "RNNLAB_FONT");
   if (env && *env) {
+    FILE *f = fopen(env, "rb");
+    if (!f)
+      return rl_fail(err, "%s=%s: cannot open the font file: %s",
+                     face == GFX_MONO ? "RNNLAB_FONT_MONO" : "RNNLAB_FONT", env, strerror(errno));
+    fclose(f);
     snprintf(font_paths[face], sizeof font_paths[face], "%s", env);
     return 0;
   }

@@ -25,7 +25,8 @@ typedef struct gfx gfx;
 
 /* Creates a renderer for an existing window (accelerated if available, else software; vsync on).
  * The window stays owned by the caller. Fonts are located through fontconfig; if DejaVu is
- * missing the error names the Debian package (fonts-dejavu-core). Theme starts as THEME_DARK. */
+ * missing the error names the Debian package (fonts-dejavu-core). The environment variables
+ * RNNLAB_FONT / RNNLAB_FONT_MONO may name .ttf files instead. Theme starts as THEME_DARK. */
 gfx *gfx_create_window(SDL_Window *win, rl_error *err);
 /* Headless: a w x h RGBA surface with a software renderer. Needs no display and no SDL_Init. */
 gfx *gfx_create_headless(int w, int h, rl_error *err);
@@ -43,7 +44,7 @@ int gfx_is_headless(const gfx *g);
  * for a 1080p screen become gfx_px(g, len) = max(1, round(len * scale)). */
 float gfx_scale(const gfx *g);
 int gfx_px(const gfx *g, float len_at_1080p);
-/* Multiplies the automatic scale (e.g. 1.25 for a far-away projector). Clears the text cache. */
+/* Multiplies the automatic scale (e.g. 1.25 for a far-away projector). */
 void gfx_set_zoom(gfx *g, float zoom);
 /* Fixes the scale instead of deriving it from the height (0 = automatic again). Useful to render a
  * single panel at the size it has inside a bigger window. Clears nothing that matters. */

@@ -1,6 +1,7 @@
 /* gfx, theme and colormap: headless rendering, pixels, text, PNG round trip, error paths,
  * colormap properties (monotone / symmetric lightness, file == compiled-in table), a golden image
  * of the primitives. Runs with SDL_VIDEODRIVER=dummy; needs no display. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "colormap.h"
 #include "gfx.h"
 #include "testutil.h"
@@ -30,6 +31,17 @@ static long count_not(gfx *g, SDL_Rect r, SDL_Color c, int tol) {
       if (!same(gfx_rgba(px[4 * i], px[4 * i + 1], px[4 * i + 2], 255), c, tol)) n++;
   free(px);
   return n;
+}
+
+/* Runs before any context exists (font paths are cached after the first success). */
+static void test_font_errors(void) {
+  rl_error err;
+  setenv("RNNLAB_FONT", "/nonexistent-rnnlab-dir/font.ttf", 1);
+  gfx *g = gfx_create_headless(10, 10, &err);
+  CHECK(g == NULL);
+  CHECKF(strstr(err.msg, "RNNLAB_FONT") && strstr(err.msg, "/nonexistent-rnnlab-dir/font.ttf"), "%s", err.msg);
+  unsetenv("RNNLAB_FONT");
+  gfx_destroy(g);
 }
 
 static void test_context(void) {
@@ -282,6 +294,7 @@ static void test_colormaps(void) {
 }
 
 int main(void) {
+  test_font_errors();
   test_context();
   test_primitives();
   test_text();

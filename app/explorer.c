@@ -176,7 +176,7 @@ int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, 
   e->static_mode = 1;
   e->show = RL_PANEL_SIDEBAR | RL_PANEL_HEATMAPS | RL_PANEL_GRADIENTS | RL_PANEL_DIAGRAM |
             RL_PANEL_DISTRIBUTION;
-  snprintf(e->title, sizeof e->title, "%s", "A trained model on your text");
+  snprintf(e->title, sizeof e->title, "%s", "A model file on your text");
   int rc = trainer_create_static(m, ids, n, labels, &e->tr, err);
   free(ids);
   free(labels);
@@ -185,10 +185,37 @@ int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, 
     return -1;
   }
   trainer_get_config(e->tr, &e->cfg);
+  snprintf(e->text, sizeof e->text, "%s", text);
   trainer_wait_idle(e->tr, 10.0);
   trainer_snapshot(e->tr, &e->snap);
   *out = e;
   return 0;
+}
+
+int explorer_set_text(explorer *e, const char *text, rl_error *err) {
+  rl_error tmp;
+  if (!err) err = &tmp;
+  const rl_vocab *v = trainer_vocab(e->tr);
+  if (!v || !v->tokens) return rl_fail(err, "typed text needs a loaded model with a vocabulary");
+  int cap = (int)strlen(text) + 1;
+  int *ids = calloc((size_t)cap, sizeof(int));
+  const char **labels = calloc((size_t)cap, sizeof(char *));
+  int n = 0, rc = -1;
+  if (ids && labels && rl_vocab_encode(v, text, ids, cap, &n, err) == 0) {
+    for (int t = 0; t < n; t++) labels[t] = v->tokens[ids[t]];
+    rc = trainer_set_text(e->tr, ids, n, labels, err);
+  } else if (!ids || !labels) {
+    rl_fail(err, "out of memory");
+  }
+  free(ids);
+  free(labels);
+  if (rc == 0) {
+    snprintf(e->text, sizeof e->text, "%s", text);
+    e->sel_t = -1;
+    trainer_wait_idle(e->tr, 10.0);
+    trainer_snapshot(e->tr, &e->snap);
+  }
+  return rc;
 }
 
 void explorer_destroy(explorer *e) {

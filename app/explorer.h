@@ -33,6 +33,8 @@ int explorer_create(gfx *g, const explorer_opts *o, explorer **out, rl_error *er
 /* Shows one loaded model on a text (`rnnlab view`); takes ownership of m. */
 int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, rl_error *err);
 void explorer_destroy(explorer *e);
+/* View mode: encode text with the loaded model's vocabulary and show it (error names a token). */
+int explorer_set_text(explorer *e, const char *text, rl_error *err);
 
 /* ---- the frame ----------------------------------------------------------------------------- */
 

@@ -143,6 +143,9 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
       ex_slot_name(e, b->slot, name, sizeof name);
       if (s->failed)
         snprintf(line, sizeof line, "%s   stopped: %s", name, s->error);
+      else if (e->static_mode)
+        snprintf(line, sizeof line, "%s   H = %d   loss at the last scored token %.3g", name, s->H,
+                 (double)s->trace_loss);
       else
         snprintf(line, sizeof line, "%s   step %ld   loss %.3g   accuracy %.0f%%", name, s->step,
                  (double)s->last_loss, 100.0 * (double)s->last_acc);
@@ -214,23 +217,43 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
                     all_bands.h - header_h + 2};
     gfx_rect(g, col, gfx_px(g, 3), th->accent);
   }
-  /* tokens along the time axis, thinned to fit */
+  /* tokens along the time axis: the selected, last and first tokens always, others left to right
+   * wherever they do not overlap a label already placed */
   int ty = y - gap + gfx_px(g, 6);
-  int maxw = 0;
-  for (int t = 0; t < T; t++) {
+  int sepx = gfx_px(g, 8);
+  float res_l[3], res_r[3];
+  int res_t[3], nres = 0;
+  int prio[3] = {sel, T - 1, 0};
+  for (int i = 0; i < 3; i++) {
+    int t = prio[i];
+    if (t < 0 || t >= T) continue;
+    int dup = 0;
+    for (int j = 0; j < nres; j++) dup |= res_t[j] == t;
+    if (dup) continue;
     int w = 0;
     gfx_text_size(g, e->snap.labels ? e->snap.labels[t] : "?", GFX_SANS, small, &w, NULL);
-    if (w > maxw) maxw = w;
+    float x = grid.x + (t + 0.5f) * cw, l = x - w / 2.0f - sepx / 2.0f, rr = x + w / 2.0f + sepx / 2.0f;
+    int clash = 0;
+    for (int j = 0; j < nres; j++) clash |= !(rr <= res_l[j] || l >= res_r[j]);
+    if (clash) continue;
+    res_l[nres] = l;
+    res_r[nres] = rr;
+    res_t[nres++] = t;
   }
-  int stride = 1;
-  while (stride < T && cw * stride < maxw + gfx_px(g, 6)) stride++;
+  float last_r = -1e9f;
   for (int t = 0; t < T; t++) {
-    int show = (t % stride == 0) || t == T - 1 || t == sel;
-    if (!show) continue;
-    if (t != sel && t != T - 1 && sel >= 0 && abs(t - sel) < stride) continue;
-    if (t != T - 1 && t != sel && T - 1 - t < stride) continue;
-    float x = grid.x + (t + 0.5f) * cw;
     const char *tok = e->snap.labels ? e->snap.labels[t] : "?";
+    int w = 0;
+    gfx_text_size(g, tok, GFX_SANS, small, &w, NULL);
+    float x = grid.x + (t + 0.5f) * cw, l = x - w / 2.0f - sepx / 2.0f, rr = x + w / 2.0f + sepx / 2.0f;
+    int reserved = 0, clash = l < last_r;
+    for (int j = 0; j < nres; j++) {
+      if (res_t[j] == t) reserved = 1;
+      else clash |= !(rr <= res_l[j] || l >= res_r[j]);
+    }
+    if (!reserved && clash) continue;
+    if (!reserved) last_r = rr;
+    else if (rr > last_r) last_r = rr;
     gfx_text(g, x, ty, tok, GFX_SANS, small, t == sel ? th->accent : th->text, GFX_CENTER | GFX_TOP);
   }
   char cap[128];

@@ -127,6 +127,18 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     ui_tooltip(u, "LSTM forget-gate bias at initialisation");
     ui_space(u, gfx_px(g, 6));
   }
+  if (e->static_mode) {
+    ui_label_ex(u, "Type a sentence + Return", 0, GFX_LEFT);
+    int submitted = 0;
+    ui_textbox(u, "", e->text, sizeof e->text, &submitted);
+    if (submitted) {
+      rl_error err;
+      char copy[512];
+      snprintf(copy, sizeof copy, "%s", e->text);
+      if (explorer_set_text(e, copy, &err)) explorer_notice(e, 1, "%s", err.msg);
+    }
+    ui_space(u, gfx_px(g, 6));
+  }
   ui_label_ex(u, "LSTM gate clamp", 0, GFX_LEFT);
   int cm = e->clamp_mode > 2 ? 0 : e->clamp_mode;
   if (ui_select(u, "clamp", &cm, CLAMP_OPTS, 3)) {

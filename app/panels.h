@@ -21,6 +21,7 @@ struct explorer {
   tr_config cfg;           /* what the sidebar edits (applied on change) */
   int static_mode;
   char model_path[512];    /* view mode */
+  char text[512];          /* view mode: the sentence in the text box */
   char title[256];
   char lesson_name[64];
   char export_dir[512];

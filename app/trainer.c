@@ -310,13 +310,16 @@ fail:
 }
 
 /* Traced forward+backward of the display example, then publish. */
-static void publish(worker *w, const int *tokens, const int *targets, int T, const rl_clamps *cl,
+static void own_predictions(rl_model *m, const int *tokens, int *targets, int T);
+
+static void publish(worker *w, const int *tokens, int *targets, int T, const rl_clamps *cl,
                     double rate) {
   struct trainer *tr = w->tr;
   rl_model *m = w->m;
   rl_error err = {{0}};
   int have_trace = 0;
   if (m && T > 0) {
+    if (tr->static_mode) own_predictions(m, tokens, targets, T);
     rl_batch b = {1, T, tokens, targets, NULL, NULL};
     float loss = 0;
     m->trace_example = 0;
@@ -663,6 +666,41 @@ int trainer_create(const tr_config *cfg, trainer **out, rl_error *err) {
   return 0;
 }
 
+/* Display targets of a loaded model: the next token for a language model; otherwise -2, which the
+ * worker replaces by the model's own prediction (the gradient plot then shows how the chosen output
+ * depends on earlier states). */
+static void static_targets(struct trainer *tr, const rl_model *m) {
+  int n = tr->T;
+  int lm = m->cfg.head == RL_HEAD_STEP && m->cfg.classes == m->cfg.vocab && n > 1;
+  for (int t = 0; t < n; t++) tr->ex_targets[t] = lm ? (t + 1 < n ? tr->ex_tokens[t + 1] : -1) : -2;
+  if (m->cfg.head == RL_HEAD_FINAL) tr->ex_targets[0] = -2;
+}
+
+/* Replaces -2 targets by the model's argmax (one untraced forward). */
+static void own_predictions(rl_model *m, const int *tokens, int *targets, int T) {
+  int need = 0, nt = m->cfg.head == RL_HEAD_STEP ? T : 1;
+  for (int t = 0; t < nt; t++) need |= targets[t] == -2;
+  if (!need) return;
+  int *none = malloc((size_t)T * sizeof(int));
+  if (!none) return;
+  for (int t = 0; t < T; t++) none[t] = -1;
+  rl_batch b = {1, T, tokens, none, NULL, NULL};
+  float loss;
+  rl_error err;
+  m->trace_example = -1;
+  if (rl_model_forward(m, &b, &loss, &err) == 0) {
+    for (int t = 0; t < nt; t++) {
+      if (targets[t] != -2) continue;
+      const float *p = rl_model_probs(m, 0, t);
+      int best = 0;
+      for (int c = 1; c < m->cfg.classes; c++)
+        if (p[c] > p[best]) best = c;
+      targets[t] = best;
+    }
+  }
+  free(none);
+}
+
 int trainer_create_static(rl_model *m, const int *tokens, int n, const char *const *labels,
                           trainer **out, rl_error *err) {
   *out = NULL;
@@ -713,36 +751,7 @@ int trainer_create_static(rl_model *m, const int *tokens, int n, const char *con
     else snprintf(buf, sizeof buf, "%d", c);
     tr->class_names[c] = strdup(name);
   }
-  /* Targets: next token for a language model; otherwise the model's own prediction (so the
-   * gradient plot shows how the chosen output depends on earlier states). */
-  rl_batch b = {1, n, tr->ex_tokens, tr->ex_targets, NULL, NULL};
-  for (int t = 0; t < n; t++) tr->ex_targets[t] = -1;
-  float loss;
-  if (rl_model_forward(m, &b, &loss, err)) {
-    trainer_destroy(tr);
-    return -1;
-  }
-  if (m->cfg.head == RL_HEAD_STEP) {
-    for (int t = 0; t < n; t++) {
-      if (C == m->cfg.vocab && t + 1 < n) { tr->ex_targets[t] = tr->ex_tokens[t + 1]; continue; }
-      if (C == m->cfg.vocab) continue;
-      const float *p = rl_model_probs(m, 0, t);
-      int best = 0;
-      for (int c = 1; c < C; c++) if (p[c] > p[best]) best = c;
-      tr->ex_targets[t] = best;
-    }
-    if (n == 1 && C == m->cfg.vocab) {
-      const float *p = rl_model_probs(m, 0, 0);
-      int best = 0;
-      for (int c = 1; c < C; c++) if (p[c] > p[best]) best = c;
-      tr->ex_targets[0] = best;
-    }
-  } else {
-    const float *p = rl_model_probs(m, 0, 0);
-    int best = 0;
-    for (int c = 1; c < C; c++) if (p[c] > p[best]) best = c;
-    tr->ex_targets[0] = best;
-  }
+  static_targets(tr, m);
   size_t o = 0;
   for (int t = 0; t < n && o + 2 < sizeof tr->ex_text; t++)
     o += (size_t)snprintf(tr->ex_text + o, sizeof tr->ex_text - o, "%s%s",
@@ -920,4 +929,43 @@ long trainer_total_steps(trainer *tr) {
     if (tr->w[k].started) s += tr->w[k].step;
   pthread_mutex_unlock(&tr->mu);
   return s;
+}
+
+int trainer_set_text(trainer *tr, const int *tokens, int n, const char *const *labels, rl_error *err) {
+  if (!tr->static_mode) return rl_fail(err, "only a loaded model takes typed text");
+  if (n < 1) return rl_fail(err, "the text has no tokens");
+  int *tk = malloc((size_t)n * sizeof(int)), *tg = malloc((size_t)n * sizeof(int));
+  char **lb = calloc((size_t)n, sizeof(char *));
+  if (!tk || !tg || !lb) {
+    free(tk); free(tg); free(lb);
+    return rl_fail(err, "out of memory");
+  }
+  for (int t = 0; t < n; t++) {
+    tk[t] = tokens[t];
+    lb[t] = strdup(labels && labels[t] ? labels[t] : "?");
+  }
+  pthread_mutex_lock(&tr->mu);
+  free(tr->ex_tokens);
+  free(tr->ex_targets);
+  free_strings(tr->ex_labels, (size_t)tr->T);
+  tr->ex_tokens = tk;
+  tr->ex_targets = tg;
+  tr->ex_labels = lb;
+  tr->T = n;
+  tr->cfg.task.length = n;
+  static_targets(tr, tr->w[0].m);
+  size_t o = 0;
+  tr->ex_text[0] = 0;
+  for (int t = 0; t < n && o + 2 < sizeof tr->ex_text; t++)
+    o += (size_t)snprintf(tr->ex_text + o, sizeof tr->ex_text - o, "%s%s",
+                          t && tr->w[0].m->vocab.level != RL_VOCAB_CHAR ? " " : "", lb[t]);
+  tr->w[0].publish_req = 1;
+  pthread_cond_broadcast(&tr->cv);
+  pthread_mutex_unlock(&tr->mu);
+  snap_example(tr);
+  return 0;
+}
+
+const rl_vocab *trainer_vocab(trainer *tr) {
+  return tr->static_mode && tr->w[0].m ? &tr->w[0].m->vocab : NULL;
 }

@@ -115,6 +115,10 @@ int trainer_create(const tr_config *cfg, trainer **out, rl_error *err);
 int trainer_create_static(rl_model *m, const int *tokens, int n, const char *const *labels,
                           trainer **out, rl_error *err);
 void trainer_destroy(trainer *t);
+/* Static trainer only: show the loaded model on other tokens. */
+int trainer_set_text(trainer *t, const int *tokens, int n, const char *const *labels, rl_error *err);
+/* Static trainer only: the loaded model's vocabulary (read-only, never changes), else NULL. */
+const rl_vocab *trainer_vocab(trainer *t);
 
 /* Stops the workers, rebuilds every model from cfg (new weights from the seed), restarts. */
 int trainer_reset(trainer *t, const tr_config *cfg, rl_error *err);

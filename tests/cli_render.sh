@@ -1,0 +1,84 @@
+#!/bin/bash
+# rnnlab render / view end to end: the explorer's view and single panels as PNGs with no display,
+# the options' error paths, and a model file viewed on a sentence. Usage: cli_render.sh RNNLAB FIXTURES
+set -u
+RNNLAB=$1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
+size() { python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print('%dx%d' % struct.unpack('>II', d[16:24]))" "$1"; }
+# Not blank: more than 50 distinct colours (ImageMagick is in the install list; skip if missing).
+colours() { if command -v identify > /dev/null; then identify -format %k "$1"; else echo 999; fi; }
+SMALL="--distance 8 --hidden 12 --batch 8"
+
+"$RNNLAB" render $SMALL --train-steps 20 --out "$TMP/view.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 0 ] && [ "$(size "$TMP/view.png")" = 1920x1080 ]' "render draws the whole view at 1920x1080"
+check 'grep -q "step 20" "$TMP/out.txt"' "render reports the training step it drew"
+check '[ "$(colours "$TMP/view.png")" -gt 50 ]' "the view is not blank"
+
+"$RNNLAB" render $SMALL --train-steps 5 --theme light --size 1280x720 --out "$TMP/light.png" > /dev/null 2>&1
+check '[ $? -eq 0 ] && [ "$(size "$TMP/light.png")" = 1280x720 ]' "--theme light --size 1280x720"
+
+for p in heatmaps gradients curves diagram sidebar distribution bptt params; do
+  "$RNNLAB" render $SMALL --train-steps 3 --panel $p --size 900x600 --out "$TMP/$p.png" > /dev/null 2>&1
+  check '[ $? -eq 0 ] && [ "$(size "$TMP/$p.png")" = 900x600 ] && [ "$(colours "$TMP/$p.png")" -gt 20 ]' "--panel $p"
+done
+
+"$RNNLAB" render $SMALL --cells gru,rnn-relu,lstm --clamp keep --select 3 --train-steps 2 --out "$TMP/three.png" > /dev/null 2>&1
+check '[ $? -eq 0 ] && [ -s "$TMP/three.png" ]' "three model slots, a clamp and a selected timestep"
+
+# events injected from a script: keys, a click, export with F12
+"$RNNLAB" render $SMALL --export-dir "$TMP/figs" --script "keys:n,n,left,F12;frames:2" --out "$TMP/s.png" > /dev/null 2>&1
+check '[ $? -eq 0 ] && ls "$TMP"/figs/explorer-view-step*.png > /dev/null 2>&1' "--script keys and F12 export"
+
+# errors
+"$RNNLAB" render --out "$TMP/x.png" --panel nonsense > "$TMP/out.txt" 2>&1
+check '[ $? -eq 2 ] && grep -q "unknown panel" "$TMP/out.txt"' "unknown panel is a usage error"
+"$RNNLAB" render --cells lstm,banana --out "$TMP/x.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 2 ] && grep -q "banana" "$TMP/out.txt"' "unknown cell names the value"
+"$RNNLAB" render --size 12 --out "$TMP/x.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 2 ] && grep -q "WxH" "$TMP/out.txt"' "bad --size"
+"$RNNLAB" render $SMALL --out "$TMP/no/such/dir/x.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 1 ] && grep -q "no/such/dir" "$TMP/out.txt"' "unwritable --out names the path"
+"$RNNLAB" render --train-steps 3 > "$TMP/out.txt" 2>&1
+check '[ $? -eq 2 ] && grep -q -- "--out" "$TMP/out.txt"' "--out is required"
+
+# view: a model file with a vocabulary on a sentence
+"$RNNLAB" train --task recall --distance 4 --cell lstm --hidden 8 --steps 5 --save "$TMP/m.safetensors" > /dev/null 2>&1 \
+  || "$RNNLAB" init --cell lstm --vocab 16 --hidden 8 --save "$TMP/m.safetensors" > /dev/null 2>&1
+if [ -s "$TMP/m.safetensors" ]; then
+  # make sure the file carries a vocabulary (rnnlab init writes none): add word tokens w0..w15
+  TEXT=$(python3 - "$TMP/m.safetensors" <<'PY'
+import json, struct, sys
+path = sys.argv[1]
+d = open(path, 'rb').read()
+n = struct.unpack('<Q', d[:8])[0]
+head = json.loads(d[8:8 + n])
+meta = head.setdefault('__metadata__', {})
+if 'vocab' not in meta:
+    V = head['embedding.weight']['shape'][0]
+    meta['vocab'] = json.dumps(['w%d' % i for i in range(V)])
+    meta['vocab_level'] = 'word'
+    h = json.dumps(head).encode()
+    h += b' ' * (-len(h) % 8)
+    open(path, 'wb').write(struct.pack('<Q', len(h)) + h + d[8 + n:])
+voc = json.loads(meta['vocab'])
+print(' '.join(voc[1:6]) if len(voc) > 5 else '')
+PY
+)
+  if [ -n "$TEXT" ]; then
+    "$RNNLAB" view "$TMP/m.safetensors" --text "$TEXT" --out "$TMP/v.png" --size 1280x720 > "$TMP/out.txt" 2>&1
+    check '[ $? -eq 0 ] && [ "$(size "$TMP/v.png")" = 1280x720 ]' "view MODEL --text draws the model on the sentence"
+    "$RNNLAB" view "$TMP/m.safetensors" --text "zzzunknownzzz" --out "$TMP/v2.png" > "$TMP/out.txt" 2>&1
+    check '[ $? -ne 0 ] && grep -q "zzzunknownzzz" "$TMP/out.txt"' "an unknown token is named"
+  else
+    echo "skip: model file has no vocabulary metadata"
+  fi
+  "$RNNLAB" view "$TMP/m.safetensors" > "$TMP/out.txt" 2>&1
+  check '[ $? -eq 2 ]' "view without --text is a usage error"
+fi
+"$RNNLAB" view "$TMP/missing.safetensors" --text "a" --out "$TMP/v.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 1 ] && grep -q "missing.safetensors" "$TMP/out.txt"' "a missing model file names the path"
+
+exit $fail

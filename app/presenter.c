@@ -309,10 +309,9 @@ static void draw_menu(presenter *p) {
     gfx_text_fit(g, line, GFX_SANS, body_px, r.w - gfx_px(g, 24), buf, sizeof buf);
     gfx_text(g, (float)pad, (float)y, buf, GFX_SANS, body_px, en->ok ? t->text : t->error, GFX_LEFT | GFX_TOP);
     int y2 = y + gfx_line_height(g, GFX_SANS, body_px) + gfx_px(g, 2);
-    const char *sub = en->ok ? en->lesson.summary : en->error.msg;
     char sub2[RL_LESSON_TEXT + 32];
-    if (en->ok) snprintf(sub2, sizeof sub2, "%s  (%d steps)", sub, en->lesson.nsteps);
-    gfx_text_fit(g, en->ok ? sub2 : sub, GFX_SANS, small_px, r.w - gfx_px(g, 24), buf, sizeof buf);
+    if (en->ok) snprintf(sub2, sizeof sub2, "%s  (%d steps)", en->lesson.summary, en->lesson.nsteps);
+    gfx_text_fit(g, en->ok ? sub2 : en->error.msg, GFX_SANS, small_px, r.w - gfx_px(g, 24), buf, sizeof buf);
     gfx_text(g, (float)(pad + gfx_px(g, 36)), (float)y2, buf, GFX_SANS, small_px, en->ok ? t->text_dim : t->error,
              GFX_LEFT | GFX_TOP);
     y += row_h;

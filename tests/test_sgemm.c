@@ -7,6 +7,7 @@
  * and the reference's final rounding to float. The bound is loose by design, yet a wrong index, a
  * dropped tail column or a missed K block produces errors of order |a||b| itself, far above it. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +85,26 @@ static void check_case(gemm_case g, rl_rng *rng) {
          g.trans_a, g.trans_b, g.M, g.N, g.K, g.pad, g.alpha, g.beta);
 }
 
+/* Each thread has its own pack buffer: two threads running packed-path products at once must both
+ * get exact-to-tolerance results (and, under the sanitizers, free their buffers at exit). */
+typedef struct {
+  uint64_t seed;
+  int failures;
+} thread_job;
+
+static void *thread_main(void *arg) {
+  thread_job *job = arg;
+  rl_rng rng;
+  rl_rng_seed(&rng, job->seed);
+  for (int r = 0; r < 6; r++) {
+    gemm_case g = {r & 1, (r >> 1) & 1, 100 + 7 * r, 300 - 20 * r, 280, r % 2, 1.0f, 0.5f};
+    if (!run_case(&g, &rng)) job->failures++;
+    gemm_case s = {r & 1, (r >> 1) & 1, 32, 512, 128, 0, 1.0f, 1.0f}; /* swapped path */
+    if (!run_case(&s, &rng)) job->failures++;
+  }
+  return NULL;
+}
+
 int main(void) {
   rl_rng rng;
   rl_rng_seed(&rng, 20261125);
@@ -103,12 +124,14 @@ int main(void) {
                            alphas[(n / 7) % 3], betas[n % 3]};
             check_case(g, &rng);
           }
-  /* Edges of the blocking: packed path (KC = NC = 256, MC = 72, 6x16 kernel), dot path
-   * (M <= 64, blocks of 48 rows) and row path (M < 6), with the LSTM's shapes among them. */
+  /* Edges of the blocking and of the path choice: packed path (KC = NC = 256, MC = 72, 6x16
+   * kernel), swapped packed path (M <= 64 and M < N), dot path (h * W^T with M <= 11) and row path
+   * (M < 6), with the LSTM's shapes among them. */
   static const int big[][3] = {
       {65, 513, 257}, {150, 520, 300}, {72, 256, 256}, {73, 257, 255}, {64, 600, 300},
       {1, 2048, 512}, {5, 300, 700},   {6, 300, 700},  {32, 512, 128}, {600, 272, 128},
-      {49, 97, 1000}, {260, 40, 1100}};
+      {49, 97, 1000}, {260, 40, 1100}, {11, 300, 200}, {12, 300, 200}, {64, 65, 300},
+      {65, 64, 300},  {64, 64, 520}};
   for (size_t b = 0; b < sizeof big / sizeof big[0]; b++)
     for (int ta = 0; ta < 2; ta++)
       for (int tb = 0; tb < 2; tb++) {
@@ -116,6 +139,17 @@ int main(void) {
                        betas[(b + 2 * ta + tb) % 3]};
         check_case(g, &rng);
       }
+  {
+    thread_job jobs[2] = {{1, 0}, {2, 0}};
+    pthread_t th[2];
+    int started[2];
+    for (int t = 0; t < 2; t++) started[t] = pthread_create(&th[t], NULL, thread_main, &jobs[t]) == 0;
+    for (int t = 0; t < 2; t++) {
+      CHECK(started[t]);
+      if (started[t]) pthread_join(th[t], NULL);
+      CHECKF(jobs[t].failures == 0, "thread %d: %d products out of tolerance", t, jobs[t].failures);
+    }
+  }
   /* Degenerate calls: K == 0 and alpha == 0 leave beta * C, M or N == 0 touch nothing. */
   {
     float C[6] = {1, 2, 3, 4, 5, 6}, A[1] = {7}, B[1] = {9};

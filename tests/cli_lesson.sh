@@ -8,7 +8,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail=0
 check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
-size() { python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print('%dx%d' % struct.unpack('>II', d[16:24]))" "$1"; }
+size() { "$PNGSTAT" "$1" | cut -d' ' -f1; }  # PNGSTAT: tests/tools/pngstat.c, set by ctest
 
 # One step, headless, at a chosen size.
 "$RNNLAB" render --lesson 2 --step 2 --size 1280x720 --out "$TMP/l2s2.png" > "$TMP/out.txt" 2>&1

@@ -7,9 +7,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail=0
 check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
-size() { python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print('%dx%d' % struct.unpack('>II', d[16:24]))" "$1"; }
-# Not blank: more than 50 distinct colours (ImageMagick is in the install list; skip if missing).
-colours() { if command -v identify > /dev/null; then identify -format %k "$1"; else echo 999; fi; }
+size() { "$PNGSTAT" "$1" | cut -d' ' -f1; }  # PNGSTAT: tests/tools/pngstat.c, set by ctest
+# Not blank: the number of distinct colours.
+colours() { "$PNGSTAT" "$1" | cut -d' ' -f2; }
 SMALL="--distance 8 --hidden 12 --batch 8"
 
 "$RNNLAB" render $SMALL --train-steps 20 --out "$TMP/view.png" > "$TMP/out.txt" 2>&1

@@ -67,7 +67,7 @@ SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) 
   const theme *th = gfx_theme(g);
   int idx = panel_index(p);
   if (idx >= 0) e->rect[idx] = r;
-  gfx_fill_round_rect(g, r, gfx_px(g, 8), th->panel);
+  gfx_fill_rect(g, r, th->panel); /* a plain rectangle: large round rects are slow in software */
   int hl = (e->highlight & (unsigned)p) != 0;
   gfx_rect(g, r, hl ? gfx_px(g, 4) : 1, hl ? th->accent : th->panel_border);
   int pad = gfx_px(g, 12);
@@ -431,7 +431,15 @@ static void cycle_clamp(explorer *e) {
   explorer_set_clamp_mode(e, modes[(m + 1) % 3], NULL);
 }
 
+int explorer_needs_redraw(explorer *e) {
+  int changed = trainer_snapshot(e->tr, &e->snap);
+  int notice = e->notice[0] && now_s() < e->notice_until;
+  return changed || e->dirty || e->frames < 3 || e->export_view || e->export_panels || e->pending_reset ||
+         notice != e->notice_shown;
+}
+
 int explorer_handle_event(explorer *e, const SDL_Event *ev) {
+  e->dirty = 1;
   if (ev->type == SDL_QUIT) {
     e->quit = 1;
     return 1;
@@ -677,6 +685,8 @@ void explorer_frame_in(explorer *e, SDL_Rect area) {
   if (e->snap.T > 0 && e->sel_t >= e->snap.T) e->sel_t = -1;
   ex_draw_view(e, area);
   e->frames++;
+  e->dirty = 0;
+  e->notice_shown = e->notice[0] && now_s() < e->notice_until;
   unsigned pend = e->export_panels;
   e->export_panels = 0;
   for (int i = 0; i < RL_PANEL_COUNT; i++)

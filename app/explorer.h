@@ -46,6 +46,9 @@ void explorer_frame(explorer *e);
 /* Draws into a rectangle of the target (a lesson presenter keeps room for its narration). */
 void explorer_frame_in(explorer *e, SDL_Rect area);
 int explorer_should_quit(const explorer *e);
+/* Whether the view changed since the last frame (new snapshot, input, notice, pending export):
+ * a window can skip drawing and presenting otherwise. Takes the latest snapshot. */
+int explorer_needs_redraw(explorer *e);
 
 /* ---- state a lesson step can set ------------------------------------------------------------ */
 

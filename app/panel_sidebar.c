@@ -19,6 +19,13 @@ static int spec_to_opt(const tr_model_spec *s) {
   return 1 + (int)s->nonlin;
 }
 
+/* Slider ranges widened to include the current value, so a value set from the command line or a
+ * lesson is shown as it is and never clamped (a clamped value would count as a change). */
+static float lo_of(float lo, float v) { return isfinite(v) && v < lo ? v : lo; }
+static float hi_of(float hi, float v) { return isfinite(v) && v > hi ? v : hi; }
+static int ilo_of(int lo, int v) { return v < lo ? v : lo; }
+static int ihi_of(int hi, int v) { return v > hi ? v : hi; }
+
 static void opt_to_spec(int o, tr_model_spec *s) {
   s->used = o != 0;
   if (o >= 1 && o <= 3) {
@@ -87,7 +94,7 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     if (c.task.kind == RL_TASK_RECALL || c.task.kind == RL_TASK_ORDER || c.task.kind == RL_TASK_LM) {
       int d = c.task.length;
       const char *lab = c.task.kind == RL_TASK_RECALL ? "distance" : "length";
-      if (ui_slider_int(u, lab, &d, c.task.kind == RL_TASK_ORDER ? 8 : 1, 200)) {
+      if (ui_slider_int(u, lab, &d, ilo_of(c.task.kind == RL_TASK_ORDER ? 8 : 1, d), ihi_of(200, d))) {
         c.task.length = d;
         reset = 1;
       }
@@ -96,11 +103,11 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     ui_space(u, gfx_px(g, 6));
     ui_label_ex(u, "Training", 0, GFX_LEFT);
     int h = c.hidden;
-    if (ui_slider_int(u, "hidden", &h, 2, 256)) {
+    if (ui_slider_int(u, "hidden", &h, ilo_of(2, h), ihi_of(256, h))) {
       c.hidden = h;
       reset = 1;
     }
-    if (ui_slider(u, "learning rate", &c.lr, 1e-4f, 1.0f, UI_LOG, "%.2g")) trainer_set_lr(e->tr, c.lr);
+    if (ui_slider(u, "learning rate", &c.lr, lo_of(1e-4f, c.lr), hi_of(1.0f, c.lr), UI_LOG, "%.2g")) trainer_set_lr(e->tr, c.lr);
     ui_tooltip(u, "applies at the next step, training continues");
     int opt = (int)c.opt;
     if (ui_select(u, "optimizer", &opt, OPT_OPTS, 3)) {
@@ -108,19 +115,19 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
       reset = 1;
     }
     float clip = c.clip;
-    if (ui_slider(u, "clip norm", &clip, 0.0f, 10.0f, 0, clip > 0 ? "%.2g" : "off")) {
+    if (ui_slider(u, "clip norm", &clip, 0.0f, hi_of(10.0f, clip), 0, clip > 0 ? "%.2g" : "off")) {
       c.clip = clip < 0.05f ? 0.0f : clip;
       trainer_set_clip(e->tr, c.clip);
     }
     ui_tooltip(u, "global gradient-norm clipping (0 = off); applies live");
     float rad = c.radius;
-    if (ui_slider(u, "W_hh radius", &rad, 0.0f, 2.0f, 0, rad > 0 ? "%.2f" : "default")) {
+    if (ui_slider(u, "W_hh radius", &rad, 0.0f, hi_of(2.0f, rad), 0, rad > 0 ? "%.2f" : "default")) {
       c.radius = rad < 0.02f ? 0.0f : rad;
       reset = 1;
     }
     ui_tooltip(u, "spectral radius of the recurrent weights at initialisation (0 = PyTorch default)");
     float fb = isfinite(c.forget_bias) ? c.forget_bias : 0.0f;
-    if (ui_slider(u, "forget bias", &fb, -3.0f, 5.0f, 0, "%.1f")) {
+    if (ui_slider(u, "forget bias", &fb, lo_of(-3.0f, fb), hi_of(5.0f, fb), 0, isfinite(c.forget_bias) ? "%.1f" : "default")) {
       c.forget_bias = fb;
       reset = 1;
     }

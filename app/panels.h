@@ -35,6 +35,8 @@ struct explorer {
   double notice_until;
   int quit;
   long frames;
+  int dirty;               /* input since the last frame */
+  int notice_shown;        /* a notice was visible in the last frame */
   /* pending work after drawing the frame */
   int exporting;           /* drawing an export: no export buttons */
   int pending_reset;       /* the sidebar changed the architecture: reset when the mouse is up */

@@ -1,6 +1,9 @@
 /* Worker threads that own the explorer's models; see trainer.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* syscall(SYS_gettid): lower the workers' priority, not the process's */
 #include "trainer.h"
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -389,6 +392,8 @@ static void timed_wait(struct trainer *tr, double seconds) {
 
 static void *worker_main(void *arg) {
   worker *w = arg;
+  /* Training yields to drawing: the window stays responsive while both cores train. Best effort. */
+  (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 8);
   struct trainer *tr = w->tr;
   int *tok = NULL, *tgt = NULL;
   int cap = 0;

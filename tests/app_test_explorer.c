@@ -381,6 +381,26 @@ int main(void) {
   test_mouse(e);
   test_settings(e);
   test_export(e);
+  /* values outside the sliders' ranges (command line, lessons) survive drawing the sidebar */
+  {
+    explorer_opts o2 = explorer_opts_default();
+    o2.train = small_config();
+    o2.train.lr = 3.0f;
+    o2.train.radius = 2.5f;
+    o2.train.hidden = 300;
+    o2.train.task.length = 3;
+    explorer *e2 = NULL;
+    CHECK(explorer_create(g, &o2, &e2, &err) == 0);
+    if (e2) {
+      for (int i = 0; i < 3; i++) explorer_frame(e2);
+      tr_config c2;
+      trainer_get_config(e2->tr, &c2);
+      CHECKF(c2.lr == 3.0f && c2.radius == 2.5f && c2.hidden == 300 && c2.task.length == 3,
+             "lr %g radius %g hidden %d length %d", (double)c2.lr, (double)c2.radius, c2.hidden, c2.task.length);
+      CHECK(e2->notice[0] == 0);
+      explorer_destroy(e2);
+    }
+  }
   /* light theme renders too */
   gfx_set_theme(g, theme_get(THEME_LIGHT));
   explorer_frame(e);

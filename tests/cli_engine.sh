@@ -1,0 +1,70 @@
+#!/bin/bash
+# rnnlab init / inspect / bench end to end, and their error paths. Usage: cli_engine.sh RNNLAB FIXTURES
+set -u
+RNNLAB=$1
+FIX=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
+run() { "$RNNLAB" "$@" > "$TMP/out.txt" 2>&1; echo $? > "$TMP/rc"; }
+rc() { cat "$TMP/rc"; }
+has() { grep -q -- "$1" "$TMP/out.txt"; }
+
+run init --cell gru --vocab 12 --embed 6 --hidden 10 --layers 2 --bidirectional --seed 3 --save "$TMP/gru.safetensors"
+check '[ $(rc) -eq 0 ] && [ -s "$TMP/gru.safetensors" ] && has "gru, 2 layers (bidirectional)"' "init writes a model"
+
+run inspect "$TMP/gru.safetensors" --tokens 3,1,4,1,5 --json
+check '[ $(rc) -eq 0 ] && has "\"loss\":" && has "\"dhT_norm\":" && has "\"direction\":\"backward\""' "inspect --json prints loss and trace"
+check '[ $(grep -o "\"layer\":" "$TMP/out.txt" | wc -l) -eq 4 ]' "inspect --json has one trace per layer and direction"
+
+run inspect "$TMP/gru.safetensors" --tokens 3,1,4 --targets 1,4,-1 --grads "$TMP/g.safetensors"
+check '[ $(rc) -eq 0 ] && [ -s "$TMP/g.safetensors" ] && has "loss"' "inspect --grads writes the gradients"
+run inspect "$TMP/g.safetensors" --tokens 1
+check '[ $(rc) -eq 0 ]' "a gradient file has the model's layout and opens"
+
+# the same model twice from the same seed: identical files
+run init --cell gru --vocab 12 --embed 6 --hidden 10 --layers 2 --bidirectional --seed 3 --save "$TMP/gru2.safetensors"
+check 'cmp -s "$TMP/gru.safetensors" "$TMP/gru2.safetensors"' "init is deterministic per seed"
+
+run init --cell rnn --nonlinearity sigmoid --head final --classes 3 --save "$TMP/rnn.safetensors"
+run inspect "$TMP/rnn.safetensors" --tokens 1,2,3 --targets 2
+check '[ $(rc) -eq 0 ] && has "class probabilities"' "final-head model: one prediction per sequence"
+run inspect "$TMP/rnn.safetensors" --tokens 1,2,3 --targets 2,2
+check '[ $(rc) -eq 2 ] && has "needs 1"' "final head with too many targets"
+
+# bad values: clear message, non-zero exit
+run init --cell cnn --save "$TMP/x"
+check '[ $(rc) -eq 2 ] && has "unknown cell" && [ ! -e "$TMP/x" ]' "unknown cell"
+run init --hidden -4 --save "$TMP/x"
+check '[ $(rc) -eq 2 ] && has "hidden"' "negative size"
+run init --hidden 12abc --save "$TMP/x"
+check '[ $(rc) -eq 2 ] && has "whole number"' "not a number"
+run init --vocab 10
+check '[ $(rc) -eq 2 ] && has "save"' "missing --save"
+run init --layers
+check '[ $(rc) -eq 2 ] && has "needs a value"' "option without value"
+run init --save /nonexistent-dir/m.safetensors
+check '[ $(rc) -eq 1 ] && has "nonexistent-dir"' "unwritable path"
+run inspect "$TMP/missing.safetensors" --tokens 1
+check '[ $(rc) -eq 1 ] && has "missing.safetensors"' "missing model file"
+run inspect "$TMP/gru.safetensors" --tokens 1,12
+check '[ $(rc) -eq 2 ] && has "outside the vocabulary"' "token id out of range"
+run inspect "$TMP/gru.safetensors" --tokens ""
+check '[ $(rc) -eq 2 ]' "empty sequence"
+run inspect "$TMP/gru.safetensors"
+check '[ $(rc) -eq 2 ] && has "tokens"' "no sequence"
+run inspect "$TMP/gru.safetensors" --text "hello"
+check '[ $(rc) -eq 1 ] && has "no vocabulary"' "text for a model without vocabulary"
+head -c 100 "$TMP/gru.safetensors" > "$TMP/trunc.safetensors"
+run inspect "$TMP/trunc.safetensors" --tokens 1
+check '[ $(rc) -eq 1 ] && has "trunc.safetensors"' "truncated model file"
+run bench --config nope
+check '[ $(rc) -eq 2 ] && has "unknown configuration"' "bench: unknown configuration"
+run bench --config rnn-h32-b1 --seconds 0.1 --json
+check '[ $(rc) -eq 0 ] && has "\"tokens_per_s\":"' "bench runs one configuration"
+run frobnicate
+check '[ $(rc) -eq 2 ] && has "unknown command"' "unknown command"
+
+[ $fail -eq 0 ] && echo "cli_engine: all passed" || echo "cli_engine: FAILED"
+exit $fail

@@ -141,7 +141,7 @@ static int shard_alloc(rl_model *m, rl_shard *s, int T, int Bs, int shard_index)
   A(s->dlogits, (final ? (size_t)Bs : rows) * C);
   A(s->demb, rows * E);
   A(s->dg_ih, rows * G * H);
-  A(s->dg_hh, rows * G * H);
+  A(s->dg_hh, c->cell == RL_CELL_GRU ? rows * G * H : 1); /* other cells reuse dg_ih */
   A(s->dh, (size_t)Bs * H);
   A(s->dc, (size_t)Bs * H);
   A(s->hh, (size_t)Bs * G * H);
@@ -438,7 +438,7 @@ typedef struct {
   const float *w_hh;    /* [G*H][H] */
   const float *dy;      /* [T][Bs][D*H] gradient arriving at this layer's output */
   int DH;
-  float *dg_ih, *dg_hh; /* [T][Bs][G*H] out */
+  float *dg_ih, *dg_hh; /* [T][Bs][G*H] out; the same buffer except for the GRU, whose n block differs */
   float *dh, *dc;       /* [Bs][H] scratch */
   /* trace (NULL when not traced): per-t norms for row `trace_row` */
   int trace_row;
@@ -474,7 +474,6 @@ static void bptt(const bptt_args *A) {
     if (tr >= 0 && A->dh_norm) A->dh_norm[t] = norm2(dh + (size_t)tr * H, H);
     if (A->cell == RL_CELL_RNN) {
       rnn_step_backward(A->nonlin, n, H, A->a->pre + o * GH, dh, dgi, GH, H, GH);
-      for (int b = 0; b < n; b++) memcpy(dgh + (size_t)b * GH, dgi + (size_t)b * GH, sizeof(float) * (size_t)H);
       /* dh(t-1) = dg W_hh */
       rl_sgemm(0, 0, n, H, H, 1.0f, dgi, GH, A->w_hh, H, 0.0f, dh, H);
     } else if (A->cell == RL_CELL_LSTM) {
@@ -497,7 +496,6 @@ static void bptt(const bptt_args *A) {
         for (int j = 0; j < H; j++) dcb[j] *= p[H + j];
         for (int k = 0; k < 4; k++)
           if (!isnan(A->clamps->value[k])) memset(g + k * H, 0, sizeof(float) * (size_t)H);
-        memcpy(dgh + (size_t)b * GH, g, sizeof(float) * (size_t)GH);
       }
       rl_sgemm(0, 0, n, H, GH, 1.0f, dgi, GH, A->w_hh, H, 0.0f, dh, H);
     } else { /* GRU */
@@ -623,7 +621,7 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
       A.dy = dy;
       A.DH = DH;
       A.dg_ih = s->dg_ih;
-      A.dg_hh = s->dg_hh;
+      A.dg_hh = c->cell == RL_CELL_GRU ? s->dg_hh : s->dg_ih;
       A.dh = s->dh;
       A.dc = s->dc;
       A.trace_row = mode->row;
@@ -645,14 +643,14 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
         size_t rest = rows - Bs; /* steps whose previous state is a computed h */
         if (rest > 0) {
           if (d == 0) /* step t uses h(t-1): dg rows t=1..T-1 with h rows 0..T-2 */
-            rl_sgemm(1, 0, GH, H, (int)rest, 1.0f, s->dg_hh + (size_t)Bs * GH, GH, h, H, 1.0f, gr + ti[1].offset, H);
+            rl_sgemm(1, 0, GH, H, (int)rest, 1.0f, A.dg_hh + (size_t)Bs * GH, GH, h, H, 1.0f, gr + ti[1].offset, H);
           else /* reverse: step t uses h(t+1) */
-            rl_sgemm(1, 0, GH, H, (int)rest, 1.0f, s->dg_hh, GH, h + (size_t)Bs * H, H, 1.0f, gr + ti[1].offset, H);
+            rl_sgemm(1, 0, GH, H, (int)rest, 1.0f, A.dg_hh, GH, h + (size_t)Bs * H, H, 1.0f, gr + ti[1].offset, H);
         }
-        const float *dg_first = s->dg_hh + (d == 0 ? 0 : rest * GH); /* the step fed by h0 */
+        const float *dg_first = A.dg_hh + (d == 0 ? 0 : rest * GH); /* the step fed by h0 */
         rl_sgemm(1, 0, GH, H, Bs, 1.0f, dg_first, GH, A.h0, H, 1.0f, gr + ti[1].offset, H);
         add_colsum(gr + ti[2].offset, s->dg_ih, rows, GH);
-        add_colsum(gr + ti[3].offset, s->dg_hh, rows, GH);
+        add_colsum(gr + ti[3].offset, A.dg_hh, rows, GH);
       }
       /* gradient into this layer's input */
       if (dx) {

@@ -14,6 +14,10 @@ int cmd_default(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+/* Training from the command line (app/cmd_train.c). */
+int cmd_train(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_experiment(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 /* Lessons (app/cmd_lesson.c): `rnnlab --lesson N`, `rnnlab render --lesson N --step K`,

@@ -1,0 +1,1081 @@
+/* rnnlab experiments (see experiments.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "experiments.h"
+
+#include "plot.h"
+#include "progress.h"
+#include "theme.h"
+#include "train.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const NAMES[] = {"horizon", "gradients", "agreement"};
+#define NNAMES 3
+
+const char *const *experiment_names(int *n) {
+  if (n) *n = NNAMES;
+  return NAMES;
+}
+
+const char *experiment_help(const char *name) {
+  if (!strcmp(name, "horizon"))
+    return "memory horizon: the largest recall distance each cell (RNN, LSTM, GRU) solves to >= 95%, trained "
+           "directly at each distance and with a curriculum over the distance";
+  if (!strcmp(name, "gradients"))
+    return "vanishing gradients: ||dJ(T)/dh(t)|| vs T-t per cell at init and after training, decay factor and "
+           "half-life, RNN spectral-radius sweep with the Pascanu et al. 2013 bound, gradient clipping";
+  if (!strcmp(name, "agreement"))
+    return "subject-verb agreement: accuracy against the number of attractors, vanilla RNN vs LSTM";
+  return NULL;
+}
+
+/* ---- small helpers ---------------------------------------------------------------------------- */
+
+static int make_dir(const char *dir, rl_error *err) {
+  char buf[1024];
+  size_t n = strlen(dir);
+  if (n == 0 || n >= sizeof buf) return rl_fail(err, "output folder name '%.200s' is empty or too long", dir);
+  memcpy(buf, dir, n + 1);
+  for (size_t i = 1; i <= n; i++) {
+    if (buf[i] == '/' || buf[i] == 0) {
+      char c = buf[i];
+      buf[i] = 0;
+      if (mkdir(buf, 0777) != 0 && errno != EEXIST) return rl_fail(err, "cannot create folder %s: %s", buf, strerror(errno));
+      buf[i] = c;
+    }
+  }
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return rl_fail(err, "%s is not a folder", dir);
+  return 0;
+}
+
+static void join(char *buf, size_t n, const char *dir, const char *file) { snprintf(buf, n, "%s/%s", dir, file); }
+
+static FILE *open_csv(const char *dir, const char *file, char *path, size_t n, rl_error *err) {
+  join(path, n, dir, file);
+  FILE *f = fopen(path, "w");
+  if (!f) rl_fail(err, "cannot write %s: %s", path, strerror(errno));
+  return f;
+}
+
+static int close_csv(FILE *f, const char *path, rl_error *err) {
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad) return rl_fail(err, "error writing %s", path);
+  return 0;
+}
+
+static const char *cell_label(rl_cell c) { return c == RL_CELL_RNN ? "RNN" : c == RL_CELL_LSTM ? "LSTM" : "GRU"; }
+
+static SDL_Color series_color(int i) { return theme_series(theme_get(THEME_LIGHT), i); }
+
+/* Independent jobs on worker threads: each job is a pure function of its inputs, so results do not
+ * depend on which worker runs it or when. */
+typedef void (*job_fn)(void *job);
+typedef struct {
+  pthread_mutex_t mu;
+  char *jobs;
+  size_t size;
+  int n, next;
+  job_fn fn;
+} job_pool;
+
+static void *pool_worker(void *arg) {
+  job_pool *p = arg;
+  for (;;) {
+    pthread_mutex_lock(&p->mu);
+    int i = p->next < p->n ? p->next++ : -1;
+    pthread_mutex_unlock(&p->mu);
+    if (i < 0) return NULL;
+    p->fn(p->jobs + (size_t)i * p->size);
+  }
+}
+
+static void run_jobs(void *jobs, size_t size, int n, job_fn fn, int workers) {
+  job_pool p;
+  pthread_mutex_init(&p.mu, NULL);
+  p.jobs = jobs;
+  p.size = size;
+  p.n = n;
+  p.next = 0;
+  p.fn = fn;
+  if (workers < 1) workers = 1;
+  if (workers > 8) workers = 8;
+  if (workers > n) workers = n;
+  pthread_t th[8];
+  int started = 0;
+  for (int i = 1; i < workers; i++)
+    if (pthread_create(&th[i], NULL, pool_worker, &p) == 0) started = i;
+    else break;
+  pool_worker(&p);
+  for (int i = 1; i <= started; i++) pthread_join(th[i], NULL);
+  pthread_mutex_destroy(&p.mu);
+}
+
+static rl_train_opts recall_opts(rl_cell cell, int hidden, uint64_t seed, int distance, int distractors, float lr) {
+  rl_train_opts o = rl_train_default();
+  o.task = rl_task_default(RL_TASK_RECALL);
+  o.task.length = distance;
+  o.task.distractors = distractors;
+  o.model.cell = cell;
+  o.model.hidden = hidden;
+  o.model.embed = 16;
+  o.init = rl_init_default(seed);
+  o.optimizer = RL_OPT_ADAM;
+  o.lr = lr;
+  o.clip = 1.0f;
+  o.batch = 32;
+  o.eval_size = 128;
+  o.seed = seed;
+  o.threads = 1;
+  return o;
+}
+
+/* Trains until the held-out accuracy reaches target (checked every eval_every steps) or max_steps.
+ * Returns 1 solved, 0 not solved, -1 training failed (message in err). */
+static int train_until(rl_trainer *t, long max_steps, int eval_every, float target, float *acc, long *used,
+                       rl_error *err) {
+  long start = t->step;
+  *acc = 0;
+  while (t->step - start < max_steps) {
+    if (rl_trainer_step(t, NULL, err)) {
+      *used = t->step - start;
+      return -1;
+    }
+    long done = t->step - start;
+    if (done % eval_every == 0 || done == max_steps) {
+      rl_eval_stats e;
+      if (rl_trainer_eval(t, &e, err)) return -1;
+      *acc = e.accuracy;
+      if (e.accuracy >= target) {
+        *used = done;
+        return 1;
+      }
+    }
+  }
+  *used = t->step - start;
+  return 0;
+}
+
+/* Curriculum over the recall distance: from `start`, each time the held-out accuracy reaches the
+ * target the distance grows by 30% (at least 1), up to cap, within a budget of steps. Returns the
+ * largest distance solved (0 if none), or -1 on a training failure. */
+static int curriculum(rl_trainer *t, int start, int cap, long budget, int eval_every, float target, long *used,
+                      rl_error *err) {
+  int d = start, reached = 0;
+  long t0 = t->step;
+  if (rl_trainer_set_length(t, d, err)) return -1;
+  while (t->step - t0 < budget) {
+    if (rl_trainer_step(t, NULL, err)) return -1;
+    if ((t->step - t0) % eval_every) continue;
+    rl_eval_stats e;
+    if (rl_trainer_eval(t, &e, err)) return -1;
+    if (e.accuracy < target) continue;
+    reached = d;
+    if (d >= cap) break;
+    int nd = (int)ceil(d * 1.3);
+    if (nd <= d) nd = d + 1;
+    if (nd > cap) nd = cap;
+    d = nd;
+    if (rl_trainer_set_length(t, d, err)) return -1;
+  }
+  *used = t->step - t0;
+  return reached;
+}
+
+/* ================================================================================================
+ * horizon
+ * ============================================================================================== */
+
+#define HZ_MAXGRID 16
+#define HZ_CELLS 3
+static const rl_cell HZ_CELL[HZ_CELLS] = {RL_CELL_RNN, RL_CELL_LSTM, RL_CELL_GRU};
+
+typedef struct {
+  int hidden, distractors, keys;
+  float lr;
+  int grid[HZ_MAXGRID], ngrid;
+  long direct_steps, cur_steps;
+  int cur_start, cur_max, eval_every;
+} hz_params;
+
+typedef struct {
+  const hz_params *p;
+  rl_cell cell;
+  uint64_t seed;
+  int curriculum;
+  float acc[HZ_MAXGRID];  /* NaN = not run */
+  int solved[HZ_MAXGRID];
+  long steps_at[HZ_MAXGRID];
+  int reached;            /* largest distance solved */
+  long steps;             /* training steps used in total */
+  double secs;
+  char note[640];         /* a training failure, if any */
+} hz_job;
+
+static void hz_run(void *arg) {
+  hz_job *j = arg;
+  const hz_params *p = j->p;
+  double t0 = progress_now();
+  rl_error err;
+  for (int g = 0; g < HZ_MAXGRID; g++) {
+    j->acc[g] = NAN;
+    j->solved[g] = 0;
+    j->steps_at[g] = 0;
+  }
+  j->reached = 0;
+  j->steps = 0;
+  j->note[0] = 0;
+  if (!j->curriculum) {
+    int fails = 0;
+    for (int g = 0; g < p->ngrid; g++) {
+      if (fails >= 2) break; /* two distances in a row failed: longer ones will too */
+      rl_train_opts o = recall_opts(j->cell, p->hidden, j->seed, p->grid[g], p->distractors, p->lr);
+      rl_trainer *t;
+      if (rl_trainer_create(&o, &t, &err)) {
+        snprintf(j->note, sizeof j->note, "%s", err.msg);
+        break;
+      }
+      float acc;
+      long used = 0;
+      int r = train_until(t, p->direct_steps, p->eval_every, 0.95f, &acc, &used, &err);
+      if (r < 0) snprintf(j->note, sizeof j->note, "distance %d: %s", p->grid[g], err.msg);
+      j->acc[g] = r < 0 ? 0.0f : acc;
+      j->solved[g] = r == 1;
+      j->steps_at[g] = used;
+      j->steps += used;
+      if (r == 1) {
+        j->reached = p->grid[g];
+        fails = 0;
+      } else {
+        fails++;
+      }
+      rl_trainer_free(t);
+    }
+  } else {
+    rl_train_opts o = recall_opts(j->cell, p->hidden, j->seed, p->cur_start, p->distractors, p->lr);
+    rl_trainer *t;
+    if (rl_trainer_create(&o, &t, &err)) {
+      snprintf(j->note, sizeof j->note, "%s", err.msg);
+    } else {
+      long used = 0;
+      int r = curriculum(t, p->cur_start, p->cur_max, p->cur_steps, p->eval_every, 0.95f, &used, &err);
+      j->steps = t->step;
+      if (r < 0) snprintf(j->note, sizeof j->note, "curriculum at step %ld: %s", t->step, err.msg);
+      else j->reached = r;
+      /* the final model at every distance of the grid */
+      for (int g = 0; g < p->ngrid && r >= 0; g++) {
+        rl_eval_stats e;
+        if (rl_trainer_set_length(t, p->grid[g], &err) || rl_trainer_eval(t, &e, &err)) break;
+        j->acc[g] = e.accuracy;
+        j->solved[g] = e.accuracy >= 0.95f;
+        j->steps_at[g] = t->step;
+      }
+      rl_trainer_free(t);
+    }
+  }
+  j->secs = progress_now() - t0;
+}
+
+static float mean_over(const hz_job *jobs, int njobs, rl_cell cell, int cur, int g, int *nrun) {
+  double s = 0;
+  int n = 0;
+  for (int i = 0; i < njobs; i++)
+    if (jobs[i].cell == cell && jobs[i].curriculum == cur && isfinite(jobs[i].acc[g])) {
+      s += jobs[i].acc[g];
+      n++;
+    }
+  if (nrun) *nrun = n;
+  return n ? (float)(s / n) : NAN;
+}
+
+static int run_horizon(const experiment_opts *eo, rl_error *err) {
+  FILE *out = eo->out;
+  hz_params p;
+  memset(&p, 0, sizeof p);
+  int seeds = eo->seeds > 0 ? eo->seeds : (eo->quick ? 1 : 2);
+  p.keys = 8;
+  p.distractors = 8;
+  p.lr = 0.003f;
+  p.eval_every = 25;
+  if (eo->quick) {
+    static const int G[] = {3, 6, 12, 24};
+    p.hidden = 16;
+    p.ngrid = 4;
+    memcpy(p.grid, G, sizeof G);
+    p.direct_steps = 100;
+    p.cur_steps = 200;
+    p.cur_start = 2;
+    p.cur_max = 24;
+  } else {
+    static const int G[] = {5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200};
+    p.hidden = 32;
+    p.ngrid = 11;
+    memcpy(p.grid, G, sizeof G);
+    p.direct_steps = 500;
+    p.cur_steps = 2000;
+    p.cur_start = 2;
+    p.cur_max = 200;
+  }
+  int njobs = HZ_CELLS * seeds * 2;
+  hz_job *jobs = calloc((size_t)njobs, sizeof *jobs);
+  if (!jobs) return rl_fail(err, "out of memory");
+  int k = 0;
+  /* longest jobs first keeps both workers busy to the end */
+  for (int cur = 1; cur >= 0; cur--)
+    for (int c = 0; c < HZ_CELLS; c++)
+      for (int s = 0; s < seeds; s++) {
+        jobs[k].p = &p;
+        jobs[k].cell = HZ_CELL[c];
+        jobs[k].seed = (uint64_t)(s + 1);
+        jobs[k].curriculum = cur;
+        k++;
+      }
+  fprintf(out, "horizon: recall with %d keys and %d distractor tokens; hidden %d, Adam lr %g, clip 1, batch 32, "
+               "%d seed%s\n  direct: trained from scratch at each distance, up to %ld steps, stop at >= 95%%\n"
+               "  curriculum: from distance %d, +30%% after each >= 95%% evaluation, up to %d, %ld steps\n",
+          p.keys, p.distractors, p.hidden, p.lr, seeds, seeds > 1 ? "s" : "", p.direct_steps, p.cur_start, p.cur_max,
+          p.cur_steps);
+  fflush(out);
+  double t0 = progress_now();
+  run_jobs(jobs, sizeof *jobs, njobs, hz_run, eo->workers > 0 ? eo->workers : 2);
+  double secs = progress_now() - t0;
+
+  /* CSV */
+  char path[1200];
+  int rc = -1;
+  FILE *f = open_csv(eo->out_dir, "horizon.csv", path, sizeof path, err);
+  if (!f) goto done;
+  fprintf(f, "cell,seed,protocol,distance,accuracy,solved,steps\n");
+  for (int i = 0; i < njobs; i++)
+    for (int g = 0; g < p.ngrid; g++)
+      if (isfinite(jobs[i].acc[g]))
+        fprintf(f, "%s,%llu,%s,%d,%.4f,%d,%ld\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed,
+                jobs[i].curriculum ? "curriculum" : "direct", p.grid[g], jobs[i].acc[g], jobs[i].solved[g],
+                jobs[i].steps_at[g]);
+  if (close_csv(f, path, err)) goto done;
+  f = open_csv(eo->out_dir, "horizon_summary.csv", path, sizeof path, err);
+  if (!f) goto done;
+  fprintf(f, "cell,seed,protocol,horizon,steps,seconds\n");
+  for (int i = 0; i < njobs; i++)
+    fprintf(f, "%s,%llu,%s,%d,%ld,%.1f\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed,
+            jobs[i].curriculum ? "curriculum" : "direct", jobs[i].reached, jobs[i].steps, jobs[i].secs);
+  if (close_csv(f, path, err)) goto done;
+
+  /* table */
+  for (int cur = 0; cur <= 1; cur++) {
+    fprintf(out, "\n%s accuracy at each distance (mean over seeds; - = not run after two failed distances):\n",
+            cur ? "curriculum-trained model:" : "trained directly:");
+    fprintf(out, "  %-9s", "distance");
+    for (int g = 0; g < p.ngrid; g++) fprintf(out, " %5d", p.grid[g]);
+    fprintf(out, "\n");
+    for (int c = 0; c < HZ_CELLS; c++) {
+      fprintf(out, "  %-9s", cell_label(HZ_CELL[c]));
+      for (int g = 0; g < p.ngrid; g++) {
+        float a = mean_over(jobs, njobs, HZ_CELL[c], cur, g, NULL);
+        if (isfinite(a)) fprintf(out, " %4.0f%%", 100.0 * a);
+        else fprintf(out, " %5s", "-");
+      }
+      fprintf(out, "\n");
+    }
+  }
+  fprintf(out, "\nmemory horizon = largest distance solved to >= 95%% held-out accuracy, per seed:\n");
+  fprintf(out, "  %-6s %-22s %-22s\n", "cell", "direct", "curriculum");
+  for (int c = 0; c < HZ_CELLS; c++) {
+    char d[64] = "", cu[64] = "";
+    for (int i = 0; i < njobs; i++) {
+      if (jobs[i].cell != HZ_CELL[c]) continue;
+      char *b = jobs[i].curriculum ? cu : d;
+      size_t l = strlen(b);
+      snprintf(b + l, 64 - l, "%s%d", l ? ", " : "", jobs[i].reached);
+    }
+    fprintf(out, "  %-6s %-22s %-22s\n", cell_label(HZ_CELL[c]), d, cu);
+  }
+  for (int i = 0; i < njobs; i++)
+    if (jobs[i].note[0])
+      fprintf(out, "  note (%s, seed %llu, %s): %s\n", cell_label(jobs[i].cell), (unsigned long long)jobs[i].seed,
+              jobs[i].curriculum ? "curriculum" : "direct", jobs[i].note);
+  fprintf(out, "  (the slides: about 7 timesteps for a vanilla RNN, about 100 for an LSTM; chance is %.1f%%;\n"
+               "   the curriculum stops at distance %d, so %d means 'at least %d')\n",
+          100.0 / p.keys, p.cur_max, p.cur_max, p.cur_max);
+
+  /* figure: accuracy against distance, x = grid index labelled with the distance */
+  {
+    float xs[HZ_MAXGRID], ys[2 * HZ_CELLS][HZ_MAXGRID], thr[HZ_MAXGRID], chance[HZ_MAXGRID];
+    char labels[HZ_MAXGRID][16];
+    const char *lab[HZ_MAXGRID];
+    char names[2 * HZ_CELLS][48];
+    plot_series s[2 * HZ_CELLS + 2];
+    int ns = 0;
+    for (int g = 0; g < p.ngrid; g++) {
+      xs[g] = (float)g;
+      thr[g] = 0.95f;
+      chance[g] = 1.0f / p.keys;
+      snprintf(labels[g], sizeof labels[g], "%d", p.grid[g]);
+      lab[g] = labels[g];
+    }
+    for (int cur = 0; cur <= 1; cur++)
+      for (int c = 0; c < HZ_CELLS; c++) {
+        float *y = ys[ns];
+        for (int g = 0; g < p.ngrid; g++) y[g] = mean_over(jobs, njobs, HZ_CELL[c], cur, g, NULL);
+        snprintf(names[ns], sizeof names[ns], "%s, %s", cell_label(HZ_CELL[c]), cur ? "curriculum" : "trained at d");
+        memset(&s[ns], 0, sizeof s[ns]);
+        s[ns].label = names[ns];
+        s[ns].x = xs;
+        s[ns].y = y;
+        s[ns].n = p.ngrid;
+        s[ns].color = series_color(c);
+        s[ns].markers = 1;
+        s[ns].dashed = cur;
+        s[ns].width = cur ? 2.5f : 3.5f;
+        ns++;
+      }
+    SDL_Color grey = {140, 140, 140, 255};
+    memset(&s[ns], 0, sizeof s[ns]);
+    s[ns].label = "95% (solved)";
+    s[ns].x = xs;
+    s[ns].y = thr;
+    s[ns].n = p.ngrid;
+    s[ns].color = grey;
+    s[ns].width = 1.5f;
+    s[ns].dashed = 1;
+    ns++;
+    memset(&s[ns], 0, sizeof s[ns]);
+    s[ns].label = "chance";
+    s[ns].x = xs;
+    s[ns].y = chance;
+    s[ns].n = p.ngrid;
+    s[ns].color = grey;
+    s[ns].width = 1.0f;
+    ns++;
+    char title[160];
+    snprintf(title, sizeof title, "Memory horizon: recall accuracy vs distance (hidden %d, mean of %d seed%s)", p.hidden,
+             seeds, seeds > 1 ? "s" : "");
+    plot_opts po = plot_opts_default();
+    po.title = title;
+    po.xlabel = "distance (distractor tokens between key and query)";
+    po.ylabel = "held-out accuracy";
+    po.ymin = 0;
+    po.ymax = 1.02;
+    po.xmin = -0.3;
+    po.xmax = p.ngrid - 0.7;
+    po.integer_x = 1;
+    po.xtick_labels = lab;
+    po.n_xtick_labels = p.ngrid;
+    po.legend = PLOT_LEGEND_BOTTOM_LEFT;
+    join(path, sizeof path, eo->out_dir, "horizon.png");
+    if (plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
+  }
+  fprintf(out, "\nwrote %s/horizon.csv, %s/horizon_summary.csv, %s/horizon.png (%.0f s)\n", eo->out_dir, eo->out_dir,
+          eo->out_dir, secs);
+  rc = 0;
+done:
+  free(jobs);
+  return rc;
+}
+
+/* ================================================================================================
+ * gradients
+ * ============================================================================================== */
+
+#define GR_MAXK 256
+
+/* Geometric mean over nex examples of ||dJ_last/dh(t)|| for k = T_last - t = 0..kmax (layer 0,
+ * forward direction), for the trainer's model on its task at its current length. */
+static int measure_curve(rl_trainer *t, int nex, uint64_t seed, float *curve, int *kmax, rl_error *err) {
+  rl_model *m = t->m;
+  int T = t->T, per = t->per;
+  int *tok = malloc(sizeof(int) * (size_t)T), *tgt = malloc(sizeof(int) * (size_t)per);
+  double *acc = calloc((size_t)T, sizeof(double));
+  int *cnt = calloc((size_t)T, sizeof(int));
+  int rc = -1, K = 0;
+  if (!tok || !tgt || !acc || !cnt) {
+    rl_fail(err, "out of memory");
+    goto done;
+  }
+  rl_rng rng;
+  rl_rng_seed(&rng, seed);
+  for (int e = 0; e < nex; e++) {
+    rl_task_meta meta;
+    if (rl_task_batch(t->task, &rng, 1, tok, tgt, &meta, err)) goto done;
+    rl_batch b = {1, T, tok, tgt, NULL, NULL};
+    float loss;
+    m->trace_example = 0;
+    int bad = rl_model_forward(m, &b, &loss, err) || rl_model_backward(m, err);
+    m->trace_example = -1;
+    if (bad) goto done;
+    int last = m->trace.last_scored;
+    if (last < 0) continue;
+    for (int tt = 0; tt <= last; tt++) {
+      float v = m->trace.dhT_norm[tt];
+      int k = last - tt;
+      if (k >= GR_MAXK) continue;
+      if (v > 0 && isfinite(v)) {
+        acc[k] += log((double)v);
+        cnt[k]++;
+      }
+      if (k + 1 > K) K = k + 1;
+    }
+  }
+  for (int k = 0; k < K; k++) curve[k] = cnt[k] ? (float)exp(acc[k] / cnt[k]) : 0.0f;
+  *kmax = K;
+  rc = 0;
+done:
+  m->trace_example = -1;
+  free(tok);
+  free(tgt);
+  free(acc);
+  free(cnt);
+  return rc;
+}
+
+/* Least squares of ln(curve[k]) on k for k = 1..K-1: per-step factor exp(slope). */
+static float fit_factor(const float *curve, int K) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  int n = 0;
+  for (int k = 1; k < K; k++) {
+    if (!(curve[k] > 0) || !isfinite(curve[k])) continue;
+    double y = log((double)curve[k]);
+    sx += k;
+    sy += y;
+    sxx += (double)k * k;
+    sxy += k * y;
+    n++;
+  }
+  if (n < 2) return NAN;
+  double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  return (float)exp(slope);
+}
+
+static void format_half_life(float factor, char *buf, size_t n) {
+  if (!isfinite(factor)) snprintf(buf, n, "n/a");
+  else if (factor < 1.0f) snprintf(buf, n, "%.1f steps", log(0.5) / log((double)factor));
+  else if (factor > 1.0f) snprintf(buf, n, "none (doubles every %.1f)", log(2.0) / log((double)factor));
+  else snprintf(buf, n, "none");
+}
+
+typedef enum { GR_CELL = 0, GR_RADIUS = 1, GR_CLIP = 2 } gr_kind;
+
+typedef struct {
+  gr_kind kind;
+  rl_cell cell;
+  float radius;           /* GR_RADIUS, GR_CLIP */
+  float clip;             /* GR_CLIP */
+  int distance, hidden, nex, train_steps, train_cap;
+  uint64_t seed;
+  /* results */
+  float init[GR_MAXK], trained[GR_MAXK];
+  int K, K2;
+  float f_init, f_trained, sigma;
+  int reached;
+  /* clipping run */
+  float gn_first, gn_median, gn_max, clipped_frac, final_acc;
+  long fail_step;
+  char note[640];
+} gr_job;
+
+static int cmp_float(const void *a, const void *b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void gr_run(void *arg) {
+  gr_job *j = arg;
+  rl_error err;
+  j->note[0] = 0;
+  j->K = j->K2 = 0;
+  j->f_init = j->f_trained = j->sigma = NAN;
+  j->fail_step = -1;
+  rl_train_opts o = recall_opts(j->cell, j->hidden, j->seed, j->distance, 8, 0.003f);
+  if (j->kind != GR_CELL) o.init.spectral_radius = j->radius;
+  if (j->kind == GR_CLIP) {
+    o.task.length = 10;
+    o.optimizer = RL_OPT_SGD;
+    o.lr = 0.1f;
+    o.clip = j->clip;
+  }
+  rl_trainer *t;
+  if (rl_trainer_create(&o, &t, &err)) {
+    snprintf(j->note, sizeof j->note, "%s", err.msg);
+    return;
+  }
+  if (j->kind == GR_CLIP) {
+    int n = j->train_steps;
+    float *gn = malloc(sizeof(float) * (size_t)n);
+    int clipped = 0, done = 0;
+    for (int s = 0; gn && s < n; s++) {
+      rl_step_stats st;
+      if (rl_trainer_step(t, &st, &err)) {
+        j->fail_step = t->step + 1;
+        snprintf(j->note, sizeof j->note, "%s", err.msg);
+        break;
+      }
+      gn[done++] = st.grad_norm;
+      clipped += st.clipped;
+    }
+    if (gn && done > 0) {
+      j->gn_first = gn[0];
+      qsort(gn, (size_t)done, sizeof *gn, cmp_float);
+      j->gn_median = gn[done / 2];
+      j->gn_max = gn[done - 1];
+      j->clipped_frac = (float)clipped / done;
+    }
+    free(gn);
+    rl_eval_stats e;
+    j->final_acc = j->fail_step < 0 && rl_trainer_eval(t, &e, &err) == 0 ? e.accuracy : NAN;
+    rl_trainer_free(t);
+    return;
+  }
+  const rl_rnn_params *rp = &t->m->rnn[0];
+  j->sigma = rl_largest_singular_value(rp->w_hh, t->m->G * j->hidden, j->hidden);
+  if (measure_curve(t, j->nex, 777, j->init, &j->K, &err)) {
+    snprintf(j->note, sizeof j->note, "%s", err.msg);
+    rl_trainer_free(t);
+    return;
+  }
+  j->f_init = fit_factor(j->init, j->K);
+  if (j->kind == GR_CELL && j->train_steps > 0) {
+    long used = 0;
+    int r = curriculum(t, 2, j->train_cap, j->train_steps, 25, 0.95f, &used, &err);
+    if (r < 0) snprintf(j->note, sizeof j->note, "training: %s", err.msg);
+    j->reached = r < 0 ? 0 : r;
+    if (rl_trainer_set_length(t, j->distance, &err) == 0 && measure_curve(t, j->nex, 777, j->trained, &j->K2, &err) == 0)
+      j->f_trained = fit_factor(j->trained, j->K2);
+  }
+  rl_trainer_free(t);
+}
+
+/* Curves in [ymin, ymax] for a log plot: anything outside (or non-positive) breaks the line. */
+static void clamp_for_log(float *y, int n, float lo, float hi) {
+  for (int i = 0; i < n; i++)
+    if (!(y[i] >= lo && y[i] <= hi)) y[i] = NAN;
+}
+
+static int run_gradients(const experiment_opts *eo, rl_error *err) {
+  FILE *out = eo->out;
+  int quick = eo->quick;
+  int D = quick ? 30 : 60, H = quick ? 16 : 32, nex = quick ? 4 : 16;
+  int train_steps = quick ? 150 : 1200, cap = D;
+  static const float RADII[] = {0.5f, 0.9f, 1.0f, 1.1f, 1.5f};
+  enum { NR = 5 };
+  int nj = 3 + NR + 2;
+  gr_job *jobs = calloc((size_t)nj, sizeof *jobs);
+  if (!jobs) return rl_fail(err, "out of memory");
+  for (int i = 0; i < nj; i++) {
+    gr_job *j = &jobs[i];
+    j->distance = D;
+    j->hidden = H;
+    j->nex = nex;
+    j->seed = 1;
+    if (i < 3) {
+      j->kind = GR_CELL;
+      j->cell = HZ_CELL[i];
+      j->train_steps = train_steps;
+      j->train_cap = cap;
+    } else if (i < 3 + NR) {
+      j->kind = GR_RADIUS;
+      j->cell = RL_CELL_RNN;
+      j->radius = RADII[i - 3];
+    } else {
+      j->kind = GR_CLIP;
+      j->cell = RL_CELL_RNN;
+      j->radius = 1.5f;
+      j->clip = i == 3 + NR ? 0.0f : 1.0f;
+      j->train_steps = quick ? 60 : 300;
+    }
+  }
+  fprintf(out, "gradients: ||dJ(T)/dh(t)|| of the loss at the query of recall (distance %d, %d keys, 8 distractor "
+               "tokens), hidden %d,\n  geometric mean over %d examples; 'trained' = after a curriculum of up to %d "
+               "Adam steps (lr 0.003) toward distance %d\n",
+          D, 8, H, nex, train_steps, cap);
+  fflush(out);
+  double t0 = progress_now();
+  run_jobs(jobs, sizeof *jobs, nj, gr_run, eo->workers > 0 ? eo->workers : 2);
+  double secs = progress_now() - t0;
+  int rc = -1;
+  char path[1200];
+
+  FILE *f = open_csv(eo->out_dir, "gradients.csv", path, sizeof path, err);
+  if (!f) goto done;
+  fprintf(f, "series,cell,radius,state,k,norm\n");
+  for (int i = 0; i < 3 + NR; i++) {
+    gr_job *j = &jobs[i];
+    char series[48];
+    if (j->kind == GR_CELL) snprintf(series, sizeof series, "%s", rl_cell_name(j->cell));
+    else snprintf(series, sizeof series, "rnn_radius_%g", j->radius);
+    for (int k = 0; k < j->K; k++)
+      fprintf(f, "%s,%s,%g,init,%d,%.6g\n", series, rl_cell_name(j->cell), j->kind == GR_RADIUS ? j->radius : 0.0, k,
+              j->init[k]);
+    for (int k = 0; k < j->K2; k++)
+      fprintf(f, "%s,%s,0,trained,%d,%.6g\n", series, rl_cell_name(j->cell), k, j->trained[k]);
+  }
+  if (close_csv(f, path, err)) goto done;
+  f = open_csv(eo->out_dir, "gradients_fit.csv", path, sizeof path, err);
+  if (!f) goto done;
+  fprintf(f, "series,cell,radius,state,decay_factor,half_life_steps,sigma_max,pascanu_factor\n");
+  for (int i = 0; i < 3 + NR; i++) {
+    gr_job *j = &jobs[i];
+    double hl = j->f_init < 1 ? log(0.5) / log((double)j->f_init) : INFINITY;
+    fprintf(f, "%s,%s,%g,init,%.6g,%.6g,%.6g,%.6g\n", j->kind == GR_CELL ? "cell" : "radius", rl_cell_name(j->cell),
+            j->kind == GR_RADIUS ? j->radius : 0.0, j->f_init, hl, j->sigma, j->cell == RL_CELL_RNN ? j->sigma : NAN);
+    if (j->kind == GR_CELL && j->K2 > 0) {
+      hl = j->f_trained < 1 ? log(0.5) / log((double)j->f_trained) : INFINITY;
+      fprintf(f, "cell,%s,0,trained,%.6g,%.6g,,\n", rl_cell_name(j->cell), j->f_trained, hl);
+    }
+  }
+  if (close_csv(f, path, err)) goto done;
+
+  /* tables */
+  fprintf(out, "\nper-step decay factor of ||dJ(T)/dh(t)|| (fit of log norm against T-t) and half-life:\n");
+  fprintf(out, "  %-6s %-10s %-26s %-10s %-26s %s\n", "cell", "init", "half-life", "trained", "half-life",
+          "curriculum reached");
+  for (int i = 0; i < 3; i++) {
+    gr_job *j = &jobs[i];
+    char h1[48], h2[48];
+    format_half_life(j->f_init, h1, sizeof h1);
+    format_half_life(j->f_trained, h2, sizeof h2);
+    fprintf(out, "  %-6s %-10.3f %-26s %-10.3f %-26s %d\n", cell_label(j->cell), j->f_init, h1, j->f_trained, h2,
+            j->reached);
+  }
+  fprintf(out, "\nvanilla RNN (tanh, gamma = max|tanh'| = 1) at initialisation, W_hh rescaled to spectral radius r:\n"
+               "  Pascanu, Mikolov & Bengio 2013: ||dh(t)/dh(t-1)|| <= gamma * sigma_max(W_hh), so\n"
+               "  ||dJ(T)/dh(t)|| <= ||dJ(T)/dh(T)|| * (gamma sigma_max)^(T-t): vanishing is certain when "
+               "gamma sigma_max < 1\n");
+  fprintf(out, "  %-6s %-10s %-14s %-12s %-26s %s\n", "r", "sigma_max", "bound factor", "measured", "half-life",
+          "||dJ/dh|| at T-t=0 / =max");
+  for (int i = 3; i < 3 + NR; i++) {
+    gr_job *j = &jobs[i];
+    char h1[48];
+    format_half_life(j->f_init, h1, sizeof h1);
+    fprintf(out, "  %-6.2f %-10.3f %-14s %-12.3f %-26s %.3g / %.3g\n", j->radius, j->sigma,
+            j->sigma < 1 ? "<1 vanishes" : ">=1 no bound", j->f_init, h1, j->K ? j->init[0] : 0.0,
+            j->K ? j->init[j->K - 1] : 0.0);
+  }
+  fprintf(out, "\ngradient clipping (RNN, r = 1.5, SGD lr 0.1, recall distance 10, %d steps):\n",
+          jobs[3 + NR].train_steps);
+  fprintf(out, "  %-8s %-12s %-12s %-12s %-10s %-10s %s\n", "clip", "first norm", "median norm", "max norm",
+          "clipped", "accuracy", "");
+  for (int i = 3 + NR; i < nj; i++) {
+    gr_job *j = &jobs[i];
+    char c[16];
+    if (j->clip > 0) snprintf(c, sizeof c, "%g", j->clip);
+    else snprintf(c, sizeof c, "off");
+    fprintf(out, "  %-8s %-12.3g %-12.3g %-12.3g %-9.0f%% %-9.1f%% %s\n", c, j->gn_first, j->gn_median, j->gn_max,
+            100.0 * j->clipped_frac, 100.0 * j->final_acc, j->fail_step >= 0 ? "stopped: non-finite loss" : "");
+  }
+  fprintf(out, "  clipping rescales the whole gradient by one factor, so the shape of ||dJ(T)/dh(t)|| against T-t\n"
+               "  (the decay factor and half-life) is unchanged: it tames exploding updates, it does not bring back\n"
+               "  vanished gradients.\n");
+  for (int i = 0; i < nj; i++)
+    if (jobs[i].note[0]) fprintf(out, "  note (job %d): %s\n", i, jobs[i].note);
+
+  /* figure 1: cells, init (solid) and trained (dashed) */
+  {
+    static float xs[GR_MAXK];
+    for (int k = 0; k < GR_MAXK; k++) xs[k] = (float)k;
+    plot_series s[6];
+    char names[6][96];
+    float ys[6][GR_MAXK];
+    int ns = 0;
+    float lo = INFINITY, hi = 0;
+    for (int i = 0; i < 3; i++)
+      for (int st = 0; st < 2; st++) {
+        gr_job *j = &jobs[i];
+        int K = st ? j->K2 : j->K;
+        float fac = st ? j->f_trained : j->f_init;
+        if (K <= 0) continue;
+        memcpy(ys[ns], st ? j->trained : j->init, sizeof(float) * (size_t)K);
+        for (int k = 0; k < K; k++)
+          if (ys[ns][k] > 0 && isfinite(ys[ns][k])) {
+            if (ys[ns][k] < lo) lo = ys[ns][k];
+            if (ys[ns][k] > hi) hi = ys[ns][k];
+          }
+        char hl[48];
+        format_half_life(fac, hl, sizeof hl);
+        snprintf(names[ns], sizeof names[ns], "%s %s: x%.3f/step, half-life %s", cell_label(j->cell),
+                 st ? "trained" : "init", fac, hl);
+        memset(&s[ns], 0, sizeof s[ns]);
+        s[ns].label = names[ns];
+        s[ns].x = xs;
+        s[ns].y = ys[ns];
+        s[ns].n = K;
+        s[ns].color = series_color(i);
+        s[ns].dashed = st;
+        s[ns].width = st ? 2.5f : 3.5f;
+        ns++;
+      }
+    float ylo = lo > 1e-30f ? lo : 1e-30f;
+    for (int i = 0; i < ns; i++) clamp_for_log((float *)s[i].y, s[i].n, ylo * 0.999f, hi * 1.001f);
+    plot_opts po = plot_opts_default();
+    char title[160];
+    snprintf(title, sizeof title, "Vanishing gradients: ||dJ(T)/dh(t)|| vs T-t (recall, distance %d, hidden %d)", D, H);
+    po.title = title;
+    po.xlabel = "T - t (steps back from the scored position)";
+    po.ylabel = "||dJ(T)/dh(t)|| (log scale)";
+    po.log_y = 1;
+    po.integer_x = 1;
+    po.legend = PLOT_LEGEND_BOTTOM_LEFT;
+    join(path, sizeof path, eo->out_dir, "gradients.png");
+    if (ns && plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
+  }
+  /* figure 2: RNN spectral-radius sweep with the bound */
+  {
+    static float xs[GR_MAXK];
+    for (int k = 0; k < GR_MAXK; k++) xs[k] = (float)k;
+    plot_series s[2 * NR];
+    char names[NR][96];
+    float ys[NR][GR_MAXK], bs[NR][GR_MAXK];
+    int ns = 0;
+    float lo = INFINITY, hi = 0;
+    for (int r = 0; r < NR; r++) {
+      gr_job *j = &jobs[3 + r];
+      for (int k = 0; k < j->K; k++)
+        if (j->init[k] > 0 && isfinite(j->init[k])) {
+          if (j->init[k] < lo) lo = j->init[k];
+          if (j->init[k] > hi) hi = j->init[k];
+        }
+    }
+    if (!(lo < hi)) {
+      lo = 1e-6f;
+      hi = 1;
+    }
+    for (int r = 0; r < NR; r++) {
+      gr_job *j = &jobs[3 + r];
+      if (j->K <= 0) continue;
+      memcpy(ys[r], j->init, sizeof(float) * (size_t)j->K);
+      clamp_for_log(ys[r], j->K, lo * 0.999f, hi * 1.001f);
+      snprintf(names[r], sizeof names[r], "r=%.1f: sigma_max %.2f, bound x%.2f, measured x%.3f/step", j->radius,
+               j->sigma, j->sigma, j->f_init);
+      memset(&s[ns], 0, sizeof s[ns]);
+      s[ns].label = names[r];
+      s[ns].x = xs;
+      s[ns].y = ys[r];
+      s[ns].n = j->K;
+      s[ns].color = series_color(r);
+      s[ns].width = 3.5f;
+      ns++;
+      /* the bound (gamma = 1): norm at T-t=0 times sigma_max^k, drawn where it stays in range */
+      for (int k = 0; k < j->K; k++) bs[r][k] = (float)(j->init[0] * pow((double)j->sigma, (double)k));
+      clamp_for_log(bs[r], j->K, lo * 0.999f, hi * 1.001f);
+      memset(&s[ns], 0, sizeof s[ns]);
+      s[ns].label = NULL;
+      s[ns].x = xs;
+      s[ns].y = bs[r];
+      s[ns].n = j->K;
+      s[ns].color = series_color(r);
+      s[ns].width = 1.5f;
+      s[ns].dashed = 1;
+      ns++;
+    }
+    plot_opts po = plot_opts_default();
+    char title[200];
+    snprintf(title, sizeof title, "Vanilla RNN at init: ||dJ(T)/dh(t)|| vs T-t by spectral radius r (dashed: Pascanu bound)");
+    po.title = title;
+    po.xlabel = "T - t (steps back from the scored position)";
+    po.ylabel = "||dJ(T)/dh(t)|| (log scale)";
+    po.log_y = 1;
+    po.integer_x = 1;
+    po.legend = PLOT_LEGEND_BOTTOM_LEFT;
+    join(path, sizeof path, eo->out_dir, "gradients_radius.png");
+    if (ns && plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
+  }
+  fprintf(out, "\nwrote %s/gradients.csv, %s/gradients_fit.csv, %s/gradients.png, %s/gradients_radius.png (%.0f s)\n",
+          eo->out_dir, eo->out_dir, eo->out_dir, eo->out_dir, secs);
+  rc = 0;
+done:
+  free(jobs);
+  return rc;
+}
+
+/* ================================================================================================
+ * agreement
+ * ============================================================================================== */
+
+#define AG_MAXK 9
+
+typedef struct {
+  rl_cell cell;
+  uint64_t seed;
+  int hidden, steps, eval_size, max_attr;
+  int64_t correct[AG_MAXK], total[AG_MAXK];
+  float loss, acc;
+  double secs;
+  char note[640];
+} ag_job;
+
+static void ag_run(void *arg) {
+  ag_job *j = arg;
+  double t0 = progress_now();
+  rl_error err;
+  j->note[0] = 0;
+  rl_train_opts o = rl_train_default();
+  o.task = rl_task_default(RL_TASK_AGREEMENT);
+  o.task.max_attractors = j->max_attr;
+  o.model.cell = j->cell;
+  o.model.hidden = j->hidden;
+  o.model.embed = 32;
+  o.init = rl_init_default(j->seed);
+  o.seed = j->seed;
+  o.lr = 0.003f;
+  o.clip = 1.0f;
+  o.batch = 32;
+  o.eval_size = j->eval_size;
+  rl_trainer *t;
+  if (rl_trainer_create(&o, &t, &err)) {
+    snprintf(j->note, sizeof j->note, "%s", err.msg);
+    return;
+  }
+  for (int s = 0; s < j->steps; s++)
+    if (rl_trainer_step(t, NULL, &err)) {
+      snprintf(j->note, sizeof j->note, "%s", err.msg);
+      break;
+    }
+  rl_eval_stats e;
+  if (rl_trainer_eval(t, &e, &err) == 0) {
+    for (int k = 0; k < AG_MAXK && k < RL_TRAIN_ATTR_BINS; k++) {
+      j->correct[k] = e.attr_correct[k];
+      j->total[k] = e.attr_total[k];
+    }
+    j->loss = e.loss;
+    j->acc = e.accuracy;
+  } else if (!j->note[0]) {
+    snprintf(j->note, sizeof j->note, "%s", err.msg);
+  }
+  rl_trainer_free(t);
+  j->secs = progress_now() - t0;
+}
+
+static int run_agreement(const experiment_opts *eo, rl_error *err) {
+  FILE *out = eo->out;
+  int seeds = eo->seeds > 0 ? eo->seeds : (eo->quick ? 1 : 2);
+  int steps = eo->quick ? 150 : 1500, H = eo->quick ? 16 : 32, eval_size = eo->quick ? 400 : 2000, K = 4;
+  static const rl_cell CELLS[2] = {RL_CELL_RNN, RL_CELL_LSTM};
+  int nj = 2 * seeds;
+  ag_job *jobs = calloc((size_t)nj, sizeof *jobs);
+  if (!jobs) return rl_fail(err, "out of memory");
+  for (int i = 0; i < nj; i++) {
+    jobs[i].cell = CELLS[i % 2];
+    jobs[i].seed = (uint64_t)(i / 2 + 1);
+    jobs[i].hidden = H;
+    jobs[i].steps = steps;
+    jobs[i].eval_size = eval_size;
+    jobs[i].max_attr = K;
+  }
+  fprintf(out, "agreement: subject-verb agreement (\"the writer of the books ___\"), 0..%d attractors; hidden %d, "
+               "Adam lr 0.003, %d steps, batch 32, %d seed%s,\n  %d held-out sentences; correct = the right verb form "
+               "gets more probability than the wrong one\n",
+          K, H, steps, seeds, seeds > 1 ? "s" : "", eval_size);
+  fflush(out);
+  double t0 = progress_now();
+  run_jobs(jobs, sizeof *jobs, nj, ag_run, eo->workers > 0 ? eo->workers : 2);
+  double secs = progress_now() - t0;
+  int rc = -1;
+  char path[1200];
+  FILE *f = open_csv(eo->out_dir, "agreement.csv", path, sizeof path, err);
+  if (!f) goto done;
+  fprintf(f, "cell,seed,attractors,correct,total,accuracy\n");
+  for (int i = 0; i < nj; i++)
+    for (int k = 0; k <= K; k++)
+      if (jobs[i].total[k] > 0)
+        fprintf(f, "%s,%llu,%d,%lld,%lld,%.4f\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed, k,
+                (long long)jobs[i].correct[k], (long long)jobs[i].total[k],
+                (double)jobs[i].correct[k] / (double)jobs[i].total[k]);
+  if (close_csv(f, path, err)) goto done;
+
+  float ys[2][AG_MAXK], xs[AG_MAXK], chance[AG_MAXK];
+  fprintf(out, "\naccuracy by number of attractors (all seeds pooled):\n  %-6s", "cell");
+  for (int k = 0; k <= K; k++) fprintf(out, " %7d", k);
+  fprintf(out, "   overall\n");
+  for (int c = 0; c < 2; c++) {
+    fprintf(out, "  %-6s", cell_label(CELLS[c]));
+    int64_t ac = 0, at = 0;
+    for (int k = 0; k <= K; k++) {
+      int64_t cor = 0, tot = 0;
+      for (int i = 0; i < nj; i++)
+        if (jobs[i].cell == CELLS[c]) {
+          cor += jobs[i].correct[k];
+          tot += jobs[i].total[k];
+        }
+      ac += cor;
+      at += tot;
+      ys[c][k] = tot ? (float)cor / (float)tot : NAN;
+      if (tot) fprintf(out, " %6.1f%%", 100.0 * ys[c][k]);
+      else fprintf(out, " %7s", "-");
+    }
+    fprintf(out, "   %5.1f%%\n", at ? 100.0 * (double)ac / (double)at : 0.0);
+  }
+  for (int i = 0; i < nj; i++)
+    if (jobs[i].note[0])
+      fprintf(out, "  note (%s, seed %llu): %s\n", cell_label(jobs[i].cell), (unsigned long long)jobs[i].seed,
+              jobs[i].note);
+  for (int k = 0; k <= K; k++) {
+    xs[k] = (float)k;
+    chance[k] = 0.5f;
+  }
+  {
+    plot_series s[3];
+    memset(s, 0, sizeof s);
+    for (int c = 0; c < 2; c++) {
+      s[c].label = cell_label(CELLS[c]);
+      s[c].x = xs;
+      s[c].y = ys[c];
+      s[c].n = K + 1;
+      s[c].color = series_color(c);
+      s[c].markers = 1;
+      s[c].width = 3.5f;
+    }
+    s[2].label = "chance (50%)";
+    s[2].x = xs;
+    s[2].y = chance;
+    s[2].n = K + 1;
+    s[2].color = (SDL_Color){140, 140, 140, 255};
+    s[2].dashed = 1;
+    s[2].width = 1.5f;
+    plot_opts po = plot_opts_default();
+    char title[160];
+    snprintf(title, sizeof title, "Agreement: accuracy vs number of attractors (hidden %d, %d steps, %d seed%s)", H,
+             steps, seeds, seeds > 1 ? "s" : "");
+    po.title = title;
+    po.xlabel = "attractors (nouns of the other number between subject and verb)";
+    po.ylabel = "held-out accuracy (correct verb form preferred)";
+    po.ymin = 0.4;
+    po.ymax = 1.02;
+    po.xmin = -0.2;
+    po.xmax = K + 0.2;
+    po.integer_x = 1;
+    po.legend = PLOT_LEGEND_BOTTOM_LEFT;
+    join(path, sizeof path, eo->out_dir, "agreement.png");
+    if (plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, 3, err)) goto done;
+  }
+  fprintf(out, "\nwrote %s/agreement.csv, %s/agreement.png (%.0f s)\n", eo->out_dir, eo->out_dir, secs);
+  rc = 0;
+done:
+  free(jobs);
+  return rc;
+}
+
+/* ================================================================================================ */
+
+int experiment_run(const char *name, const experiment_opts *o, rl_error *err) {
+  if (!name || !o || !o->out_dir) return rl_fail(err, "experiment: missing arguments");
+  int which = -1;
+  for (int i = 0; i < NNAMES; i++)
+    if (!strcmp(name, NAMES[i])) which = i;
+  if (which < 0) return rl_fail(err, "unknown experiment '%.60s' (expected horizon, gradients or agreement)", name);
+  if (make_dir(o->out_dir, err)) return -1;
+  experiment_opts eo = *o;
+  if (!eo.out) eo.out = stdout;
+  double t0 = progress_now();
+  int rc = which == 0 ? run_horizon(&eo, err) : which == 1 ? run_gradients(&eo, err) : run_agreement(&eo, err);
+  if (rc == 0) {
+    fprintf(eo.out, "reproduce with: rnnlab experiment %s --out %s%s", name, o->out_dir, o->quick ? " --quick" : "");
+    if (o->seeds > 0) fprintf(eo.out, " --seeds %d", o->seeds);
+    if (o->workers > 0) fprintf(eo.out, " --workers %d", o->workers);
+    fprintf(eo.out, "   (total %.0f s)\n", progress_now() - t0);
+  }
+  return rc;
+}

@@ -139,7 +139,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     const band *b = &bands[i];
     const tr_slot_snap *s = &e->snap.slot[b->slot];
     if (b->slot != prev_slot) {
-      char name[96], line[256];
+      char name[96], line[800];
       ex_slot_name(e, b->slot, name, sizeof name);
       if (s->failed)
         snprintf(line, sizeof line, "%s   stopped: %s", name, s->error);
@@ -149,7 +149,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
       else
         snprintf(line, sizeof line, "%s   step %ld   loss %.3g   accuracy %.0f%%", name, s->step,
                  (double)s->last_loss, 100.0 * (double)s->last_acc);
-      char fit[256];
+      char fit[800];
       gfx_text_fit(g, line, GFX_SANS, body, c.w, fit, sizeof fit);
       gfx_text(g, c.x, y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(e, b->slot),
                GFX_LEFT | GFX_TOP);

@@ -21,8 +21,8 @@ check '[ "$(colours "$TMP/view.png")" -gt 50 ]' "the view is not blank"
 check '[ $? -eq 0 ] && [ "$(size "$TMP/light.png")" = 1280x720 ]' "--theme light --size 1280x720"
 
 for p in heatmaps gradients curves diagram sidebar distribution bptt params; do
-  "$RNNLAB" render $SMALL --train-steps 3 --panel $p --size 900x600 --out "$TMP/$p.png" > /dev/null 2>&1
-  check '[ $? -eq 0 ] && [ "$(size "$TMP/$p.png")" = 900x600 ] && [ "$(colours "$TMP/$p.png")" -gt 20 ]' "--panel $p"
+  "$RNNLAB" render $SMALL --train-steps 3 --panel $p --size 640x400 --out "$TMP/$p.png" > /dev/null 2>&1
+  check '[ $? -eq 0 ] && [ "$(size "$TMP/$p.png")" = 640x400 ] && [ "$(colours "$TMP/$p.png")" -gt 20 ]' "--panel $p"
 done
 
 "$RNNLAB" render $SMALL --cells gru,rnn-relu,lstm --clamp keep --select 3 --train-steps 2 --out "$TMP/three.png" > /dev/null 2>&1

@@ -491,9 +491,16 @@ static int run_train(train_args *a) {
       ckpt_step = t->step;
     }
   }
-  if (!a->quiet) {
+  if (!a->quiet && t->step > pr.first_step) {
     progress_update(&pr, t->step, t->last.loss, t->last.accuracy, 0, 1);
     progress_break(&pr);
+  }
+  if (!have_eval && !g_interrupted) { /* nothing to train (a resumed run already at --steps): evaluate */
+    if (rl_trainer_eval(t, &ev, &err)) {
+      fprintf(stderr, "rnnlab train: evaluation: %s\n", err.msg);
+      goto restore;
+    }
+    have_eval = 1;
   }
   if (g_interrupted) {
     if (rl_trainer_save(t, ckpt, &err)) {

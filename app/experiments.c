@@ -161,30 +161,44 @@ static int train_until(rl_trainer *t, long max_steps, int eval_every, float targ
   return 0;
 }
 
-/* Curriculum over the recall distance: from `start`, each time the held-out accuracy reaches the
- * target the distance grows by 30% (at least 1), up to cap, within a budget of steps. Returns the
+/* Curriculum over the recall distance: trains at dist[0], and each time the held-out accuracy
+ * reaches the target moves on to the next distance of the list, within a budget of steps.
+ * stage_acc[i] (if non-NULL) gets the best held-out accuracy seen at dist[i] (NaN if never trained
+ * there); best_params (if non-NULL) the parameters when the last stage was solved. Returns the
  * largest distance solved (0 if none), or -1 on a training failure. */
-static int curriculum(rl_trainer *t, int start, int cap, long budget, int eval_every, float target, long *used,
-                      rl_error *err) {
-  int d = start, reached = 0;
+static int curriculum(rl_trainer *t, const int *dist, int nd, long budget, int eval_every, float target,
+                      float *stage_acc, float *best_params, long *used, rl_error *err) {
+  int i = 0, reached = 0;
   long t0 = t->step;
-  if (rl_trainer_set_length(t, d, err)) return -1;
+  *used = 0;
+  if (stage_acc)
+    for (int k = 0; k < nd; k++) stage_acc[k] = NAN;
+  if (rl_trainer_set_length(t, dist[0], err)) return -1;
+  if (stage_acc) stage_acc[0] = 0;
   while (t->step - t0 < budget) {
     if (rl_trainer_step(t, NULL, err)) return -1;
+    *used = t->step - t0;
     if ((t->step - t0) % eval_every) continue;
     rl_eval_stats e;
     if (rl_trainer_eval(t, &e, err)) return -1;
+    if (stage_acc && e.accuracy > stage_acc[i]) stage_acc[i] = e.accuracy;
     if (e.accuracy < target) continue;
-    reached = d;
-    if (d >= cap) break;
-    int nd = (int)ceil(d * 1.3);
-    if (nd <= d) nd = d + 1;
-    if (nd > cap) nd = cap;
-    d = nd;
-    if (rl_trainer_set_length(t, d, err)) return -1;
+    reached = dist[i];
+    if (best_params) memcpy(best_params, t->m->params, t->m->nparams * sizeof(float));
+    if (++i >= nd) break;
+    if (rl_trainer_set_length(t, dist[i], err)) return -1;
+    if (stage_acc) stage_acc[i] = 0;
   }
-  *used = t->step - t0;
   return reached;
+}
+
+/* 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, ... up to cap (cap itself last). */
+static int curriculum_list(int cap, int *out, int max) {
+  static const int STEPS[] = {2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000};
+  int n = 0;
+  for (size_t k = 0; k < sizeof STEPS / sizeof *STEPS && n < max - 1 && STEPS[k] < cap; k++) out[n++] = STEPS[k];
+  out[n++] = cap;
+  return n;
 }
 
 /* ================================================================================================
@@ -197,10 +211,11 @@ static const rl_cell HZ_CELL[HZ_CELLS] = {RL_CELL_RNN, RL_CELL_LSTM, RL_CELL_GRU
 
 typedef struct {
   int hidden, distractors, keys;
-  float lr;
+  float direct_lr, cur_lr, forget_bias;
   int grid[HZ_MAXGRID], ngrid;
   long direct_steps, cur_steps;
-  int cur_start, cur_max, eval_every;
+  int cur[HZ_MAXGRID + 4], ncur; /* curriculum distances: a few short ones, then the grid */
+  int eval_every;
 } hz_params;
 
 typedef struct {
@@ -208,7 +223,8 @@ typedef struct {
   rl_cell cell;
   uint64_t seed;
   int curriculum;
-  float acc[HZ_MAXGRID];  /* NaN = not run */
+  float acc[HZ_MAXGRID];  /* NaN = not run; curriculum: best accuracy at that stage */
+  float gen[HZ_MAXGRID];  /* curriculum: the model that solved the largest distance, at each distance */
   int solved[HZ_MAXGRID];
   long steps_at[HZ_MAXGRID];
   int reached;            /* largest distance solved */
@@ -224,6 +240,7 @@ static void hz_run(void *arg) {
   rl_error err;
   for (int g = 0; g < HZ_MAXGRID; g++) {
     j->acc[g] = NAN;
+    j->gen[g] = NAN;
     j->solved[g] = 0;
     j->steps_at[g] = 0;
   }
@@ -234,7 +251,8 @@ static void hz_run(void *arg) {
     int fails = 0;
     for (int g = 0; g < p->ngrid; g++) {
       if (fails >= 2) break; /* two distances in a row failed: longer ones will too */
-      rl_train_opts o = recall_opts(j->cell, p->hidden, j->seed, p->grid[g], p->distractors, p->lr);
+      rl_train_opts o = recall_opts(j->cell, p->hidden, j->seed, p->grid[g], p->distractors, p->direct_lr);
+      o.init.forget_bias = p->forget_bias;
       rl_trainer *t;
       if (rl_trainer_create(&o, &t, &err)) {
         snprintf(j->note, sizeof j->note, "%s", err.msg);
@@ -257,23 +275,34 @@ static void hz_run(void *arg) {
       rl_trainer_free(t);
     }
   } else {
-    rl_train_opts o = recall_opts(j->cell, p->hidden, j->seed, p->cur_start, p->distractors, p->lr);
+    rl_train_opts o = recall_opts(j->cell, p->hidden, j->seed, p->cur[0], p->distractors, p->cur_lr);
+    o.init.forget_bias = p->forget_bias;
     rl_trainer *t;
     if (rl_trainer_create(&o, &t, &err)) {
       snprintf(j->note, sizeof j->note, "%s", err.msg);
     } else {
       long used = 0;
-      int r = curriculum(t, p->cur_start, p->cur_max, p->cur_steps, p->eval_every, 0.95f, &used, &err);
+      float *best = malloc(t->m->nparams * sizeof(float));
+      float stage[HZ_MAXGRID + 4];
+      int r = best ? curriculum(t, p->cur, p->ncur, p->cur_steps, p->eval_every, 0.95f, stage, best, &used, &err)
+                   : rl_fail(&err, "out of memory");
+      int off = p->ncur - p->ngrid; /* the grid is the tail of the curriculum */
+      for (int g = 0; g < p->ngrid; g++) {
+        j->acc[g] = stage[off + g];
+        j->solved[g] = stage[off + g] >= 0.95f;
+        j->steps_at[g] = used;
+      }
       j->steps = t->step;
       if (r < 0) snprintf(j->note, sizeof j->note, "curriculum at step %ld: %s", t->step, err.msg);
       else j->reached = r;
-      /* the final model at every distance of the grid */
+      /* the model that solved the largest distance, at every distance of the grid */
+      if (r > 0) memcpy(t->m->params, best, t->m->nparams * sizeof(float));
+      else r = -1; /* nothing solved: no model to evaluate */
+      free(best);
       for (int g = 0; g < p->ngrid && r >= 0; g++) {
         rl_eval_stats e;
         if (rl_trainer_set_length(t, p->grid[g], &err) || rl_trainer_eval(t, &e, &err)) break;
-        j->acc[g] = e.accuracy;
-        j->solved[g] = e.accuracy >= 0.95f;
-        j->steps_at[g] = t->step;
+        j->gen[g] = e.accuracy;
       }
       rl_trainer_free(t);
     }
@@ -281,14 +310,18 @@ static void hz_run(void *arg) {
   j->secs = progress_now() - t0;
 }
 
-static float mean_over(const hz_job *jobs, int njobs, rl_cell cell, int cur, int g, int *nrun) {
+/* which: 0 = direct, 1 = curriculum stages, 2 = curriculum model at every distance */
+static float mean_over(const hz_job *jobs, int njobs, rl_cell cell, int which, int g, int *nrun) {
   double s = 0;
   int n = 0;
-  for (int i = 0; i < njobs; i++)
-    if (jobs[i].cell == cell && jobs[i].curriculum == cur && isfinite(jobs[i].acc[g])) {
-      s += jobs[i].acc[g];
+  for (int i = 0; i < njobs; i++) {
+    if (jobs[i].cell != cell || jobs[i].curriculum != (which > 0)) continue;
+    float v = which == 2 ? jobs[i].gen[g] : jobs[i].acc[g];
+    if (isfinite(v)) {
+      s += v;
       n++;
     }
+  }
   if (nrun) *nrun = n;
   return n ? (float)(s / n) : NAN;
 }
@@ -300,7 +333,9 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
   int seeds = eo->seeds > 0 ? eo->seeds : (eo->quick ? 1 : 2);
   p.keys = 8;
   p.distractors = 8;
-  p.lr = 0.003f;
+  p.direct_lr = 0.01f;
+  p.cur_lr = 0.003f;
+  p.forget_bias = 1.0f; /* LSTM only (Gers et al. 2000; Jozefowicz et al. 2015) */
   p.eval_every = 25;
   if (eo->quick) {
     static const int G[] = {3, 6, 12, 24};
@@ -309,18 +344,21 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
     memcpy(p.grid, G, sizeof G);
     p.direct_steps = 100;
     p.cur_steps = 200;
-    p.cur_start = 2;
-    p.cur_max = 24;
+    p.cur[0] = 2;
   } else {
     static const int G[] = {5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200};
     p.hidden = 32;
     p.ngrid = 11;
     memcpy(p.grid, G, sizeof G);
-    p.direct_steps = 500;
+    p.direct_steps = 1000;
     p.cur_steps = 2000;
-    p.cur_start = 2;
-    p.cur_max = 200;
+    p.cur[0] = 2;
+    p.cur[1] = 3;
   }
+  p.ncur = p.grid[0] == 3 ? 1 : 2;
+  memcpy(p.cur + p.ncur, p.grid, sizeof(int) * (size_t)p.ngrid);
+  p.ncur += p.ngrid;
+  int cur_max = p.grid[p.ngrid - 1];
   int njobs = HZ_CELLS * seeds * 2;
   hz_job *jobs = calloc((size_t)njobs, sizeof *jobs);
   if (!jobs) return rl_fail(err, "out of memory");
@@ -335,11 +373,12 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
         jobs[k].curriculum = cur;
         k++;
       }
-  fprintf(out, "horizon: recall with %d keys and %d distractor tokens; hidden %d, Adam lr %g, clip 1, batch 32, "
-               "%d seed%s\n  direct: trained from scratch at each distance, up to %ld steps, stop at >= 95%%\n"
-               "  curriculum: from distance %d, +30%% after each >= 95%% evaluation, up to %d, %ld steps\n",
-          p.keys, p.distractors, p.hidden, p.lr, seeds, seeds > 1 ? "s" : "", p.direct_steps, p.cur_start, p.cur_max,
-          p.cur_steps);
+  fprintf(out, "horizon: recall with %d keys and %d distractor tokens; hidden %d, Adam, clip 1, batch 32, LSTM "
+               "forget-gate bias %g, %d seed%s\n  direct: trained from scratch at each distance, lr %g, up to %ld steps, "
+               "stop at >= 95%%\n  curriculum: lr %g, from distance %d through the distances below (next one after each >= 95%% "
+               "evaluation) up to %d, %ld steps in all\n",
+          p.keys, p.distractors, p.hidden, p.forget_bias, seeds, seeds > 1 ? "s" : "", p.direct_lr, p.direct_steps,
+          p.cur_lr, p.cur[0], cur_max, p.cur_steps);
   fflush(out);
   double t0 = progress_now();
   run_jobs(jobs, sizeof *jobs, njobs, hz_run, eo->workers > 0 ? eo->workers : 2);
@@ -352,11 +391,15 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
   if (!f) goto done;
   fprintf(f, "cell,seed,protocol,distance,accuracy,solved,steps\n");
   for (int i = 0; i < njobs; i++)
-    for (int g = 0; g < p.ngrid; g++)
+    for (int g = 0; g < p.ngrid; g++) {
       if (isfinite(jobs[i].acc[g]))
         fprintf(f, "%s,%llu,%s,%d,%.4f,%d,%ld\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed,
                 jobs[i].curriculum ? "curriculum" : "direct", p.grid[g], jobs[i].acc[g], jobs[i].solved[g],
                 jobs[i].steps_at[g]);
+      if (isfinite(jobs[i].gen[g]))
+        fprintf(f, "%s,%llu,curriculum_model,%d,%.4f,%d,%ld\n", rl_cell_name(jobs[i].cell),
+                (unsigned long long)jobs[i].seed, p.grid[g], jobs[i].gen[g], jobs[i].gen[g] >= 0.95f, jobs[i].steps);
+    }
   if (close_csv(f, path, err)) goto done;
   f = open_csv(eo->out_dir, "horizon_summary.csv", path, sizeof path, err);
   if (!f) goto done;
@@ -367,9 +410,12 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
   if (close_csv(f, path, err)) goto done;
 
   /* table */
-  for (int cur = 0; cur <= 1; cur++) {
-    fprintf(out, "\n%s accuracy at each distance (mean over seeds; - = not run after two failed distances):\n",
-            cur ? "curriculum-trained model:" : "trained directly:");
+  static const char *const TABLE[3] = {
+      "trained directly at each distance (- = not run after two failed distances)",
+      "curriculum: best accuracy while training at each distance (- = not reached)",
+      "curriculum: the model that solved the largest distance, tested at every distance"};
+  for (int cur = 0; cur <= 2; cur++) {
+    fprintf(out, "\n%s, mean over seeds:\n", TABLE[cur]);
     fprintf(out, "  %-9s", "distance");
     for (int g = 0; g < p.ngrid; g++) fprintf(out, " %5d", p.grid[g]);
     fprintf(out, "\n");
@@ -401,7 +447,7 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
               jobs[i].curriculum ? "curriculum" : "direct", jobs[i].note);
   fprintf(out, "  (the slides: about 7 timesteps for a vanilla RNN, about 100 for an LSTM; chance is %.1f%%;\n"
                "   the curriculum stops at distance %d, so %d means 'at least %d')\n",
-          100.0 / p.keys, p.cur_max, p.cur_max, p.cur_max);
+          100.0 / p.keys, cur_max, cur_max, cur_max);
 
   /* figure: accuracy against distance, x = grid index labelled with the distance */
   {
@@ -420,9 +466,11 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
     }
     for (int cur = 0; cur <= 1; cur++)
       for (int c = 0; c < HZ_CELLS; c++) {
+        /* a curriculum never reaches the distances after the one it is stuck at: draw that one as a point */
         float *y = ys[ns];
         for (int g = 0; g < p.ngrid; g++) y[g] = mean_over(jobs, njobs, HZ_CELL[c], cur, g, NULL);
-        snprintf(names[ns], sizeof names[ns], "%s, %s", cell_label(HZ_CELL[c]), cur ? "curriculum" : "trained at d");
+        snprintf(names[ns], sizeof names[ns], "%s, %s", cell_label(HZ_CELL[c]),
+                 cur ? "curriculum (best at each stage)" : "trained from scratch at d");
         memset(&s[ns], 0, sizeof s[ns]);
         s[ns].label = names[ns];
         s[ns].x = xs;
@@ -564,6 +612,7 @@ typedef struct {
   gr_kind kind;
   rl_cell cell;
   float radius;           /* GR_RADIUS, GR_CLIP */
+  rl_init_kind w_init;    /* GR_RADIUS: W_hh before rescaling */
   float clip;             /* GR_CLIP */
   int distance, hidden, nex, train_steps, train_cap;
   uint64_t seed;
@@ -592,6 +641,7 @@ static void gr_run(void *arg) {
   j->fail_step = -1;
   rl_train_opts o = recall_opts(j->cell, j->hidden, j->seed, j->distance, 8, 0.003f);
   if (j->kind != GR_CELL) o.init.spectral_radius = j->radius;
+  if (j->kind == GR_RADIUS) o.init.recurrent = j->w_init;
   if (j->kind == GR_CLIP) {
     o.task.length = 10;
     o.optimizer = RL_OPT_SGD;
@@ -640,7 +690,9 @@ static void gr_run(void *arg) {
   j->f_init = fit_factor(j->init, j->K);
   if (j->kind == GR_CELL && j->train_steps > 0) {
     long used = 0;
-    int r = curriculum(t, 2, j->train_cap, j->train_steps, 25, 0.95f, &used, &err);
+    int dist[24];
+    int nd = curriculum_list(j->train_cap, dist, 24);
+    int r = curriculum(t, dist, nd, j->train_steps, 25, 0.95f, NULL, NULL, &used, &err);
     if (r < 0) snprintf(j->note, sizeof j->note, "training: %s", err.msg);
     j->reached = r < 0 ? 0 : r;
     if (rl_trainer_set_length(t, j->distance, &err) == 0 && measure_curve(t, j->nex, 777, j->trained, &j->K2, &err) == 0)
@@ -660,9 +712,9 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
   int quick = eo->quick;
   int D = quick ? 30 : 60, H = quick ? 16 : 32, nex = quick ? 4 : 16;
   int train_steps = quick ? 150 : 1200, cap = D;
-  static const float RADII[] = {0.5f, 0.9f, 1.0f, 1.1f, 1.5f};
-  enum { NR = 5 };
-  int nj = 3 + NR + 2;
+  static const float RADII[] = {0.5f, 0.9f, 1.0f, 1.1f, 1.5f, 2.0f, 3.0f};
+  enum { NR = 7, R0 = 3, P0 = 3 + NR, C0 = 3 + 2 * NR }; /* cells, orthogonal sweep, PyTorch sweep, clipping */
+  int nj = C0 + 2;
   gr_job *jobs = calloc((size_t)nj, sizeof *jobs);
   if (!jobs) return rl_fail(err, "out of memory");
   for (int i = 0; i < nj; i++) {
@@ -676,15 +728,16 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
       j->cell = HZ_CELL[i];
       j->train_steps = train_steps;
       j->train_cap = cap;
-    } else if (i < 3 + NR) {
+    } else if (i < C0) {
       j->kind = GR_RADIUS;
       j->cell = RL_CELL_RNN;
-      j->radius = RADII[i - 3];
+      j->radius = RADII[(i - R0) % NR];
+      j->w_init = i < P0 ? RL_INIT_ORTHOGONAL : RL_INIT_PYTORCH;
     } else {
       j->kind = GR_CLIP;
       j->cell = RL_CELL_RNN;
       j->radius = 1.5f;
-      j->clip = i == 3 + NR ? 0.0f : 1.0f;
+      j->clip = i == C0 ? 0.0f : 1.0f;
       j->train_steps = quick ? 60 : 300;
     }
   }
@@ -702,11 +755,11 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
   FILE *f = open_csv(eo->out_dir, "gradients.csv", path, sizeof path, err);
   if (!f) goto done;
   fprintf(f, "series,cell,radius,state,k,norm\n");
-  for (int i = 0; i < 3 + NR; i++) {
+  for (int i = 0; i < C0; i++) {
     gr_job *j = &jobs[i];
     char series[48];
     if (j->kind == GR_CELL) snprintf(series, sizeof series, "%s", rl_cell_name(j->cell));
-    else snprintf(series, sizeof series, "rnn_radius_%g", j->radius);
+    else snprintf(series, sizeof series, "rnn_%s_radius_%g", rl_init_name(j->w_init), j->radius);
     for (int k = 0; k < j->K; k++)
       fprintf(f, "%s,%s,%g,init,%d,%.6g\n", series, rl_cell_name(j->cell), j->kind == GR_RADIUS ? j->radius : 0.0, k,
               j->init[k]);
@@ -717,11 +770,15 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
   f = open_csv(eo->out_dir, "gradients_fit.csv", path, sizeof path, err);
   if (!f) goto done;
   fprintf(f, "series,cell,radius,state,decay_factor,half_life_steps,sigma_max,pascanu_factor\n");
-  for (int i = 0; i < 3 + NR; i++) {
+  for (int i = 0; i < C0; i++) {
     gr_job *j = &jobs[i];
     double hl = j->f_init < 1 ? log(0.5) / log((double)j->f_init) : INFINITY;
-    fprintf(f, "%s,%s,%g,init,%.6g,%.6g,%.6g,%.6g\n", j->kind == GR_CELL ? "cell" : "radius", rl_cell_name(j->cell),
-            j->kind == GR_RADIUS ? j->radius : 0.0, j->f_init, hl, j->sigma, j->cell == RL_CELL_RNN ? j->sigma : NAN);
+    char pf[32] = "";
+    if (j->cell == RL_CELL_RNN) snprintf(pf, sizeof pf, "%.6g", j->sigma);
+    fprintf(f, "%s,%s,%g,init,%.6g,%.6g,%.6g,%s\n",
+            j->kind == GR_CELL ? "cell" : j->w_init == RL_INIT_ORTHOGONAL ? "radius_orthogonal" : "radius_pytorch",
+            rl_cell_name(j->cell),
+            j->kind == GR_RADIUS ? j->radius : 0.0, j->f_init, hl, j->sigma, pf);
     if (j->kind == GR_CELL && j->K2 > 0) {
       hl = j->f_trained < 1 ? log(0.5) / log((double)j->f_trained) : INFINITY;
       fprintf(f, "cell,%s,0,trained,%.6g,%.6g,,\n", rl_cell_name(j->cell), j->f_trained, hl);
@@ -745,27 +802,34 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
                "  Pascanu, Mikolov & Bengio 2013: ||dh(t)/dh(t-1)|| <= gamma * sigma_max(W_hh), so\n"
                "  ||dJ(T)/dh(t)|| <= ||dJ(T)/dh(T)|| * (gamma sigma_max)^(T-t): vanishing is certain when "
                "gamma sigma_max < 1\n");
-  fprintf(out, "  %-6s %-10s %-14s %-12s %-26s %s\n", "r", "sigma_max", "bound factor", "measured", "half-life",
-          "||dJ/dh|| at T-t=0 / =max");
-  for (int i = 3; i < 3 + NR; i++) {
+  fprintf(out, "  %-11s %-6s %-10s %-18s %-10s %-26s %s\n", "W_hh init", "r", "sigma_max", "bound", "measured",
+          "half-life", "||dJ/dh|| at T-t = 0 / max");
+  for (int i = R0; i < C0; i++) {
     gr_job *j = &jobs[i];
     char h1[48];
     format_half_life(j->f_init, h1, sizeof h1);
-    fprintf(out, "  %-6.2f %-10.3f %-14s %-12.3f %-26s %.3g / %.3g\n", j->radius, j->sigma,
-            j->sigma < 1 ? "<1 vanishes" : ">=1 no bound", j->f_init, h1, j->K ? j->init[0] : 0.0,
+    fprintf(out, "  %-11s %-6.2f %-10.3f %-18s %-10.3f %-26s %.3g / %.3g\n", rl_init_name(j->w_init), j->radius, j->sigma,
+            j->sigma < 1 ? "<1: must vanish" : ">=1: no guarantee", j->f_init, h1, j->K ? j->init[0] : 0.0,
             j->K ? j->init[j->K - 1] : 0.0);
   }
+  fprintf(out, "  (orthogonal W_hh scaled to radius r has sigma_max = r; PyTorch's uniform matrix is not normal, so its\n"
+               "   sigma_max exceeds its spectral radius and the bound guarantees less. The bound is only an upper\n"
+               "   bound: tanh' < 1 wherever the inputs drive units away from 0, so gradients shrink faster than it\n"
+               "   and the edge of chaos (measured factor 1) lies above r = 1.)\n");
   fprintf(out, "\ngradient clipping (RNN, r = 1.5, SGD lr 0.1, recall distance 10, %d steps):\n",
-          jobs[3 + NR].train_steps);
+          jobs[C0].train_steps);
   fprintf(out, "  %-8s %-12s %-12s %-12s %-10s %-10s %s\n", "clip", "first norm", "median norm", "max norm",
           "clipped", "accuracy", "");
-  for (int i = 3 + NR; i < nj; i++) {
+  for (int i = C0; i < nj; i++) {
     gr_job *j = &jobs[i];
     char c[16];
     if (j->clip > 0) snprintf(c, sizeof c, "%g", j->clip);
     else snprintf(c, sizeof c, "off");
-    fprintf(out, "  %-8s %-12.3g %-12.3g %-12.3g %-9.0f%% %-9.1f%% %s\n", c, j->gn_first, j->gn_median, j->gn_max,
-            100.0 * j->clipped_frac, 100.0 * j->final_acc, j->fail_step >= 0 ? "stopped: non-finite loss" : "");
+    char cl[16], ac[16];
+    snprintf(cl, sizeof cl, "%.0f%%", 100.0 * j->clipped_frac);
+    snprintf(ac, sizeof ac, "%.1f%%", 100.0 * j->final_acc);
+    fprintf(out, "  %-8s %-12.3g %-12.3g %-12.3g %-10s %-10s %s\n", c, j->gn_first, j->gn_median, j->gn_max, cl, ac,
+            j->fail_step >= 0 ? "stopped: non-finite loss" : "");
   }
   fprintf(out, "  clipping rescales the whole gradient by one factor, so the shape of ||dJ(T)/dh(t)|| against T-t\n"
                "  (the decay factor and half-life) is unchanged: it tames exploding updates, it does not bring back\n"
@@ -778,8 +842,8 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
     static float xs[GR_MAXK];
     for (int k = 0; k < GR_MAXK; k++) xs[k] = (float)k;
     plot_series s[6];
-    char names[6][96];
-    float ys[6][GR_MAXK];
+    char names[6][112];
+    static float ys[6][GR_MAXK];
     int ns = 0;
     float lo = INFINITY, hi = 0;
     for (int i = 0; i < 3; i++)
@@ -827,12 +891,12 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
     static float xs[GR_MAXK];
     for (int k = 0; k < GR_MAXK; k++) xs[k] = (float)k;
     plot_series s[2 * NR];
-    char names[NR][96];
-    float ys[NR][GR_MAXK], bs[NR][GR_MAXK];
+    char names[NR][112];
+    static float ys[NR][GR_MAXK], bs[NR][GR_MAXK];
     int ns = 0;
     float lo = INFINITY, hi = 0;
     for (int r = 0; r < NR; r++) {
-      gr_job *j = &jobs[3 + r];
+      gr_job *j = &jobs[R0 + r];
       for (int k = 0; k < j->K; k++)
         if (j->init[k] > 0 && isfinite(j->init[k])) {
           if (j->init[k] < lo) lo = j->init[k];
@@ -844,7 +908,7 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
       hi = 1;
     }
     for (int r = 0; r < NR; r++) {
-      gr_job *j = &jobs[3 + r];
+      gr_job *j = &jobs[R0 + r];
       if (j->K <= 0) continue;
       memcpy(ys[r], j->init, sizeof(float) * (size_t)j->K);
       clamp_for_log(ys[r], j->K, lo * 0.999f, hi * 1.001f);
@@ -873,7 +937,7 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
     }
     plot_opts po = plot_opts_default();
     char title[200];
-    snprintf(title, sizeof title, "Vanilla RNN at init: ||dJ(T)/dh(t)|| vs T-t by spectral radius r (dashed: Pascanu bound)");
+    snprintf(title, sizeof title, "Vanilla RNN, orthogonal W_hh scaled to radius r: ||dJ(T)/dh(t)|| vs T-t (dashed: Pascanu bound)");
     po.title = title;
     po.xlabel = "T - t (steps back from the scored position)";
     po.ylabel = "||dJ(T)/dh(t)|| (log scale)";

@@ -47,8 +47,12 @@ void ex_slot_name(const explorer *e, int slot, char *buf, size_t n) {
   else
     snprintf(cell, sizeof cell, "%s", sp.cell == RL_CELL_LSTM ? "LSTM" : "GRU");
   char extra[48] = "";
-  if (s->used && (s->L > 1 || s->D > 1))
-    snprintf(extra, sizeof extra, " %dx%s", s->L, s->D > 1 ? " bidir" : "");
+  if (s->used && s->L > 1 && s->D > 1)
+    snprintf(extra, sizeof extra, ", %d layers, bidirectional", s->L);
+  else if (s->used && s->L > 1)
+    snprintf(extra, sizeof extra, ", %d layers%s", s->L, s->spec.residual ? " + skips" : "");
+  else if (s->used && s->D > 1)
+    snprintf(extra, sizeof extra, ", bidirectional");
   if (e->static_mode)
     snprintf(buf, n, "%s%s", cell, extra);
   else

@@ -84,6 +84,7 @@ void explorer_set_clamps(explorer *e, const float clamp[4]);
 int explorer_set_clamp_mode(explorer *e, const char *mode, rl_error *err);
 /* Which slot the cell diagram shows. */
 void explorer_focus_slot(explorer *e, int slot);
+/* A message in the header for a few seconds; an empty message ("%s", "") clears it. */
 void explorer_notice(explorer *e, int is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

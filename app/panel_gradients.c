@@ -9,9 +9,10 @@ void panel_gradients_draw(explorer *e, SDL_Rect r) {
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_GRADIENTS, r, "Vanishing gradient: ||dJ(T)/dh(t)||");
   const tr_snapshot *sn = &e->snap;
   int T = sn->T;
-  plot_series s[2 * TR_MAX_SLOTS];
-  char names[2 * TR_MAX_SLOTS][112];
-  float *ys[2 * TR_MAX_SLOTS] = {0};
+#define MAXS (TR_MAX_SLOTS * 9)
+  plot_series s[MAXS];
+  char names[MAXS][128];
+  float *ys[MAXS] = {0};
   int clamped = e->clamp_mode != 0;
   int ns = 0, last = -1;
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
@@ -32,10 +33,36 @@ void panel_gradients_draw(explorer *e, SDL_Rect r) {
     z.color = ex_slot_color(e, k);
     z.width = 3.5f;
     z.markers = T <= 60;
+    int first = ns;
     s[ns++] = z;
+    /* stacked / bidirectional: also the top layer (or the backward direction), dashed */
+    int nld = q->L * q->D;
+    for (int ld = nld - 1; ld >= 1 && ld == nld - 1 && ns < MAXS; ld--) { /* the top layer */
+      ys[ns] = malloc((size_t)T * sizeof(float));
+      if (!ys[ns]) break;
+      for (int t = 0; t < T; t++)
+        ys[ns][t] = (q->last_scored >= 0 && t > q->last_scored) ? NAN : q->dhT_norm[(size_t)ld * (size_t)T + (size_t)t];
+      char base[96];
+      ex_slot_name(e, k, base, sizeof base);
+      snprintf(names[ns], sizeof names[ns], "%s, layer %d%s", base, ld / q->D + 1,
+               q->D == 2 ? (ld % 2 ? " backward" : " forward") : " (top)");
+      plot_series y2 = z;
+      y2.label = names[ns];
+      y2.y = ys[ns];
+      y2.dashed = 1;
+      y2.markers = 0;
+      y2.width = 2.5f;
+      y2.color = gfx_mix(z.color, th->panel, 0.25f);
+      s[ns++] = y2;
+    }
+    if (nld > 1 && ns > 0) {
+      char base[96];
+      ex_slot_name(e, k, base, sizeof base);
+      snprintf(names[first], sizeof names[first], "%s, layer 1%s", base, q->D == 2 ? " forward" : "");
+    }
     /* with clamped gates the LSTM's memory path is the cell state: show ||dJ/dc(t)|| too (for the
      * one-example display batch, J is the loss at the scored position) */
-    if (clamped && q->spec.cell == RL_CELL_LSTM && q->L * q->D == 1) {
+    if (clamped && q->spec.cell == RL_CELL_LSTM && q->L * q->D == 1 && ns < MAXS) {
       ys[ns] = malloc((size_t)T * sizeof(float));
       if (!ys[ns]) continue;
       for (int t = 0; t < T; t++) ys[ns][t] = (q->last_scored >= 0 && t > q->last_scored) ? NAN : q->dc_norm[t];
@@ -62,7 +89,6 @@ void panel_gradients_draw(explorer *e, SDL_Rect r) {
     snprintf(xl, sizeof xl, "timestep t");
   o.xlabel = xl;
   o.ylabel = "norm (log scale)";
-  o.legend = PLOT_LEGEND_BOTTOM_RIGHT;
   int sel = ex_sel_t(e);
   o.marker_x = sel >= 0 ? sel : NAN;
   o.xtick_labels = (const char *const *)sn->labels;

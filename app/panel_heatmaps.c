@@ -161,12 +161,14 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     char lab[48];
     band_label(e, b, lab, sizeof lab);
     int lpx = bh >= lh_body ? body : small;
-    gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2, lab, GFX_MONO, lpx, th->text, GFX_LEFT | GFX_MIDDLE);
-    if (bh >= lh_body + lh_small) {
+    int lw = gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2, lab, GFX_MONO, lpx, th->text, GFX_LEFT | GFX_MIDDLE);
+    int lnw = 0;
+    gfx_text_size(g, b->long_name, GFX_SANS, small, &lnw, NULL);
+    if (bh >= lh_body + lh_small + gfx_px(g, 4)) {
       gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2 + lh_body / 2, b->long_name, GFX_SANS, small,
                th->text_dim, GFX_LEFT | GFX_TOP);
-    } else if (bh >= lh_small) {
-      gfx_text(g, c.x + gfx_px(g, 8) + gfx_px(g, 34), y + bh / 2, b->long_name, GFX_SANS, small,
+    } else if (bh >= lh_small && gfx_px(g, 8) + lw + gfx_px(g, 10) + lnw <= label_w - gfx_px(g, 4)) {
+      gfx_text(g, c.x + gfx_px(g, 8) + lw + gfx_px(g, 10), y + bh / 2, b->long_name, GFX_SANS, small,
                th->text_dim, GFX_LEFT | GFX_MIDDLE);
     }
     /* cells */

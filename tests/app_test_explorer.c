@@ -256,6 +256,32 @@ static void test_mouse(explorer *e) {
   CHECK(e->hover_t == -1);
 }
 
+/* The sidebar through the keyboard, as a user without a mouse would: Tab to the third model
+ * slot's select (Play, Step, Reset, speed, A, B, C), Right picks the next cell type: a third
+ * model appears, training resets with a notice. */
+static void test_sidebar(explorer *e) {
+  explorer_frame(e);
+  CHECK(!e->snap.slot[2].used);
+  int found = 0;
+  for (int i = 0; i < 7; i++) {
+    key(e, SDLK_TAB, 0);
+    explorer_frame(e);
+  }
+  key(e, SDLK_RIGHT, 0);
+  explorer_frame(e);
+  explorer_frame(e);
+  explorer_wait(e, 60);
+  found = e->snap.slot[2].used;
+  CHECKF(found, "Tab x7 + Right did not enable model C (models: %d %d %d)", e->snap.slot[0].used,
+         e->snap.slot[1].used, e->snap.slot[2].used);
+  if (found) {
+    CHECK(e->snap.slot[2].spec.cell == RL_CELL_RNN && e->snap.slot[2].spec.nonlin == RL_ACT_TANH);
+    CHECK(strstr(e->notice, "re-initialised") != NULL);
+  }
+  key(e, SDLK_ESCAPE, 0); /* drop the focus */
+  explorer_frame(e);
+}
+
 static void test_settings(explorer *e) {
   explorer_train(e, 4);
   explorer_wait(e, 60);
@@ -383,6 +409,7 @@ int main(void) {
   test_panels(g, e);
   test_keys(e);
   test_mouse(e);
+  test_sidebar(e);
   test_settings(e);
   test_export(e);
   /* values outside the sliders' ranges (command line, lessons) survive drawing the sidebar */

@@ -61,7 +61,7 @@ static void explorer_help(FILE *f, const char *cmd) {
           "  --cells A,B[,C]     model slots: rnn-tanh, rnn-relu, rnn-sigmoid, lstm, gru, off\n"
           "                      (default rnn-tanh,lstm)\n"
           "  --task NAME         recall (default), agreement, order, sentiment, lm\n"
-          "  --distance N        recall distance / sequence length (default 30)\n"
+          "  --distance N        recall distance / sequence length (default 35)\n"
           "  --distractors N     recall: distinct distractor tokens (default 8)\n"
           "  --hidden N          hidden size (default 32)   --embed N   --batch N (default 32)\n"
           "  --lr X --opt sgd|momentum|adam --clip X --radius X --forget-bias X --seed N\n"

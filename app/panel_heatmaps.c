@@ -146,6 +146,9 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
       else if (e->static_mode)
         snprintf(line, sizeof line, "%s   H = %d   loss at the last scored token %.3g", name, s->H,
                  (double)s->trace_loss);
+      else if (s->step == 0)
+        snprintf(line, sizeof line, "%s   step 0 (untrained)   loss on this example %.3g", name,
+                 (double)s->trace_loss);
       else
         snprintf(line, sizeof line, "%s   step %ld   loss %.3g   accuracy %.0f%%", name, s->step,
                  (double)s->last_loss, 100.0 * (double)s->last_acc);

@@ -330,7 +330,7 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
   FILE *out = eo->out;
   hz_params p;
   memset(&p, 0, sizeof p);
-  int seeds = eo->seeds > 0 ? eo->seeds : (eo->quick ? 1 : 2);
+  int seeds = eo->seeds > 0 ? eo->seeds : (eo->quick ? 1 : 3);
   p.keys = 8;
   p.distractors = 8;
   p.direct_lr = 0.01f;
@@ -350,8 +350,8 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
     p.hidden = 32;
     p.ngrid = 11;
     memcpy(p.grid, G, sizeof G);
-    p.direct_steps = 1000;
-    p.cur_steps = 2000;
+    p.direct_steps = 1500;
+    p.cur_steps = 3000;
     p.cur[0] = 2;
     p.cur[1] = 3;
   }
@@ -798,6 +798,8 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
     fprintf(out, "  %-6s %-10.3f %-26s %-10.3f %-26s %d\n", cell_label(j->cell), j->f_init, h1, j->f_trained, h2,
             j->reached);
   }
+  fprintf(out, "  (LSTM: the long-range path runs through the cell state c, which h(t) reaches only through the\n"
+               "   gates, so ||dJ(T)/dh(t)|| understates how far an LSTM's gradient travels)\n");
   fprintf(out, "\nvanilla RNN (tanh, gamma = max|tanh'| = 1) at initialisation, W_hh rescaled to spectral radius r:\n"
                "  Pascanu, Mikolov & Bengio 2013: ||dh(t)/dh(t-1)|| <= gamma * sigma_max(W_hh), so\n"
                "  ||dJ(T)/dh(t)|| <= ||dJ(T)/dh(T)|| * (gamma sigma_max)^(T-t): vanishing is certain when "

@@ -1,6 +1,7 @@
 /* The explorer: layout, keys, the lesson-facing setters; panels are in panel_*.c. */
 #include "panels.h"
 #include "export.h"
+#include "modelfile.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -146,53 +147,87 @@ int explorer_create(gfx *g, const explorer_opts *o, explorer **out, rl_error *er
   return 0;
 }
 
-int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, rl_error *err) {
-  *out = NULL;
+/* A static trainer for a loaded model on text (takes ownership of m, also on failure). With text
+ * NULL or empty, the first few tokens of the vocabulary are shown. */
+static int make_static(rl_model *m, const char *text, trainer **out, char *used_text, size_t cap_text,
+                       rl_error *err) {
   if (!m->vocab.tokens || m->vocab.size != m->cfg.vocab) {
     rl_model_free(m);
     return rl_fail(err, "the model file has no vocabulary, so text cannot be encoded "
                         "(save it with rnnlab, or add \"vocab\" metadata)");
   }
+  char deftext[512] = "";
+  if (!text || !*text) {
+    size_t o = 0;
+    for (int i = 0; i < m->vocab.size && i < 8 && o + 1 < sizeof deftext; i++) {
+      const char *tok = m->vocab.tokens[i];
+      if (m->vocab.level == RL_VOCAB_WORD && (!*tok || strchr(tok, ' '))) continue;
+      int k = snprintf(deftext + o, sizeof deftext - o, "%s%s", o && m->vocab.level != RL_VOCAB_CHAR ? " " : "", tok);
+      if (k < 0 || (size_t)k >= sizeof deftext - o) break;
+      o += (size_t)k;
+    }
+    text = deftext;
+  }
   int cap = (int)strlen(text) + 1;
   int *ids = calloc((size_t)cap, sizeof(int));
   const char **labels = calloc((size_t)cap, sizeof(char *));
-  int n = 0;
+  int n = 0, rc = -1;
   if (!ids || !labels) {
-    free(ids);
-    free(labels);
-    rl_model_free(m);
-    return rl_fail(err, "out of memory");
+    rl_fail(err, "out of memory");
+  } else if (rl_vocab_encode(&m->vocab, text, ids, cap, &n, err) == 0) {
+    for (int t = 0; t < n; t++) labels[t] = m->vocab.tokens[ids[t]];
+    snprintf(used_text, cap_text, "%s", text);
+    rc = trainer_create_static(m, ids, n, labels, out, err);
+    m = NULL; /* owned (or freed) by trainer_create_static */
   }
-  if (rl_vocab_encode(&m->vocab, text, ids, cap, &n, err)) {
-    free(ids);
-    free(labels);
-    rl_model_free(m);
-    return -1;
-  }
-  for (int t = 0; t < n; t++) labels[t] = m->vocab.tokens[ids[t]];
-  explorer *e = alloc_explorer(g, err);
-  if (!e) {
-    free(ids);
-    free(labels);
-    rl_model_free(m);
-    return -1;
-  }
+  if (m) rl_model_free(m);
+  free(ids);
+  free(labels);
+  return rc;
+}
+
+static void enter_view_mode(explorer *e) {
   e->static_mode = 1;
   e->show = RL_PANEL_SIDEBAR | RL_PANEL_HEATMAPS | RL_PANEL_GRADIENTS | RL_PANEL_DIAGRAM |
             RL_PANEL_DISTRIBUTION;
+  e->sel_t = -1;
+  e->focus_slot = -1;
   snprintf(e->title, sizeof e->title, "%s", "A model file on your text");
-  int rc = trainer_create_static(m, ids, n, labels, &e->tr, err);
-  free(ids);
-  free(labels);
-  if (rc) {
+  trainer_get_config(e->tr, &e->cfg);
+  trainer_wait_idle(e->tr, 10.0);
+  trainer_snapshot(e->tr, &e->snap);
+}
+
+int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, rl_error *err) {
+  *out = NULL;
+  explorer *e = alloc_explorer(g, err);
+  if (!e) {
+    rl_model_free(m);
+    return -1;
+  }
+  if (make_static(m, text, &e->tr, e->text, sizeof e->text, err)) {
     explorer_destroy(e);
     return -1;
   }
-  trainer_get_config(e->tr, &e->cfg);
-  snprintf(e->text, sizeof e->text, "%s", text);
-  trainer_wait_idle(e->tr, 10.0);
-  trainer_snapshot(e->tr, &e->snap);
+  enter_view_mode(e);
   *out = e;
+  return 0;
+}
+
+int explorer_open_model(explorer *e, const char *path, const char *text, rl_error *err) {
+  rl_error tmp;
+  if (!err) err = &tmp;
+  rl_model *m = NULL;
+  if (rl_model_load(path, &m, err)) return -1;
+  trainer *tr = NULL;
+  char used[512];
+  if (make_static(m, text, &tr, used, sizeof used, err)) return -1;
+  trainer_destroy(e->tr);
+  e->tr = tr;
+  snprintf(e->text, sizeof e->text, "%s", used);
+  snprintf(e->model_path, sizeof e->model_path, "%s", path);
+  enter_view_mode(e);
+  explorer_notice(e, 0, "Opened %s: type a sentence in the sidebar", path);
   return 0;
 }
 

@@ -33,6 +33,9 @@ int explorer_create(gfx *g, const explorer_opts *o, explorer **out, rl_error *er
 /* Shows one loaded model on a text (`rnnlab view`); takes ownership of m. */
 int explorer_create_view(gfx *g, rl_model *m, const char *text, explorer **out, rl_error *err);
 void explorer_destroy(explorer *e);
+/* Replaces the training models by a model file shown on text (NULL = a few of its tokens): view
+ * mode, as `rnnlab view`. On failure nothing changes. */
+int explorer_open_model(explorer *e, const char *path, const char *text, rl_error *err);
 /* View mode: encode text with the loaded model's vocabulary and show it (error names a token). */
 int explorer_set_text(explorer *e, const char *text, rl_error *err);
 

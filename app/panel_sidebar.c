@@ -83,7 +83,6 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
       ui_pop_id(u);
     }
     ui_space(u, gfx_px(g, 6));
-    ui_label_ex(u, "Task", 0, GFX_LEFT);
     int task = (int)c.task.kind;
     if (ui_select(u, "task", &task, TASK_OPTS, 5)) {
       rl_task_opts t = rl_task_default((rl_task_kind)task);
@@ -146,9 +145,8 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     }
     ui_space(u, gfx_px(g, 6));
   }
-  ui_label_ex(u, "LSTM gate clamp", 0, GFX_LEFT);
   int cm = e->clamp_mode > 2 ? 0 : e->clamp_mode;
-  if (ui_select(u, "clamp", &cm, CLAMP_OPTS, 3)) {
+  if (ui_select(u, "LSTM clamp", &cm, CLAMP_OPTS, 3)) {
     static const char *const modes[] = {"free", "keep", "erase"};
     explorer_set_clamp_mode(e, modes[cm], NULL);
   }
@@ -162,6 +160,18 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
   }
   ui_row(u, 1, NULL, 0);
   if (ui_button(u, "Export view (F12)")) e->export_view = 1;
+  if (!e->static_mode) {
+    int submitted = 0;
+    ui_textbox(u, "open a model file...", e->open_path, sizeof e->open_path, &submitted);
+    ui_tooltip(u, "type the path of a .safetensors model file (rnnlab's, or PyTorch's with vocabulary "
+                  "metadata) and press Return to see its gates on a sentence");
+    if (submitted && e->open_path[0]) {
+      rl_error err;
+      char path[512];
+      snprintf(path, sizeof path, "%s", e->open_path);
+      if (explorer_open_model(e, path, NULL, &err)) explorer_notice(e, 1, "%s", err.msg);
+    }
+  }
   ui_layout_end(u);
   if (reset) {
     e->cfg = c;

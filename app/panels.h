@@ -22,6 +22,7 @@ struct explorer {
   int static_mode;
   char model_path[512];    /* view mode */
   char text[512];          /* view mode: the sentence in the text box */
+  char open_path[512];     /* sidebar: model file to open */
   char title[256];
   char lesson_name[64];
   char export_dir[512];

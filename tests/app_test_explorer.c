@@ -2,6 +2,7 @@
  * events change the state (keys, click, drag, hover), settings apply live or reset, exports write
  * PNG + CSV, an unwritable export folder is an error the explorer survives. */
 #define _POSIX_C_SOURCE 200809L
+#include "modelfile.h"
 #include "panels.h"
 #include "testutil.h"
 #include <math.h>
@@ -385,6 +386,51 @@ static void test_export(explorer *e) {
   CHECK(explorer_export_view(e, 1, path, sizeof path, &err) != 0);
 }
 
+/* A model file opened from inside the explorer: view mode, typed text, errors that name the token. */
+static void test_view(explorer *e) {
+  rl_error err;
+  rl_config cfg = rl_config_default();
+  cfg.cell = RL_CELL_GRU;
+  cfg.vocab = 6;
+  cfg.classes = 6;
+  cfg.hidden = 8;
+  rl_model *m = NULL;
+  CHECK(rl_model_create(&cfg, &m, &err) == 0);
+  if (!m) return;
+  rl_init_opts io = rl_init_default(3);
+  CHECK(rl_model_init_params(m, &io, &err) == 0);
+  const char *toks[6] = {"the", "cat", "sat", "on", "a", "mat"};
+  CHECK(rl_vocab_set(&m->vocab, RL_VOCAB_WORD, 6, toks, &err) == 0);
+  char path[700];
+  snprintf(path, sizeof path, "%s/gru.safetensors", test_tmpdir());
+  CHECK(rl_model_save(m, path, &err) == 0);
+  rl_model_free(m);
+  char missing[720];
+  snprintf(missing, sizeof missing, "%s/none.safetensors", test_tmpdir());
+  CHECK(explorer_open_model(e, missing, NULL, &err) != 0);
+  CHECK(!e->static_mode); /* nothing changed */
+  CHECK(explorer_open_model(e, path, NULL, &err) == 0);
+  CHECK(e->static_mode);
+  explorer_frame(e);
+  CHECK(e->snap.slot[0].used && e->snap.slot[0].spec.cell == RL_CELL_GRU && !e->snap.slot[1].used);
+  CHECK(e->snap.T == 6); /* the first tokens of the vocabulary */
+  CHECK(explorer_set_text(e, "the cat sat on the mat", &err) == 0);
+  CHECK(e->snap.T == 6 && !strcmp(e->snap.labels[5], "mat"));
+  CHECK(e->snap.slot[0].have_trace && e->snap.slot[0].last_scored == 4);
+  CHECK(explorer_set_text(e, "the dog", &err) != 0);
+  CHECKF(strstr(err.msg, "dog") != NULL, "message: %s", err.msg);
+  CHECK(e->snap.T == 6);
+  /* training keys do nothing in view mode */
+  key(e, SDLK_n, 0);
+  key(e, SDLK_SPACE, 0);
+  CHECK(!explorer_playing(e));
+  for (int i = 0; i < RL_PANEL_COUNT; i++) {
+    if (!(explorer_panels_shown(e) & (unsigned)ALL[i])) continue;
+    explorer_frame(e);
+    CHECK(explorer_panel_rect(e, ALL[i]).w > 0);
+  }
+}
+
 int main(void) {
   rl_error err;
   gfx *g = gfx_create_headless(WIN_W, WIN_H, &err);
@@ -412,6 +458,7 @@ int main(void) {
   test_sidebar(e);
   test_settings(e);
   test_export(e);
+  test_view(e);
   /* values outside the sliders' ranges (command line, lessons) survive drawing the sidebar */
   {
     explorer_opts o2 = explorer_opts_default();

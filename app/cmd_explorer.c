@@ -13,6 +13,12 @@
 #include <string.h>
 #include <time.h>
 
+static double thread_cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -415,7 +421,7 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
   script sc;
   script_init(&sc, a->script);
   long frames = 0;
-  double t0 = now_s(), tlast = t0;
+  double t0 = now_s(), tlast = t0, cpu0 = thread_cpu_s();
   long flast = 0;
   while (!rc && !explorer_should_quit(e)) {
     SDL_Event ev;
@@ -452,9 +458,12 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
     SDL_RendererInfo info;
     memset(&info, 0, sizeof info);
     SDL_GetRendererInfo(gfx_renderer(g), &info);
-    printf("window %dx%d (%s renderer): %ld frames in %.1f s = %.1f frames/s while training (%ld steps)\n",
+    double cpu = thread_cpu_s() - cpu0;
+    printf("window %dx%d (%s renderer): %ld frames in %.1f s = %.1f frames/s while training (%ld steps); "
+           "drawing thread CPU %.1f ms/frame (%.0f frames/s if it has a core to itself)\n",
            gfx_width(g), gfx_height(g), info.name ? info.name : "?", frames, now_s() - t0,
-           (double)frames / (now_s() - t0), trainer_total_steps(e->tr));
+           (double)frames / (now_s() - t0), trainer_total_steps(e->tr), 1e3 * cpu / (double)(frames ? frames : 1),
+           cpu > 0 ? (double)frames / cpu : 0.0);
   }
   explorer_destroy(e);
   gfx_destroy(g);
@@ -531,6 +540,7 @@ static int bench_headless(explorer *e, gfx *g, double seconds) {
   double t0 = now_s();
   long frames = 0;
   long s0 = trainer_total_steps(e->tr);
+  double cpu0 = thread_cpu_s();
   while (now_s() - t0 < seconds) {
     explorer_frame(e);
     gfx_present(g);
@@ -538,8 +548,11 @@ static int bench_headless(explorer *e, gfx *g, double seconds) {
   }
   double dt = now_s() - t0;
   long steps = trainer_total_steps(e->tr) - s0;
-  printf("headless %dx%d: %ld frames in %.1f s = %.1f frames/s while training (%.0f training steps/s over all models)\n",
-         gfx_width(g), gfx_height(g), frames, dt, (double)frames / dt, (double)steps / dt);
+  double cpu = thread_cpu_s() - cpu0;
+  printf("headless %dx%d: %ld frames in %.1f s = %.1f frames/s while training (%.0f training steps/s over all "
+         "models); drawing thread CPU %.1f ms/frame (%.0f frames/s if it has a core to itself)\n",
+         gfx_width(g), gfx_height(g), frames, dt, (double)frames / dt, (double)steps / dt,
+         1e3 * cpu / (double)(frames ? frames : 1), cpu > 0 ? (double)frames / cpu : 0.0);
   explorer_play(e, 0);
   return 0;
 }

@@ -746,7 +746,7 @@ static void experiment_usage(FILE *f) {
              "Measures a claim of the slides: prints a table, writes CSV files and PNG figures into DIR and the\n"
              "command that reproduces them. Defaults run in about 3 minutes on 2 cores; --quick in seconds.\n\n");
   for (int i = 0; i < n; i++) fprintf(f, "  %-10s %s\n", names[i], experiment_help(names[i]));
-  fprintf(f, "\n  --seeds N     training seeds per configuration (default: horizon 3, agreement 2; --quick 1)\n"
+  fprintf(f, "\n  --seeds N     training seeds per configuration (horizon, agreement; default 3, --quick 1)\n"
              "  --workers N   training runs in parallel (default 2; results do not depend on it)\n");
 }
 

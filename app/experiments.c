@@ -962,16 +962,65 @@ done:
  * ============================================================================================== */
 
 #define AG_MAXK 9
+#define AG_PHASES 3
 
 typedef struct {
   rl_cell cell;
   uint64_t seed;
-  int hidden, steps, eval_size, max_attr;
-  int64_t correct[AG_MAXK], total[AG_MAXK];
-  float loss, acc;
+  int hidden, eval_size, max_attr, test_attr; /* trained on 0..max_attr, tested on 0..test_attr */
+  int budget[AG_PHASES];                      /* tested after this many training steps */
+  int64_t correct[AG_PHASES][AG_MAXK], total[AG_PHASES][AG_MAXK];
   double secs;
   char note[640];
 } ag_job;
+
+static const float *ag_probs(void *ctx, int b, int t) { return rl_model_probs((const rl_model *)ctx, b, t); }
+
+/* Sentences with 0..test_attr attractors (a test set drawn from its own seed, the same at every
+ * phase), accuracy binned by the number of attractors. */
+static int ag_test(rl_trainer *t, ag_job *j, int phase, rl_error *err) {
+  rl_task_opts to = t->o.task;
+  to.max_attractors = j->test_attr;
+  to.data_path = NULL;
+  rl_task *tt;
+  if (rl_task_create(&to, &tt, err)) return -1;
+  int rc = -1, B = 100, T = rl_task_seq_len(tt);
+  int *tok = malloc(sizeof(int) * (size_t)B * T), *tgt = malloc(sizeof(int) * (size_t)B * T);
+  int exc[100], ext[100];
+  rl_task_meta meta[100];
+  if (!tok || !tgt) {
+    rl_fail(err, "out of memory");
+    goto out;
+  }
+  if (rl_task_vocab_size(tt) != t->m->cfg.vocab) {
+    rl_fail(err, "the test sentences use another vocabulary (%d tokens, model %d)", rl_task_vocab_size(tt),
+            t->m->cfg.vocab);
+    goto out;
+  }
+  rl_rng rng;
+  rl_rng_seed(&rng, 0x7e57 + j->seed);
+  for (int done = 0; done < j->eval_size; done += B) {
+    if (rl_task_batch(tt, &rng, B, tok, tgt, meta, err)) goto out;
+    rl_batch b = {B, T, tok, tgt, NULL, NULL};
+    float loss;
+    int64_t c = 0, n = 0;
+    if (rl_model_forward(t->m, &b, &loss, err) ||
+        rl_task_score(tt, B, tgt, meta, ag_probs, t->m, &c, &n, exc, ext, err))
+      goto out;
+    for (int r = 0; r < B; r++) {
+      int k = meta[r].attractors;
+      if (k < 0 || k >= AG_MAXK) continue;
+      j->correct[phase][k] += exc[r];
+      j->total[phase][k] += ext[r];
+    }
+  }
+  rc = 0;
+out:
+  free(tok);
+  free(tgt);
+  rl_task_free(tt);
+  return rc;
+}
 
 static void ag_run(void *arg) {
   ag_job *j = arg;
@@ -989,27 +1038,19 @@ static void ag_run(void *arg) {
   o.lr = 0.003f;
   o.clip = 1.0f;
   o.batch = 32;
-  o.eval_size = j->eval_size;
+  o.eval_size = 64;
   rl_trainer *t;
   if (rl_trainer_create(&o, &t, &err)) {
     snprintf(j->note, sizeof j->note, "%s", err.msg);
     return;
   }
-  for (int s = 0; s < j->steps; s++)
-    if (rl_trainer_step(t, NULL, &err)) {
-      snprintf(j->note, sizeof j->note, "%s", err.msg);
-      break;
-    }
-  rl_eval_stats e;
-  if (rl_trainer_eval(t, &e, &err) == 0) {
-    for (int k = 0; k < AG_MAXK && k < RL_TRAIN_ATTR_BINS; k++) {
-      j->correct[k] = e.attr_correct[k];
-      j->total[k] = e.attr_total[k];
-    }
-    j->loss = e.loss;
-    j->acc = e.accuracy;
-  } else if (!j->note[0]) {
-    snprintf(j->note, sizeof j->note, "%s", err.msg);
+  for (int ph = 0; ph < AG_PHASES && !j->note[0]; ph++) {
+    while (t->step < j->budget[ph])
+      if (rl_trainer_step(t, NULL, &err)) {
+        snprintf(j->note, sizeof j->note, "%s", err.msg);
+        break;
+      }
+    if (!j->note[0] && ag_test(t, j, ph, &err)) snprintf(j->note, sizeof j->note, "%s", err.msg);
   }
   rl_trainer_free(t);
   j->secs = progress_now() - t0;
@@ -1017,8 +1058,10 @@ static void ag_run(void *arg) {
 
 static int run_agreement(const experiment_opts *eo, rl_error *err) {
   FILE *out = eo->out;
-  int seeds = eo->seeds > 0 ? eo->seeds : (eo->quick ? 1 : 2);
-  int steps = eo->quick ? 150 : 1500, H = eo->quick ? 16 : 32, eval_size = eo->quick ? 400 : 2000, K = 4;
+  int seeds = eo->seeds > 0 ? eo->seeds : (eo->quick ? 1 : 3);
+  int H = eo->quick ? 16 : 32, eval_size = eo->quick ? 300 : 2000, K = eo->quick ? 4 : 6, Ktrain = 2;
+  static const int BUDGET[AG_PHASES] = {400, 1200, 4000}, QBUDGET[AG_PHASES] = {50, 100, 150};
+  const int *budget = eo->quick ? QBUDGET : BUDGET;
   static const rl_cell CELLS[2] = {RL_CELL_RNN, RL_CELL_LSTM};
   int nj = 2 * seeds;
   ag_job *jobs = calloc((size_t)nj, sizeof *jobs);
@@ -1027,14 +1070,15 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
     jobs[i].cell = CELLS[i % 2];
     jobs[i].seed = (uint64_t)(i / 2 + 1);
     jobs[i].hidden = H;
-    jobs[i].steps = steps;
     jobs[i].eval_size = eval_size;
-    jobs[i].max_attr = K;
+    jobs[i].max_attr = Ktrain;
+    jobs[i].test_attr = K;
+    memcpy(jobs[i].budget, budget, sizeof jobs[i].budget);
   }
-  fprintf(out, "agreement: subject-verb agreement (\"the writer of the books ___\"), 0..%d attractors; hidden %d, "
-               "Adam lr 0.003, %d steps, batch 32, %d seed%s,\n  %d held-out sentences; correct = the right verb form "
-               "gets more probability than the wrong one\n",
-          K, H, steps, seeds, seeds > 1 ? "s" : "", eval_size);
+  fprintf(out, "agreement: subject-verb agreement (\"the writer of the books ___\"); trained on sentences with 0..%d "
+               "attractors,\n  tested on %d new sentences with 0..%d after %d, %d and %d steps; hidden %d, Adam lr "
+               "0.003, batch 32, %d seed%s;\n  correct = the right verb form gets more probability than the wrong one\n",
+          Ktrain, eval_size, K, budget[0], budget[1], budget[2], H, seeds, seeds > 1 ? "s" : "");
   fflush(out);
   double t0 = progress_now();
   run_jobs(jobs, sizeof *jobs, nj, ag_run, eo->workers > 0 ? eo->workers : 2);
@@ -1043,37 +1087,42 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
   char path[1200];
   FILE *f = open_csv(eo->out_dir, "agreement.csv", path, sizeof path, err);
   if (!f) goto done;
-  fprintf(f, "cell,seed,attractors,correct,total,accuracy\n");
+  fprintf(f, "cell,seed,steps,attractors,correct,total,accuracy\n");
   for (int i = 0; i < nj; i++)
-    for (int k = 0; k <= K; k++)
-      if (jobs[i].total[k] > 0)
-        fprintf(f, "%s,%llu,%d,%lld,%lld,%.4f\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed, k,
-                (long long)jobs[i].correct[k], (long long)jobs[i].total[k],
-                (double)jobs[i].correct[k] / (double)jobs[i].total[k]);
+    for (int ph = 0; ph < AG_PHASES; ph++)
+      for (int k = 0; k <= K; k++)
+        if (jobs[i].total[ph][k] > 0)
+          fprintf(f, "%s,%llu,%d,%d,%lld,%lld,%.4f\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed,
+                  budget[ph], k, (long long)jobs[i].correct[ph][k], (long long)jobs[i].total[ph][k],
+                  (double)jobs[i].correct[ph][k] / (double)jobs[i].total[ph][k]);
   if (close_csv(f, path, err)) goto done;
 
-  float ys[2][AG_MAXK], xs[AG_MAXK], chance[AG_MAXK];
-  fprintf(out, "\naccuracy by number of attractors (all seeds pooled):\n  %-6s", "cell");
+  static float ys[2 * AG_PHASES][AG_MAXK];
+  float xs[AG_MAXK], chance[AG_MAXK];
+  fprintf(out, "\naccuracy by number of attractors (all seeds pooled):\n  %-6s %6s", "cell", "steps");
   for (int k = 0; k <= K; k++) fprintf(out, " %7d", k);
   fprintf(out, "   overall\n");
-  for (int c = 0; c < 2; c++) {
-    fprintf(out, "  %-6s", cell_label(CELLS[c]));
-    int64_t ac = 0, at = 0;
-    for (int k = 0; k <= K; k++) {
-      int64_t cor = 0, tot = 0;
-      for (int i = 0; i < nj; i++)
-        if (jobs[i].cell == CELLS[c]) {
-          cor += jobs[i].correct[k];
-          tot += jobs[i].total[k];
-        }
-      ac += cor;
-      at += tot;
-      ys[c][k] = tot ? (float)cor / (float)tot : NAN;
-      if (tot) fprintf(out, " %6.1f%%", 100.0 * ys[c][k]);
-      else fprintf(out, " %7s", "-");
+  for (int ph = 0; ph < AG_PHASES; ph++)
+    for (int c = 0; c < 2; c++) {
+      float *y = ys[ph * 2 + c];
+      fprintf(out, "  %-6s %6d", cell_label(CELLS[c]), budget[ph]);
+      int64_t ac = 0, at = 0;
+      for (int k = 0; k <= K; k++) {
+        int64_t cor = 0, tot = 0;
+        for (int i = 0; i < nj; i++)
+          if (jobs[i].cell == CELLS[c]) {
+            cor += jobs[i].correct[ph][k];
+            tot += jobs[i].total[ph][k];
+          }
+        ac += cor;
+        at += tot;
+        y[k] = tot ? (float)cor / (float)tot : NAN;
+        if (tot) fprintf(out, " %6.1f%%", 100.0 * y[k]);
+        else fprintf(out, " %7s", "-");
+      }
+      fprintf(out, "   %5.1f%%\n", at ? 100.0 * (double)ac / (double)at : 0.0);
     }
-    fprintf(out, "   %5.1f%%\n", at ? 100.0 * (double)ac / (double)at : 0.0);
-  }
+  fprintf(out, "  (attractors beyond %d never occur in training: those columns test generalisation)\n", Ktrain);
   for (int i = 0; i < nj; i++)
     if (jobs[i].note[0])
       fprintf(out, "  note (%s, seed %llu): %s\n", cell_label(jobs[i].cell), (unsigned long long)jobs[i].seed,
@@ -1083,39 +1132,46 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
     chance[k] = 0.5f;
   }
   {
-    plot_series s[3];
+    plot_series s[2 * AG_PHASES + 1];
+    char names[2 * AG_PHASES][64];
     memset(s, 0, sizeof s);
-    for (int c = 0; c < 2; c++) {
-      s[c].label = cell_label(CELLS[c]);
-      s[c].x = xs;
-      s[c].y = ys[c];
-      s[c].n = K + 1;
-      s[c].color = series_color(c);
-      s[c].markers = 1;
-      s[c].width = 3.5f;
-    }
-    s[2].label = "chance (50%)";
-    s[2].x = xs;
-    s[2].y = chance;
-    s[2].n = K + 1;
-    s[2].color = (SDL_Color){140, 140, 140, 255};
-    s[2].dashed = 1;
-    s[2].width = 1.5f;
+    int ns = 0;
+    for (int c = 0; c < 2; c++)
+      for (int ph = AG_PHASES - 1; ph >= 0; ph--) {
+        snprintf(names[ns], sizeof names[ns], "%s after %d steps", cell_label(CELLS[c]), budget[ph]);
+        s[ns].label = names[ns];
+        s[ns].x = xs;
+        s[ns].y = ys[ph * 2 + c];
+        s[ns].n = K + 1;
+        s[ns].color = series_color(c);
+        s[ns].markers = 1;
+        s[ns].dashed = ph < AG_PHASES - 1;
+        s[ns].width = ph == AG_PHASES - 1 ? 3.5f : ph == 1 ? 2.5f : 1.5f;
+        ns++;
+      }
+    s[ns].label = "chance (50%)";
+    s[ns].x = xs;
+    s[ns].y = chance;
+    s[ns].n = K + 1;
+    s[ns].color = (SDL_Color){140, 140, 140, 255};
+    s[ns].dashed = 1;
+    s[ns].width = 1.5f;
+    ns++;
     plot_opts po = plot_opts_default();
     char title[160];
-    snprintf(title, sizeof title, "Agreement: accuracy vs number of attractors (hidden %d, %d steps, %d seed%s)", H,
-             steps, seeds, seeds > 1 ? "s" : "");
+    snprintf(title, sizeof title, "Agreement: accuracy vs attractors (trained on 0..%d; hidden %d, %d seed%s)", Ktrain, H,
+             seeds, seeds > 1 ? "s" : "");
     po.title = title;
     po.xlabel = "attractors (nouns of the other number between subject and verb)";
     po.ylabel = "held-out accuracy (correct verb form preferred)";
-    po.ymin = 0.4;
+    po.ymin = 0.3;
     po.ymax = 1.02;
     po.xmin = -0.2;
     po.xmax = K + 0.2;
     po.integer_x = 1;
-    po.legend = PLOT_LEGEND_BOTTOM_LEFT;
+    po.legend = PLOT_LEGEND_BOTTOM_RIGHT;
     join(path, sizeof path, eo->out_dir, "agreement.png");
-    if (plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, 3, err)) goto done;
+    if (plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
   }
   fprintf(out, "\nwrote %s/agreement.csv, %s/agreement.png (%.0f s)\n", eo->out_dir, eo->out_dir, secs);
   rc = 0;

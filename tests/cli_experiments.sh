@@ -83,7 +83,7 @@ grep -qE "orthogonal +0\.50 +0\.500" gradients.txt || fail "orthogonal r=0.5 sho
 
 run agreement
 grep -qE "^  LSTM " agreement.txt || fail "agreement table has no LSTM row"
-check_csv out/agreement/agreement.csv "cell,seed,attractors,correct,total,accuracy" 8
+check_csv out/agreement/agreement.csv "cell,seed,steps,attractors,correct,total,accuracy" 24
 check_png out/agreement/agreement.png 1200 750
 
 # usage errors

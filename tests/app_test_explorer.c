@@ -369,8 +369,24 @@ static void test_export(explorer *e) {
   CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, a, sizeof a, &err) == 0);
   CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, b, sizeof b, &err) == 0);
   CHECK(strcmp(a, b) != 0);
-  /* the panel's export button (clicked) exports it */
+  /* the panel's export button (top right of its title bar) exports it: PNG + CSV, named in the notice */
   explorer_frame(e);
+  {
+    SDL_Rect r = explorer_panel_rect(e, RL_PANEL_CURVES);
+    gfx *g = e->g;
+    int pad = gfx_px(g, 12), bw = 0;
+    gfx_text_size(g, "export", GFX_SANS, gfx_font_px(g, THEME_TEXT_SMALL), &bw, NULL);
+    bw += gfx_px(g, 24);
+    int lh = gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_HEADING));
+    int bx = r.x + r.w - pad - bw / 2, by = r.y + pad / 2 + lh / 2;
+    mouse_move(e, bx, by, 0);
+    explorer_frame(e);
+    mouse_button(e, bx, by, 1);
+    explorer_frame(e);
+    mouse_button(e, bx, by, 0);
+    explorer_frame(e);
+    CHECKF(strstr(e->notice, "curves-step") && strstr(e->notice, "(+ .csv)"), "notice: %s", e->notice);
+  }
   /* unwritable folder: an error notice, the explorer carries on */
   char bad[700];
   snprintf(bad, sizeof bad, "%s/file", test_tmpdir());

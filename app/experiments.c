@@ -501,8 +501,11 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
     s[ns].width = 1.0f;
     ns++;
     char title[160];
-    snprintf(title, sizeof title, "Memory horizon: recall accuracy vs distance (hidden %d, mean of %d seed%s)", p.hidden,
-             seeds, seeds > 1 ? "s" : "");
+    if (seeds > 1)
+      snprintf(title, sizeof title, "Memory horizon: recall accuracy vs distance (hidden %d, mean of %d seeds)", p.hidden,
+               seeds);
+    else
+      snprintf(title, sizeof title, "Memory horizon: recall accuracy vs distance (hidden %d, 1 seed)", p.hidden);
     plot_opts po = plot_opts_default();
     po.title = title;
     po.xlabel = "distance (distractor tokens between key and query)";

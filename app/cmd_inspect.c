@@ -2,6 +2,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "modelfile.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,18 @@ static void inspect_help(FILE *f) {
           "  --grads   write dJ/dparameters under the parameter names\n");
 }
 
+/* JSON has no NaN or infinity: those are written as null. */
+static void json_float(FILE *f, float x) {
+  if (isfinite(x)) fprintf(f, "%.7g", x);
+  else fputs("null", f);
+}
+
 static void json_floats(FILE *f, const float *x, int n) {
   fputc('[', f);
-  for (int i = 0; i < n; i++) fprintf(f, "%s%.7g", i ? "," : "", x[i]);
+  for (int i = 0; i < n; i++) {
+    if (i) fputc(',', f);
+    json_float(f, x[i]);
+  }
   fputc(']', f);
 }
 
@@ -72,7 +82,9 @@ static void print_json(const rl_model *m, const int *tokens, const int *targets,
     }
     fprintf(f, "],\n");
   }
-  fprintf(f, "\"loss\":%.8g,\"last_scored\":%d,\n\"probs\":", loss, tr->last_scored);
+  fprintf(f, "\"loss\":");
+  json_float(f, loss);
+  fprintf(f, ",\"last_scored\":%d,\n\"probs\":", tr->last_scored);
   if (c->head == RL_HEAD_FINAL) json_floats(f, tr->probs, C);
   else json_rows(f, tr->probs, T, C);
   fprintf(f, ",\n\"gate_names\":%s,\n\"layers_trace\":[\n", gate_names(c->cell));
@@ -229,6 +241,10 @@ int cmd_inspect(int argc, char **argv) {
   float loss;
   if (rl_model_forward(m, &b, &loss, &err) || rl_model_backward(m, &err)) {
     fprintf(stderr, "rnnlab inspect: %s\n", err.msg);
+    goto done;
+  }
+  if (!isfinite(loss) || !m->trace.valid) {
+    fprintf(stderr, "rnnlab inspect: %s: the model's outputs are not finite on this sequence (loss %g)\n", path, loss);
     goto done;
   }
   if (json) print_json(m, tokens, targets, ntok, loss);

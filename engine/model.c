@@ -30,6 +30,8 @@ typedef struct rl_shard {
   float **y;           /* [L] of [T][Bs][D*H] layer outputs (after residual) */
   rl_acts *acts;       /* [L*D] */
   float *feat;         /* FINAL head: [Bs][D*H] */
+  float *dfeat;        /* FINAL head: [Bs][D*H] its gradient */
+  float *row_loss;     /* STEP: [T][Bs]; FINAL: [Bs] -log p(target) per row (0 if not scored) */
   float *probs;        /* STEP: [T][Bs][C]; FINAL: [Bs][C] */
   float *dlogits;      /* same shape as probs */
   float **dy;          /* [L] of [T][Bs][D*H] dJ/d(layer output) */
@@ -51,6 +53,8 @@ typedef struct rl_shard {
 static void shard_free_buffers(rl_shard *s, int L, int LD) {
   free(s->emb);
   free(s->feat);
+  free(s->dfeat);
+  free(s->row_loss);
   free(s->probs);
   free(s->dlogits);
   free(s->demb);
@@ -137,6 +141,8 @@ static int shard_alloc(rl_model *m, rl_shard *s, int T, int Bs, int shard_index)
 #define A(ptr, n) ok &= ((ptr) = falloc(n)) != NULL
   A(s->emb, rows * E);
   A(s->feat, (size_t)Bs * D * H);
+  A(s->dfeat, (size_t)Bs * D * H);
+  A(s->row_loss, final ? (size_t)Bs : rows);
   A(s->probs, (final ? (size_t)Bs : rows) * C);
   A(s->dlogits, (final ? (size_t)Bs : rows) * C);
   A(s->demb, rows * E);
@@ -223,7 +229,7 @@ static int prepare(rl_model *m, int B, int T, rl_error *err) {
     m->shards[i].b0 = b0;
     b0 += Bs;
   }
-  if (m->B != B || m->T != T || !m->h_n) {
+  if (m->B != B || !m->h_n) { /* depends on B only: callers may carry state through h_n */
     free(m->h_n);
     free(m->c_n);
     size_t n = (size_t)m->cfg.layers * m->D * B * m->cfg.hidden;
@@ -311,8 +317,9 @@ static void add_bias_rows(float *x, const float *b1, const float *b2, size_t row
   }
 }
 
-/* Softmax in place over rows of n; returns -log p(target) summed over scored rows. */
-static double softmax_loss(float *x, const int *targets, size_t rows, int n, int *nscored) {
+/* Softmax in place over rows of n; returns -log p(target) summed over scored rows and writes
+ * each row's term (0 when not scored) into row_loss. */
+static double softmax_loss(float *x, const int *targets, size_t rows, int n, int *nscored, float *row_loss) {
   double loss = 0;
   for (size_t r = 0; r < rows; r++) {
     float *xr = x + r * n;
@@ -327,8 +334,11 @@ static double softmax_loss(float *x, const int *targets, size_t rows, int n, int
     }
     float inv = (float)(1.0 / sum);
     for (int j = 0; j < n; j++) xr[j] *= inv;
+    row_loss[r] = 0.0f;
     if (tgt >= 0) {
-      loss += log(sum) + (double)mx - (double)logit_t;
+      double l = log(sum) + (double)mx - (double)logit_t;
+      row_loss[r] = (float)l;
+      loss += l;
       (*nscored)++;
     }
   }
@@ -397,7 +407,7 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
     int *tm = (int *)s->dlogits; /* scratch: time-major targets (dlogits is rewritten in backward) */
     for (int t = 0; t < T; t++)
       for (int b = 0; b < Bs; b++) tm[(size_t)t * Bs + b] = s->targets[(size_t)b * T + t];
-    s->loss_sum = softmax_loss(s->probs, tm, rows, C, &s->nscored);
+    s->loss_sum = softmax_loss(s->probs, tm, rows, C, &s->nscored, s->row_loss);
   } else {
     for (int b = 0; b < Bs; b++) {
       float *f = s->feat + (size_t)b * DH;
@@ -406,7 +416,7 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
     }
     rl_sgemm(0, 1, Bs, C, DH, 1.0f, s->feat, DH, m->head_w, DH, 0.0f, s->probs, C);
     add_bias_rows(s->probs, m->head_b, NULL, (size_t)Bs, C);
-    s->loss_sum = softmax_loss(s->probs, s->targets, (size_t)Bs, C, &s->nscored);
+    s->loss_sum = softmax_loss(s->probs, s->targets, (size_t)Bs, C, &s->nscored, s->row_loss);
   }
 }
 
@@ -552,7 +562,7 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
     int tgt = final ? s->targets[mode->row] : s->targets[(size_t)mode->row * T + mode->probe_t];
     float *dl = s->dlogits + r * C;
     memcpy(dl, s->probs + r * C, sizeof(float) * (size_t)C);
-    dl[tgt] -= 1.0f;
+    if (tgt >= 0) dl[tgt] -= 1.0f; /* always true: the probe runs at a scored position */
   } else {
     for (size_t r = 0; r < lrows; r++) {
       int tgt = final ? s->targets[r] : s->targets[(r % Bs) * T + r / Bs];
@@ -573,9 +583,9 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
       add_colsum(gr + tb->offset, s->dlogits, (size_t)Bs, C);
     }
     memset(dy, 0, sizeof(float) * rows * DH);
-    rl_sgemm(0, 0, Bs, DH, C, 1.0f, s->dlogits, C, m->head_w, DH, 0.0f, s->feat, DH); /* feat := dfeat */
+    rl_sgemm(0, 0, Bs, DH, C, 1.0f, s->dlogits, C, m->head_w, DH, 0.0f, s->dfeat, DH);
     for (int b = 0; b < Bs; b++) {
-      const float *f = s->feat + (size_t)b * DH;
+      const float *f = s->dfeat + (size_t)b * DH;
       float *last = dy + ((size_t)(T - 1) * Bs + b) * DH, *firstrow = dy + (size_t)b * DH;
       for (int j = 0; j < H; j++) last[j] += f[j];
       if (D == 2)
@@ -727,6 +737,8 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
   const rl_config *c = &m->cfg;
   int B = bt->B, T = bt->T, H = c->hidden, LD = c->layers * m->D;
   m->have_forward = 0;
+  m->have_backward = 0;
+  m->traced_row = -1;
   m->trace.valid = 0;
   if (B < 1 || B > RL_MAX_BATCH) return rl_fail(err, "batch size %d out of range (1..%d)", B, RL_MAX_BATCH);
   if (T < 1 || T > RL_MAX_TIME) return rl_fail(err, "sequence length %d out of range (1..%d)", T, RL_MAX_TIME);
@@ -778,11 +790,7 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
       if (c->cell == RL_CELL_LSTM) memcpy(m->c_n + dst, s->acts[ld].c + (size_t)t * s->Bs * H, n * sizeof(float));
     }
   }
-  if (!isfinite(*loss)) {
-    m->have_forward = 1;
-    return 0; /* the caller decides what a non-finite loss means (the trainer stops with a message) */
-  }
-  m->have_forward = 1;
+  m->have_forward = 1; /* a non-finite loss is returned as is: the caller decides what it means */
   if (m->trace_example >= 0) {
     if (trace_alloc(m, T)) return rl_fail(err, "out of memory for the trace");
     rl_trace *tr = &m->trace;
@@ -807,7 +815,7 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
       memcpy(tr->probs, s->probs + (size_t)r * C, sizeof(float) * (size_t)C);
       int tgt = s->targets[r];
       if (tgt >= 0) {
-        ls = -log(fmax(s->probs[(size_t)r * C + tgt], 1e-30));
+        ls = s->row_loss[r];
         lc = 1;
         tr->last_scored = T - 1;
       }
@@ -817,13 +825,14 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
         memcpy(tr->probs + (size_t)t * C, p, sizeof(float) * (size_t)C);
         int tgt = s->targets[(size_t)r * T + t];
         if (tgt >= 0) {
-          ls += -log(fmax(p[tgt], 1e-30));
+          ls += s->row_loss[(size_t)t * Bs + r];
           lc++;
           tr->last_scored = t;
         }
       }
     }
     tr->loss = lc ? (float)(ls / lc) : 0.0f;
+    m->traced_row = b;
   }
   return 0;
 }
@@ -832,7 +841,7 @@ int rl_model_backward(rl_model *m, rl_error *err) {
   if (!m->have_forward) return rl_fail(err, "backward needs a forward pass of the same batch first");
   int T = m->T, count = 0;
   for (int i = 0; i < m->nshards; i++) count += m->shards[i].nscored;
-  int b = m->trace_example;
+  int b = m->traced_row; /* the row the forward traced, whatever trace_example says now */
   int trace = b >= 0 && m->trace.gates != NULL && m->trace.T == T;
   job jobs[64];
   for (int i = 0; i < m->nshards; i++) {
@@ -863,11 +872,12 @@ int rl_model_backward(rl_model *m, rl_error *err) {
     }
   }
   if (trace) m->trace.valid = 1;
+  m->have_backward = 1;
   return 0;
 }
 
 int rl_model_input_grad(const rl_model *m, float *out, rl_error *err) {
-  if (!m->have_forward || !m->shards) return rl_fail(err, "no backward pass to read");
+  if (!m->have_backward || !m->shards) return rl_fail(err, "no backward pass to read");
   int T = m->T, E = m->cfg.embed;
   for (int i = 0; i < m->nshards; i++) {
     const rl_shard *s = &m->shards[i];

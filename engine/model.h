@@ -45,7 +45,7 @@ typedef struct {
 
 /* Upper bounds that keep every size computation far from overflow; model files are checked too. */
 #define RL_MAX_VOCAB (1 << 22)
-#define RL_MAX_WIDTH 8192 /* embed, hidden, classes */
+#define RL_MAX_WIDTH 8192 /* embed, hidden (classes go up to RL_MAX_VOCAB) */
 #define RL_MAX_LAYERS 16
 #define RL_MAX_TIME 100000
 #define RL_MAX_BATCH 4096
@@ -141,9 +141,12 @@ typedef struct rl_model {
   float *h_n;            /* [L*D][B][H] final hidden states of the last forward (PyTorch h_n) */
   float *c_n;            /* [L*D][B][H] LSTM final cell states */
   int have_forward;      /* backward needs a forward of the same batch */
+  int have_backward;     /* input gradients exist for the last forward */
 
-  /* tracing: set trace_example >= 0 before a forward to record that row into *trace */
+  /* tracing: set trace_example >= 0 before a forward to record that row into `trace`.
+   * The trace's arrays are reallocated when T changes: copy what you keep (the explorer does). */
   int trace_example;
+  int traced_row;        /* private: the row the last forward traced (-1 none); backward uses it */
   rl_trace trace;
 } rl_model;
 
@@ -180,7 +183,10 @@ int rl_init_parse(const char *s, rl_init_kind *out);
 int rl_model_init_params(rl_model *m, const rl_init_opts *opts, rl_error *err);
 
 /* Forward pass: loss = mean over scored positions of -log p(target) (0 if nothing is scored).
- * Fills h_n / c_n and, if trace_example >= 0, the forward half of the trace. */
+ * Fills h_n / c_n and, if trace_example >= 0, the forward half of the trace. A non-finite loss is
+ * not an error here (it is returned as is; the trainer decides what it means).
+ * batch->h0 may point at m->h_n (carrying state in truncated BPTT): it is read before h_n is
+ * rewritten, and h_n keeps its address while B stays the same. */
 int rl_model_forward(rl_model *m, const rl_batch *batch, float *loss, rl_error *err);
 /* Backward pass of the last forward: overwrites m->grads with dJ/dparams. If the forward was
  * traced, completes the trace (gradient norms, including the extra J_last pass). */
@@ -188,7 +194,8 @@ int rl_model_backward(rl_model *m, rl_error *err);
 /* dJ/d(embedded input) of the last backward, [B,T,E] batch-major (for gradient checks). */
 int rl_model_input_grad(const rl_model *m, float *out, rl_error *err);
 
-/* Softmax output of the last forward: STEP: row (b, t) [C]; FINAL: row b [C] (t ignored). */
+/* Softmax output of the last forward (valid after backward too): STEP: row (b, t) [C];
+ * FINAL: row b [C] (t ignored). NULL if there is none. */
 const float *rl_model_probs(const rl_model *m, int b, int t);
 
 /* Copies parameters (same config) from src to dst. */

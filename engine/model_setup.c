@@ -104,6 +104,8 @@ int rl_model_create(const rl_config *cfg, rl_model **out, rl_error *err) {
   m->D = cfg->bidirectional ? 2 : 1;
   m->nthreads = 1;
   m->trace_example = -1;
+  m->traced_row = -1;
+  m->trace.last_scored = -1;
   for (int g = 0; g < 4; g++) m->clamps.value[g] = NAN;
   int L = cfg->layers, D = m->D, G = m->G, H = cfg->hidden;
   m->tensors = calloc((size_t)(3 + 4 * L * D), sizeof *m->tensors);

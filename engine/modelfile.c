@@ -163,7 +163,7 @@ static int config_from_meta(const rl_st_file *f, const char *what, rl_config *c,
       meta_int(f, what, "layers", 1, RL_MAX_LAYERS, &c->layers, err) ||
       meta_int(f, what, "bidirectional", 0, 1, &c->bidirectional, err) ||
       meta_int(f, what, "residual", 0, 1, &c->residual, err) ||
-      meta_int(f, what, "classes", 1, RL_MAX_WIDTH, &c->classes, err))
+      meta_int(f, what, "classes", 1, RL_MAX_VOCAB, &c->classes, err))
     return -1;
   return 0;
 }
@@ -251,8 +251,8 @@ static int config_infer(const rl_st_file *f, const char *what, rl_config *c, rl_
   if (V < 1 || V > RL_MAX_VOCAB || E < 1 || E > RL_MAX_WIDTH)
     return rl_fail(err, "%s: embedding.weight has shape [%lld,%lld], outside rnnlab's limits (vocabulary 1..%d, width 1..%d)",
                    what, (long long)V, (long long)E, RL_MAX_VOCAB, RL_MAX_WIDTH);
-  if (C < 1 || C > RL_MAX_WIDTH)
-    return rl_fail(err, "%s: head.weight has %lld rows: classes must be 1..%d", what, (long long)C, RL_MAX_WIDTH);
+  if (C < 1 || C > RL_MAX_VOCAB)
+    return rl_fail(err, "%s: head.weight has %lld rows: classes must be 1..%d", what, (long long)C, RL_MAX_VOCAB);
   c->vocab = (int)V;
   c->embed = (int)E;
   c->hidden = (int)H;
@@ -260,6 +260,32 @@ static int config_infer(const rl_st_file *f, const char *what, rl_config *c, rl_
   c->bidirectional = bidir;
   c->classes = (int)C;
   return 0;
+}
+
+/* Number of items of a flat JSON array, counted without building it (so a 100 MB string of tiny
+ * values cannot make cJSON allocate gigabytes); -1 if it is not a flat array. */
+static long json_flat_array_items(const char *s) {
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+  if (*s != '[') return -1;
+  long commas = 0;
+  int in_string = 0, any = 0;
+  for (s++; *s; s++) {
+    if (in_string) {
+      if (*s == '\\' && s[1]) s++;
+      else if (*s == '"') in_string = 0;
+    } else if (*s == '"') {
+      in_string = any = 1;
+    } else if (*s == ',') {
+      commas++;
+    } else if (*s == '[' || *s == '{') {
+      return -1;
+    } else if (*s == ']') {
+      return any || commas ? commas + 1 : 0;
+    } else if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') {
+      any = 1;
+    }
+  }
+  return -1;
 }
 
 static int vocab_from_meta(const rl_st_file *f, const char *what, rl_model *m, rl_error *err) {
@@ -271,6 +297,10 @@ static int vocab_from_meta(const rl_st_file *f, const char *what, rl_model *m, r
   if (strcmp(level, "char") == 0) lv = RL_VOCAB_CHAR;
   else if (strcmp(level, "word") == 0) lv = RL_VOCAB_WORD;
   else return rl_fail(err, "%s: metadata 'vocab_level' is '%.40s', expected char or word", what, level);
+  long items = json_flat_array_items(json);
+  if (items < 0) return rl_fail(err, "%s: metadata 'vocab' is not a JSON array of strings", what);
+  if (items != m->cfg.vocab)
+    return rl_fail(err, "%s: metadata 'vocab' has %ld tokens but vocab_size is %d", what, items, m->cfg.vocab);
   cJSON *arr = cJSON_Parse(json);
   if (!cJSON_IsArray(arr)) {
     cJSON_Delete(arr);
@@ -381,6 +411,16 @@ done:
   return rc;
 }
 
+/* Parameter count of a configuration, in double so absurd metadata cannot overflow it. */
+static double config_param_count(const rl_config *c) {
+  double G = rl_cell_gates(c->cell), D = c->bidirectional ? 2 : 1, H = c->hidden, n = (double)c->vocab * c->embed;
+  for (int l = 0; l < c->layers; l++) {
+    double in = l == 0 ? c->embed : D * H;
+    n += D * (G * H * in + G * H * H + 2 * G * H);
+  }
+  return n + (double)c->classes * D * H + c->classes;
+}
+
 int rl_model_from_st(const rl_st_file *f, const char *what, rl_model **out, rl_error *err) {
   *out = NULL;
   if (!what) what = "model file";
@@ -397,6 +437,14 @@ int rl_model_from_st(const rl_st_file *f, const char *what, rl_model **out, rl_e
   }
   rl_error cerr;
   if (rl_config_check(&cfg, &cerr) != 0) return rl_fail(err, "%s: %s", what, cerr.msg);
+  /* bound the allocation by what the file holds before creating the model (with slack, so a
+   * small mismatch still gets the precise per-tensor message from load_tensors) */
+  double want = config_param_count(&cfg), have = 0;
+  for (int i = 0; i < f->ntensors; i++)
+    if (strncmp(f->tensors[i].name, "optim.", 6) != 0) have += (double)f->tensors[i].numel;
+  if (want > 2.0 * have + 65536.0)
+    return rl_fail(err, "%s: the metadata describes a model of %.0f parameters but the file holds only %.0f values", what,
+                   want, have);
   rl_model *m = NULL;
   if (rl_model_create(&cfg, &m, &cerr) != 0) return rl_fail(err, "%s: %s", what, cerr.msg);
   if (load_tensors(f, what, m, err) != 0 || vocab_from_meta(f, what, m, err) != 0) {

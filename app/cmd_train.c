@@ -744,7 +744,8 @@ static void experiment_usage(FILE *f) {
   const char *const *names = experiment_names(&n);
   fprintf(f, "usage: rnnlab experiment NAME --out DIR [--quick] [--seeds N] [--workers N]\n\n"
              "Measures a claim of the slides: prints a table, writes CSV files and PNG figures into DIR and the\n"
-             "command that reproduces them. Defaults run in about 3 minutes on 2 cores; --quick in seconds.\n\n");
+             "command that reproduces them. With the defaults each runs within 3 minutes on 2 cores (horizon\n"
+             "about 1.5 minutes, the others seconds); --quick in a few seconds.\n\n");
   for (int i = 0; i < n; i++) fprintf(f, "  %-10s %s\n", names[i], experiment_help(names[i]));
   fprintf(f, "\n  --seeds N     training seeds per configuration (horizon, agreement; default 3, --quick 1)\n"
              "  --workers N   training runs in parallel (default 2; results do not depend on it)\n");

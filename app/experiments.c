@@ -24,13 +24,11 @@ const char *const *experiment_names(int *n) {
 
 const char *experiment_help(const char *name) {
   if (!strcmp(name, "horizon"))
-    return "memory horizon: the largest recall distance each cell (RNN, LSTM, GRU) solves to >= 95%, trained "
-           "directly at each distance and with a curriculum over the distance";
+    return "largest recall distance each cell solves to >= 95% (direct and curriculum)";
   if (!strcmp(name, "gradients"))
-    return "vanishing gradients: ||dJ(T)/dh(t)|| vs T-t per cell at init and after training, decay factor and "
-           "half-life, RNN spectral-radius sweep with the Pascanu et al. 2013 bound, gradient clipping";
+    return "||dJ(T)/dh(t)|| vs T-t: decay, half-life, radius sweep and bound, clipping";
   if (!strcmp(name, "agreement"))
-    return "subject-verb agreement: accuracy against the number of attractors, vanilla RNN vs LSTM";
+    return "subject-verb agreement accuracy vs attractors, RNN vs LSTM";
   return NULL;
 }
 

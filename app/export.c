@@ -52,6 +52,22 @@ int export_unique_path(const char *dir, const char *stem, const char *ext, char 
   return rl_fail(err, "too many exports named %s in %s", stem, dir);
 }
 
+const char *csv_quote(const char *s, char *buf, size_t cap) {
+  size_t o = 0;
+  if (cap < 3) {
+    if (cap) buf[0] = 0;
+    return buf;
+  }
+  buf[o++] = '"';
+  for (; s && *s && o + 3 < cap; s++) {
+    if (*s == '"') buf[o++] = '"';
+    buf[o++] = *s;
+  }
+  buf[o++] = '"';
+  buf[o] = 0;
+  return buf;
+}
+
 static long snap_step(const explorer *e) {
   long s = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++)

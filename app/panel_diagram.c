@@ -247,6 +247,16 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
   d.lw = (float)gfx_px(e->g, 2.5f);
   d.s = s;
   d.t = t;
+  /* colour legends of the vector strips, at the right */
+  int leg_w = gfx_px(e->g, 100);
+  int lh = gfx_line_height(e->g, GFX_SANS, d.small);
+  int bar_h = (c.h - 4 * lh) / 2;
+  if (bar_h > gfx_px(e->g, 40) && c.w > 4 * leg_w) {
+    int bx = c.x + c.w - leg_w + gfx_px(e->g, 8), bw = gfx_px(e->g, 16);
+    plot_colorbar(e->g, gfx_r(bx, c.y + lh + gfx_px(e->g, 4), bw, bar_h), COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
+    plot_colorbar(e->g, gfx_r(bx, c.y + 3 * lh + bar_h, bw, bar_h), COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
+    c.w -= leg_w;
+  }
   /* keep a sensible aspect ratio */
   SDL_Rect a = c;
   int pad = gfx_line_height(e->g, GFX_SANS, d.small);

@@ -87,8 +87,9 @@ int panel_distribution_csv(const explorer *e, FILE *f) {
     const tr_slot_snap *q = &sn->slot[k];
     const float *p = q->used ? probs_at(sn, q, t) : NULL;
     if (!p) continue;
+    char q1[160];
     for (int cl = 0; cl < q->C && cl < sn->C; cl++)
-      fprintf(f, "%c,%d,\"%s\",%.6g\n", 'A' + k, t, sn->class_names ? sn->class_names[cl] : "",
+      fprintf(f, "%c,%d,%s,%.6g\n", 'A' + k, t, csv_quote(sn->class_names ? sn->class_names[cl] : "", q1, sizeof q1),
               (double)p[cl]);
   }
   return ferror(f) ? -1 : 0;
@@ -131,8 +132,9 @@ int panel_bptt_csv(const explorer *e, FILE *f) {
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
     if (!q->used || !q->have_trace) continue;
+    char q1[160];
     for (int t = 0; t < q->T && t < sn->T; t++)
-      fprintf(f, "%c,%d,\"%s\",%.6g\n", 'A' + k, t, sn->labels ? sn->labels[t] : "",
+      fprintf(f, "%c,%d,%s,%.6g\n", 'A' + k, t, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1),
               (double)q->dwhh_norm[t]);
   }
   return ferror(f) ? -1 : 0;

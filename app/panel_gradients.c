@@ -116,9 +116,12 @@ int panel_gradients_csv(const explorer *e, FILE *f) {
     const tr_slot_snap *q = &sn->slot[k];
     if (!q->used || !q->have_trace) continue;
     for (int t = 0; t < q->T && t < sn->T; t++)
-      fprintf(f, "%c,%s,%ld,%d,\"%s\",%.6g,%.6g,%.6g,%.6g\n", 'A' + k, rl_cell_name(q->spec.cell),
-              q->step, t, sn->labels ? sn->labels[t] : "", (double)q->dhT_norm[t],
+    {
+      char q1[160];
+      fprintf(f, "%c,%s,%ld,%d,%s,%.6g,%.6g,%.6g,%.6g\n", 'A' + k, rl_cell_name(q->spec.cell),
+              q->step, t, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1), (double)q->dhT_norm[t],
               (double)q->dh_norm[t], (double)q->dc_norm[t], (double)q->dwhh_norm[t]);
+    }
   }
   return ferror(f) ? -1 : 0;
 }

@@ -299,8 +299,12 @@ int panel_heatmaps_csv(const explorer *e, FILE *f) {
     if (!s->have_trace) continue;
     for (int j = 0; j < s->H; j++)
       for (int t = 0; t < s->T && t < e->snap.T; t++)
-        fprintf(f, "%c,%s,%d,%s,%d,%d,\"%s\",%.6g\n", 'A' + b->slot, rl_cell_name(s->spec.cell), b->ld,
-                b->name, j, t, e->snap.labels ? e->snap.labels[t] : "", (double)band_value(s, b, t, j));
+      {
+        char q1[160];
+        fprintf(f, "%c,%s,%d,%s,%d,%d,%s,%.6g\n", 'A' + b->slot, rl_cell_name(s->spec.cell), b->ld,
+                b->name, j, t, csv_quote(e->snap.labels ? e->snap.labels[t] : "", q1, sizeof q1),
+                (double)band_value(s, b, t, j));
+      }
   }
   return ferror(f) ? -1 : 0;
 }

@@ -75,6 +75,9 @@ void panel_distribution_draw(explorer *e, SDL_Rect r);
 void panel_bptt_draw(explorer *e, SDL_Rect r);
 void panel_params_draw(explorer *e, SDL_Rect r);
 
+/* A CSV field: s in double quotes, inner quotes doubled (RFC 4180). Returns buf. */
+const char *csv_quote(const char *s, char *buf, size_t cap);
+
 /* CSV of the data behind a panel. 0 ok, -1 on a write error. */
 int panel_heatmaps_csv(const explorer *e, FILE *f);
 int panel_gradients_csv(const explorer *e, FILE *f);

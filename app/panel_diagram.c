@@ -163,33 +163,39 @@ static void draw_gru(const dctx *d) {
   int H = s->H, t = d->t;
   const float *gt = s->gates + (size_t)t * 3 * (size_t)H;
   const float *gr = gt, *gz = gt + H, *gn = gt + 2 * H;
-  const float top = 0.20f, bus = 0.90f, boxes = 0.60f;
+  const float top = 0.14f, bus = 0.92f, boxes = 0.58f, mid = 0.36f;
+  const float ur = 0.26f, uz = 0.44f, un = 0.66f;
   /* the hidden state line across the top: h(t) = z*h(t-1) + (1-z)*n */
-  gfx_line(d->g, X(d, 0.03f), Y(d, top), X(d, 0.97f), Y(d, top), d->lw * 1.8f, d->th->text);
-  gfx_arrow(d->g, X(d, 0.90f), Y(d, top), X(d, 0.985f), Y(d, top), d->lw * 1.8f, d->th->text);
-  state_strip(d, 0.10f, top + 0.085f, "h(t-1)", state_at(s, s->h, t - 1), 1);
-  state_strip(d, 0.90f, top + 0.085f, "h(t)", state_at(s, s->h, t), 1);
-  wire(d, 0.06f, top, 0.06f, bus, 0);
-  wire(d, 0.06f, bus, 0.72f, bus, 0);
+  gfx_line(d->g, X(d, 0.02f), Y(d, top), X(d, 0.95f), Y(d, top), d->lw * 1.8f, d->th->text);
+  gfx_arrow(d->g, X(d, 0.90f), Y(d, top), X(d, 0.99f), Y(d, top), d->lw * 1.8f, d->th->text);
+  /* h(t-1) also feeds the gates: down the left edge into the input bus */
+  wire(d, 0.04f, top, 0.04f, bus, 0);
+  wire(d, 0.04f, bus, un, bus, 0);
   wire(d, 0.16f, 1.0f, 0.16f, bus, 0);
   char xl[96];
   snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->e->snap.labels && t < d->e->snap.T ? d->e->snap.labels[t] : "?");
-  label(d, 0.17f, 0.995f, xl, GFX_LEFT | GFX_BOTTOM);
-  float ur = 0.28f, uz = 0.44f, un = 0.62f;
-  wire(d, ur, bus, ur, boxes + 0.065f, 1);
+  label(d, 0.17f, 1.0f, xl, GFX_LEFT | GFX_BOTTOM);
+  /* r: into the candidate (it scales W_hn h(t-1) inside n) */
+  wire(d, ur, bus, ur, boxes + 0.06f, 1);
+  wire(d, ur, boxes - 0.06f, ur, mid, 0);
+  wire(d, ur, mid, un - 0.07f, mid, 0);
+  wire(d, un - 0.07f, mid, un - 0.07f, boxes - 0.06f, 1);
+  /* z: keeps h(t-1) on the line, (1-z) lets n in */
+  wire(d, uz, bus, uz, boxes + 0.06f, 1);
+  wire(d, uz, boxes - 0.06f, uz, top + 0.045f, 1);
+  wire(d, un, bus, un, boxes + 0.06f, 1);
+  wire(d, un + 0.02f, boxes - 0.06f, un + 0.02f, mid + 0.04f, 1);
+  wire(d, un + 0.02f, mid - 0.04f, un + 0.02f, top + 0.045f, 1);
+  plate(d, X(d, (ur + un) / 2 - 0.03f), Y(d, mid) - gfx_px(d->g, 4), "r scales W_hn h(t-1)", d->th->text_dim,
+        GFX_CENTER | GFX_BOTTOM);
+  op(d, uz, top, "\u00D7 z");
+  op(d, un + 0.02f, mid, "\u00D7 (1-z)");
+  op(d, un + 0.02f, top, "+");
   gate_box(d, ur, boxes, "\u03C3", "r", gr, H, 0, 0);
-  wire(d, ur + 0.055f, boxes - 0.03f, un - 0.055f, boxes - 0.03f, 1);
-  label(d, (ur + un) / 2 + 0.07f, boxes - 0.04f, "r scales W_hn h", GFX_CENTER | GFX_BOTTOM);
-  wire(d, uz, bus, uz, boxes + 0.065f, 1);
   gate_box(d, uz, boxes, "\u03C3", "z", gz, H, 0, 0);
-  wire(d, uz, boxes - 0.065f, uz, top + 0.05f, 1);
-  op(d, uz, top, "\u00D7");
-  wire(d, un, bus, un, boxes + 0.065f, 1);
   gate_box(d, un, boxes, "tanh", "n", gn, H, 1, 0);
-  wire(d, un, boxes - 0.065f, un, 0.40f + 0.04f, 1);
-  op(d, un, 0.40f, "\u00D7 (1-z)");
-  wire(d, un, 0.40f - 0.04f, un, top + 0.05f, 1);
-  op(d, un, top, "+");
+  state_strip(d, 0.14f, top + 0.12f, "h(t-1)", state_at(s, s->h, t - 1), 1);
+  state_strip(d, 0.90f, top + 0.12f, "h(t)", state_at(s, s->h, t), 1);
 }
 
 static void draw_rnn(const dctx *d) {

@@ -711,7 +711,7 @@ static void clamp_for_log(float *y, int n, float lo, float hi) {
 static int run_gradients(const experiment_opts *eo, rl_error *err) {
   FILE *out = eo->out;
   int quick = eo->quick;
-  int D = quick ? 30 : 60, H = quick ? 16 : 32, nex = quick ? 4 : 16;
+  int D = quick ? 30 : 60, H = quick ? 16 : 32, nex = quick ? 4 : 64;
   int train_steps = quick ? 150 : 1200, cap = D;
   static const float RADII[] = {0.5f, 0.9f, 1.0f, 1.1f, 1.5f, 2.0f, 3.0f};
   enum { NR = 7, R0 = 3, P0 = 3 + NR, C0 = 3 + 2 * NR }; /* cells, orthogonal sweep, PyTorch sweep, clipping */

@@ -425,7 +425,14 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
   long flast = 0;
   while (!rc && !explorer_should_quit(e)) {
     SDL_Event ev;
-    while (SDL_PollEvent(&ev)) explorer_handle_event(e, &ev);
+    while (SDL_PollEvent(&ev)) {
+      if (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_F5 || ev.key.keysym.sym == SDLK_F11)) {
+        int full = (SDL_GetWindowFlags(win) & SDL_WINDOW_FULLSCREEN_DESKTOP) == SDL_WINDOW_FULLSCREEN_DESKTOP;
+        SDL_SetWindowFullscreen(win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+        continue;
+      }
+      explorer_handle_event(e, &ev);
+    }
     if (a->script) {
       int s = script_step(&sc, e, deliver_push, NULL, &err);
       if (s < 0) {
@@ -482,7 +489,7 @@ int cmd_default(int argc, char **argv) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       printf("usage: rnnlab [OPTIONS]\n\nOpens the explorer: RNN and LSTM training live on the recall task.\n\n");
       explorer_help(stdout, "rnnlab");
-      printf("  --fullscreen        start full screen\n  --paused            do not start training\n"
+      printf("  --fullscreen        start full screen (F5 or F11 toggles it)\n  --paused            do not start training\n"
              "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; quit\n"
              "  --bench-fps SECONDS print frames per second while training, then quit\n");
       return 0;

@@ -677,7 +677,9 @@ int trainer_create(const tr_config *cfg, trainer **out, rl_error *err) {
 static void static_targets(struct trainer *tr, const rl_model *m) {
   int n = tr->T;
   int lm = m->cfg.head == RL_HEAD_STEP && m->cfg.classes == m->cfg.vocab && n > 1;
-  for (int t = 0; t < n; t++) tr->ex_targets[t] = lm ? (t + 1 < n ? tr->ex_tokens[t + 1] : -1) : -2;
+  /* a language model is scored on the next token, and at the last token on its own top prediction,
+   * so the gradient plot shows how that prediction depends on every earlier word */
+  for (int t = 0; t < n; t++) tr->ex_targets[t] = lm ? (t + 1 < n ? tr->ex_tokens[t + 1] : -2) : -2;
   if (m->cfg.head == RL_HEAD_FINAL) tr->ex_targets[0] = -2;
 }
 

@@ -217,7 +217,7 @@ static void load_colormaps(void) {
 /* Script: commands separated by ';'.
  *   keys:a,b,shift+F12   press keys one per frame      key:NAME     one key
  *   wait:SECONDS          keep running frames          frames:N     run N frames
- *   click:X,Y             left click at a pixel        drag:X0,Y0,X1,Y1
+ *   click:X,Y             left click at a pixel        drag:X0,Y0,X1,Y1     move:X,Y (hover)
  *   train:N               queue N steps and wait until they are drawn
  *   quit                  close the window */
 typedef struct {
@@ -359,8 +359,17 @@ static int script_step(script *s, explorer *e, deliver_fn deliver, void *ctx, rl
     s->frames_left = 1;
     return 0;
   }
+  if (!strncmp(c, "move:", 5)) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEMOTION;
+    if (sscanf(c + 5, "%d,%d", &ev.motion.x, &ev.motion.y) != 2) return rl_fail(err, "script: expected move:X,Y");
+    deliver(ctx, &ev);
+    s->frames_left = 1;
+    return 0;
+  }
   if (!strcmp(c, "quit")) return 1;
-  return rl_fail(err, "script: unknown command '%s' (keys:, key:, wait:, frames:, click:, drag:, train:, quit)", c);
+  return rl_fail(err, "script: unknown command '%s' (keys:, key:, wait:, frames:, click:, drag:, move:, train:, quit)", c);
 }
 
 static void deliver_push(void *ctx, SDL_Event *ev) {

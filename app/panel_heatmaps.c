@@ -204,8 +204,8 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
                    (double)band_value(s, b, t, j));
           SDL_Rect cell = {br.x + (int)(t * cw), br.y + (int)((long)j * br.h / H), (int)ceilf(cw),
                            br.h / H > 0 ? br.h / H : 1};
-          ui_tooltip_rect(e->u, cell, tip);
-          gfx_rect(g, cell, 1, th->text);
+          ui_tooltip_rect(e->u, br, tip); /* the band: the mouse is surely inside it */
+          gfx_rect(g, cell, gfx_px(g, 2), th->text);
         }
       }
     } else {

@@ -252,6 +252,13 @@ static void test_mouse(explorer *e) {
   mouse_move(e, heat_x(e, 4), y, 0);
   explorer_frame(e);
   CHECKF(e->hover_t == 4 && e->hover_unit >= 0, "hover t=%d unit=%d", e->hover_t, e->hover_unit);
+  { /* the tooltip box is drawn below-right of the mouse */
+    region tip;
+    if (read_region(e->g, gfx_r(heat_x(e, 4) + gfx_px(e->g, 20), y + gfx_px(e->g, 24), 40, 20), &tip) == 0) {
+      CHECK(count_colour(&tip, gfx_theme(e->g)->tooltip_bg, 12) >= 200);
+      free(tip.px);
+    }
+  }
   mouse_move(e, 5, 5, 0);
   explorer_frame(e);
   CHECK(e->hover_t == -1);

@@ -1,7 +1,9 @@
 /* rnnlab bench: training speed on fixed configurations. One training step is what `rnnlab train`
  * does: forward, backward (BPTT over the whole sequence), SGD update; random tokens and next-token
- * targets, so the data costs nothing. Reported: tokens/s (B*T per step) and GFLOP/s counting the
- * matrix products only (forward, plus twice that for backward). */
+ * targets, so the data costs nothing. Reported: tokens/s (B*T per step) and nominal GFLOP/s: the
+ * matrix-product FLOPs of the straightforward algorithm (forward, plus twice that for backward)
+ * per second. With a small vocabulary rnnlab skips most of layer 0's input-side products (see
+ * model.c), so nominal GFLOP/s can exceed what the cores execute. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
 #include "commands.h"
@@ -46,7 +48,8 @@ static double forward_flops(const rl_config *c, int B, int T) {
 
 static void bench_help(FILE *f) {
   fprintf(f, "usage: rnnlab bench [--config NAME[,NAME...]] [--seconds S] [--threads N] [--json]\n\n"
-             "Trains each configuration for S seconds (default 3) after a warm-up and prints tokens/s.\n"
+             "Trains each configuration for S seconds (default 3) after a warm-up and prints tokens/s and\n"
+             "nominal GFLOP/s (matrix-product FLOPs of the straightforward algorithm per second).\n"
              "Vocabulary %d, embedding = hidden, one layer, SGD. Threads default to the number of cores.\n"
              "Configurations:\n", VOCAB);
   for (int i = 0; i < NCONFIGS; i++)

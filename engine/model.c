@@ -36,6 +36,13 @@ typedef struct rl_shard {
   float *dlogits;      /* same shape as probs */
   float **dy;          /* [L] of [T][Bs][D*H] dJ/d(layer output) */
   float *demb;         /* [T][Bs][E] dJ/d(embedded input) */
+  /* Layer 0 reads embedding rows, so its input projection commutes with the lookup: when the
+   * vocabulary is small next to T*Bs, project the V embedding rows once ([V][G*H] table) and
+   * gather, and in backward sum dG rows per token first (S, [V][G*H]) so dW_ih and the embedding
+   * gradient are products over V rows instead of T*Bs. Exact up to float summation order. */
+  int use_table;
+  float *table;        /* [V][G*H] per direction, reused */
+  float *tok_grad;     /* [V][G*H] S */
   float *dg_ih;        /* [T][Bs][G*H] dJ/d(input-side pre-activation) */
   float *dg_hh;        /* [T][Bs][G*H] dJ/d(recurrent-side pre-activation) (differs for GRU's n) */
   float *dh, *dc;      /* [Bs][H] running gradients into h(t), c(t) */
@@ -58,6 +65,8 @@ static void shard_free_buffers(rl_shard *s, int L, int LD) {
   free(s->probs);
   free(s->dlogits);
   free(s->demb);
+  free(s->table);
+  free(s->tok_grad);
   free(s->dg_ih);
   free(s->dg_hh);
   free(s->dh);
@@ -146,6 +155,9 @@ static int shard_alloc(rl_model *m, rl_shard *s, int T, int Bs, int shard_index)
   A(s->probs, (final ? (size_t)Bs : rows) * C);
   A(s->dlogits, (final ? (size_t)Bs : rows) * C);
   A(s->demb, rows * E);
+  s->use_table = (size_t)c->vocab <= rows;
+  A(s->table, s->use_table ? (size_t)c->vocab * G * H : 1);
+  A(s->tok_grad, s->use_table ? (size_t)c->vocab * G * H : 1);
   A(s->dg_ih, rows * G * H);
   A(s->dg_hh, c->cell == RL_CELL_GRU ? rows * G * H : 1); /* other cells reuse dg_ih */
   A(s->dh, (size_t)Bs * H);
@@ -246,7 +258,7 @@ static int prepare(rl_model *m, int B, int T, rl_error *err) {
 
 static float act_f(rl_nonlin a, float x) {
   switch (a) {
-  case RL_ACT_RELU: return x > 0.0f ? x : 0.0f;
+  case RL_ACT_RELU: return x < 0.0f ? 0.0f : x; /* NaN passes through, as in PyTorch */
   case RL_ACT_SIGMOID: return rl_fsigmoid(x);
   default: return rl_ftanh(x);
   }
@@ -353,11 +365,12 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
   int L = c->layers, D = m->D, H = c->hidden, G = m->G, E = c->embed, C = c->classes, Bs = s->Bs;
   int GH = G * H, DH = D * H;
   size_t rows = (size_t)T * Bs;
-  /* embedding lookup, time-major */
-  for (int t = 0; t < T; t++)
-    for (int b = 0; b < Bs; b++)
-      memcpy(s->emb + ((size_t)t * Bs + b) * E, m->embedding + (size_t)s->tokens[(size_t)b * T + t] * E,
-             sizeof(float) * (size_t)E);
+  /* embedding lookup, time-major (not needed when layer 0 gathers from its projected table) */
+  if (!s->use_table)
+    for (int t = 0; t < T; t++)
+      for (int b = 0; b < Bs; b++)
+        memcpy(s->emb + ((size_t)t * Bs + b) * E, m->embedding + (size_t)s->tokens[(size_t)b * T + t] * E,
+               sizeof(float) * (size_t)E);
   const float *x = s->emb;
   int in = E;
   for (int l = 0; l < L; l++) {
@@ -366,8 +379,18 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
       int ld = l * D + d;
       const rl_rnn_params *p = &m->rnn[ld];
       rl_acts *a = &s->acts[ld];
-      rl_sgemm(0, 1, (int)rows, GH, in, 1.0f, x, in, p->w_ih, in, 0.0f, a->pre, GH);
-      add_bias_rows(a->pre, p->b_ih, c->cell == RL_CELL_GRU ? NULL : p->b_hh, rows, GH);
+      const float *b_hh_in = c->cell == RL_CELL_GRU ? NULL : p->b_hh; /* GRU keeps b_hh on the h side */
+      if (l == 0 && s->use_table) {
+        rl_sgemm(0, 1, c->vocab, GH, E, 1.0f, m->embedding, E, p->w_ih, E, 0.0f, s->table, GH);
+        add_bias_rows(s->table, p->b_ih, b_hh_in, (size_t)c->vocab, GH);
+        for (int t = 0; t < T; t++)
+          for (int b = 0; b < Bs; b++)
+            memcpy(a->pre + ((size_t)t * Bs + b) * GH, s->table + (size_t)s->tokens[(size_t)b * T + t] * GH,
+                   sizeof(float) * (size_t)GH);
+      } else {
+        rl_sgemm(0, 1, (int)rows, GH, in, 1.0f, x, in, p->w_ih, in, 0.0f, a->pre, GH);
+        add_bias_rows(a->pre, p->b_ih, b_hh_in, rows, GH);
+      }
       const float *h_prev = init_state(s->h0, ld, Bs, H);
       const float *c_prev = init_state(s->c0, ld, Bs, H);
       for (int step = 0; step < T; step++) {
@@ -607,7 +630,8 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
   for (int l = L - 1; l >= 0; l--) {
     const float *x = l == 0 ? s->emb : s->y[l - 1];
     int in = l == 0 ? E : DH;
-    float *dx = l == 0 ? (mode->probe ? NULL : s->demb) : s->dy[l - 1];
+    int table = l == 0 && s->use_table;
+    float *dx = l == 0 ? (mode->probe || (table && !m->keep_input_grad) ? NULL : s->demb) : s->dy[l - 1];
     dy = s->dy[l];
     for (int d = 0; d < D; d++) {
       int ld = l * D + d;
@@ -648,7 +672,21 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
       bptt(&A);
       if (!mode->probe) {
         /* weight gradients: one product over all timesteps */
-        rl_sgemm(1, 0, GH, in, (int)rows, 1.0f, s->dg_ih, GH, x, in, 1.0f, gr + ti[0].offset, in);
+        if (table) {
+          /* S[v] = sum of dG rows whose token is v; then dW_ih += S^T E and dE += S W_ih */
+          float *S = s->tok_grad;
+          memset(S, 0, sizeof(float) * (size_t)c->vocab * GH);
+          for (int t = 0; t < T; t++)
+            for (int b = 0; b < Bs; b++) {
+              const float *g = s->dg_ih + ((size_t)t * Bs + b) * GH;
+              float *dst = S + (size_t)s->tokens[(size_t)b * T + t] * GH;
+              for (int j = 0; j < GH; j++) dst[j] += g[j];
+            }
+          rl_sgemm(1, 0, GH, E, c->vocab, 1.0f, S, GH, m->embedding, E, 1.0f, gr + ti[0].offset, E);
+          rl_sgemm(0, 0, c->vocab, E, GH, 1.0f, S, GH, p->w_ih, E, 1.0f, gr + m->tensors[0].offset, E);
+        } else {
+          rl_sgemm(1, 0, GH, in, (int)rows, 1.0f, s->dg_ih, GH, x, in, 1.0f, gr + ti[0].offset, in);
+        }
         const float *h = s->acts[ld].h;
         size_t rest = rows - Bs; /* steps whose previous state is a computed h */
         if (rest > 0) {
@@ -679,7 +717,7 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
           for (int j = 0; j < DH; j++) dx[((size_t)t * Bs + r0) * DH + j] += dy[((size_t)t * Bs + r0) * DH + j];
     }
   }
-  if (!mode->probe) {
+  if (!mode->probe && !s->use_table) {
     /* embedding: scatter-add the input gradient */
     float *ge = gr + m->tensors[0].offset;
     for (int t = 0; t < T; t++)
@@ -878,6 +916,9 @@ int rl_model_backward(rl_model *m, rl_error *err) {
 
 int rl_model_input_grad(const rl_model *m, float *out, rl_error *err) {
   if (!m->have_backward || !m->shards) return rl_fail(err, "no backward pass to read");
+  for (int i = 0; i < m->nshards; i++)
+    if (m->shards[i].use_table && !m->keep_input_grad)
+      return rl_fail(err, "input gradients were not kept: set keep_input_grad before the backward pass");
   int T = m->T, E = m->cfg.embed;
   for (int i = 0; i < m->nshards; i++) {
     const rl_shard *s = &m->shards[i];

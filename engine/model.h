@@ -141,7 +141,9 @@ typedef struct rl_model {
   float *h_n;            /* [L*D][B][H] final hidden states of the last forward (PyTorch h_n) */
   float *c_n;            /* [L*D][B][H] LSTM final cell states */
   int have_forward;      /* backward needs a forward of the same batch */
-  int have_backward;     /* input gradients exist for the last forward */
+  int have_backward;     /* a backward of the last forward has run */
+  int keep_input_grad;   /* 1: backward also keeps dJ/d(embedded input) per position for
+                            rl_model_input_grad (one more product when the vocabulary is small) */
 
   /* tracing: set trace_example >= 0 before a forward to record that row into `trace`.
    * The trace's arrays are reallocated when T changes: copy what you keep (the explorer does). */
@@ -191,7 +193,8 @@ int rl_model_forward(rl_model *m, const rl_batch *batch, float *loss, rl_error *
 /* Backward pass of the last forward: overwrites m->grads with dJ/dparams. If the forward was
  * traced, completes the trace (gradient norms, including the extra J_last pass). */
 int rl_model_backward(rl_model *m, rl_error *err);
-/* dJ/d(embedded input) of the last backward, [B,T,E] batch-major (for gradient checks). */
+/* dJ/d(embedded input) of the last backward, [B,T,E] batch-major (for gradient checks); needs
+ * keep_input_grad = 1 before that backward when the vocabulary is small (see model.c). */
 int rl_model_input_grad(const rl_model *m, float *out, rl_error *err);
 
 /* Softmax output of the last forward (valid after backward too): STEP: row (b, t) [C];

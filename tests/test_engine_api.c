@@ -29,6 +29,7 @@ static rl_model *make(rl_cell cell, rl_head head, int bidir, int classes) {
 
 int main(void) {
   rl_error err;
+  float dx[12 * 4], dx_probe[12 * 4];
   int tokens[12] = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4};
   float loss;
 
@@ -61,9 +62,12 @@ int main(void) {
   CHECK(m->trace.example == 1 && m->trace.valid);
   m->trace_example = -1;
 
-  /* input gradients exist only after a backward of the same forward */
+  /* input gradients exist only after a backward of the same forward that kept them */
   CHECK(rl_model_forward(m, &b1, &loss, &err) == 0);
-  float dx[12 * 4];
+  CHECK(rl_model_backward(m, &err) == 0);
+  CHECK(rl_model_input_grad(m, dx_probe, &err) == -1 && strstr(err.msg, "keep_input_grad"));
+  m->keep_input_grad = 1;
+  CHECK(rl_model_forward(m, &b1, &loss, &err) == 0);
   CHECK(rl_model_input_grad(m, dx, &err) == -1);
   CHECK(rl_model_backward(m, &err) == 0);
   CHECK(rl_model_input_grad(m, dx, &err) == 0);

@@ -173,6 +173,7 @@ static rl_model *make_model(const rl_config *c, uint64_t seed, int threads) {
   /* embeddings N(0,1) saturate small models; scale down so gradients are not vanishingly small */
   for (size_t i = 0; i < (size_t)c->vocab * c->embed; i++) m->embedding[i] *= 0.5f;
   rl_model_set_threads(m, threads);
+  m->keep_input_grad = 1;
   return m;
 }
 

@@ -26,6 +26,8 @@
 #define TEXT_CACHE 1024
 #define TEXT_BUCKETS 2048
 #define CLIP_DEPTH 16
+#define STAMP_SLOTS 96
+#define STAMP_MAX_R 64.0f /* larger discs are drawn as triangle fans */
 
 typedef struct {
   gfx_face face;
@@ -46,6 +48,17 @@ typedef struct {
   int next; /* bucket chain */
 } text_entry;
 
+/* A cached antialiased disc: white, alpha = coverage; drawn tinted with colour and alpha mods. The
+ * disc's centre sits on the pixel corner (c, c) of an n x n texture, n = 2c. Circles, round-rect
+ * corners and thick-line joints are copies of these (the software renderer fills a triangle over
+ * its whole bounding box, so fans were the slowest thing in a frame). */
+typedef struct {
+  int key; /* radius in quarter pixels; 0 = free */
+  int c;
+  SDL_Texture *tex;
+  long last_use;
+} stamp;
+
 struct gfx {
   SDL_Window *win;
   SDL_Renderer *ren;
@@ -62,6 +75,7 @@ struct gfx {
   SDL_Rect clips[CLIP_DEPTH];
   int nclip;
   int ttf_inited;
+  stamp stamps[STAMP_SLOTS];
 };
 
 /* ---- fonts ------------------------------------------------------------------------------- */
@@ -147,6 +161,13 @@ static void text_cache_clear(gfx *g) {
   }
   for (int i = 0; i < TEXT_BUCKETS; i++) g->buckets[i] = -1;
   g->ntext = 0;
+}
+
+static void stamp_cache_clear(gfx *g) {
+  for (int i = 0; i < STAMP_SLOTS; i++) {
+    if (g->stamps[i].tex) SDL_DestroyTexture(g->stamps[i].tex);
+    memset(&g->stamps[i], 0, sizeof g->stamps[i]);
+  }
 }
 
 static void bucket_remove(gfx *g, int idx) {
@@ -297,6 +318,7 @@ int gfx_resize_headless(gfx *g, int w, int h, rl_error *err) {
   if (!g->surf) return rl_fail(err, "not a headless context");
   if (w == g->w && h == g->h) return 0;
   text_cache_clear(g); /* textures belong to the old renderer */
+  stamp_cache_clear(g);
   SDL_Renderer *oldr = g->ren;
   SDL_Surface *olds = g->surf;
   if (make_surface_renderer(g, w, h, err) != 0) return -1;
@@ -309,6 +331,7 @@ int gfx_resize_headless(gfx *g, int w, int h, rl_error *err) {
 void gfx_destroy(gfx *g) {
   if (!g) return;
   text_cache_clear(g);
+  stamp_cache_clear(g);
   for (int i = 0; i < g->nfonts; i++) TTF_CloseFont(g->fonts[i].font);
   if (g->ren) SDL_DestroyRenderer(g->ren);
   if (g->surf) SDL_FreeSurface(g->surf);
@@ -461,8 +484,62 @@ static int circle_segments(float r) {
   return n > 96 ? 96 : n;
 }
 
-void gfx_fill_circle(gfx *g, float cx, float cy, float radius, SDL_Color c) {
-  if (!(radius > 0) || c.a == 0) return;
+/* The disc of radius r4/4 centred at (c + phx/2, c + phy/2) in an n x n texture, n = 2c + 1;
+ * NULL if a texture cannot be made (callers fall back to triangles). */
+static stamp *stamp_get(gfx *g, int r4, int phx, int phy) {
+  int key = (r4 * 4 + phx * 2 + phy) + 1;
+  stamp *free_slot = NULL, *old = NULL;
+  for (int i = 0; i < STAMP_SLOTS; i++) {
+    stamp *s = &g->stamps[i];
+    if (s->key == key) {
+      s->last_use = g->frame;
+      return s;
+    }
+    if (!s->key) {
+      if (!free_slot) free_slot = s;
+    } else if (!old || s->last_use < old->last_use) {
+      old = s;
+    }
+  }
+  stamp *s = free_slot ? free_slot : old;
+  if (s->tex) SDL_DestroyTexture(s->tex);
+  memset(s, 0, sizeof *s);
+  float r = r4 * 0.25f;
+  int c = (int)ceilf(r + 1), n = 2 * c + 1;
+  uint32_t *px = malloc((size_t)n * n * 4);
+  if (!px) return NULL;
+  float ox = c + 0.5f * phx, oy = c + 0.5f * phy;
+  /* coverage by 4 x 4 supersampling */
+  for (int y = 0; y < n; y++)
+    for (int x = 0; x < n; x++) {
+      int hit = 0;
+      for (int sy = 0; sy < 4; sy++)
+        for (int sx = 0; sx < 4; sx++) {
+          float dx = x + (sx + 0.5f) * 0.25f - ox, dy = y + (sy + 0.5f) * 0.25f - oy;
+          hit += dx * dx + dy * dy <= r * r;
+        }
+      uint32_t a = (uint32_t)((hit * 255 + 8) / 16);
+      px[y * n + x] = (a << 24) | 0xFFFFFFu;
+    }
+  SDL_Texture *t = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, n, n);
+  if (t) {
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+    SDL_UpdateTexture(t, NULL, px, n * 4);
+  }
+  free(px);
+  if (!t) return NULL;
+  *s = (stamp){key, c, t, g->frame};
+  return s;
+}
+
+static void stamp_copy(gfx *g, stamp *s, SDL_Rect src, SDL_Rect dst, SDL_Color c) {
+  SDL_SetTextureColorMod(s->tex, c.r, c.g, c.b);
+  SDL_SetTextureAlphaMod(s->tex, c.a);
+  SDL_RenderCopy(g->ren, s->tex, &src, &dst);
+}
+
+static void fan_circle(gfx *g, float cx, float cy, float radius, SDL_Color c) {
   float xs[96], ys[96];
   int n = circle_segments(radius);
   for (int i = 0; i < n; i++) {
@@ -473,7 +550,25 @@ void gfx_fill_circle(gfx *g, float cx, float cy, float radius, SDL_Color c) {
   fill_fan_feathered(g, cx, cy, xs, ys, n, c);
 }
 
-/* One straight segment as a quad with feathered long edges. */
+void gfx_fill_circle(gfx *g, float cx, float cy, float radius, SDL_Color c) {
+  if (!(radius > 0) || c.a == 0 || !isfinite(cx) || !isfinite(cy)) return;
+  /* centre snapped to the nearest half pixel */
+  if (radius <= STAMP_MAX_R && fabsf(cx) < 1e6f && fabsf(cy) < 1e6f) {
+    long hx = lroundf(cx * 2), hy = lroundf(cy * 2);
+    int phx = (int)(hx & 1), phy = (int)(hy & 1);
+    stamp *s = stamp_get(g, (int)lroundf(radius * 4), phx, phy);
+    if (s) {
+      int n = 2 * s->c + 1;
+      stamp_copy(g, s, gfx_r(0, 0, n, n), gfx_r((int)((hx - phx) / 2) - s->c, (int)((hy - phy) / 2) - s->c, n, n), c);
+      return;
+    }
+  }
+  fan_circle(g, cx, cy, radius, c);
+}
+
+/* One straight segment as a quad with feathered long edges. A long diagonal segment is cut into
+ * pieces (one geometry call) so that no triangle's bounding box is large: the software renderer
+ * fills every triangle over its bounding box. */
 static void segment(gfx *g, float x0, float y0, float x1, float y1, float t, SDL_Color c) {
   float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
   if (!(len > 1e-6f)) return;
@@ -487,14 +582,23 @@ static void segment(gfx *g, float x0, float y0, float x1, float y1, float t, SDL
   }
   SDL_Color clear = cc;
   clear.a = 0;
-  SDL_Vertex v[8] = {
-      vtx(x0 + nx * outer, y0 + ny * outer, clear), vtx(x0 + nx * core, y0 + ny * core, cc),
-      vtx(x0 - nx * core, y0 - ny * core, cc),      vtx(x0 - nx * outer, y0 - ny * outer, clear),
-      vtx(x1 + nx * outer, y1 + ny * outer, clear), vtx(x1 + nx * core, y1 + ny * core, cc),
-      vtx(x1 - nx * core, y1 - ny * core, cc),      vtx(x1 - nx * outer, y1 - ny * outer, clear),
-  };
-  int idx[18] = {0, 4, 1, 1, 4, 5, 1, 5, 2, 2, 5, 6, 2, 6, 3, 3, 6, 7};
-  SDL_RenderGeometry(g->ren, NULL, v, 8, idx, 18);
+  enum { MAXP = 64 };
+  float minor = fminf(fabsf(dx), fabsf(dy));
+  int np = minor > 24 ? (int)ceilf(minor / 16) : 1;
+  if (np > MAXP) np = MAXP;
+  SDL_Vertex v[4 * (MAXP + 1)];
+  int idx[18 * MAXP], k = 0;
+  for (int p = 0; p <= np; p++) {
+    float x = x0 + dx * p / np, y = y0 + dy * p / np;
+    v[4 * p + 0] = vtx(x + nx * outer, y + ny * outer, clear);
+    v[4 * p + 1] = vtx(x + nx * core, y + ny * core, cc);
+    v[4 * p + 2] = vtx(x - nx * core, y - ny * core, cc);
+    v[4 * p + 3] = vtx(x - nx * outer, y - ny * outer, clear);
+  }
+  static const int quad[18] = {0, 4, 1, 1, 4, 5, 1, 5, 2, 2, 5, 6, 2, 6, 3, 3, 6, 7};
+  for (int p = 0; p < np; p++)
+    for (int j = 0; j < 18; j++) idx[k++] = 4 * p + quad[j];
+  SDL_RenderGeometry(g->ren, NULL, v, 4 * (np + 1), idx, k);
 }
 
 void gfx_line(gfx *g, float x0, float y0, float x1, float y1, float t, SDL_Color c) {
@@ -593,11 +697,25 @@ void gfx_dashed_line(gfx *g, float x0, float y0, float x1, float y1, float t, fl
 }
 
 void gfx_fill_round_rect(gfx *g, SDL_Rect r, int radius, SDL_Color c) {
-  if (r.w <= 0 || r.h <= 0) return;
+  if (r.w <= 0 || r.h <= 0 || c.a == 0) return;
   int maxr = (r.w < r.h ? r.w : r.h) / 2;
   if (radius > maxr) radius = maxr;
   if (radius <= 1) {
     gfx_fill_rect(g, r, c);
+    return;
+  }
+  /* three rectangles and four corner quadrants of a cached disc; no two pieces overlap, so
+   * translucent colours blend once */
+  stamp *s = radius <= STAMP_MAX_R ? stamp_get(g, radius * 4, 0, 0) : NULL;
+  if (s) {
+    int q = radius, sc = s->c;
+    gfx_fill_rect(g, gfx_r(r.x + q, r.y, r.w - 2 * q, r.h), c);
+    gfx_fill_rect(g, gfx_r(r.x, r.y + q, q, r.h - 2 * q), c);
+    gfx_fill_rect(g, gfx_r(r.x + r.w - q, r.y + q, q, r.h - 2 * q), c);
+    stamp_copy(g, s, gfx_r(sc - q, sc - q, q, q), gfx_r(r.x, r.y, q, q), c);
+    stamp_copy(g, s, gfx_r(sc, sc - q, q, q), gfx_r(r.x + r.w - q, r.y, q, q), c);
+    stamp_copy(g, s, gfx_r(sc - q, sc, q, q), gfx_r(r.x, r.y + r.h - q, q, q), c);
+    stamp_copy(g, s, gfx_r(sc, sc, q, q), gfx_r(r.x + r.w - q, r.y + r.h - q, q, q), c);
     return;
   }
   /* the whole outline as one convex polygon (four quarter arcs), filled as a feathered fan */

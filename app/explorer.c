@@ -231,9 +231,26 @@ int explorer_open_model(explorer *e, const char *path, const char *text, rl_erro
   return 0;
 }
 
+/* Training mode: the chosen sentence becomes the displayed example of every slot. */
+static int show_text(explorer *e, const char *text, rl_error *err) {
+  if (trainer_show_text(e->tr, text, err)) {
+    explorer_notice(e, 1, "Cannot show \"%.80s\": %s", text ? text : "", err->msg);
+    return -1;
+  }
+  tr_config now;
+  trainer_get_config(e->tr, &now);
+  snprintf(e->cfg.text, sizeof e->cfg.text, "%s", now.text);
+  snprintf(e->example, sizeof e->example, "%s", now.text);
+  e->sel_t = -1;
+  trainer_wait_idle(e->tr, 10.0);
+  trainer_snapshot(e->tr, &e->snap);
+  return 0;
+}
+
 int explorer_set_text(explorer *e, const char *text, rl_error *err) {
   rl_error tmp;
   if (!err) err = &tmp;
+  if (!e->static_mode) return show_text(e, text, err);
   const rl_vocab *v = trainer_vocab(e->tr);
   if (!v || !v->tokens) return rl_fail(err, "typed text needs a loaded model with a vocabulary");
   int cap = (int)strlen(text) + 1;
@@ -293,6 +310,17 @@ static int do_reset(explorer *e, const tr_config *c, const char *why, rl_error *
   trainer_set_speed(e->tr, speed);
   if (was_running) trainer_set_running(e->tr, 1);
   e->sel_t = -1;
+  e->bptt = 0;
+  tr_config now;
+  trainer_get_config(e->tr, &now);
+  snprintf(e->cfg.text, sizeof e->cfg.text, "%s", now.text);
+  snprintf(e->example, sizeof e->example, "%s", now.text);
+  if (c->text[0] && !now.text[0]) {
+    explorer_notice(e, 1, "%s: \"%.60s\" does not fit the %s task, so it shows one of its own examples", why,
+                    c->text, rl_task_kind_name(c->task.kind));
+    trainer_snapshot(e->tr, &e->snap);
+    return 0;
+  }
   explorer_notice(e, 0, "%s: models re-initialised, training restarts from step 0", why);
   trainer_snapshot(e->tr, &e->snap);
   return 0;
@@ -416,8 +444,18 @@ int explorer_reset(explorer *e, rl_error *err) {
   return do_reset(e, &c, "Reset", err ? err : &tmp);
 }
 
-void explorer_select_timestep(explorer *e, int t) { e->sel_t = t; }
+void explorer_select_timestep(explorer *e, int t) {
+  e->sel_t = t;
+  e->bptt = 0;
+}
 int explorer_selected_timestep(const explorer *e) { return ex_sel_t(e); }
+
+void explorer_bptt(explorer *e, int t) {
+  e->sel_t = t;
+  e->bptt = 1;
+}
+
+int explorer_bptt_reached(const explorer *e) { return e->bptt ? ex_sel_t(e) : -1; }
 
 void explorer_set_clamps(explorer *e, const float clamp[4]) {
   rl_clamps c;

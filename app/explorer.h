@@ -36,7 +36,11 @@ void explorer_destroy(explorer *e);
 /* Replaces the training models by a model file shown on text (NULL = a few of its tokens): view
  * mode, as `rnnlab view`. On failure nothing changes. */
 int explorer_open_model(explorer *e, const char *path, const char *text, rl_error *err);
-/* View mode: encode text with the loaded model's vocabulary and show it (error names a token). */
+/* Shows a chosen sentence as the displayed example (heatmaps, gradients, diagram, distribution,
+ * bptt-bars) of every model. Training mode: encoded with the task's vocabulary and labelled by its
+ * rules while training goes on with the task's batches; kept across resets while the task knows
+ * its words; NULL or "" = the task's own example again. View mode: encoded with the loaded model's
+ * vocabulary. An unknown word is an error naming it (also shown as a notice); nothing changes. */
 int explorer_set_text(explorer *e, const char *text, rl_error *err);
 
 /* ---- the frame ----------------------------------------------------------------------------- */
@@ -79,7 +83,12 @@ int explorer_playing(explorer *e);
 void explorer_train(explorer *e, long steps);            /* queue steps (asynchronous) */
 int explorer_wait(explorer *e, double timeout_s);        /* until queued steps are drawn-ready */
 int explorer_reset(explorer *e, rl_error *err);          /* re-initialise, same settings */
-void explorer_select_timestep(explorer *e, int t);       /* -1 = last */
+void explorer_select_timestep(explorer *e, int t);       /* -1 = last; ends a bptt walk */
+/* The backward pass has reached step t (-1 = last): selects t; the bptt-bars panel draws the terms
+ * of steps t..T-1 and their running sum and greys the steps not yet reached. Left/Right then move
+ * the pass one step back / forward. Any other selection ends it. */
+void explorer_bptt(explorer *e, int t);
+int explorer_bptt_reached(const explorer *e);            /* the step reached, or -1 if not walking */
 int explorer_selected_timestep(const explorer *e);
 /* Clamps for every LSTM slot: i, f, g, o values or NAN (all NAN = free). */
 void explorer_set_clamps(explorer *e, const float clamp[4]);

@@ -681,6 +681,7 @@ int rl_lesson_parse(const char *text, size_t len, const char *name, rl_lesson *o
       if (!*value) { rc = fail_at(&c, "'text:' is empty"); goto done; }
       rc = set_text(&c, st->text, value, "text");
       st->has_text = !rc;
+      st->text_line = lineno;
       goto done;
     }
     int ntok = split(value, tok, MAX_TOKENS);
@@ -773,6 +774,11 @@ int rl_lesson_resolve(const rl_lesson *l, int step, rl_lesson_setup *out) {
     if (st->has_text) {
       out->has_text = 1;
       memcpy(out->text, st->text, sizeof out->text);
+      out->text_line = st->text_line;
+    } else if (st->has_task) { /* a new task: its own example, until a text: line says otherwise */
+      out->has_text = 0;
+      out->text[0] = 0;
+      out->text_line = 0;
     }
     if (st->has_show) out->show = st->show;
     for (int k = 0; k < st->nsets; k++)

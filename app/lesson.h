@@ -85,6 +85,7 @@ typedef struct {
   rl_lesson_kv task_opts[RL_LESSON_MAX_OPTIONS];
   int has_text;
   char text[RL_LESSON_TEXT];           /* the example sentence shown (text:) */
+  int text_line;                       /* line of the text: line in the file */
   int has_show;
   unsigned show;                       /* rl_panel bits */
   unsigned highlight;                  /* rl_panel bits; not inherited */
@@ -119,8 +120,9 @@ typedef struct {
   char task[16];
   int ntask_opts;
   rl_lesson_kv task_opts[RL_LESSON_MAX_OPTIONS];
-  int has_text;
+  int has_text;                        /* a task: line without a text: line ends an earlier text */
   char text[RL_LESSON_TEXT];
+  int text_line;                       /* where the text was written (for error messages) */
   unsigned show;                       /* 0 if no step so far said show: */
   int nsets;
   rl_lesson_kv sets[RL_LESSON_MAX_SETS];

@@ -113,6 +113,7 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
   tr_config cur, want, base = tr_config_default();
   explorer_get_config(e, &cur);
   base.example_seed = cur.example_seed; /* a new example chosen by hand stays */
+  snprintf(base.text, sizeof base.text, "%s", su.has_text ? su.text : ""); /* kept across a reset */
   if (lesson_setup_config(&su, &base, &want, err)) {
     explorer_notice(e, 1, "%s", err->msg);
     return -1;
@@ -141,7 +142,7 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
   /* 3. Clamps and the selected timestep in force at this step: the latest ones at or before it
    *    (a new set of models starts with free gates), so stepping backwards restores them. */
   float clamp[4] = {NAN, NAN, NAN, NAN};
-  int sel = -1;
+  int sel = -1, bptt = 0;
   for (int s = 0; s <= step; s++) {
     const rl_lesson_step *p = &l->steps[s];
     if (p->has_models)
@@ -149,11 +150,32 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
     for (int a = 0; a < p->nactions; a++) {
       const rl_lesson_action *act = &p->actions[a];
       if (act->kind == RL_ACT_CLAMP) memcpy(clamp, act->clamp, sizeof clamp);
-      else if (act->kind == RL_ACT_SELECT || act->kind == RL_ACT_BPTT) sel = (int)act->n;
+      else if (act->kind == RL_ACT_SELECT || act->kind == RL_ACT_BPTT) {
+        sel = (int)act->n;
+        bptt = act->kind == RL_ACT_BPTT;
+      }
     }
   }
   explorer_set_clamps(e, clamp);
-  explorer_select_timestep(e, sel);
+
+  /* 3b. The example sentence in force (text:), or the task's own example. A word the task does not
+   *     know is reported at the text: line; the rest of the step still applies. */
+  rl_error text_err = {{0}};
+  int text_failed = 0;
+  tr_config now;
+  explorer_get_config(e, &now);
+  const char *want_text = su.has_text ? su.text : "";
+  if (strcmp(now.text, want_text)) {
+    if (explorer_set_text(e, want_text, &text_err)) {
+      text_failed = 1;
+      char msg[sizeof text_err.msg];
+      snprintf(msg, sizeof msg, "%s", text_err.msg);
+      rl_fail(&text_err, "%.300s:%d: text: %s", l->path, su.text_line, msg);
+      explorer_notice(e, 1, "%s", text_err.msg);
+    }
+  }
+  if (bptt) explorer_bptt(e, sel);
+  else explorer_select_timestep(e, sel);
 
   /* 4. The step's own actions, in order. */
   for (int a = 0; a < st->nactions; a++) {
@@ -177,6 +199,11 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
   }
   /* Even without training, a headless render needs a fresh snapshot of the new setup. */
   if (flags & LESSON_WAIT) explorer_wait(e, 60.0);
+  if (text_failed) {
+    *err = text_err;
+    explorer_notice(e, 1, "%s", text_err.msg);
+    return -1;
+  }
   return 0;
 }
 

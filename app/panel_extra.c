@@ -51,6 +51,18 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
   }
   const char *labels[TOPK];
   for (int i = 0; i < nt; i++) labels[i] = sn->class_names ? sn->class_names[top[i]] : "?";
+  /* only as many bars as can all be named (a bar without its word teaches nothing) */
+  int sp = gfx_font_px(g, THEME_TEXT_SMALL);
+  while (nt > 3) {
+    int widest = 0;
+    for (int i = 0; i < nt; i++) {
+      int w = 0;
+      gfx_text_size(g, labels[i], GFX_SANS, sp, &w, NULL);
+      if (w > widest) widest = w;
+    }
+    if ((c.w - gfx_px(g, 90)) / nt >= widest + gfx_px(g, 12)) break;
+    nt--;
+  }
   float ys[TR_MAX_SLOTS][TOPK];
   char names[TR_MAX_SLOTS][96];
   plot_series s[TR_MAX_SLOTS];
@@ -95,47 +107,180 @@ int panel_distribution_csv(const explorer *e, FILE *f) {
   return ferror(f) ? -1 : 0;
 }
 
+/* The BPTT story: the terms of dJ/dW_h (layer 1, forward direction) the backward pass has added.
+ * A walk (explorer_bptt) has reached step `from`: steps from..T-1 are added, the earlier ones are
+ * not computed yet. Otherwise every step is added (from = 0). */
+static int bptt_from(const explorer *e) {
+  int t = e->bptt ? ex_sel_t(e) : 0;
+  return t < 0 ? 0 : t;
+}
+
+static int bptt_slot_ok(const tr_snapshot *sn, const tr_slot_snap *q) {
+  return q->used && q->have_trace && q->T == sn->T && q->dwhh_norm && q->dwhh_cum;
+}
+
 void panel_bptt_draw(explorer *e, SDL_Rect r) {
   gfx *g = e->g;
+  const theme *th = gfx_theme(g);
   const tr_snapshot *sn = &e->snap;
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_BPTT, r, "BPTT: the dJ/dW_hh term contributed by each timestep");
-  int T = sn->T;
+  int T = sn->T, from = bptt_from(e);
+  char title[200];
+  if (e->bptt && T > 0 && from == T - 1)
+    snprintf(title, sizeof title, "Backward pass at the last step t = %d: its term starts the sum", from);
+  else if (e->bptt && T > 0)
+    snprintf(title, sizeof title, "Backward pass at t = %d: the terms of steps %d to %d are added", from, from, T - 1);
+  else
+    snprintf(title, sizeof title, "BPTT: dJ/dW_h is the sum of one term per timestep");
+  SDL_Rect c = ex_panel_frame(e, RL_PANEL_BPTT, r, title);
+  if (T <= 0) return;
+  int ncat = T + 1; /* the timesteps, then the sum */
+  float *ys = malloc(sizeof(float) * (size_t)ncat * TR_MAX_SLOTS);
+  const char **labels = malloc(sizeof(char *) * (size_t)ncat);
+  if (!ys || !labels) {
+    free(ys);
+    free(labels);
+    return;
+  }
   plot_series s[TR_MAX_SLOTS];
+  const tr_slot_snap *qs[TR_MAX_SLOTS];
   char names[TR_MAX_SLOTS][96];
   int ns = 0;
+  double lo = INFINITY, hi = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
-    if (!q->used || !q->have_trace || q->T != T) continue;
+    if (!bptt_slot_ok(sn, q)) continue;
+    float *y = ys + (size_t)ns * ncat;
+    for (int t = 0; t < T; t++) {
+      float v = q->dwhh_norm[t], w = q->dwhh_cum[t];
+      y[t] = t >= from ? v : NAN;
+      if (v > 0 && isfinite(v)) lo = fmin(lo, v), hi = fmax(hi, v);
+      if (w > 0 && isfinite(w)) lo = fmin(lo, w), hi = fmax(hi, w);
+    }
+    y[T] = q->dwhh_cum[from];
     ex_slot_name(e, k, names[ns], sizeof names[ns]);
     plot_series z = {0};
     z.label = names[ns];
-    z.y = q->dwhh_norm;
-    z.n = T;
+    z.y = y;
+    z.n = ncat;
     z.color = ex_slot_color(e, k);
+    qs[ns] = q;
     s[ns++] = z;
   }
+  for (int t = 0; t < T; t++) labels[t] = sn->labels ? sn->labels[t] : "?";
+  labels[T] = "sum";
+
+  /* key: what the marks mean (the size of a sum is not the sum of the sizes) */
+  int sp = gfx_font_px(g, THEME_TEXT_SMALL);
+  int lh = gfx_line_height(g, GFX_SANS, sp);
+  int sw = gfx_px(g, 18), x = c.x, y = c.y + lh / 2;
+  SDL_Color bar = ns ? s[0].color : th->accent;
+  gfx_fill_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), bar);
+  x += sw + gfx_px(g, 6);
+  x += gfx_text(g, x, y, "size of each step's term", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE) + gfx_px(g, 20);
+  gfx_line(g, x, y, x + sw, y, gfx_px(g, 3), th->text);
+  gfx_fill_circle(g, x + sw / 2.0f, y, gfx_px(g, 5), th->text);
+  x += sw + gfx_px(g, 6);
+  x += gfx_text(g, x, y, "size of the running sum", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE) + gfx_px(g, 20);
+  if (e->bptt && from > 0) {
+    SDL_Color ghost = th->text_dim;
+    ghost.a = 70;
+    gfx_fill_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), ghost);
+    x += sw + gfx_px(g, 6);
+    gfx_text(g, x, y, "not computed yet", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE);
+  }
+  SDL_Rect pr = {c.x, c.y + lh + gfx_px(g, 4), c.w, c.h - lh - gfx_px(g, 4)};
+
   plot_opts o = plot_opts_default();
-  o.xlabel = "timestep t";
-  o.ylabel = "norm of the term (log)";
+  o.xlabel = "timestep t  (the backward pass runs from the last step down to 0)";
+  o.ylabel = "size (norm), log scale";
   o.log_y = 1;
-  o.xtick_labels = (const char *const *)sn->labels;
-  o.n_xtick_labels = T;
-  int sel = ex_sel_t(e);
-  o.marker_x = sel >= 0 ? sel : NAN;
+  if (hi > 0) {
+    if (lo < hi * 1e-8) lo = hi * 1e-8;
+    o.ymin = pow(10.0, floor(log10(lo)));
+    o.ymax = pow(10.0, ceil(log10(hi) + 1e-9));
+  }
+  o.xtick_labels = labels;
+  o.n_xtick_labels = ncat;
+  o.marker_x = e->bptt ? from : NAN;
+  o.legend = ns > 1 ? PLOT_LEGEND_TOP_LEFT : PLOT_LEGEND_NONE;
   plot_frame fr;
-  if (T > 0) plot_bars(g, c, &o, s, ns, T, &fr);
+  plot_bars(g, pr, &o, s, ns, ncat, &fr);
+
+  if (ns > 0 && fr.area.w > 0) {
+    gfx_push_clip(g, fr.area);
+    double group = 0.8, bw = group / ns;
+    float base = (float)(fr.area.y + fr.area.h);
+    /* steps the pass has not reached: greyed placeholders, no values */
+    if (e->bptt && from > 0) {
+      SDL_Color ghost = th->text_dim;
+      ghost.a = 70;
+      for (int t = 0; t < from; t++) {
+        float x0 = plot_x_px(&fr, t - group / 2), x1 = plot_x_px(&fr, t + group / 2);
+        int hgt = fr.area.h / 6;
+        gfx_fill_rect(g, gfx_r((int)x0 + 1, (int)base - hgt, (int)(x1 - x0) - 2, hgt), ghost);
+      }
+      float xa = plot_x_px(&fr, -0.5), xb = plot_x_px(&fr, from - 0.5);
+      int bp = gfx_font_px(g, THEME_TEXT_BODY);
+      int tw = 0;
+      gfx_text_size(g, "not reached yet", GFX_SANS, bp, &tw, NULL);
+      if (xb - xa > tw + gfx_px(g, 8))
+        gfx_text(g, (xa + xb) / 2, fr.area.y + fr.area.h / 2.0f, "not reached yet", GFX_SANS, bp, th->text_dim,
+                 GFX_CENTER | GFX_MIDDLE);
+    }
+    /* a term that is exactly zero (W_h meets h(0) = 0 at the first step) has no bar on a log axis */
+    for (int k = 0; k < ns; k++)
+      for (int t = from; t < T; t++)
+        if (qs[k]->dwhh_norm[t] == 0.0f)
+          gfx_text(g, plot_x_px(&fr, t - group / 2 + (k + 0.5) * bw), base - gfx_px(g, 4), "0", GFX_SANS, sp,
+                   th->text_dim, GFX_CENTER | GFX_BOTTOM);
+    /* the running sum, from the last step back to where the pass is */
+    float *px = malloc(sizeof(float) * (size_t)T * 2);
+    for (int k = 0; k < ns && px; k++) {
+      float *py = px + T;
+      int n = 0;
+      for (int t = T - 1; t >= from; t--) {
+        float v = qs[k]->dwhh_cum[t];
+        if (!(v > 0) || !isfinite(v)) continue;
+        px[n] = plot_x_px(&fr, t - group / 2 + (k + 0.5) * bw);
+        py[n++] = plot_y_px(&fr, v);
+      }
+      if (n > 1) gfx_polyline(g, px, py, n, gfx_px(g, 3), th->text);
+      for (int i = 0; i < n; i++) {
+        gfx_fill_circle(g, px[i], py[i], gfx_px(g, 6), th->text);
+        gfx_fill_circle(g, px[i], py[i], gfx_px(g, 3.5f), s[k].color);
+      }
+    }
+    free(px);
+    /* the sum stands apart: its own bar, with its value */
+    float xs = plot_x_px(&fr, T - 0.5);
+    gfx_dashed_line(g, xs, fr.area.y, xs, base, gfx_px(g, 2), gfx_px(g, 6), th->text_dim);
+    for (int k = 0; k < ns; k++) {
+      float v = s[k].y[T];
+      if (!(v > 0) || !isfinite(v)) continue;
+      char val[32];
+      snprintf(val, sizeof val, "%.2g", (double)v);
+      float ty = plot_y_px(&fr, v) - gfx_px(g, 4);
+      if (ty < fr.area.y + lh) ty = fr.area.y + lh;
+      gfx_text(g, plot_x_px(&fr, T - group / 2 + (k + 0.5) * bw), ty, val, GFX_SANS, sp, th->text,
+               GFX_CENTER | GFX_BOTTOM);
+    }
+    gfx_pop_clip(g);
+  }
+  free(ys);
+  free(labels);
 }
 
 int panel_bptt_csv(const explorer *e, FILE *f) {
   const tr_snapshot *sn = &e->snap;
-  fprintf(f, "model,t,token,dWhh_term_norm\n");
+  int from = bptt_from(e);
+  fprintf(f, "model,t,token,dWhh_term_norm,running_sum_norm,added\n");
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
-    if (!q->used || !q->have_trace) continue;
+    if (!bptt_slot_ok(sn, q)) continue;
     char q1[160];
     for (int t = 0; t < q->T && t < sn->T; t++)
-      fprintf(f, "%c,%d,%s,%.6g\n", 'A' + k, t, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1),
-              (double)q->dwhh_norm[t]);
+      fprintf(f, "%c,%d,%s,%.6g,%.6g,%d\n", 'A' + k, t, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1),
+              (double)q->dwhh_norm[t], (double)q->dwhh_cum[t], t >= from);
   }
   return ferror(f) ? -1 : 0;
 }

@@ -28,6 +28,8 @@ struct explorer {
   char export_dir[512];
   unsigned show, highlight;
   int sel_t;               /* selected timestep; -1 = last */
+  int bptt;                /* 1: the backward pass has reached sel_t (bptt-bars greys the steps before) */
+  char example[256];       /* training mode: the chosen sentence in the sidebar's text box */
   int focus_slot;          /* cell diagram */
   int clamp_mode;          /* 0 free, 1 keep, 2 erase, 3 custom */
   float clamp[4];

@@ -75,7 +75,7 @@ void tr_snapshot_free(tr_snapshot *s) {
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     tr_slot_snap *q = &s->slot[k];
     free(q->gates); free(q->c); free(q->h); free(q->probs);
-    free(q->dh_norm); free(q->dc_norm); free(q->dhT_norm); free(q->dwhh_norm);
+    free(q->dh_norm); free(q->dc_norm); free(q->dhT_norm); free(q->dwhh_norm); free(q->dwhh_cum);
     free(q->curve_step); free(q->curve_loss); free(q->curve_acc);
   }
   free(s->tokens);
@@ -105,11 +105,11 @@ static int slot_copy(tr_slot_snap *d, const tr_slot_snap *s) {
   size_t ncv = (size_t)s->ncurve;
   float **dst[TR_SNAP_ARRAYS] = {&d->gates, &d->c, &d->h, &d->probs, &d->dh_norm, &d->dc_norm,
                                  &d->dhT_norm, &d->dwhh_norm, &d->curve_step, &d->curve_loss,
-                                 &d->curve_acc};
+                                 &d->curve_acc, &d->dwhh_cum};
   float *const src[TR_SNAP_ARRAYS] = {s->gates, s->c, s->h, s->probs, s->dh_norm, s->dc_norm,
                                       s->dhT_norm, s->dwhh_norm, s->curve_step, s->curve_loss,
-                                      s->curve_acc};
-  const size_t n[TR_SNAP_ARRAYS] = {ntr, nst, nst, npr, nno, nno, nno, nno, ncv, ncv, ncv};
+                                      s->curve_acc, s->dwhh_cum};
+  const size_t n[TR_SNAP_ARRAYS] = {ntr, nst, nst, npr, nno, nno, nno, nno, ncv, ncv, ncv, nno};
   float *keep[TR_SNAP_ARRAYS];
   size_t cap[TR_SNAP_ARRAYS];
   for (int i = 0; i < TR_SNAP_ARRAYS; i++) {
@@ -322,7 +322,7 @@ static void publish(worker *w, const int *tokens, int *targets, int T, const rl_
   rl_error err = {{0}};
   int have_trace = 0;
   if (m && T > 0) {
-    if (tr->static_mode) own_predictions(m, tokens, targets, T);
+    own_predictions(m, tokens, targets, T); /* -2 targets: the model's own prediction */
     rl_batch b = {1, T, tokens, targets, NULL, NULL};
     float loss = 0;
     m->trace_example = 0;
@@ -357,6 +357,7 @@ static void publish(worker *w, const int *tokens, int *targets, int T, const rl_
     p->gates = t->gates; p->c = t->c; p->h = t->h; p->probs = t->probs;
     p->dh_norm = t->dh_norm; p->dc_norm = t->dc_norm; p->dhT_norm = t->dhT_norm;
     p->dwhh_norm = t->dwhh_norm;
+    p->dwhh_cum = t->dwhh_cum_norm;
     p->last_scored = t->last_scored;
     p->trace_loss = t->loss;
   } else {
@@ -532,6 +533,113 @@ static int make_example(struct trainer *tr, rl_task *task, uint64_t seed, rl_err
   return 0;
 }
 
+#define TEXT_MAX_TOKENS 512
+
+static int find_token(const rl_task *task, const char *s, size_t len) {
+  int V = rl_task_vocab_size(task);
+  for (int i = 0; i < V; i++) {
+    const char *tk = rl_task_token(task, i);
+    if (strlen(tk) == len && !memcmp(tk, s, len)) return i;
+  }
+  return -1;
+}
+
+static size_t utf8_char_len(const unsigned char *p) {
+  size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 1;
+  for (size_t i = 1; i < n; i++)
+    if ((p[i] & 0xC0) != 0x80) return 1;
+  return n;
+}
+
+int tr_encode_text(const rl_task *task, const char *text, int **ids, int *n, rl_error *err) {
+  *ids = NULL;
+  *n = 0;
+  int word = rl_task_vocab_level(task) != RL_VOCAB_CHAR;
+  const char *kind = rl_task_kind_name(rl_task_options(task)->kind);
+  int *out = malloc(TEXT_MAX_TOKENS * sizeof(int));
+  if (!out) return rl_fail(err, "out of memory");
+  const char *p = text ? text : "";
+  int k = 0;
+  while (*p) {
+    size_t len;
+    if (word) {
+      while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+      if (!*p) break;
+      len = 0;
+      while (p[len] && p[len] != ' ' && p[len] != '\t' && p[len] != '\n' && p[len] != '\r') len++;
+    } else {
+      len = utf8_char_len((const unsigned char *)p);
+    }
+    int id = find_token(task, p, len);
+    if (id < 0) {
+      char known[200] = "";
+      size_t o = 0;
+      int V = rl_task_vocab_size(task), shown = 0;
+      for (int i = 0; i < V && shown < 10 && o + 40 < sizeof known; i++) {
+        const char *tk = rl_task_token(task, i);
+        if (!strcmp(tk, "\xC2\xB7") || !*tk) continue;
+        o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", shown ? ", " : "", tk);
+        shown++;
+      }
+      free(out);
+      return rl_fail(err, "'%.*s' is not a %s of the %s task (it knows %d%s: %s%s)", (int)(len > 40 ? 40 : len), p,
+                     word ? "word" : "character", kind, V, word ? " words" : " characters", known,
+                     V > shown ? ", ..." : "");
+    }
+    if (k == TEXT_MAX_TOKENS) {
+      free(out);
+      return rl_fail(err, "the sentence is longer than %d tokens", TEXT_MAX_TOKENS);
+    }
+    out[k++] = id;
+    p += len;
+  }
+  if (k == 0) {
+    free(out);
+    return rl_fail(err, "the sentence is empty");
+  }
+  *ids = out;
+  *n = k;
+  return 0;
+}
+
+/* Makes text the display example (under mu or before workers start); class names stay. */
+static int text_example(struct trainer *tr, const rl_task *task, const char *text, rl_error *err) {
+  int *tok = NULL, n = 0;
+  if (tr_encode_text(task, text, &tok, &n, err)) return -1;
+  int *tgt = calloc((size_t)n, sizeof(int));
+  char **lab = calloc((size_t)n, sizeof(char *));
+  if (!tgt || !lab) {
+    free(tok); free(tgt); free(lab);
+    return rl_fail(err, "out of memory");
+  }
+  rl_task_label(task, tok, n, tgt);
+  rl_head head = rl_task_head(task);
+  int nt = head == RL_HEAD_STEP ? n : 1, any = 0;
+  for (int t = 0; t < nt; t++) any |= tgt[t] >= 0;
+  /* an unlabelled end (a language model's next word, a sentence without a label) is scored on
+   * the model's own prediction, so the gradient plot reaches the last word */
+  if (tgt[nt - 1] < 0 && (head == RL_HEAD_FINAL || rl_task_classes(task) == rl_task_vocab_size(task) || !any))
+    tgt[nt - 1] = -2;
+  for (int t = 0; t < n; t++) lab[t] = strdup(rl_task_token(task, tok[t]));
+  free(tr->ex_tokens);
+  free(tr->ex_targets);
+  free_strings(tr->ex_labels, (size_t)tr->T);
+  tr->ex_tokens = tok;
+  tr->ex_targets = tgt;
+  tr->ex_labels = lab;
+  tr->T = n;
+  size_t o = 0;
+  tr->ex_text[0] = 0;
+  const char *sep = rl_task_vocab_level(task) == RL_VOCAB_CHAR ? "" : " ";
+  for (int t = 0; t < n && o + 2 < sizeof tr->ex_text; t++) {
+    int w = snprintf(tr->ex_text + o, sizeof tr->ex_text - o, "%s%s", t ? sep : "", lab[t] ? lab[t] : "?");
+    if (w < 0) break;
+    o += (size_t)w;
+  }
+  if (o >= sizeof tr->ex_text) tr->ex_text[sizeof tr->ex_text - 1] = 0;
+  return 0;
+}
+
 static void snap_example(struct trainer *tr) {
   tr_snapshot tmp;
   memset(&tmp, 0, sizeof tmp);
@@ -574,6 +682,10 @@ static int build(struct trainer *tr, const tr_config *cfg, rl_error *err) {
   if (make_example(tr, task, cfg->example_seed, err)) {
     rl_task_free(task);
     return -1;
+  }
+  if (cfg->text[0]) {
+    rl_error terr;
+    if (text_example(tr, task, cfg->text, &terr)) tr->cfg.text[0] = 0; /* the task's own example */
   }
   rl_task_free(task);
   int any = 0;
@@ -888,6 +1000,7 @@ void trainer_set_example(trainer *tr, uint64_t seed) {
   if (rl_task_create(&tr->cfg.task, &task, &err)) return;
   pthread_mutex_lock(&tr->mu);
   tr->cfg.example_seed = seed;
+  tr->cfg.text[0] = 0;
   int ok = make_example(tr, task, seed, &err) == 0;
   for (int k = 0; k < TR_MAX_SLOTS && ok; k++) tr->w[k].publish_req = 1;
   pthread_cond_broadcast(&tr->cv);
@@ -975,4 +1088,30 @@ int trainer_set_text(trainer *tr, const int *tokens, int n, const char *const *l
 
 const rl_vocab *trainer_vocab(trainer *tr) {
   return tr->static_mode && tr->w[0].m ? &tr->w[0].m->vocab : NULL;
+}
+
+int trainer_show_text(trainer *tr, const char *text, rl_error *err) {
+  if (tr->static_mode) return rl_fail(err, "a loaded model takes typed text through trainer_set_text");
+  tr_config cfg;
+  trainer_get_config(tr, &cfg);
+  if (text && strlen(text) >= sizeof cfg.text)
+    return rl_fail(err, "the sentence is longer than %zu bytes", sizeof cfg.text - 1);
+  rl_task *task = NULL;
+  if (rl_task_create(&cfg.task, &task, err)) return -1;
+  pthread_mutex_lock(&tr->mu);
+  int rc;
+  if (text && *text) {
+    rc = text_example(tr, task, text, err);
+    if (rc == 0) snprintf(tr->cfg.text, sizeof tr->cfg.text, "%s", text);
+  } else {
+    rc = make_example(tr, task, tr->cfg.example_seed, err);
+    if (rc == 0) tr->cfg.text[0] = 0;
+  }
+  if (rc == 0)
+    for (int k = 0; k < TR_MAX_SLOTS; k++) tr->w[k].publish_req = 1;
+  pthread_cond_broadcast(&tr->cv);
+  pthread_mutex_unlock(&tr->mu);
+  rl_task_free(task);
+  if (rc == 0) snap_example(tr);
+  return rc;
 }

@@ -21,7 +21,7 @@
 #include "tasks.h"
 
 #define TR_MAX_SLOTS 3
-#define TR_SNAP_ARRAYS 11
+#define TR_SNAP_ARRAYS 12
 
 typedef struct {
   int used;           /* 0: slot empty */
@@ -47,6 +47,10 @@ typedef struct {
   float forget_bias;      /* LSTM; NAN = PyTorch default */
   uint64_t seed;
   uint64_t example_seed;  /* which example is displayed */
+  char text[256];         /* the displayed sentence (words of the task's vocabulary, labelled by the
+                             task's rules, see rl_task_label); "" = an example the task generates
+                             from example_seed. A reset to a task whose vocabulary lacks a word
+                             falls back to the generated example and clears it. */
 } tr_config;
 
 /* The explorer's default: RNN (tanh) vs LSTM on recall at a distance the LSTM learns within a
@@ -67,6 +71,7 @@ typedef struct {
   /* display trace: layout as rl_trace */
   int have_trace;
   float *gates, *c, *h, *probs, *dh_norm, *dc_norm, *dhT_norm, *dwhh_norm;
+  float *dwhh_cum;        /* [L*D][T] rl_trace.dwhh_cum_norm: ||running sum|| of the BPTT terms */
   int last_scored;
   float trace_loss;
   rl_clamps clamps;       /* applied to the display pass */
@@ -135,8 +140,16 @@ void trainer_set_lr(trainer *t, float lr);
 void trainer_set_clip(trainer *t, float clip);
 /* Gate clamps of a slot's display pass (NAN = free). slot -1 = every slot. */
 void trainer_set_clamps(trainer *t, int slot, const rl_clamps *c);
-/* Show another example (new seed). */
+/* Show another example (new seed); a sentence shown by trainer_show_text gives way to it. */
 void trainer_set_example(trainer *t, uint64_t example_seed);
+/* Training trainer: show a chosen sentence as the displayed example of every slot (training goes
+ * on with the task's batches). It is encoded with the task's vocabulary (word-level tasks split on
+ * spaces) and labelled by the task's rules; positions without a label (a language model's last
+ * word) are scored on the model's own prediction. NULL or "" = the task's own example again.
+ * An unknown word is an error naming it; then nothing changes. */
+int trainer_show_text(trainer *t, const char *text, rl_error *err);
+/* Encodes text with a task's vocabulary into ids (malloc'ed, *n of them); error names a token. */
+int tr_encode_text(const rl_task *task, const char *text, int **ids, int *n, rl_error *err);
 
 /* Copies the latest snapshot into *dst if it changed since dst->version. Returns 1 if copied. */
 int trainer_snapshot(trainer *t, tr_snapshot *dst);

@@ -110,6 +110,7 @@ static void trace_free(rl_trace *t) {
   free(t->dc_norm);
   free(t->dhT_norm);
   free(t->dwhh_norm);
+  free(t->dwhh_cum_norm);
   memset(t, 0, sizeof *t);
 }
 
@@ -211,7 +212,9 @@ static int trace_alloc(rl_model *m, int T) {
   t->dc_norm = calloc(LD * T, sizeof(float));
   t->dhT_norm = calloc(LD * T, sizeof(float));
   t->dwhh_norm = calloc(LD * T, sizeof(float));
-  if (!t->gates || !t->c || !t->h || !t->probs || !t->dh_norm || !t->dc_norm || !t->dhT_norm || !t->dwhh_norm) {
+  t->dwhh_cum_norm = calloc(LD * T, sizeof(float));
+  if (!t->gates || !t->c || !t->h || !t->probs || !t->dh_norm || !t->dc_norm || !t->dhT_norm || !t->dwhh_norm ||
+      !t->dwhh_cum_norm) {
     trace_free(t);
     return -1;
   }
@@ -475,13 +478,42 @@ typedef struct {
   float *dh, *dc;       /* [Bs][H] scratch */
   /* trace (NULL when not traced): per-t norms for row `trace_row` */
   int trace_row;
-  float *dh_norm, *dc_norm, *dwhh_norm;
+  float *dh_norm, *dc_norm, *dwhh_norm, *dwhh_cum_norm;
 } bptt_args;
 
 static float norm2(const float *x, int n) {
   double s = 0;
   for (int i = 0; i < n; i++) s += (double)x[i] * x[i];
   return (float)sqrt(s);
+}
+
+static double dot(const float *a, const float *b, int n) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s += (double)a[i] * b[i];
+  return s;
+}
+
+/* Trace: the norm of the running sum of the W_hh terms each time the backward pass has added one
+ * more step (in the order it visits them). Term j is the outer product dg(j) h_prev(j)^T, so
+ * ||sum_j term_j||^2 = sum_{j,k} (dg(j) . dg(k)) (h_prev(j) . h_prev(k)): no H x GH matrix needed. */
+static void bptt_cum_norms(const bptt_args *A, int tr) {
+  int T = A->T, Bs = A->Bs, H = A->H, GH = A->G * H, row = A->r0 + tr;
+  double s2 = 0;
+  for (int v = 0; v < T; v++) {
+    int t = A->d ? v : T - 1 - v; /* the v-th step the pass visits */
+    const float *g = A->dg_hh + ((size_t)t * Bs + row) * GH;
+    int first = A->d ? t == T - 1 : t == 0, tp = A->d ? t + 1 : t - 1;
+    const float *hp = first ? A->h0 + (size_t)row * H : A->a->h + ((size_t)tp * Bs + row) * H;
+    double cross = 0;
+    for (int u = 0; u < v; u++) {
+      int k = A->d ? u : T - 1 - u;
+      int kfirst = A->d ? k == T - 1 : k == 0, kp = A->d ? k + 1 : k - 1;
+      const float *hk = kfirst ? A->h0 + (size_t)row * H : A->a->h + ((size_t)kp * Bs + row) * H;
+      cross += dot(g, A->dg_hh + ((size_t)k * Bs + row) * GH, GH) * dot(hp, hk, H);
+    }
+    s2 += 2.0 * cross + dot(g, g, GH) * dot(hp, hp, H);
+    A->dwhh_cum_norm[t] = (float)sqrt(s2 > 0 ? s2 : 0);
+  }
 }
 
 /* Walks time backwards for one direction, producing dg_ih / dg_hh for every step. */
@@ -553,6 +585,8 @@ static void bptt(const bptt_args *A) {
     }
     if (tr >= 0 && A->dwhh_norm) A->dwhh_norm[t] = norm2(dgh + (size_t)tr * GH, GH) * norm2(h_prev + (size_t)tr * H, H);
   }
+  int tr = A->trace_row >= r0 && A->trace_row < r0 + n ? A->trace_row - r0 : -1;
+  if (tr >= 0 && A->dwhh_cum_norm) bptt_cum_norms(A, tr);
 }
 
 /* Column sums of x [rows][n] added into out [n]. */
@@ -667,6 +701,7 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
           A.dh_norm = tr->dh_norm + off;
           A.dc_norm = tr->dc_norm + off;
           A.dwhh_norm = tr->dwhh_norm + off;
+          A.dwhh_cum_norm = tr->dwhh_cum_norm + off;
         }
       }
       bptt(&A);
@@ -893,6 +928,7 @@ int rl_model_backward(rl_model *m, rl_error *err) {
     memset(m->trace.dc_norm, 0, n * sizeof(float));
     memset(m->trace.dhT_norm, 0, n * sizeof(float));
     memset(m->trace.dwhh_norm, 0, n * sizeof(float));
+    memset(m->trace.dwhh_cum_norm, 0, n * sizeof(float));
   }
   run_shards(m, jobs, err);
   /* sum shard gradients in order (shard 0 wrote into m->grads) */

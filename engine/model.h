@@ -109,6 +109,10 @@ typedef struct {
                            position of this example alone, unscaled (the slides' dJ(T)/dh(t)) */
   float *dwhh_norm;     /* [L*D][T] ||dJ/dW_hh evaluated at step t|| (Frobenius, all gates);
                            the weight gradient is the sum over t of these terms */
+  float *dwhh_cum_norm; /* [L*D][T] ||sum of those terms over the steps the backward pass has
+                           visited when it has added step t|| (forward direction: steps t..T-1;
+                           reverse direction: 0..t). At the last visited step: the norm of the
+                           whole dJ/dW_hh of this example (not the sum of the term norms) */
   int last_scored;      /* the position T used for dhT_norm, -1 if none */
   float loss;           /* mean loss over this example's scored positions */
   int valid;            /* 1 after a traced forward+backward */

@@ -43,6 +43,7 @@ static const char *order_class_names[] = {"XX", "XY", "YX", "YY"};
 
 #define SEN_MAX_CLAUSE 6
 #define SEN_T (2 * SEN_MAX_CLAUSE + 2)
+#define SEN_LABEL_MAX 512 /* rl_task_label: positions labelled in a chosen sentence */
 
 struct rl_task {
   rl_task_opts o;
@@ -651,6 +652,87 @@ int rl_task_score(const rl_task *t, int B, const int *targets, const rl_task_met
     if (total) *total += nt;
     if (ex_correct) ex_correct[b] = nc;
     if (ex_total) ex_total[b] = nt;
+  }
+  return 0;
+}
+
+/* ---- labelling a chosen sentence ---- */
+static int find_id(const int *ids, int n, int id) {
+  for (int i = 0; i < n; i++)
+    if (ids[i] == id) return i;
+  return -1;
+}
+
+/* Sentiment polarity of the clause tok[a..b): its adjective's class, flipped by "not"; -1 if none. */
+static int sen_clause_label(const rl_task *t, const int *tok, int a, int b) {
+  int neg = 0, pol = -1;
+  for (int i = a; i < b; i++) {
+    if (tok[i] == t->s_not) neg = !neg;
+    for (int c = 0; c < 3; c++)
+      if (find_id(t->s_adj[c], 6, tok[i]) >= 0) pol = c;
+  }
+  if (pol < 0) return -1;
+  if (pol == 2) return t->o.classes == 3 ? 2 : -1;
+  return neg ? 1 - pol : pol;
+}
+
+int rl_task_label(const rl_task *t, const int *tok, int T, int *targets) {
+  if (!t || !tok || !targets || T < 1) return -1;
+  int per = t->head == RL_HEAD_STEP ? T : 1;
+  for (int i = 0; i < per; i++) targets[i] = -1;
+  for (int i = 0; i < T; i++)
+    if (tok[i] < 0 || tok[i] >= t->V) return -1;
+  switch (t->o.kind) {
+  case RL_TASK_LM:
+    for (int i = 0; i + 1 < T; i++) targets[i] = tok[i + 1];
+    break;
+  case RL_TASK_RECALL: /* at every query: the most recent key before it */
+    for (int i = 0, key = -1; i < T; i++) {
+      if (tok[i] >= t->r_key0 && tok[i] < t->r_key0 + t->o.keys) key = tok[i];
+      else if (tok[i] == t->r_q && key >= 0) targets[i] = key;
+    }
+    break;
+  case RL_TASK_AGREEMENT: { /* the verb after the last word agrees with the first noun */
+    for (int i = 0; i < T; i++)
+      for (int k = 0; k < NELEM(agr_nouns); k++)
+        for (int num = 0; num < 2; num++)
+          if (tok[i] == t->a_noun[k][num]) {
+            targets[T - 1] = t->a_verb[0][num];
+            return 0;
+          }
+    break;
+  }
+  case RL_TASK_ORDER: { /* the first two X/Y symbols */
+    int sym[2], n = 0;
+    for (int i = 0; i < T && n < 2; i++)
+      if (tok[i] == t->o_x || tok[i] == t->o_y) sym[n++] = tok[i] == t->o_y;
+    if (n == 2) targets[0] = 2 * sym[0] + sym[1];
+    break;
+  }
+  case RL_TASK_SENTIMENT: { /* clauses split at "but"; "but" and the end take the last clause's label */
+    int lab[SEN_LABEL_MAX];
+    int n = T < SEN_LABEL_MAX ? T : SEN_LABEL_MAX;
+    int start = 0, last = -1;
+    for (int i = 0; i <= n; i++) {
+      if (i < n && tok[i] != t->s_but && tok[i] != t->s_bang && tok[i] != t->s_dot) continue;
+      int l = sen_clause_label(t, tok, start, i);
+      for (int j = start; j < i; j++) lab[j] = l;
+      if (l >= 0) last = l;
+      if (i < n) lab[i] = -2; /* "but", "!" or ".": filled below */
+      start = i + 1;
+    }
+    for (int i = 0; i < n; i++) {
+      if (lab[i] != -2) continue;
+      int next = -1; /* "but" takes the label of the clause after it */
+      for (int j = i + 1; j < n && next < 0; j++) next = lab[j] >= 0 ? lab[j] : next;
+      lab[i] = tok[i] == t->s_but ? (next >= 0 ? next : last) : last;
+    }
+    if (t->head == RL_HEAD_STEP)
+      for (int i = 0; i < n; i++) targets[i] = tok[i] == 0 ? -1 : lab[i];
+    else
+      targets[0] = last;
+    break;
+  }
   }
   return 0;
 }

@@ -138,6 +138,14 @@ int rl_task_score(const rl_task *t, int B, const int *targets, const rl_task_met
                   rl_probs_fn probs, void *ctx, int64_t *correct, int64_t *total, int *ex_correct,
                   int *ex_total, rl_error *err);
 
+/* Targets for a chosen token sequence (for example a sentence a teacher typed), by the task's own
+ * rules: lm the next token (the last position -1); recall the latest key at each query; agreement
+ * the form of "is"/"are" agreeing with the first noun, at the last position; order the class of the
+ * first two X/Y symbols; sentiment the label of each clause ("not" flips it, "but" and the final
+ * mark take the label of the clause after / before them). Positions the rules cannot label are -1.
+ * targets: [T] (STEP) or [1] (FINAL). 0 ok, -1 on bad arguments or a token id out of range. */
+int rl_task_label(const rl_task *t, const int *tokens, int T, int *targets);
+
 /* One example as text: tokens joined (spaces for word-level vocabularies, nothing for char level),
  * pads skipped, and the answer marked: recall/agreement append " [target]" after the scored token,
  * per-token sentiment "/-", "/+" or "/0" after every token, lm nothing; FINAL tasks end with

@@ -266,6 +266,19 @@ static gfx *gfx_alloc(rl_error *err) {
   return g;
 }
 
+/* Whether an OpenGL renderer runs on a CPU rasteriser (Mesa llvmpipe/softpipe, swrast). */
+static int gl_is_software(SDL_Renderer *r) {
+  SDL_RendererInfo info;
+  if (SDL_GetRendererInfo(r, &info) != 0 || !info.name || strncmp(info.name, "opengl", 6) != 0) return 0;
+  typedef const unsigned char *(*get_string_fn)(unsigned int);
+  get_string_fn get_string = (get_string_fn)SDL_GL_GetProcAddress("glGetString");
+  if (!get_string) return 0;
+  const char *name = (const char *)get_string(0x1F01 /* GL_RENDERER */);
+  if (!name) return 0;
+  return strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "Software Rasterizer") ||
+         strstr(name, "SWR");
+}
+
 gfx *gfx_create_window(SDL_Window *win, rl_error *err) {
   if (!win) {
     rl_fail(err, "no window");
@@ -275,6 +288,14 @@ gfx *gfx_create_window(SDL_Window *win, rl_error *err) {
   if (!g) return NULL;
   g->win = win;
   g->ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+  if (g->ren && !SDL_GetHint(SDL_HINT_RENDER_DRIVER) && gl_is_software(g->ren)) {
+    /* OpenGL emulated on the CPU (llvmpipe under Xvfb or a VM): SDL's own software renderer
+     * drawing straight into the window's shared-memory image is about twice as fast, as long as
+     * SDL does not route that image through OpenGL again. SDL_RENDER_DRIVER keeps its say. */
+    SDL_DestroyRenderer(g->ren);
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    g->ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+  }
   if (!g->ren) g->ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
   if (!g->ren) {
     rl_fail(err, "cannot create a renderer: %s", SDL_GetError());

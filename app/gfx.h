@@ -24,6 +24,8 @@ typedef struct gfx gfx;
 /* ---- contexts ---------------------------------------------------------------------------- */
 
 /* Creates a renderer for an existing window (accelerated if available, else software; vsync on).
+ * OpenGL that runs on the CPU (Mesa llvmpipe: Xvfb, VMs) is replaced by SDL's software renderer
+ * writing straight to the window, which is faster here; setting SDL_RENDER_DRIVER disables that.
  * The window stays owned by the caller. Fonts are located through fontconfig; if DejaVu is
  * missing the error names the Debian package (fonts-dejavu-core). The environment variables
  * RNNLAB_FONT / RNNLAB_FONT_MONO may name .ttf files instead. Theme starts as THEME_DARK. */

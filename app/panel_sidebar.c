@@ -145,6 +145,18 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     }
     ui_space(u, gfx_px(g, 6));
   }
+  if (!e->static_mode) {
+    int submitted = 0;
+    ui_textbox(u, "your sentence + Return", e->example, sizeof e->example, &submitted);
+    ui_tooltip(u, "shows your sentence (words of the task) on every model while training goes on; "
+                  "empty + Return: the task's own example");
+    if (submitted) {
+      rl_error err;
+      char copy[256];
+      snprintf(copy, sizeof copy, "%s", e->example);
+      explorer_set_text(e, copy, &err); /* an unknown word is shown as a notice */
+    }
+  }
   int cm = e->clamp_mode > 2 ? 0 : e->clamp_mode;
   if (ui_select(u, "LSTM clamp", &cm, CLAMP_OPTS, 3)) {
     static const char *const modes[] = {"free", "keep", "erase"};
@@ -152,7 +164,10 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
   }
   ui_tooltip(u, "applied to the displayed example only: the trained weights are not touched");
   ui_row(u, 2, NULL, 0);
-  if (!e->static_mode && ui_button(u, "New example")) trainer_set_example(e->tr, e->cfg.example_seed + 1), e->cfg.example_seed++;
+  if (!e->static_mode && ui_button(u, "New example")) {
+    trainer_set_example(e->tr, e->cfg.example_seed + 1), e->cfg.example_seed++;
+    e->cfg.text[0] = e->example[0] = 0;
+  }
   if (ui_button(u, gfx_theme(g) == theme_get(THEME_LIGHT) ? "Dark theme" : "Light theme")) {
     const theme *nt = gfx_theme(g) == theme_get(THEME_LIGHT) ? theme_get(THEME_DARK) : theme_get(THEME_LIGHT);
     gfx_set_theme(e->win_g, nt);

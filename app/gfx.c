@@ -26,6 +26,7 @@
 #define TEXT_CACHE 1024
 #define TEXT_BUCKETS 2048
 #define CLIP_DEPTH 16
+#define SIZE_CACHE 1024 /* measured strings (direct-mapped by hash) */
 #define STAMP_SLOTS 96
 #define STAMP_MAX_R 64.0f /* larger discs are drawn as triangle fans */
 
@@ -59,6 +60,12 @@ typedef struct {
   long last_use;
 } stamp;
 
+typedef struct {
+  uint32_t hash;
+  int face, px, w, h;
+  char *text; /* NULL = empty slot */
+} size_entry;
+
 struct gfx {
   SDL_Window *win;
   SDL_Renderer *ren;
@@ -76,6 +83,7 @@ struct gfx {
   int nclip;
   int ttf_inited;
   stamp stamps[STAMP_SLOTS];
+  size_entry sizes[SIZE_CACHE];
 };
 
 /* ---- fonts ------------------------------------------------------------------------------- */
@@ -353,6 +361,7 @@ void gfx_destroy(gfx *g) {
   if (!g) return;
   text_cache_clear(g);
   stamp_cache_clear(g);
+  for (int i = 0; i < SIZE_CACHE; i++) free(g->sizes[i].text);
   for (int i = 0; i < g->nfonts; i++) TTF_CloseFont(g->fonts[i].font);
   if (g->ren) SDL_DestroyRenderer(g->ren);
   if (g->surf) SDL_FreeSurface(g->surf);
@@ -827,10 +836,32 @@ int gfx_text_vertical(gfx *g, float x, float y, const char *s, gfx_face face, in
 
 void gfx_text_size(gfx *g, const char *s, gfx_face face, int px, int *w, int *h) {
   int tw = 0, th = 0;
+  if (face != GFX_MONO) face = GFX_SANS;
+  /* measuring is shaping: remember the answers (labels are measured every frame, and
+   * gfx_text_fit measures many prefixes) */
+  size_entry *e = NULL;
+  if (s && *s) {
+    uint32_t hh = text_hash(face, px, gfx_rgba(0, 0, 0, 0), s);
+    e = &g->sizes[hh % SIZE_CACHE];
+    if (e->text && e->hash == hh && e->face == (int)face && e->px == px && !strcmp(e->text, s)) {
+      if (w) *w = e->w;
+      if (h) *h = e->h;
+      return;
+    }
+    free(e->text);
+    e->text = NULL;
+    e->hash = hh;
+  }
   TTF_Font *f = get_font(g, face, px);
   if (f) {
     th = TTF_FontHeight(f);
-    if (s && *s) TTF_SizeUTF8(f, s, &tw, &th);
+    if (s && *s && TTF_SizeUTF8(f, s, &tw, &th) == 0 && e && (e->text = malloc(strlen(s) + 1))) {
+      strcpy(e->text, s);
+      e->face = (int)face;
+      e->px = px;
+      e->w = tw;
+      e->h = th;
+    }
   }
   if (w) *w = tw;
   if (h) *h = th;

@@ -77,7 +77,7 @@ static void test_full_example(void) {
   CHECK(a->models[1].layers == 2 && !a->models[2].used);
   CHECK(a->has_task && !strcmp(a->task, "recall") && a->ntask_opts == 1);
   CHECK(!strcmp(a->task_opts[0].key, "distance") && a->task_opts[0].is_num && a->task_opts[0].num == 20);
-  CHECK(a->has_text && !strcmp(a->text, "k a b c d q"));
+  CHECK(a->has_text && !strcmp(a->text, "k3 · · · · · q"));
   CHECK(a->has_show && a->show == (RL_PANEL_HEATMAPS | RL_PANEL_DIAGRAM) && a->highlight == RL_PANEL_DIAGRAM);
   CHECK(a->nsets == 4 && !strcmp(a->sets[0].key, "forget-bias") && a->sets[1].num == 0.9);
   CHECK(!strcmp(a->sets[3].key, "optimizer") && !strcmp(a->sets[3].value, "adam") && !a->sets[3].is_num);

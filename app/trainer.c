@@ -32,7 +32,8 @@ tr_config tr_config_default(void) {
   c.models[1].used = 1;
   c.models[1].cell = RL_CELL_LSTM;
   c.task = rl_task_default(RL_TASK_RECALL);
-  c.task.length = 35; /* measured: LSTM solves it in ~6000-9000 steps (20-35 s here), the RNN stays near 30% */
+  c.task.length = 35; /* measured with forget bias 3: the LSTM solves it in ~300-500 steps (a few
+                        * seconds), the RNN stays near 30-50% */
   c.task.distractors = 8;
   c.hidden = 32;
   c.embed = 16;
@@ -42,7 +43,7 @@ tr_config tr_config_default(void) {
   c.clip = 1.0f;
   c.init = RL_INIT_PYTORCH;
   c.radius = 0.0f;
-  c.forget_bias = 1.0f;
+  c.forget_bias = 3.0f; /* with 1 the LSTM sat on a plateau for ~7000 steps while the RNN led */
   c.seed = 1;
   c.example_seed = 7;
   return c;

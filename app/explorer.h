@@ -85,8 +85,8 @@ int explorer_wait(explorer *e, double timeout_s);        /* until queued steps a
 int explorer_reset(explorer *e, rl_error *err);          /* re-initialise, same settings */
 void explorer_select_timestep(explorer *e, int t);       /* -1 = last; ends a bptt walk */
 /* The backward pass has reached step t (-1 = last): selects t; the bptt-bars panel draws the terms
- * of steps t..T-1 and their running sum and greys the steps not yet reached. Left/Right then move
- * the pass one step back / forward. Any other selection ends it. */
+ * of steps t..T-1 and their running sum and greys the steps not yet reached. Left/Right (and a
+ * click on a timestep) then move the pass; explorer_select_timestep ends the walk. */
 void explorer_bptt(explorer *e, int t);
 int explorer_bptt_reached(const explorer *e);            /* the step reached, or -1 if not walking */
 int explorer_selected_timestep(const explorer *e);

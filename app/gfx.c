@@ -84,6 +84,7 @@ struct gfx {
   int ttf_inited;
   stamp stamps[STAMP_SLOTS];
   size_entry sizes[SIZE_CACHE];
+  int soft; /* SDL's software renderer (headless or window) */
 };
 
 /* ---- fonts ------------------------------------------------------------------------------- */
@@ -312,6 +313,8 @@ gfx *gfx_create_window(SDL_Window *win, rl_error *err) {
   }
   SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_BLEND);
   SDL_GetRendererOutputSize(g->ren, &g->w, &g->h);
+  SDL_RendererInfo info;
+  g->soft = SDL_GetRendererInfo(g->ren, &info) == 0 && info.name && !strcmp(info.name, "software");
   return g;
 }
 
@@ -326,6 +329,7 @@ static int make_surface_renderer(gfx *g, int w, int h, rl_error *err) {
     return rl_fail(err, "cannot create a software renderer: %s", SDL_GetError());
   }
   SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+  g->soft = 1;
   g->surf = s;
   g->ren = r;
   g->w = w;
@@ -626,8 +630,22 @@ static void segment(gfx *g, float x0, float y0, float x1, float y1, float t, SDL
     v[4 * p + 3] = vtx(x - nx * outer, y - ny * outer, clear);
   }
   static const int quad[18] = {0, 4, 1, 1, 4, 5, 1, 5, 2, 2, 5, 6, 2, 6, 3, 3, 6, 7};
-  for (int p = 0; p < np; p++)
-    for (int j = 0; j < 18; j++) idx[k++] = 4 * p + quad[j];
+  if (g->soft && cc.a == 255 && core > 0) {
+    /* software renderer: the opaque core without blending (a blended triangle goes through a
+     * temporary surface); the same pixels */
+    static const int edges[12] = {0, 4, 1, 1, 4, 5, 2, 6, 3, 3, 6, 7}, mid[6] = {1, 5, 2, 2, 5, 6};
+    for (int p = 0; p < np; p++)
+      for (int j = 0; j < 6; j++) idx[k++] = 4 * p + mid[j];
+    SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
+    SDL_RenderGeometry(g->ren, NULL, v, 4 * (np + 1), idx, k);
+    SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_BLEND);
+    k = 0;
+    for (int p = 0; p < np; p++)
+      for (int j = 0; j < 12; j++) idx[k++] = 4 * p + edges[j];
+  } else {
+    for (int p = 0; p < np; p++)
+      for (int j = 0; j < 18; j++) idx[k++] = 4 * p + quad[j];
+  }
   SDL_RenderGeometry(g->ren, NULL, v, 4 * (np + 1), idx, k);
 }
 

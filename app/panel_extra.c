@@ -197,7 +197,7 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
   if (hi > 0) {
     if (lo < hi * 1e-8) lo = hi * 1e-8;
     o.ymin = pow(10.0, floor(log10(lo)));
-    o.ymax = pow(10.0, ceil(log10(hi) + 1e-9));
+    o.ymax = pow(10.0, ceil(log10(hi * 3.0))); /* room above the tallest bar for its value */
   }
   o.xtick_labels = labels;
   o.n_xtick_labels = ncat;

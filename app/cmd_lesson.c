@@ -149,6 +149,7 @@ static void headless_close(headless *h) {
 
 static int save_step(headless *h, const rl_lesson *l, int step, const char *path, const char *cmd) {
   rl_error err;
+  explorer_clear_notice(h->e); /* slides carry no transient "settings changed" notices */
   presenter_draw_step(h->e, h->g, l, step);
   if (gfx_save_png(h->g, path, &err)) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);

@@ -284,6 +284,10 @@ void explorer_destroy(explorer *e) {
 
 /* ---- notices and settings --------------------------------------------------------------------- */
 
+void explorer_clear_notice(explorer *e) {
+  if (!e->notice_error) e->notice[0] = 0;
+}
+
 void explorer_notice(explorer *e, int is_error, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

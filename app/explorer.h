@@ -99,6 +99,9 @@ void explorer_focus_slot(explorer *e, int slot);
 /* A message in the header for a few seconds; an empty message ("%s", "") clears it. */
 void explorer_notice(explorer *e, int is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Drops a transient (non-error) notice, e.g. before drawing a slide: a figure should not carry
+ * "settings changed" messages meant for the live view. */
+void explorer_clear_notice(explorer *e);
 
 /* ---- export ---------------------------------------------------------------------------------- */
 

@@ -1,4 +1,4 @@
-/* Lesson file parser. See lesson.h and lessons/FORMAT.md. */
+/* Lesson file parser. See lesson.h and the "Writing a lesson" section of README.md. */
 #include "lesson.h"
 #include <ctype.h>
 #include <dirent.h>

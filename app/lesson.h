@@ -1,4 +1,4 @@
-/* Lessons: plain-text files a teacher writes by hand (format in lessons/FORMAT.md).
+/* Lessons: plain-text files a teacher writes by hand (format in README.md, "Writing a lesson").
  *
  * This module only parses. It turns a file into a plain data structure (rl_lesson) and never
  * touches the explorer; app/lesson_apply.c maps a step onto the explorer. Parsing never crashes on

@@ -71,6 +71,68 @@ static const char *cell_label(rl_cell c) { return c == RL_CELL_RNN ? "RNN" : c =
 
 static SDL_Color series_color(int i) { return theme_series(theme_get(THEME_LIGHT), i); }
 
+/* One figure of EXPERIMENT_PNG_W x EXPERIMENT_PNG_H: np line plots side by side (small multiples
+ * that share a y range), and, if nleg > 0, one legend strip below them, outside every data area.
+ * Text is drawn EXPERIMENT_PNG_ZOOM times larger than a 1000-pixel screen would get, for a projector. */
+typedef struct {
+  const plot_opts *o;
+  const plot_series *s;
+  int ns;
+} fig_panel;
+
+static int figure_png(const char *path, const fig_panel *p, int np, const plot_series *leg, int nleg,
+                      rl_error *err) {
+  const int W = EXPERIMENT_PNG_W, H = EXPERIMENT_PNG_H;
+  gfx *g = gfx_create_headless(W, H, err);
+  if (!g) return -1;
+  gfx_set_theme(g, theme_get(THEME_LIGHT));
+  gfx_set_zoom(g, EXPERIMENT_PNG_ZOOM);
+  gfx_begin_frame(g);
+  const theme *th = gfx_theme(g);
+  gfx_clear(g, th->bg);
+  int px = gfx_font_px(g, THEME_TEXT_SMALL), lh = gfx_line_height(g, GFX_SANS, px) * 5 / 4;
+  int pad = gfx_px(g, 10), sw = gfx_px(g, 40), gap = gfx_px(g, 8), colgap = gfx_px(g, 28);
+  /* legend entries flow left to right in rows */
+  int rows = 0, x = pad;
+  for (int k = 0; k < nleg; k++) {
+    int tw;
+    gfx_text_size(g, leg[k].label, GFX_SANS, px, &tw, NULL);
+    int ew = sw + gap + tw + colgap;
+    if (rows == 0 || x + ew > W - pad) rows++, x = pad;
+    x += ew;
+  }
+  int legh = rows ? rows * lh + 2 * pad : 0;
+  for (int i = 0; i < np; i++) {
+    int x0 = W * i / np, x1 = W * (i + 1) / np;
+    plot_lines(g, gfx_r(x0, 0, x1 - x0, H - legh), p[i].o, p[i].s, p[i].ns, NULL);
+  }
+  int row = -1;
+  x = pad;
+  for (int k = 0; k < nleg; k++) {
+    int tw;
+    gfx_text_size(g, leg[k].label, GFX_SANS, px, &tw, NULL);
+    int ew = sw + gap + tw + colgap;
+    if (row < 0 || x + ew > W - pad) row++, x = pad;
+    float cy = (float)(H - legh + pad + row * lh) + lh * 0.5f;
+    float w = (leg[k].width > 0 ? leg[k].width : 3) * gfx_scale(g);
+    if (w < 1.5f) w = 1.5f;
+    if (leg[k].dashed) gfx_dashed_line(g, (float)x, cy, (float)(x + sw), cy, w, (float)gfx_px(g, 6), leg[k].color);
+    else gfx_line(g, (float)x, cy, (float)(x + sw), cy, w, leg[k].color);
+    if (leg[k].markers) gfx_fill_circle(g, x + sw * 0.5f, cy, w * 1.4f, leg[k].color);
+    gfx_text(g, (float)(x + sw + gap), cy, leg[k].label, GFX_SANS, px, th->text, GFX_LEFT | GFX_MIDDLE);
+    x += ew;
+  }
+  int rc = gfx_save_png(g, path, err);
+  gfx_destroy(g);
+  return rc;
+}
+
+/* A single plot with its own legend (inside, in the emptiest corner). */
+static int figure1_png(const char *path, const plot_opts *o, const plot_series *s, int ns, rl_error *err) {
+  fig_panel p = {o, s, ns};
+  return figure_png(path, &p, 1, NULL, 0, err);
+}
+
 /* Independent jobs on worker threads: each job is a pure function of its inputs, so results do not
  * depend on which worker runs it or when. */
 typedef void (*job_fn)(void *job);
@@ -448,14 +510,18 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
                "   the curriculum stops at distance %d, so %d means 'at least %d')\n",
           100.0 / p.keys, cur_max, cur_max, cur_max);
 
-  /* figure: accuracy against distance, x = grid index labelled with the distance */
+  /* figure: accuracy against distance, x = grid index labelled with the distance; one panel per
+   * protocol. LSTM and GRU often coincide at 100%: the LSTM is a wide band with big dots, the GRU a
+   * thin dashed line with small dots drawn on top of it, the RNN a solid line in between. */
   {
-    float xs[HZ_MAXGRID], ys[2 * HZ_CELLS][HZ_MAXGRID], thr[HZ_MAXGRID], chance[HZ_MAXGRID];
+    static const float WIDTH[HZ_CELLS] = {3.5f, 8.0f, 2.5f}; /* RNN, LSTM, GRU */
+    static const int DASHED[HZ_CELLS] = {0, 0, 1}, ORDER[HZ_CELLS] = {1, 0, 2}; /* widest first */
+    float xs[HZ_MAXGRID], ys[2][HZ_CELLS][HZ_MAXGRID], thr[HZ_MAXGRID], chance[HZ_MAXGRID];
     char labels[HZ_MAXGRID][16];
     const char *lab[HZ_MAXGRID];
-    char names[2 * HZ_CELLS][48];
-    plot_series s[2 * HZ_CELLS + 2];
-    int ns = 0;
+    plot_series s[2][HZ_CELLS + 2], leg[HZ_CELLS + 2];
+    memset(s, 0, sizeof s);
+    memset(leg, 0, sizeof leg);
     for (int g = 0; g < p.ngrid; g++) {
       xs[g] = (float)g;
       thr[g] = 0.95f;
@@ -463,62 +529,57 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
       snprintf(labels[g], sizeof labels[g], "%d", p.grid[g]);
       lab[g] = labels[g];
     }
-    for (int cur = 0; cur <= 1; cur++)
-      for (int c = 0; c < HZ_CELLS; c++) {
-        /* a curriculum never reaches the distances after the one it is stuck at: draw that one as a point */
-        float *y = ys[ns];
-        for (int g = 0; g < p.ngrid; g++) y[g] = mean_over(jobs, njobs, HZ_CELL[c], cur, g, NULL);
-        snprintf(names[ns], sizeof names[ns], "%s, %s", cell_label(HZ_CELL[c]),
-                 cur ? "curriculum (best at each stage)" : "trained from scratch at d");
-        memset(&s[ns], 0, sizeof s[ns]);
-        s[ns].label = names[ns];
-        s[ns].x = xs;
-        s[ns].y = y;
-        s[ns].n = p.ngrid;
-        s[ns].color = series_color(c);
-        s[ns].markers = 1;
-        s[ns].dashed = cur;
-        s[ns].width = cur ? 2.5f : 3.5f;
-        ns++;
-      }
     SDL_Color grey = {140, 140, 140, 255};
-    memset(&s[ns], 0, sizeof s[ns]);
-    s[ns].label = "95% (solved)";
-    s[ns].x = xs;
-    s[ns].y = thr;
-    s[ns].n = p.ngrid;
-    s[ns].color = grey;
-    s[ns].width = 1.5f;
-    s[ns].dashed = 1;
-    ns++;
-    memset(&s[ns], 0, sizeof s[ns]);
-    s[ns].label = "chance";
-    s[ns].x = xs;
-    s[ns].y = chance;
-    s[ns].n = p.ngrid;
-    s[ns].color = grey;
-    s[ns].width = 1.0f;
-    ns++;
-    char title[160];
-    if (seeds > 1)
-      snprintf(title, sizeof title, "Memory horizon: recall accuracy vs distance (hidden %d, mean of %d seeds)", p.hidden,
-               seeds);
-    else
-      snprintf(title, sizeof title, "Memory horizon: recall accuracy vs distance (hidden %d, 1 seed)", p.hidden);
-    plot_opts po = plot_opts_default();
-    po.title = title;
-    po.xlabel = "distance (distractor tokens between key and query)";
-    po.ylabel = "held-out accuracy";
-    po.ymin = 0;
-    po.ymax = 1.02;
-    po.xmin = -0.3;
-    po.xmax = p.ngrid - 0.7;
-    po.integer_x = 1;
-    po.xtick_labels = lab;
-    po.n_xtick_labels = p.ngrid;
-    po.legend = PLOT_LEGEND_BOTTOM_LEFT;
+    for (int cur = 0; cur <= 1; cur++) {
+      plot_series *ps = s[cur];
+      for (int k = 0; k < HZ_CELLS; k++) {
+        int c = ORDER[k];
+        /* a curriculum never reaches the distances after the one it is stuck at: that one is a point */
+        for (int g = 0; g < p.ngrid; g++) ys[cur][c][g] = mean_over(jobs, njobs, HZ_CELL[c], cur, g, NULL);
+        ps[k].x = xs;
+        ps[k].y = ys[cur][c];
+        ps[k].n = p.ngrid;
+        ps[k].color = series_color(c);
+        if (c == 1) ps[k].color.a = 150; /* the LSTM band: the GRU's dashes stay visible on it */
+        ps[k].markers = 1;
+        ps[k].dashed = DASHED[c];
+        ps[k].width = WIDTH[c];
+        leg[c] = ps[k];
+        leg[c].label = cell_label(HZ_CELL[c]);
+      }
+      ps[HZ_CELLS] = (plot_series){.x = xs, .y = thr, .n = p.ngrid, .color = grey, .width = 1.5f, .dashed = 1};
+      ps[HZ_CELLS + 1] = (plot_series){.x = xs, .y = chance, .n = p.ngrid, .color = grey, .width = 1.0f};
+    }
+    leg[HZ_CELLS] = s[0][HZ_CELLS];
+    leg[HZ_CELLS].label = "95% (solved)";
+    leg[HZ_CELLS + 1] = s[0][HZ_CELLS + 1];
+    leg[HZ_CELLS + 1].label = "chance";
+    /* (no y-axis label: plot.c sizes the tick column before it knows the final ticks, and a
+     * rotated label would then touch "0.65"; the titles say what y is) */
+    char title[2][160], xlabel[2][160];
+    snprintf(title[0], sizeof title[0], "Accuracy, trained from scratch at each distance");
+    snprintf(title[1], sizeof title[1], "Accuracy, curriculum (best at each stage)");
+    snprintf(xlabel[0], sizeof xlabel[0], "distance (distractors between key and query)");
+    snprintf(xlabel[1], sizeof xlabel[1], "distance (hidden %d, %s%d seed%s)", p.hidden, seeds > 1 ? "mean of " : "",
+             seeds, seeds > 1 ? "s" : "");
+    plot_opts po[2];
+    fig_panel fp[2];
+    for (int cur = 0; cur <= 1; cur++) {
+      po[cur] = plot_opts_default();
+      po[cur].title = title[cur];
+      po[cur].xlabel = xlabel[cur];
+      po[cur].ymin = 0;
+      po[cur].ymax = 1.02;
+      po[cur].xmin = -0.3;
+      po[cur].xmax = p.ngrid - 0.7;
+      po[cur].integer_x = 1;
+      po[cur].xtick_labels = lab;
+      po[cur].n_xtick_labels = p.ngrid;
+      po[cur].legend = PLOT_LEGEND_NONE;
+      fp[cur] = (fig_panel){&po[cur], s[cur], HZ_CELLS + 2};
+    }
     join(path, sizeof path, eo->out_dir, "horizon.png");
-    if (plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
+    if (figure_png(path, fp, 2, leg, HZ_CELLS + 2, err)) goto done;
   }
   fprintf(out, "\nwrote %s/horizon.csv, %s/horizon_summary.csv, %s/horizon.png (%.0f s)\n", eo->out_dir, eo->out_dir,
           eo->out_dir, secs);
@@ -888,7 +949,7 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
     po.integer_x = 1;
     po.legend = PLOT_LEGEND_BOTTOM_LEFT;
     join(path, sizeof path, eo->out_dir, "gradients.png");
-    if (ns && plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
+    if (ns && figure1_png(path, &po, s, ns, err)) goto done;
   }
   /* figure 2: RNN spectral-radius sweep with the bound */
   {
@@ -949,7 +1010,7 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
     po.integer_x = 1;
     po.legend = PLOT_LEGEND_BOTTOM_LEFT;
     join(path, sizeof path, eo->out_dir, "gradients_radius.png");
-    if (ns && plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
+    if (ns && figure1_png(path, &po, s, ns, err)) goto done;
   }
   fprintf(out, "\nwrote %s/gradients.csv, %s/gradients_fit.csv, %s/gradients.png, %s/gradients_radius.png (%.0f s)\n",
           eo->out_dir, eo->out_dir, eo->out_dir, eo->out_dir, secs);
@@ -1134,11 +1195,13 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
     chance[k] = 0.5f;
   }
   {
+    /* the LSTM's lines are wider and drawn first, so where both cells reach 100% the RNN's line
+     * runs inside the LSTM's band; the legend sits below the plot, outside the data */
     plot_series s[2 * AG_PHASES + 1];
     char names[2 * AG_PHASES][64];
     memset(s, 0, sizeof s);
     int ns = 0;
-    for (int c = 0; c < 2; c++)
+    for (int c = 1; c >= 0; c--)
       for (int ph = AG_PHASES - 1; ph >= 0; ph--) {
         snprintf(names[ns], sizeof names[ns], "%s after %d steps", cell_label(CELLS[c]), budget[ph]);
         s[ns].label = names[ns];
@@ -1146,9 +1209,10 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
         s[ns].y = ys[ph * 2 + c];
         s[ns].n = K + 1;
         s[ns].color = series_color(c);
+        if (c == 1) s[ns].color.a = 170;
         s[ns].markers = 1;
         s[ns].dashed = ph < AG_PHASES - 1;
-        s[ns].width = ph == AG_PHASES - 1 ? 3.5f : ph == 1 ? 2.5f : 1.5f;
+        s[ns].width = (ph == AG_PHASES - 1 ? 3.5f : ph == 1 ? 2.5f : 1.5f) * (c == 1 ? 2.2f : 1.0f);
         ns++;
       }
     s[ns].label = "chance (50%)";
@@ -1161,19 +1225,19 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
     ns++;
     plot_opts po = plot_opts_default();
     char title[160];
-    snprintf(title, sizeof title, "Agreement: accuracy vs attractors (trained on 0..%d; hidden %d, %d seed%s)", Ktrain, H,
-             seeds, seeds > 1 ? "s" : "");
+    snprintf(title, sizeof title, "Agreement: held-out accuracy (correct verb form preferred) vs attractors (trained on "
+             "0..%d; hidden %d, %d seed%s)", Ktrain, H, seeds, seeds > 1 ? "s" : "");
     po.title = title;
     po.xlabel = "attractors (nouns of the other number between subject and verb)";
-    po.ylabel = "held-out accuracy (correct verb form preferred)";
     po.ymin = 0.3;
     po.ymax = 1.02;
     po.xmin = -0.2;
     po.xmax = K + 0.2;
     po.integer_x = 1;
-    po.legend = PLOT_LEGEND_BOTTOM_RIGHT;
+    po.legend = PLOT_LEGEND_NONE;
     join(path, sizeof path, eo->out_dir, "agreement.png");
-    if (plot_lines_png(path, EXPERIMENT_PNG_W, EXPERIMENT_PNG_H, THEME_LIGHT, &po, s, ns, err)) goto done;
+    fig_panel fp = {&po, s, ns};
+    if (figure_png(path, &fp, 1, s, ns, err)) goto done;
   }
   fprintf(out, "\nwrote %s/agreement.csv, %s/agreement.png (%.0f s)\n", eo->out_dir, eo->out_dir, secs);
   rc = 0;

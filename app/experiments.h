@@ -16,8 +16,9 @@
 #include "rl_base.h"
 #include <stdio.h>
 
-#define EXPERIMENT_PNG_W 1200
-#define EXPERIMENT_PNG_H 750
+#define EXPERIMENT_PNG_W 1600
+#define EXPERIMENT_PNG_H 1000
+#define EXPERIMENT_PNG_ZOOM 1.25f /* text and lines 1.25x a 1000-pixel screen's: readable on a projector */
 
 typedef struct {
   const char *out_dir;   /* created if missing */

@@ -8,7 +8,7 @@ cd "$T" || exit 1
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# PNG signature, IHDR width x height (big-endian at bytes 16..23), and not blank: a flat 1200x750
+# PNG signature, IHDR width x height (big-endian at bytes 16..23), and not blank: a flat 1600x1000
 # image compresses to a few kilobytes; a figure with axes, text and curves is far larger. When
 # python3 is present, also check the decompressed scanlines hold more than a flat colour.
 check_png() {
@@ -69,22 +69,22 @@ grep -q "memory horizon" horizon.txt || fail "horizon prints no table"
 grep -qE "^  (RNN|LSTM|GRU) " horizon.txt || fail "horizon table has no cell rows"
 check_csv out/horizon/horizon.csv "cell,seed,protocol,distance,accuracy,solved,steps" 12
 check_csv out/horizon/horizon_summary.csv "cell,seed,protocol,horizon" 6
-check_png out/horizon/horizon.png 1200 750
+check_png out/horizon/horizon.png 1600 1000
 
 run gradients
 grep -q "half-life" gradients.txt || fail "gradients prints no half-life"
 grep -q "sigma_max" gradients.txt || fail "gradients prints no singular values"
 check_csv out/gradients/gradients.csv "series,cell,radius,state,k,norm" 100
 check_csv out/gradients/gradients_fit.csv "series,cell,radius,state,decay_factor" 13
-check_png out/gradients/gradients.png 1200 750
-check_png out/gradients/gradients_radius.png 1200 750
+check_png out/gradients/gradients.png 1600 1000
+check_png out/gradients/gradients_radius.png 1600 1000
 # the orthogonal sweep: sigma_max equals the radius it was scaled to
 grep -qE "orthogonal +0\.50 +0\.500" gradients.txt || fail "orthogonal r=0.5 should have sigma_max 0.500"
 
 run agreement
 grep -qE "^  LSTM " agreement.txt || fail "agreement table has no LSTM row"
 check_csv out/agreement/agreement.csv "cell,seed,steps,attractors,correct,total,accuracy" 24
-check_png out/agreement/agreement.png 1200 750
+check_png out/agreement/agreement.png 1600 1000
 
 # usage errors
 "$R" experiment nosuch --out x > out.txt 2>&1

@@ -449,14 +449,18 @@ static int run_train(train_args *a) {
       fprintf(stderr, "rnnlab train: %s\n", err.msg);
       if (ckpt_written)
         fprintf(stderr, "rnnlab train: the last good checkpoint, %s (step %ld), is kept\n", ckpt, ckpt_step);
-      else
+      else if (a->checkpoint && a->checkpoint_every > 0 && t->step > 0)
+        fprintf(stderr, "rnnlab train: no checkpoint was written yet (the first was due at step %ld)\n",
+                (long)a->checkpoint_every);
+      else if (t->step > 0)
         fprintf(stderr, "rnnlab train: no checkpoint was written (use --checkpoint FILE --checkpoint-every N)\n");
       goto restore;
     }
     win_loss += s.loss;
     win_acc += s.accuracy;
     win_n++;
-    if (!a->quiet) progress_update(&pr, t->step, s.loss, s.accuracy, s.tokens, 0);
+    /* a progress bar on a terminal; otherwise the evaluation lines below are the only progress */
+    if (!a->quiet && pr.tty) progress_update(&pr, t->step, s.loss, s.accuracy, s.tokens, 0);
     else pr.tokens += s.tokens;
     int last = t->step == steps;
     if (t->step % eval_every == 0 || last) {
@@ -473,9 +477,11 @@ static int run_train(train_args *a) {
         fflush(log);
       }
       if (!a->quiet && !pr.tty) {
-        printf("eval step %ld: loss %.4f, accuracy %.1f%%", t->step, ev.loss, 100.0 * ev.accuracy);
+        char els[32];
+        progress_format_duration(el, els, sizeof els);
+        printf("eval step %ld/%ld: loss %.4f, accuracy %.1f%%", t->step, steps, ev.loss, 100.0 * ev.accuracy);
         if (t->o.task.kind == RL_TASK_LM) printf(", perplexity %.2f", ev.perplexity);
-        printf("\n");
+        printf(" (%.0f tok/s, elapsed %s)\n", progress_rate(&pr), els);
         fflush(stdout);
       }
       win_loss = win_acc = 0;
@@ -491,7 +497,7 @@ static int run_train(train_args *a) {
       ckpt_step = t->step;
     }
   }
-  if (!a->quiet && t->step > pr.first_step) {
+  if (!a->quiet && pr.tty && t->step > pr.first_step) {
     progress_update(&pr, t->step, t->last.loss, t->last.accuracy, 0, 1);
     progress_break(&pr);
   }
@@ -517,7 +523,7 @@ static int run_train(train_args *a) {
   if (have_eval && !a->quiet) {
     printf("final: step %ld, held-out loss %.4f, accuracy %.1f%%", t->step, ev.loss, 100.0 * ev.accuracy);
     if (t->o.task.kind == RL_TASK_LM) printf(", perplexity %.2f", ev.perplexity);
-    printf(" (%lld of %lld scored positions)\n", (long long)ev.correct, (long long)ev.total);
+    printf(" (%lld of %lld scored positions correct)\n", (long long)ev.correct, (long long)ev.total);
   }
   if (a->checkpoint) {
     if (rl_trainer_save(t, a->checkpoint, &err)) {

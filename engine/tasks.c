@@ -530,9 +530,10 @@ static int lm_batch(rl_task *t, rl_split split, int B, int *tokens, int *targets
   int64_t len = split == RL_SPLIT_TRAIN ? c->ntrain : c->n - c->ntrain;
   int64_t seg = len / B;
   if (seg < (int64_t)T + 1)
-    return rl_fail(err, "the %s split of %s has %lld tokens: too few for %d streams of %d+1 tokens "
+    return rl_fail(err, "the %s split of %s has %lld token%s: too few for %d streams of %d+1 tokens "
                    "(use a smaller batch or chunk length, or a longer text)",
-                   split == RL_SPLIT_TRAIN ? "training" : "held-out", c->source, (long long)len, B, T);
+                   split == RL_SPLIT_TRAIN ? "training" : "held-out", c->source, (long long)len, len == 1 ? "" : "s",
+                   B, T);
   rl_task_state *st = &t->st;
   if (st->B[split] != B) {
     st->B[split] = B;

@@ -191,12 +191,13 @@ int rl_trainer_create(const rl_train_opts *opts, rl_trainer **out, rl_error *err
 static const float *probs_fn(void *ctx, int b, int t) { return rl_model_probs((const rl_model *)ctx, b, t); }
 
 static int nonfinite_fail(const rl_trainer *t, const char *what, float v, rl_error *err) {
+  /* a sensible next try: a hundredth of the rate, but never above the default 0.01 */
+  double lr = t->opt.lr / 100 < 0.01 ? t->opt.lr / 100 : 0.01;
   return rl_fail(err,
                  "step %ld: the %s became %s; training stopped before updating the weights, which stay "
                  "those of step %ld. The gradients exploded or the learning rate (%g) is too high: use "
                  "gradient clipping (for example --clip 1) or a lower learning rate (for example --lr %g)",
-                 t->step + 1, what, isnan(v) ? "NaN (not a number)" : "infinite", t->step, t->opt.lr,
-                 t->opt.lr / 10);
+                 t->step + 1, what, isnan(v) ? "NaN (not a number)" : "infinite", t->step, t->opt.lr, lr);
 }
 
 int rl_trainer_step(rl_trainer *t, rl_step_stats *out, rl_error *err) {
@@ -261,8 +262,8 @@ static int eval_lm(rl_trainer *t, rl_eval_stats *e, double *loss_sum, int64_t *s
   while (B > 1 && held / B < (int64_t)T + 1) B /= 2;
   int64_t chunks = rl_task_chunks_per_epoch(t->task, RL_SPLIT_EVAL, B);
   if (chunks <= 0)
-    return rl_fail(err, "the held-out text has %lld tokens: too few for one chunk of %d+1 tokens "
-                   "(use a shorter --length or a larger --holdout)", (long long)held, T);
+    return rl_fail(err, "the held-out text has %lld token%s: too few for one chunk of %d+1 tokens "
+                   "(use a shorter --length or a larger --holdout)", (long long)held, held == 1 ? "" : "s", T);
   int64_t want = (t->o.eval_size + B - 1) / B;
   if (want > chunks) want = chunks;
   size_t n = (size_t)B * T, nh = (size_t)m->cfg.layers * m->D * (size_t)B * m->cfg.hidden;

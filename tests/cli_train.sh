@@ -41,6 +41,12 @@ expect 0 "final: step 60" "$R" train --task recall --distance 3 --cell gru --hid
 head -1 run.csv | grep -q '^step,train_loss,train_accuracy,eval_loss,eval_accuracy' || fail "log header: $(head -1 run.csv)"
 [ "$(wc -l < run.csv)" = 4 ] || fail "log should have a header and 3 evaluations: $(cat run.csv)"
 expect 0 "next token after" "$R" sample m.safetensors --prompt "k1 · · · q" --top 3 --length 4
+# without a terminal: exactly one line per evaluation (no progress lines), then the final summary
+"$R" train --task recall --distance 3 --hidden 8 --steps 60 --eval-every 20 > out.txt 2>&1
+grep -q "^step [0-9]*/" out.txt && fail "non-terminal output holds progress lines: $(cat out.txt)"
+[ "$(grep -c '^eval step' out.txt)" = 3 ] || fail "want 3 evaluation lines: $(cat out.txt)"
+[ "$(wc -l < out.txt)" = 5 ] || fail "want description + 3 evaluations + final: $(cat out.txt)"
+grep -q "^final: step 60, .* of 256 scored positions correct)" out.txt || fail "final line: $(cat out.txt)"
 expect 2 "'zebra' is not in the model's vocabulary" "$R" sample m.safetensors --prompt "k1 zebra q"
 
 # ---- resume == uninterrupted, bit for bit (model files compared byte for byte) ----
@@ -81,6 +87,7 @@ expect 1 "became NaN" "$R" train --task recall --cell rnn --nonlinearity relu --
 grep -q "step [0-9]*:" out.txt || fail "NaN message names no step: $(cat out.txt)"
 grep -q "clip" out.txt && grep -q "lower learning rate" out.txt || fail "NaN message gives no advice: $(cat out.txt)"
 grep -q "last good checkpoint, good.safetensors" out.txt || fail "no word on the kept checkpoint: $(cat out.txt)"
+grep -q -- "--lr 0.01)" out.txt || fail "NaN at --lr 1e6 should suggest --lr 0.01: $(cat out.txt)"
 good=$(sed -n 's/.*good.safetensors (step \([0-9]*\)).*/\1/p' out.txt)
 expect 0 "final: step $good" "$R" train --resume good.safetensors --steps "$good" --lr 0.001
 
@@ -94,6 +101,10 @@ for f in binary.txt empty.txt badutf8.txt missing.txt; do
   [ "$rc" != 0 ] || fail "--data $f was accepted"
   grep -q "$f" out.txt || fail "message for $f does not name it: $(cat out.txt)"
 done
+# a text too short to train on: the real error only (no unrelated word on checkpoints), singular "1 token"
+printf 'abc' > tiny.txt
+expect 1 "has 1 token:" "$R" train --task lm --data tiny.txt --steps 5
+grep -q "checkpoint" out.txt && fail "tiny text: unrelated checkpoint message: $(cat out.txt)"
 grep -qi "binary" <("$R" train --task lm --data binary.txt --steps 5 2>&1) || fail "binary file not called binary"
 grep -qi "utf-8" <("$R" train --task lm --data badutf8.txt --steps 5 2>&1) || fail "invalid UTF-8 not reported"
 

@@ -151,6 +151,13 @@ int model_opts_parse(model_opts *o, const char *cmd, int argc, char **argv, int 
 
 int model_opts_finish(model_opts *o, const char *cmd) {
   if (!o->classes_given) o->cfg.classes = o->cfg.head == RL_HEAD_STEP ? o->cfg.vocab : 2;
+  if (o->cfg.classes < 2) {
+    fprintf(stderr, "rnnlab %s: the %s head needs at least 2 classes, not %d: a softmax over one class always "
+                    "gives it probability 1, so there is nothing to learn (%s)\n",
+            cmd, o->cfg.head == RL_HEAD_STEP ? "step" : "final", o->cfg.classes,
+            o->classes_given ? "use --classes 2 or more" : "use --vocab 2 or more");
+    return -1;
+  }
   rl_error err;
   if (rl_config_check(&o->cfg, &err)) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);

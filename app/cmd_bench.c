@@ -116,8 +116,8 @@ static int run_one(const bench_config *bc, double seconds, int threads, int json
            "\"seconds\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.2f,\"loss\":%.4f}\n",
            bc->name, rl_cell_name(c.cell), c.hidden, B, T, m->nshards, steps, el, tok_s, gflops, loss);
   else
-    printf("%-16s %8ld steps %8.2f s %12.0f tokens/s %8.2f GFLOP/s  (threads %d, loss %.3f)\n", bc->name, steps, el,
-           tok_s, gflops, m->nshards, loss);
+    printf("%-16s %8ld %-5s %8.2f s %12.0f tokens/s %8.2f GFLOP/s  (threads %d, loss %.3f)\n", bc->name, steps,
+           steps == 1 ? "step" : "steps", el, tok_s, gflops, m->nshards, loss);
   fflush(stdout);
   free(tokens);
   free(targets);

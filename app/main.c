@@ -19,6 +19,9 @@ static void usage(FILE *f) {
   fprintf(f, "usage: rnnlab [COMMAND] [OPTIONS]\n\nWith no command, opens the explorer.\n\nCommands:\n");
   for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
     fprintf(f, "  %-14s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+  fprintf(f, "  %-14s %s\n", "help", "this list (also --help, -h)");
+  fprintf(f, "\nLessons:\n  rnnlab --lesson N             present lesson N full screen (rnnlab --lesson N --help)\n"
+             "  rnnlab render --lesson N ...  a lesson step as a PNG\n");
   fprintf(f, "\n'rnnlab COMMAND --help' describes a command's options.\n");
 }
 

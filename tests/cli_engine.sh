@@ -59,6 +59,14 @@ check '[ $(rc) -eq 1 ] && has "no vocabulary"' "text for a model without vocabul
 head -c 100 "$TMP/gru.safetensors" > "$TMP/trunc.safetensors"
 run inspect "$TMP/trunc.safetensors" --tokens 1
 check '[ $(rc) -eq 1 ] && has "trunc.safetensors"' "truncated model file"
+run init --head final --classes 1 --save "$TMP/x"
+check '[ $(rc) -eq 2 ] && has "at least 2 classes" && [ ! -e "$TMP/x" ]' "init: a one-class head is refused"
+run init --classes 1 --save "$TMP/x"
+check '[ $(rc) -eq 2 ] && has "at least 2 classes"' "init: a one-class step head is refused"
+run --help
+check '[ $(rc) -eq 0 ] && has "--lesson N" && has "^  help "' "top-level help lists --lesson N and help"
+run bench --config lstm-h512-b64 --seconds 0.05 --threads 1
+check '[ $(rc) -eq 0 ] && ! grep -qE "(^|[^0-9])1 (steps|tokens)" "$TMP/out.txt"' "bench: singular step (a 50 ms run of a big model does one step)"
 run bench --config nope
 check '[ $(rc) -eq 2 ] && has "unknown configuration"' "bench: unknown configuration"
 run bench --config rnn-h32-b1 --seconds 0.1 --json

@@ -28,6 +28,7 @@
 #define CLIP_DEPTH 16
 #define SIZE_CACHE 1024 /* measured strings (direct-mapped by hash) */
 #define STAMP_SLOTS 96
+#define IMAGE_SLOTS 24 /* textures kept for gfx_image_rgba (heatmaps redraw every frame) */
 #define STAMP_MAX_R 64.0f /* larger discs are drawn as triangle fans */
 
 typedef struct {
@@ -66,6 +67,12 @@ typedef struct {
   char *text; /* NULL = empty slot */
 } size_entry;
 
+typedef struct {
+  SDL_Texture *tex; /* NULL = free */
+  int w, h;
+  long last_use; /* frame; a texture is used once per frame so a frame's images stay distinct */
+} image_slot;
+
 struct gfx {
   SDL_Window *win;
   SDL_Renderer *ren;
@@ -85,6 +92,7 @@ struct gfx {
   stamp stamps[STAMP_SLOTS];
   size_entry sizes[SIZE_CACHE];
   int soft; /* SDL's software renderer (headless or window) */
+  image_slot images[IMAGE_SLOTS];
 };
 
 /* ---- fonts ------------------------------------------------------------------------------- */
@@ -176,6 +184,10 @@ static void stamp_cache_clear(gfx *g) {
   for (int i = 0; i < STAMP_SLOTS; i++) {
     if (g->stamps[i].tex) SDL_DestroyTexture(g->stamps[i].tex);
     memset(&g->stamps[i], 0, sizeof g->stamps[i]);
+  }
+  for (int i = 0; i < IMAGE_SLOTS; i++) {
+    if (g->images[i].tex) SDL_DestroyTexture(g->images[i].tex);
+    memset(&g->images[i], 0, sizeof g->images[i]);
   }
 }
 
@@ -784,15 +796,35 @@ void gfx_fill_round_rect(gfx *g, SDL_Rect r, int radius, SDL_Color c) {
 
 void gfx_image_rgba(gfx *g, SDL_Rect dst, const uint8_t *rgba, int w, int h) {
   if (w <= 0 || h <= 0 || dst.w <= 0 || dst.h <= 0 || !rgba) return;
-  SDL_Texture *t = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
+  /* reuse a texture of this size not yet used in this frame, else make one (replacing the least
+   * recently used) */
+  image_slot *slot = NULL, *spare = NULL;
+  for (int i = 0; i < IMAGE_SLOTS; i++) {
+    image_slot *s = &g->images[i];
+    if (s->tex && s->w == w && s->h == h && s->last_use != g->frame) {
+      slot = s;
+      break;
+    }
+    if (s->last_use != g->frame && (!spare || !s->tex || (spare->tex && s->last_use < spare->last_use)))
+      spare = s;
+  }
+  SDL_Texture *t = slot ? slot->tex : SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
   if (!t) return;
-  SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+  if (!slot) {
+    SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+    if (spare) {
+      if (spare->tex) SDL_DestroyTexture(spare->tex);
+      *spare = (image_slot){t, w, h, 0};
+      slot = spare;
+    }
+  }
   int opaque = 1;
   for (long i = 0; i < (long)w * h && opaque; i++) opaque = rgba[4 * i + 3] == 255;
   SDL_SetTextureBlendMode(t, opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
   SDL_UpdateTexture(t, NULL, rgba, w * 4);
   SDL_RenderCopy(g->ren, t, NULL, &dst);
-  SDL_DestroyTexture(t);
+  if (slot) slot->last_use = g->frame;
+  else SDL_DestroyTexture(t); /* every slot used in this frame */
 }
 
 static void apply_clip(gfx *g) {

@@ -39,8 +39,10 @@ static void train_help(FILE *f) {
           "  --attractors K              agreement: always exactly K attractors\n"
           "  --per-token                 sentiment: label every token (step head)\n"
           "  --sentiment-classes 2|3     sentiment: with or without neutral\n"
-          "  --data FILE --level char|word   lm: a UTF-8 text file (default: built-in sentences)\n"
-          "  --max-vocab N --max-tokens N --holdout F   lm: vocabulary, tokens read, held-out fraction\n"
+          "  --data FILE --level char|word   lm: a UTF-8 text file (default: built-in sentences), split into\n"
+          "                              words or characters (default word)\n"
+          "  --max-vocab N --max-tokens N --holdout F   lm: vocabulary (default 8000), tokens read\n"
+          "                              (default 16M = 16777216), held-out fraction (default 0.1)\n"
           "Training options:\n"
           "  --steps N                   train until step N (total, also when resuming; default 1000)\n"
           "  --batch B                   sequences per step (default 32)\n"
@@ -562,6 +564,21 @@ int cmd_train(int argc, char **argv) {
 
 /* ---- rnnlab sample ---------------------------------------------------------------------------- */
 
+/* A token as the top-k list shows it: a space as '␣', a newline as '\n', a tab as '\t', other control
+ * characters as \xNN, so a blank line never stands for a token. */
+static void visible_token(const char *tok, char *out, size_t cap) {
+  size_t n = 0;
+  out[0] = 0;
+  for (const unsigned char *c = (const unsigned char *)tok; *c && n + 8 < cap; c++) {
+    if (*c == ' ') n += (size_t)snprintf(out + n, cap - n, "\xe2\x90\xa3");
+    else if (*c == '\n') n += (size_t)snprintf(out + n, cap - n, "\\n");
+    else if (*c == '\t') n += (size_t)snprintf(out + n, cap - n, "\\t");
+    else if (*c == '\r') n += (size_t)snprintf(out + n, cap - n, "\\r");
+    else if (*c < 0x20 || *c == 0x7f) n += (size_t)snprintf(out + n, cap - n, "\\x%02x", *c);
+    else out[n++] = (char)*c, out[n] = 0;
+  }
+}
+
 static void sample_help(FILE *f) {
   fprintf(f, "usage: rnnlab sample MODEL --prompt TEXT [--top K] [--temperature T] [--length N] [--seed S]\n\n"
              "Runs the prompt through a model with a vocabulary (one written by rnnlab train), prints the\n"
@@ -702,7 +719,11 @@ int cmd_sample(int argc, char **argv) {
   int head_is_vocab = cfg->classes == cfg->vocab;
   printf("%s after \"%s\":\n", cfg->head == RL_HEAD_STEP ? "next token" : "class", prompt);
   for (int i = 0; i < top && i < K; i++) {
-    if (head_is_vocab) printf("  %6.2f%%  %s\n", 100.0 * st[i].p, m->vocab.tokens[st[i].id]);
+    if (head_is_vocab) {
+      char vis[256];
+      visible_token(m->vocab.tokens[st[i].id], vis, sizeof vis);
+      printf("  %6.2f%%  %s\n", 100.0 * st[i].p, vis);
+    }
     else printf("  %6.2f%%  class %d\n", 100.0 * st[i].p, st[i].id);
   }
   free(st);
@@ -750,8 +771,8 @@ static void experiment_usage(FILE *f) {
   const char *const *names = experiment_names(&n);
   fprintf(f, "usage: rnnlab experiment NAME --out DIR [--quick] [--seeds N] [--workers N]\n\n"
              "Measures a claim of the slides: prints a table, writes CSV files and PNG figures into DIR and the\n"
-             "command that reproduces them. With the defaults each runs within 3 minutes on 2 cores (horizon\n"
-             "about 1.5 minutes, the others seconds); --quick in a few seconds.\n\n");
+             "command that reproduces them. Measured with the defaults on 2 cores: horizon about 90 s (progress\n"
+             "on stderr), agreement about 13 s, gradients about 2 s; --quick about a second each.\n\n");
   for (int i = 0; i < n; i++) fprintf(f, "  %-10s %s\n", names[i], experiment_help(names[i]));
   fprintf(f, "\n  --seeds N     training seeds per configuration (horizon, agreement; default 3, --quick 1)\n"
              "  --workers N   training runs in parallel (default 2; results do not depend on it)\n");

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -195,6 +196,23 @@ static rl_train_opts recall_opts(rl_cell cell, int hidden, uint64_t seed, int di
   return o;
 }
 
+/* Progress lines on stderr while a long experiment runs (the table comes at the end, on stdout):
+ * "  [  12 s] horizon: LSTM seed 2 curriculum: solved distance 50 at step 1234". Each line is one
+ * fprintf, so lines from the two workers never interleave mid-line. */
+static double progress_t0;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void say_progress(const char *fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "  [%4.0f s] %s\n", progress_now() - progress_t0, buf);
+}
+
 /* Trains until the held-out accuracy reaches target (checked every eval_every steps) or max_steps.
  * Returns 1 solved, 0 not solved, -1 training failed (message in err). */
 static int train_until(rl_trainer *t, long max_steps, int eval_every, float target, float *acc, long *used,
@@ -227,7 +245,7 @@ static int train_until(rl_trainer *t, long max_steps, int eval_every, float targ
  * there); best_params (if non-NULL) the parameters when the last stage was solved. Returns the
  * largest distance solved (0 if none), or -1 on a training failure. */
 static int curriculum(rl_trainer *t, const int *dist, int nd, long budget, int eval_every, float target,
-                      float *stage_acc, float *best_params, long *used, rl_error *err) {
+                      float *stage_acc, float *best_params, long *used, const char *who, rl_error *err) {
   int i = 0, reached = 0;
   long t0 = t->step;
   *used = 0;
@@ -244,6 +262,7 @@ static int curriculum(rl_trainer *t, const int *dist, int nd, long budget, int e
     if (stage_acc && e.accuracy > stage_acc[i]) stage_acc[i] = e.accuracy;
     if (e.accuracy < target) continue;
     reached = dist[i];
+    if (who) say_progress("%s: solved distance %d at step %ld", who, dist[i], t->step - t0);
     if (best_params) memcpy(best_params, t->m->params, t->m->nparams * sizeof(float));
     if (++i >= nd) break;
     if (rl_trainer_set_length(t, dist[i], err)) return -1;
@@ -307,6 +326,9 @@ static void hz_run(void *arg) {
   j->reached = 0;
   j->steps = 0;
   j->note[0] = 0;
+  char who[96];
+  snprintf(who, sizeof who, "horizon: %s seed %llu %s", cell_label(j->cell), (unsigned long long)j->seed,
+           j->curriculum ? "curriculum" : "direct");
   if (!j->curriculum) {
     int fails = 0;
     for (int g = 0; g < p->ngrid; g++) {
@@ -326,6 +348,8 @@ static void hz_run(void *arg) {
       j->solved[g] = r == 1;
       j->steps_at[g] = used;
       j->steps += used;
+      say_progress("%s: distance %d %s, %.0f%% after %ld steps", who, p->grid[g], r == 1 ? "solved" : "not solved",
+                   100.0 * j->acc[g], used);
       if (r == 1) {
         j->reached = p->grid[g];
         fails = 0;
@@ -344,7 +368,7 @@ static void hz_run(void *arg) {
       long used = 0;
       float *best = malloc(t->m->nparams * sizeof(float));
       float stage[HZ_MAXGRID + 4];
-      int r = best ? curriculum(t, p->cur, p->ncur, p->cur_steps, p->eval_every, 0.95f, stage, best, &used, &err)
+      int r = best ? curriculum(t, p->cur, p->ncur, p->cur_steps, p->eval_every, 0.95f, stage, best, &used, who, &err)
                    : rl_fail(&err, "out of memory");
       int off = p->ncur - p->ngrid; /* the grid is the tail of the curriculum */
       for (int g = 0; g < p->ngrid; g++) {
@@ -368,6 +392,7 @@ static void hz_run(void *arg) {
     }
   }
   j->secs = progress_now() - t0;
+  say_progress("%s: finished, horizon %d (%ld steps, %.0f s)", who, j->reached, j->steps, j->secs);
 }
 
 /* which: 0 = direct, 1 = curriculum stages, 2 = curriculum model at every distance */
@@ -442,6 +467,9 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
           p.cur_lr, p.cur[0], cur_max, p.cur_steps);
   fflush(out);
   double t0 = progress_now();
+  progress_t0 = t0;
+  fprintf(stderr, "horizon: %d training runs on %d workers; progress below, the tables follow at the end\n", njobs,
+          eo->workers > 0 ? eo->workers : 2);
   run_jobs(jobs, sizeof *jobs, njobs, hz_run, eo->workers > 0 ? eo->workers : 2);
   double secs = progress_now() - t0;
 
@@ -755,7 +783,7 @@ static void gr_run(void *arg) {
     long used = 0;
     int dist[24];
     int nd = curriculum_list(j->train_cap, dist, 24);
-    int r = curriculum(t, dist, nd, j->train_steps, 25, 0.95f, NULL, NULL, &used, &err);
+    int r = curriculum(t, dist, nd, j->train_steps, 25, 0.95f, NULL, NULL, &used, NULL, &err);
     if (r < 0) snprintf(j->note, sizeof j->note, "training: %s", err.msg);
     j->reached = r < 0 ? 0 : r;
     if (rl_trainer_set_length(t, j->distance, &err) == 0 && measure_curve(t, j->nex, 777, j->trained, &j->K2, &err) == 0)

@@ -70,6 +70,10 @@ grep -qE "^  (RNN|LSTM|GRU) " horizon.txt || fail "horizon table has no cell row
 check_csv out/horizon/horizon.csv "cell,seed,protocol,distance,accuracy,solved,steps" 12
 check_csv out/horizon/horizon_summary.csv "cell,seed,protocol,horizon" 6
 check_png out/horizon/horizon.png 1600 1000
+# progress while it runs, on stderr (the table stays on stdout)
+"$R" experiment horizon --out out/h2 --quick 2> progress.txt > /dev/null
+grep -q "horizon: LSTM seed 1 curriculum: solved distance" progress.txt || fail "horizon prints no progress: $(head -3 progress.txt)"
+"$R" experiment --help | grep -q "horizon about 90 s" || fail "experiment --help gives no measured durations"
 
 run gradients
 grep -q "half-life" gradients.txt || fail "gradients prints no half-life"

@@ -33,6 +33,7 @@ expect 1 "missing.safetensors" "$R" train --resume missing.safetensors
 expect 2 "--prompt TEXT is required" "$R" sample x.safetensors
 expect 1 "missing.safetensors" "$R" sample missing.safetensors --prompt "a"
 expect 0 "--checkpoint-every" "$R" train --help
+grep -q "default word" out.txt && grep -q "default 16M" out.txt || fail "train --help: --level/--max-tokens defaults"
 
 # ---- a short run with a log, then sampling from the model ----
 expect 0 "final: step 60" "$R" train --task recall --distance 3 --cell gru --hidden 16 --steps 60 --eval-every 20 \
@@ -113,6 +114,9 @@ for i in $(seq 1 60); do echo "the students opened their books and the teacher o
 expect 0 "perplexity" "$R" train --task lm --data text.txt --level char --length 16 --hidden 32 --steps 60 \
   --batch 8 --save lm.safetensors
 expect 0 "sample (temperature 0.5" "$R" sample lm.safetensors --prompt "the stu" --top 3 --temperature 0.5 --length 20
+# a space as the likely next character is shown as a visible mark, not a blank
+expect 0 "%  ␣" "$R" sample lm.safetensors --prompt "the" --top 3 --length 0
+grep -qE "%  $" out.txt && fail "top-k list shows a blank token: $(cat out.txt)"
 
 if [ "$fails" -gt 0 ]; then
   echo "$fails failure(s)"

@@ -4,6 +4,7 @@
 #include "cli_args.h"
 #include "colormap.h"
 #include "commands.h"
+#include "display.h"
 #include "explorer.h"
 #include "modelfile.h"
 #include "panels.h"
@@ -385,6 +386,11 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS)) {
     fprintf(stderr, "rnnlab: cannot open a window: %s\n(for figures without a display use 'rnnlab render')\n",
             SDL_GetError());
+    rl_model_free(view_model);
+    return 1;
+  }
+  if (display_check(cmd)) {
+    SDL_Quit();
     rl_model_free(view_model);
     return 1;
   }

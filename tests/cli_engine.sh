@@ -71,6 +71,11 @@ run bench --config nope
 check '[ $(rc) -eq 2 ] && has "unknown configuration"' "bench: unknown configuration"
 run bench --config rnn-h32-b1 --seconds 0.1 --json
 check '[ $(rc) -eq 0 ] && has "\"tokens_per_s\":"' "bench runs one configuration"
+# no display: a clear message instead of an invisible window
+env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER timeout 20 "$RNNLAB" > "$TMP/out.txt" 2>&1; echo $? > "$TMP/rc"
+check '[ $(rc) -eq 1 ] && has "no display"' "explorer without a display says so"
+env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER timeout 20 "$RNNLAB" --lesson 1 > "$TMP/out.txt" 2>&1; echo $? > "$TMP/rc"
+check '[ $(rc) -eq 1 ] && has "no display"' "presenter without a display says so"
 run frobnicate
 check '[ $(rc) -eq 2 ] && has "unknown command"' "unknown command"
 

@@ -51,18 +51,6 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
   }
   const char *labels[TOPK];
   for (int i = 0; i < nt; i++) labels[i] = sn->class_names ? sn->class_names[top[i]] : "?";
-  /* only as many bars as can all be named (a bar without its word teaches nothing) */
-  int sp = gfx_font_px(g, THEME_TEXT_SMALL);
-  while (nt > 3) {
-    int widest = 0;
-    for (int i = 0; i < nt; i++) {
-      int w = 0;
-      gfx_text_size(g, labels[i], GFX_SANS, sp, &w, NULL);
-      if (w > widest) widest = w;
-    }
-    if ((c.w - gfx_px(g, 90)) / nt >= widest + gfx_px(g, 12)) break;
-    nt--;
-  }
   float ys[TR_MAX_SLOTS][TOPK];
   char names[TR_MAX_SLOTS][96];
   plot_series s[TR_MAX_SLOTS];
@@ -87,6 +75,22 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
   o.xtick_labels = labels;
   o.n_xtick_labels = nt;
   o.legend = PLOT_LEGEND_TOP_RIGHT;
+  /* only as many bars as can all be named (a bar without its word teaches nothing): measured
+   * against the data area the chart will really have */
+  int sp = gfx_font_px(g, THEME_TEXT_SMALL);
+  while (nt > 3) {
+    int widest = 0;
+    for (int i = 0; i < nt; i++) {
+      int w = 0;
+      gfx_text_size(g, labels[i], GFX_SANS, sp, &w, NULL);
+      if (w > widest) widest = w;
+    }
+    plot_frame lay = plot_bars_frame(g, c, &o, s, ns, nt);
+    if (plot_category_labels_fit(g, &lay, widest)) break;
+    nt--;
+    o.n_xtick_labels = nt;
+    for (int k = 0; k < ns; k++) s[k].n = nt;
+  }
   plot_frame fr;
   plot_bars(g, c, &o, s, ns, nt, &fr);
 }

@@ -200,6 +200,13 @@ static void draw_titles(gfx *g, SDL_Rect r, SDL_Rect area, const metrics *m, con
                       th->text_dim, GFX_LEFT | GFX_MIDDLE);
 }
 
+static int category_gap(gfx *g) { return gfx_px(g, 8); }
+
+int plot_category_labels_fit(gfx *g, const plot_frame *f, int label_w) {
+  double per = f->area.w / fmax(1e-9, f->x1 - f->x0);
+  return per >= label_w + category_gap(g);
+}
+
 /* x ticks: integer/nice numeric or category labels, thinned so labels never overlap. */
 static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integer_x,
                         const char *const *labels, int nlabels, int no_grid) {
@@ -220,7 +227,7 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integ
     }
     double per = a.w / fmax(1e-9, f->x1 - f->x0);
     int every = 1;
-    while (every < nlabels && per * every < maxw + gfx_px(g, 8)) every++;
+    while (every < nlabels && per * every < maxw + category_gap(g)) every++;
     for (int i = 0; i < nlabels; i++) {
       if (i < f->x0 - 1e-9 || i > f->x1 + 1e-9) continue;
       float x = plot_x_px(f, i);
@@ -450,6 +457,42 @@ plot_opts plot_opts_default(void) {
   return o;
 }
 
+/* Ranges, final y ticks and the data area of a plot in r (no drawing). */
+static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts *o, const plot_series *s,
+                         int ns, int ncat, int bars, plot_frame *fp, yticks *ytp) {
+  const metrics m = *mp;
+  plot_frame f;
+  memset(&f, 0, sizeof f);
+  double xlo, xhi, ylo, yhi;
+  data_range(s, ns, o->log_y, &xlo, &xhi, &ylo, &yhi);
+  if (bars) xlo = -0.5, xhi = ncat - 0.5;
+  finish_ranges(&f, o, xlo, xhi, ylo, yhi, bars);
+
+  /* The number of y ticks depends on the area's height, which does not depend on the tick
+   * label width: choose the final ticks from the height first, then lay out the frame with
+   * the width of the widest final label so no label runs into the rotated y label. */
+  yticks yt;
+  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
+  f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, 0);
+  int target = f.area.h / (int)(2.2 * lh_small);
+  make_yticks(&f, &yt, target < 2 ? 2 : target);
+  f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, ytick_width(g, &m, &yt));
+  *fp = f;
+  *ytp = yt;
+}
+
+plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat) {
+  metrics m = get_metrics(g);
+  plot_opts def = plot_opts_default();
+  if (!o) o = &def;
+  plot_frame f;
+  yticks yt;
+  memset(&f, 0, sizeof f);
+  if (r.w < 20 || r.h < 20) return f;
+  frame_layout(g, r, &m, o, s, ns, ncat, 1, &f, &yt);
+  return f;
+}
+
 static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
                         int ncat, plot_frame *out, int bars) {
   const theme *th = gfx_theme(g);
@@ -460,21 +503,8 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   if (r.w < 20 || r.h < 20) return;
 
   plot_frame f;
-  memset(&f, 0, sizeof f);
-  double xlo, xhi, ylo, yhi;
-  data_range(s, ns, o->log_y, &xlo, &xhi, &ylo, &yhi);
-  if (bars) xlo = -0.5, xhi = ncat - 0.5;
-  finish_ranges(&f, o, xlo, xhi, ylo, yhi, bars);
-
-  /* y ticks depend on the area height, which depends on the tick label width: estimate with
-   * the rectangle's height, which is close enough for the label width */
   yticks yt;
-  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
-  f.area = r;
-  make_yticks(&f, &yt, r.h / (3 * lh_small) > 2 ? r.h / (3 * lh_small) : 2);
-  f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, ytick_width(g, &m, &yt));
-  int target = f.area.h / (int)(2.2 * lh_small);
-  make_yticks(&f, &yt, target < 2 ? 2 : target);
+  frame_layout(g, r, &m, o, s, ns, ncat, bars, &f, &yt);
 
   draw_titles(g, r, f.area, &m, o->title, o->xlabel, o->ylabel);
   const char *const *xl = o->xtick_labels;

@@ -73,6 +73,11 @@ void plot_lines(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, in
  * For "per-timestep terms add up to the total", pass the terms plus a last category "total". */
 void plot_bars(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat,
                plot_frame *out);
+/* The frame plot_bars would use in r (data area and ranges), without drawing: lets a caller
+ * choose how many categories fit before drawing them. */
+plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat);
+/* Whether category labels of width label_w (pixels) all fit side by side, one per bar, in f. */
+int plot_category_labels_fit(gfx *g, const plot_frame *f, int label_w);
 
 /* ---- heatmaps ----------------------------------------------------------------------------- */
 

@@ -233,11 +233,13 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
   int k = diagram_slot(e);
   int t = ex_sel_t(e);
   char title[200], name[96] = "";
+  int nslots = 0; /* the model keys are worth a hint only when there is a choice */
+  for (int q = 0; q < TR_MAX_SLOTS; q++) nslots += e->snap.slot[q].used;
   if (k >= 0) ex_slot_name(e, k, name, sizeof name);
   if (t >= 0 && k >= 0)
     snprintf(title, sizeof title, "%s cell at t = %d%s", name, t,
              e->clamp_mode == 1 ? "   gates clamped: keep" : e->clamp_mode == 2 ? "   gates clamped: erase"
-             : e->clamp_mode == 3 ? "   gates clamped" : "   (keys 1-3: model)");
+             : e->clamp_mode == 3 ? "   gates clamped" : nslots > 1 ? "   (keys 1-3: model)" : "");
   else
     snprintf(title, sizeof title, "Cell diagram");
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_DIAGRAM, r, title);
@@ -259,8 +261,12 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
   int bar_h = (c.h - 4 * lh) / 2;
   if (bar_h > gfx_px(e->g, 40) && c.w > 4 * leg_w) {
     int bx = c.x + c.w - leg_w + gfx_px(e->g, 8), bw = gfx_px(e->g, 16);
-    plot_colorbar(e->g, gfx_r(bx, c.y + lh + gfx_px(e->g, 4), bw, bar_h), COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
-    plot_colorbar(e->g, gfx_r(bx, c.y + 3 * lh + bar_h, bw, bar_h), COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
+    /* a tanh RNN has no strip in [0, 1]: no gates legend (ReLU/sigmoid RNNs show h(t) in [0, 1]) */
+    int gates = s->spec.cell != RL_CELL_RNN || s->spec.nonlin != RL_ACT_TANH;
+    if (gates)
+      plot_colorbar(e->g, gfx_r(bx, c.y + lh + gfx_px(e->g, 4), bw, bar_h), COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
+    plot_colorbar(e->g, gfx_r(bx, gates ? c.y + 3 * lh + bar_h : c.y + lh + gfx_px(e->g, 4), bw, bar_h),
+                  COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
     c.w -= leg_w;
   }
   /* keep a sensible aspect ratio */

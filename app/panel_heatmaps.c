@@ -278,14 +278,26 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
   int lw = gfx_px(g, 22);
   int lhh = (c.h - token_h) / 2 - gfx_px(g, 40);
   if (lhh > gfx_px(g, 220)) lhh = gfx_px(g, 220);
+  /* only the legends that apply: "gates" when some band is drawn in [0, 1], "states" when some
+   * band is drawn in [-1, 1], "(c clipped)" only under an LSTM cell state */
+  int any_gate = 0, any_state = 0, any_cell = 0;
+  for (int i = 0; i < nb; i++) {
+    any_gate |= bands[i].kind == KIND_GATE;
+    any_state |= bands[i].kind != KIND_GATE;
+    any_cell |= bands[i].kind == KIND_CELL;
+  }
   if (lhh > gfx_px(g, 40)) {
-    SDL_Rect l1 = {lx, c.y + lh_small + gfx_px(g, 8), lw, lhh};
-    plot_colorbar(g, l1, COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
-    SDL_Rect l2 = {lx, l1.y + l1.h + lh_small * 2 + gfx_px(g, 16), lw, lhh};
-    plot_colorbar(g, l2, COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
-    if (l2.y + l2.h + lh_small * 2 < c.y + c.h)
-      gfx_text(g, lx - gfx_px(g, 12), l2.y + l2.h + lh_small / 2 + gfx_px(g, 4), "(c clipped)", GFX_SANS,
-               small, th->text_dim, GFX_LEFT | GFX_TOP);
+    SDL_Rect l = {lx, c.y + lh_small + gfx_px(g, 8), lw, lhh};
+    if (any_gate) {
+      plot_colorbar(g, l, COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
+      l.y += l.h + lh_small * 2 + gfx_px(g, 16);
+    }
+    if (any_state) {
+      plot_colorbar(g, l, COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
+      if (any_cell && l.y + l.h + lh_small * 2 < c.y + c.h)
+        gfx_text(g, lx - gfx_px(g, 12), l.y + l.h + lh_small / 2 + gfx_px(g, 4), "(c clipped)", GFX_SANS,
+                 small, th->text_dim, GFX_LEFT | GFX_TOP);
+    }
   }
 }
 

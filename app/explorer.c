@@ -420,6 +420,8 @@ void explorer_set_title(explorer *e, const char *title) {
   snprintf(e->title, sizeof e->title, "%s", title ? title : DEFAULT_TITLE);
 }
 
+void explorer_set_key_help(explorer *e, const char *help) { e->key_help = help; }
+
 void explorer_set_lesson_name(explorer *e, const char *name) {
   snprintf(e->lesson_name, sizeof e->lesson_name, "%s", name && *name ? name : "explorer");
 }
@@ -651,7 +653,8 @@ static void draw_header(explorer *e, SDL_Rect r) {
     gfx_text_fit(g, e->notice, GFX_SANS, bp, r.w - 2 * pad, fit, sizeof fit);
     gfx_text(g, r.x + pad, y2, fit, GFX_SANS, bp, e->notice_error ? th->error : th->warn, GFX_LEFT | GFX_TOP);
   } else {
-    const char *help = e->static_mode
+    const char *help = e->key_help ? e->key_help
+                       : e->static_mode
                            ? "Left/Right timestep   click a heatmap column   C clamp   T theme   F12 save PNG"
                            : "Space play/pause   N step   R reset   +/- speed   Left/Right timestep   "
                              "C clamp   T theme   F12 save PNG (Shift: 2x)";

@@ -76,6 +76,8 @@ unsigned explorer_panels_shown(const explorer *e);
 /* Title line and up to a few narration lines drawn in the header (NULL = default title). */
 void explorer_set_title(explorer *e, const char *title);
 void explorer_set_lesson_name(explorer *e, const char *name); /* used in export file names */
+/* The key help in the header (NULL: the explorer's own keys); the string must outlive e. */
+void explorer_set_key_help(explorer *e, const char *help);
 
 /* Actions. */
 void explorer_play(explorer *e, int on);

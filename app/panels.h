@@ -25,6 +25,7 @@ struct explorer {
   char open_path[512];     /* sidebar: model file to open */
   char title[256];
   char lesson_name[64];
+  const char *key_help;    /* header key help set by a host (the presenter); NULL: our own */
   char export_dir[512];
   unsigned show, highlight;
   int sel_t;               /* selected timestep; -1 = last */

@@ -7,6 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The explorer's header shows these instead of its own keys: here Left/Right change steps. */
+#define PRESENTER_KEYS                                                                              \
+  "PgDn/PgUp or Right/Left: step   B blank   M menu   F5 full screen   Space play/pause   "          \
+  "C clamp   T theme   F12 save PNG"
+
 struct presenter {
   explorer *e;
   gfx *g;
@@ -74,6 +79,7 @@ int presenter_create(explorer *e, gfx *g, SDL_Window *window, const char *dir, i
   presenter *p = calloc(1, sizeof *p);
   if (!p) return rl_fail(err, "out of memory");
   p->e = e;
+  explorer_set_key_help(e, PRESENTER_KEYS);
   p->g = g;
   p->win = window;
   p->cur = -1;
@@ -268,6 +274,7 @@ static void draw_header(gfx *g, const rl_lesson *l, int step, int h, const char 
 }
 
 void presenter_draw_step(explorer *e, gfx *g, const rl_lesson *l, int step) {
+  explorer_set_key_help(e, PRESENTER_KEYS);
   gfx_begin_frame(g);
   gfx_clear(g, gfx_theme(g)->bg);
   int W = gfx_width(g), H = gfx_height(g);

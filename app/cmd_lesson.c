@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "presenter.h"
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,13 @@ static int parse_opt(lesson_args *a, const char *cmd, int argc, char **argv, int
   }
   if (!strcmp(o, "--step")) {
     if (!(v = arg_value(cmd, argc, argv, i))) return -1;
-    return arg_int(cmd, o, v, 1, RL_LESSON_MAX_STEPS, &a->step) ? -1 : 1;
+    /* the upper bound is the lesson's own step count, checked once the lesson is loaded */
+    if (arg_int(cmd, o, v, INT_MIN, INT_MAX, &a->step)) return -1;
+    if (a->step < 1) {
+      fprintf(stderr, "rnnlab %s: --step counts from 1, not %d\n", cmd, a->step);
+      return -1;
+    }
+    return 1;
   }
   if (!strcmp(o, "--out")) return (a->out = arg_value(cmd, argc, argv, i)) ? 1 : -1;
   if (!strcmp(o, "--lessons")) return (a->dir = arg_value(cmd, argc, argv, i)) ? 1 : -1;

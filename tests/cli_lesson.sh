@@ -34,6 +34,8 @@ check 'grep -q "step 6 of 6, blank" "$TMP/out.txt"' "End goes to the last step, 
 check '[ $? -eq 1 ] && grep -q "no lesson 99" "$TMP/out.txt"' "a missing lesson is a clear error"
 "$RNNLAB" render --lesson 2 --step 9 --out "$TMP/x.png" > "$TMP/out.txt" 2>&1
 check '[ $? -eq 2 ] && grep -q "steps 1 to 6" "$TMP/out.txt"' "a step out of range is a usage error"
+"$RNNLAB" render --lesson 2 --step 99 --out "$TMP/x.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 2 ] && grep -q "steps 1 to 6" "$TMP/out.txt"' "a step past any lesson names the lesson's own range"
 mkdir "$TMP/bad" && cp "$FIX/lessons/bad_panel.lesson" "$TMP/bad/09-bad.lesson"
 "$RNNLAB" render --lessons "$TMP/bad" --lesson 9 --out "$TMP/x.png" > "$TMP/out.txt" 2>&1
 check '[ $? -eq 1 ] && grep -q "09-bad.lesson:6: unknown panel .gradeints." "$TMP/out.txt"' "a broken lesson names file and line"

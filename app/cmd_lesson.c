@@ -7,6 +7,7 @@
 #include "cli_args.h"
 #include "colormap.h"
 #include "commands.h"
+#include "display.h"
 #include "presenter.h"
 #include <errno.h>
 #include <limits.h>
@@ -311,6 +312,10 @@ int cmd_present(int argc, char **argv) {
   }
   if (SDL_Init(SDL_INIT_VIDEO)) {
     fprintf(stderr, "rnnlab: cannot start SDL video: %s\n", SDL_GetError());
+    return 1;
+  }
+  if (display_check("--lesson")) {
+    SDL_Quit();
     return 1;
   }
   rl_error err;

@@ -5,16 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "rnnlab CMD" for messages; just "rnnlab" when the command is the program itself. */
+static const char *who(const char *cmd) {
+  static char buf[64];
+  if (!cmd || !*cmd || !strcmp(cmd, "rnnlab")) return "rnnlab";
+  snprintf(buf, sizeof buf, "rnnlab %s", cmd);
+  return buf;
+}
+
 int arg_int(const char *cmd, const char *opt, const char *val, long lo, long hi, int *out) {
   char *end;
   errno = 0;
   long v = strtol(val, &end, 10);
   if (errno || end == val || *end) {
-    fprintf(stderr, "rnnlab %s: %s expects a whole number, not '%s'\n", cmd, opt, val);
+    fprintf(stderr, "%s: %s expects a whole number, not '%s'\n", who(cmd), opt, val);
     return -1;
   }
   if (v < lo || v > hi) {
-    fprintf(stderr, "rnnlab %s: %s must be between %ld and %ld, not %ld\n", cmd, opt, lo, hi, v);
+    fprintf(stderr, "%s: %s must be between %ld and %ld, not %ld\n", who(cmd), opt, lo, hi, v);
     return -1;
   }
   *out = (int)v;
@@ -26,11 +34,11 @@ int arg_float(const char *cmd, const char *opt, const char *val, double lo, doub
   errno = 0;
   double v = strtod(val, &end);
   if (errno || end == val || *end || !isfinite(v)) {
-    fprintf(stderr, "rnnlab %s: %s expects a number, not '%s'\n", cmd, opt, val);
+    fprintf(stderr, "%s: %s expects a number, not '%s'\n", who(cmd), opt, val);
     return -1;
   }
   if (v < lo || v > hi) {
-    fprintf(stderr, "rnnlab %s: %s must be between %g and %g, not %g\n", cmd, opt, lo, hi, v);
+    fprintf(stderr, "%s: %s must be between %g and %g, not %g\n", who(cmd), opt, lo, hi, v);
     return -1;
   }
   *out = (float)v;
@@ -41,12 +49,12 @@ int arg_u64(const char *cmd, const char *opt, const char *val, uint64_t *out) {
   char *end;
   errno = 0;
   if (val[0] == '-') {
-    fprintf(stderr, "rnnlab %s: %s expects a non-negative whole number, not '%s'\n", cmd, opt, val);
+    fprintf(stderr, "%s: %s expects a non-negative whole number, not '%s'\n", who(cmd), opt, val);
     return -1;
   }
   unsigned long long v = strtoull(val, &end, 10);
   if (errno || end == val || *end) {
-    fprintf(stderr, "rnnlab %s: %s expects a non-negative whole number, not '%s'\n", cmd, opt, val);
+    fprintf(stderr, "%s: %s expects a non-negative whole number, not '%s'\n", who(cmd), opt, val);
     return -1;
   }
   *out = (uint64_t)v;
@@ -61,22 +69,22 @@ int arg_int_list(const char *cmd, const char *opt, const char *val, int *out, in
     errno = 0;
     long v = strtol(p, &end, 10);
     if (errno || end == p || (*end && *end != ',') || v < INT_MIN || v > INT_MAX) {
-      fprintf(stderr, "rnnlab %s: %s expects comma-separated whole numbers, not '%s'\n", cmd, opt, val);
+      fprintf(stderr, "%s: %s expects comma-separated whole numbers, not '%s'\n", who(cmd), opt, val);
       return -1;
     }
     if (*n >= max) {
-      fprintf(stderr, "rnnlab %s: %s has more than %d values\n", cmd, opt, max);
+      fprintf(stderr, "%s: %s has more than %d values\n", who(cmd), opt, max);
       return -1;
     }
     out[(*n)++] = (int)v;
     p = *end ? end + 1 : end;
     if (*end == ',' && !*p) {
-      fprintf(stderr, "rnnlab %s: %s ends with a comma\n", cmd, opt);
+      fprintf(stderr, "%s: %s ends with a comma\n", who(cmd), opt);
       return -1;
     }
   }
   if (*n == 0) {
-    fprintf(stderr, "rnnlab %s: %s is empty\n", cmd, opt);
+    fprintf(stderr, "%s: %s is empty\n", who(cmd), opt);
     return -1;
   }
   return 0;
@@ -84,7 +92,7 @@ int arg_int_list(const char *cmd, const char *opt, const char *val, int *out, in
 
 const char *arg_value(const char *cmd, int argc, char **argv, int *i) {
   if (*i + 1 >= argc) {
-    fprintf(stderr, "rnnlab %s: %s needs a value\n", cmd, argv[*i]);
+    fprintf(stderr, "%s: %s needs a value\n", who(cmd), argv[*i]);
     return NULL;
   }
   return argv[++*i];
@@ -110,22 +118,22 @@ int model_opts_parse(model_opts *o, const char *cmd, int argc, char **argv, int 
   if (!(v = arg_value(cmd, argc, argv, i))) return -1;
   if (!strcmp(a, "--cell")) {
     if (rl_cell_parse(v, &c->cell)) {
-      fprintf(stderr, "rnnlab %s: unknown cell '%s' (expected rnn, lstm or gru)\n", cmd, v);
+      fprintf(stderr, "%s: unknown cell '%s' (expected rnn, lstm or gru)\n", who(cmd), v);
       return -1;
     }
   } else if (!strcmp(a, "--nonlinearity")) {
     if (rl_nonlin_parse(v, &c->nonlin)) {
-      fprintf(stderr, "rnnlab %s: unknown nonlinearity '%s' (expected tanh, relu or sigmoid)\n", cmd, v);
+      fprintf(stderr, "%s: unknown nonlinearity '%s' (expected tanh, relu or sigmoid)\n", who(cmd), v);
       return -1;
     }
   } else if (!strcmp(a, "--head")) {
     if (rl_head_parse(v, &c->head)) {
-      fprintf(stderr, "rnnlab %s: unknown head '%s' (expected step or final)\n", cmd, v);
+      fprintf(stderr, "%s: unknown head '%s' (expected step or final)\n", who(cmd), v);
       return -1;
     }
   } else if (!strcmp(a, "--init")) {
     if (rl_init_parse(v, &o->init.recurrent)) {
-      fprintf(stderr, "rnnlab %s: unknown initialisation '%s' (expected pytorch, orthogonal or identity)\n", cmd, v);
+      fprintf(stderr, "%s: unknown initialisation '%s' (expected pytorch, orthogonal or identity)\n", who(cmd), v);
       return -1;
     }
   } else if (!strcmp(a, "--vocab")) {
@@ -152,15 +160,15 @@ int model_opts_parse(model_opts *o, const char *cmd, int argc, char **argv, int 
 int model_opts_finish(model_opts *o, const char *cmd) {
   if (!o->classes_given) o->cfg.classes = o->cfg.head == RL_HEAD_STEP ? o->cfg.vocab : 2;
   if (o->cfg.classes < 2) {
-    fprintf(stderr, "rnnlab %s: the %s head needs at least 2 classes, not %d: a softmax over one class always "
+    fprintf(stderr, "%s: the %s head needs at least 2 classes, not %d: a softmax over one class always "
                     "gives it probability 1, so there is nothing to learn (%s)\n",
-            cmd, o->cfg.head == RL_HEAD_STEP ? "step" : "final", o->cfg.classes,
+            who(cmd), o->cfg.head == RL_HEAD_STEP ? "step" : "final", o->cfg.classes,
             o->classes_given ? "use --classes 2 or more" : "use --vocab 2 or more");
     return -1;
   }
   rl_error err;
   if (rl_config_check(&o->cfg, &err)) {
-    fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
+    fprintf(stderr, "%s: %s\n", who(cmd), err.msg);
     return -1;
   }
   return 0;

@@ -27,6 +27,9 @@ _Static_assert(sizeof agr_animate / sizeof agr_animate[0] == sizeof agr_nouns / 
 static const char *agr_preps[] = {"of", "near", "behind", "beside", "with", "for"};
 static const pair agr_rc_verbs[] = {{"likes", "like"}, {"sees", "see"}, {"knows", "know"},
                                     {"admires", "admire"}};
+/* filler (only with the filler option): number-neutral words that lengthen the sentence */
+static const char *agr_adjs[] = {"old", "new", "big", "small", "red", "green", "famous", "quiet"};
+static const char *agr_advs[] = {"really", "surely", "still", "often", "always", "also"};
 static const pair agr_verbs[] = {{"is", "are"}, {"has", "have"}, {"was", "were"}};
 
 static const char *sen_subjects[] = {"movie", "film", "show", "book", "plot", "acting", "music", "ending"};
@@ -64,6 +67,7 @@ struct rl_task {
   int a_prep[NELEM(agr_preps)];
   int a_rcv[NELEM(agr_rc_verbs)][2];
   int a_verb[NELEM(agr_verbs)][2];
+  int a_adj[NELEM(agr_adjs)], a_adv[NELEM(agr_advs)];
   /* sentiment */
   int s_the, s_not, s_but, s_bang, s_dot;
   int s_subj[NELEM(sen_subjects)], s_verb[NELEM(sen_verbs)], s_int[NELEM(sen_intens)];
@@ -184,6 +188,10 @@ static int build_agreement(rl_task *t) {
     ADD(t->a_verb[i][0], agr_verbs[i].sing);
     ADD(t->a_verb[i][1], agr_verbs[i].plur);
   }
+  if (t->o.filler > 0) {
+    for (int i = 0; i < NELEM(agr_adjs); i++) ADD(t->a_adj[i], agr_adjs[i]);
+    for (int i = 0; i < NELEM(agr_advs); i++) ADD(t->a_adv[i], agr_advs[i]);
+  }
   return 0;
 }
 
@@ -203,7 +211,9 @@ static int build_sentiment(rl_task *t) {
   return 0;
 }
 
-static int agreement_T(int kmax) { return 2 + 3 * (kmax + 1) + 1; }
+/* the longest sentence: subject, kmax + 1 phrases (the last may be a 4-word relative clause), and
+ * with filler F up to F adjectives before each of the kmax + 2 nouns and F adverbs before the verb */
+static int agreement_T(int kmax, int filler) { return 2 + 3 * (kmax + 1) + 1 + filler * (kmax + 3); }
 
 static int order_windows(int T, int *lo1, int *hi1, int *lo2, int *hi2) {
   *lo1 = T / 10 > 1 ? T / 10 : 1;
@@ -249,6 +259,7 @@ static int check_opts(const rl_task_opts *o, rl_error *err) {
     if (o->attractors < -1 || o->attractors > o->max_attractors)
       return rl_fail(err, "agreement attractors %d out of range (-1 = random, 0..%d)", o->attractors,
                      o->max_attractors);
+    if (o->filler < 0 || o->filler > 8) return rl_fail(err, "agreement filler %d out of range (0..8)", o->filler);
     return 0;
   case RL_TASK_SENTIMENT:
     if (o->per_token != 0 && o->per_token != 1)
@@ -339,7 +350,7 @@ int rl_task_create(const rl_task_opts *opts, rl_task **out, rl_error *err) {
   case RL_TASK_AGREEMENT:
     rc = build_agreement(t);
     t->head = RL_HEAD_STEP;
-    t->T = agreement_T(opts->max_attractors);
+    t->T = agreement_T(opts->max_attractors, opts->filler);
     break;
   case RL_TASK_SENTIMENT:
     rc = build_sentiment(t);
@@ -392,6 +403,7 @@ static void meta_clear(rl_task_meta *m) {
   m->foil = -1;
   m->cls = -1;
   m->attractors = 0;
+  m->distance = 0;
   m->stream_start = 0;
 }
 
@@ -427,9 +439,17 @@ static void gen_order(rl_task *t, rl_rng *r, int *tok, int *tgt, rl_task_meta *m
   m->cls = cls;
 }
 
+/* filler: 0..F words drawn from ids (no rng draws at all when F = 0, so F = 0 streams are unchanged) */
+static int agr_fill(rl_rng *r, int F, const int *ids, int nids, int *seq) {
+  if (F <= 0) return 0;
+  int n = rl_rng_int(r, F + 1);
+  for (int i = 0; i < n; i++) seq[i] = ids[rl_rng_int(r, nids)];
+  return n;
+}
+
 static void gen_agreement(rl_task *t, rl_rng *r, int *tok, int *tgt, rl_task_meta *m) {
-  int T = t->T, nn = NELEM(agr_nouns);
-  int seq[64], len = 0;
+  int T = t->T, nn = NELEM(agr_nouns), F = t->o.filler;
+  int seq[160], len = 0;
   int num = rl_rng_int(r, 2);
   int subj = rl_rng_int(r, nn);
   int k = t->o.attractors >= 0 ? t->o.attractors : rl_rng_int(r, t->o.max_attractors + 1);
@@ -438,6 +458,8 @@ static void gen_agreement(rl_task *t, rl_rng *r, int *tok, int *tgt, rl_task_met
   int extra_at = extra ? rl_rng_int(r, P) : -1;
   int rc_last = P > 0 && rl_rng_int(r, 3) == 0; /* the last phrase is an object relative clause */
   seq[len++] = t->a_the;
+  len += agr_fill(r, F, t->a_adj, NELEM(agr_adjs), seq + len);
+  int subj_at = len;
   seq[len++] = t->a_noun[subj][num];
   for (int p = 0; p < P; p++) {
     int pnum = p == extra_at ? num : 1 - num;
@@ -450,14 +472,17 @@ static void gen_agreement(rl_task *t, rl_rng *r, int *tok, int *tgt, rl_task_met
     if (is_rc) {
       seq[len++] = t->a_that;
       seq[len++] = t->a_the;
+      len += agr_fill(r, F, t->a_adj, NELEM(agr_adjs), seq + len);
       seq[len++] = t->a_noun[noun][pnum];
       seq[len++] = t->a_rcv[rl_rng_int(r, NELEM(agr_rc_verbs))][pnum];
     } else {
       seq[len++] = t->a_prep[rl_rng_int(r, NELEM(agr_preps))];
       seq[len++] = t->a_the;
+      len += agr_fill(r, F, t->a_adj, NELEM(agr_adjs), seq + len);
       seq[len++] = t->a_noun[noun][pnum];
     }
   }
+  len += agr_fill(r, F, t->a_adv, NELEM(agr_advs), seq + len);
   int verb = rl_rng_int(r, NELEM(agr_verbs));
   int pad0 = T - len;
   for (int i = 0; i < pad0; i++) tok[i] = 0;
@@ -470,6 +495,7 @@ static void gen_agreement(rl_task *t, rl_rng *r, int *tok, int *tgt, rl_task_met
   m->foil = t->a_verb[verb][1 - num];
   m->cls = num;
   m->attractors = k;
+  m->distance = len - 1 - subj_at;
 }
 
 /* One clause "the SUBJ VERB [not] [INTENS] ADJ" with the given polarity (0 neg, 1 pos, 2 neutral). */

@@ -37,11 +37,11 @@ typedef struct rl_shard {
   float **dy;          /* [L] of [T][Bs][D*H] dJ/d(layer output) */
   float *demb;         /* [T][Bs][E] dJ/d(embedded input) */
   /* Layer 0 reads embedding rows, so its input projection commutes with the lookup: when the
-   * vocabulary is small next to T*Bs, project the V embedding rows once ([V][G*H] table) and
-   * gather, and in backward sum dG rows per token first (S, [V][G*H]) so dW_ih and the embedding
-   * gradient are products over V rows instead of T*Bs. Exact up to float summation order. */
+   * vocabulary is small next to T*Bs, project the V embedding rows once per forward (m->in_table,
+   * shared by the shards) and gather, and in backward sum dG rows per token first (S, [V][G*H]) so
+   * dW_ih and the embedding gradient are products over V rows instead of T*Bs. Exact up to float
+   * summation order. */
   int use_table;
-  float *table;        /* [V][G*H] per direction, reused */
   float *tok_grad;     /* [V][G*H] S */
   float *dg_ih;        /* [T][Bs][G*H] dJ/d(input-side pre-activation) */
   float *dg_hh;        /* [T][Bs][G*H] dJ/d(recurrent-side pre-activation) (differs for GRU's n) */
@@ -65,7 +65,6 @@ static void shard_free_buffers(rl_shard *s, int L, int LD) {
   free(s->probs);
   free(s->dlogits);
   free(s->demb);
-  free(s->table);
   free(s->tok_grad);
   free(s->dg_ih);
   free(s->dg_hh);
@@ -124,6 +123,7 @@ void rl_model_free(rl_model *m) {
   free(m->rnn);
   free(m->h_n);
   free(m->c_n);
+  free(m->in_table);
   rl_vocab_free(&m->vocab);
   free(m);
 }
@@ -157,7 +157,6 @@ static int shard_alloc(rl_model *m, rl_shard *s, int T, int Bs, int shard_index)
   A(s->dlogits, (final ? (size_t)Bs : rows) * C);
   A(s->demb, rows * E);
   s->use_table = (size_t)c->vocab <= rows;
-  A(s->table, s->use_table ? (size_t)c->vocab * G * H : 1);
   A(s->tok_grad, s->use_table ? (size_t)c->vocab * G * H : 1);
   A(s->dg_ih, rows * G * H);
   A(s->dg_hh, c->cell == RL_CELL_GRU ? rows * G * H : 1); /* other cells reuse dg_ih */
@@ -384,11 +383,10 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
       rl_acts *a = &s->acts[ld];
       const float *b_hh_in = c->cell == RL_CELL_GRU ? NULL : p->b_hh; /* GRU keeps b_hh on the h side */
       if (l == 0 && s->use_table) {
-        rl_sgemm(0, 1, c->vocab, GH, E, 1.0f, m->embedding, E, p->w_ih, E, 0.0f, s->table, GH);
-        add_bias_rows(s->table, p->b_ih, b_hh_in, (size_t)c->vocab, GH);
+        const float *table = m->in_table + (size_t)d * c->vocab * GH; /* already holds both biases */
         for (int t = 0; t < T; t++)
           for (int b = 0; b < Bs; b++)
-            memcpy(a->pre + ((size_t)t * Bs + b) * GH, s->table + (size_t)s->tokens[(size_t)b * T + t] * GH,
+            memcpy(a->pre + ((size_t)t * Bs + b) * GH, table + (size_t)s->tokens[(size_t)b * T + t] * GH,
                    sizeof(float) * (size_t)GH);
       } else {
         rl_sgemm(0, 1, (int)rows, GH, in, 1.0f, x, in, p->w_ih, in, 0.0f, a->pre, GH);
@@ -806,6 +804,27 @@ static int run_shards(rl_model *m, job *jobs, rl_error *err) {
 
 /* ---- public ---- */
 
+/* Layer 0's input projection of every vocabulary row, W_ih e_v + biases, for each direction, once
+ * per forward and before the shards start (they only read it). Only when some shard gathers. */
+static int project_embedding_table(rl_model *m, rl_error *err) {
+  int any = 0;
+  for (int i = 0; i < m->nshards; i++) any |= m->shards[i].use_table;
+  if (!any) return 0;
+  const rl_config *c = &m->cfg;
+  int GH = m->G * c->hidden, E = c->embed;
+  if (!m->in_table) {
+    m->in_table = falloc((size_t)m->D * c->vocab * GH); /* size fixed by the configuration */
+    if (!m->in_table) return rl_fail(err, "out of memory for the embedding projection");
+  }
+  for (int d = 0; d < m->D; d++) {
+    const rl_rnn_params *p = &m->rnn[d];
+    float *table = m->in_table + (size_t)d * c->vocab * GH;
+    rl_sgemm(0, 1, c->vocab, GH, E, 1.0f, m->embedding, E, p->w_ih, E, 0.0f, table, GH);
+    add_bias_rows(table, p->b_ih, c->cell == RL_CELL_GRU ? NULL : p->b_hh, (size_t)c->vocab, GH);
+  }
+  return 0;
+}
+
 int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err) {
   const rl_config *c = &m->cfg;
   int B = bt->B, T = bt->T, H = c->hidden, LD = c->layers * m->D;
@@ -828,6 +847,7 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
                      c->classes - 1);
   if (m->trace_example >= B) return rl_fail(err, "trace example %d is outside the batch (%d rows)", m->trace_example, B);
   if (prepare(m, B, T, err)) return -1;
+  if (project_embedding_table(m, err)) return -1;
   job jobs[64];
   for (int i = 0; i < m->nshards; i++) {
     rl_shard *s = &m->shards[i];

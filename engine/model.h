@@ -144,6 +144,7 @@ typedef struct rl_model {
   int B, T;              /* shape of the last forward */
   float *h_n;            /* [L*D][B][H] final hidden states of the last forward (PyTorch h_n) */
   float *c_n;            /* [L*D][B][H] LSTM final cell states */
+  float *in_table;       /* private: [D][V][G*H] layer 0's projected embedding rows (model.c) */
   int have_forward;      /* backward needs a forward of the same batch */
   int have_backward;     /* a backward of the last forward has run */
   int keep_input_grad;   /* 1: backward also keeps dJ/d(embedded input) per position for

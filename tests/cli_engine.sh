@@ -3,13 +3,7 @@
 set -u
 RNNLAB=$1
 FIX=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
-run() { "$RNNLAB" "$@" > "$TMP/out.txt" 2>&1; echo $? > "$TMP/rc"; }
-rc() { cat "$TMP/rc"; }
-has() { grep -q -- "$1" "$TMP/out.txt"; }
+. "$(dirname "$0")/lib_cli.sh"
 
 run init --cell gru --vocab 12 --embed 6 --hidden 10 --layers 2 --bidirectional --seed 3 --save "$TMP/gru.safetensors"
 check '[ $(rc) -eq 0 ] && [ -s "$TMP/gru.safetensors" ] && has "gru, 2 layers (bidirectional)"' "init writes a model"
@@ -79,5 +73,4 @@ check '[ $(rc) -eq 1 ] && has "no display"' "presenter without a display says so
 run frobnicate
 check '[ $(rc) -eq 2 ] && has "unknown command"' "unknown command"
 
-[ $fail -eq 0 ] && echo "cli_engine: all passed" || echo "cli_engine: FAILED"
-exit $fail
+finish cli_engine

@@ -2,11 +2,9 @@
 # rnnlab experiment NAME --quick: each writes its CSV files and PNG figures of the right size that
 # are not blank, prints a table and the command that reproduces it.   usage: cli_experiments.sh RNNLAB FIXTURES
 R="$1"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib_cli.sh"
+T=$TMP
 cd "$T" || exit 1
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # Size and colour count from tests/tools/pngstat (PNGSTAT, set by ctest): a figure with axes, text
 # and curves has hundreds of distinct colours; a blank or flat image has a handful.
@@ -74,8 +72,4 @@ check_png out/agreement/agreement.png 1600 1000
 "$R" experiment horizon --out afile/sub --quick > out.txt 2>&1
 [ $? = 1 ] && grep -q "afile" out.txt || fail "unwritable --out: $(cat out.txt)"
 
-if [ "$fails" -gt 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "cli_experiments: all passed"
+finish cli_experiments

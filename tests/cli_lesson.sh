@@ -4,11 +4,7 @@
 set -u
 RNNLAB=$1
 FIX=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
-size() { "$PNGSTAT" "$1" | cut -d' ' -f1; }  # PNGSTAT: tests/tools/pngstat.c, set by ctest
+. "$(dirname "$0")/lib_cli.sh"
 
 # One step, headless, at a chosen size.
 "$RNNLAB" render --lesson 2 --step 2 --size 1280x720 --out "$TMP/l2s2.png" > "$TMP/out.txt" 2>&1
@@ -40,4 +36,4 @@ mkdir "$TMP/bad" && cp "$FIX/lessons/bad_panel.lesson" "$TMP/bad/09-bad.lesson"
 "$RNNLAB" render --lessons "$TMP/bad" --lesson 9 --out "$TMP/x.png" > "$TMP/out.txt" 2>&1
 check '[ $? -eq 1 ] && grep -q "09-bad.lesson:6: unknown panel .gradeints." "$TMP/out.txt"' "a broken lesson names file and line"
 check '[ ! -e "$TMP/x.png" ]' "no PNG is written for a broken lesson"
-exit $fail
+finish cli_lesson

@@ -3,13 +3,7 @@
 # the options' error paths, and a model file viewed on a sentence. Usage: cli_render.sh RNNLAB FIXTURES
 set -u
 RNNLAB=$1
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
-size() { "$PNGSTAT" "$1" | cut -d' ' -f1; }  # PNGSTAT: tests/tools/pngstat.c, set by ctest
-# Not blank: the number of distinct colours.
-colours() { "$PNGSTAT" "$1" | cut -d' ' -f2; }
+. "$(dirname "$0")/lib_cli.sh"
 SMALL="--distance 8 --hidden 12 --batch 8"
 
 "$RNNLAB" render $SMALL --train-steps 20 --out "$TMP/view.png" > "$TMP/out.txt" 2>&1
@@ -56,4 +50,4 @@ check '[ $? -eq 2 ]' "view without --text is a usage error"
 "$RNNLAB" view "$TMP/missing.safetensors" --text "a" --out "$TMP/v.png" > "$TMP/out.txt" 2>&1
 check '[ $? -eq 1 ] && grep -q "missing.safetensors" "$TMP/out.txt"' "a missing model file names the path"
 
-exit $fail
+finish cli_render

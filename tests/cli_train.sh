@@ -2,11 +2,9 @@
 # rnnlab train / sample from the command line: usage errors, logs, bit-identical resume, Ctrl-C,
 # NaN detection, corrupted text files.   usage: cli_train.sh RNNLAB FIXTURES
 R="$1"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib_cli.sh"
+T=$TMP
 cd "$T" || exit 1
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # expect CODE "what it must say" COMMAND...   (checks exit code and a fragment of stderr+stdout)
 expect() {
@@ -118,8 +116,4 @@ expect 0 "sample (temperature 0.5" "$R" sample lm.safetensors --prompt "the stu"
 expect 0 "%  ␣" "$R" sample lm.safetensors --prompt "the" --top 3 --length 0
 grep -qE "%  $" out.txt && fail "top-k list shows a blank token: $(cat out.txt)"
 
-if [ "$fails" -gt 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "cli_train: all passed"
+finish cli_train

@@ -8,11 +8,7 @@ if ! command -v xvfb-run > /dev/null; then
   echo "SKIP: xvfb-run is not installed (apt-get install xvfb); the window smoke test did not run"
   exit 0
 fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
-size() { "$PNGSTAT" "$1" | cut -d' ' -f1; }  # PNGSTAT: tests/tools/pngstat.c, set by ctest
+. "$(dirname "$0")/lib_cli.sh"
 
 # Under AddressSanitizer the X server's OpenGL driver (Mesa, loaded and unloaded at run time, so
 # LeakSanitizer sees only "<unknown module>") leaks a few hundred bytes that no suppression can name.
@@ -36,4 +32,4 @@ env -u SDL_VIDEODRIVER timeout 120 xvfb-run -a -s "-screen 0 1280x720x24" \
   "$RNNLAB" --size 800x600 --distance 4 --hidden 8 --script "keys:nosuchkey" > "$TMP/out.txt" 2>&1
 rc=$?
 check '[ $rc -eq 2 ] && grep -q nosuchkey "$TMP/out.txt"' "a bad script key is named (exit $rc)"
-exit $fail
+finish cli_xvfb_smoke

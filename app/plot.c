@@ -11,27 +11,36 @@
 /* ---- mapping ------------------------------------------------------------------------------ */
 
 float plot_x_px(const plot_frame *f, double x) {
+  if (f->log_x) {
+    if (!(x > 0)) return NAN;
+    x = log10(x);
+  }
   if (f->x1 == f->x0) return (float)f->area.x;
   return (float)(f->area.x + (x - f->x0) / (f->x1 - f->x0) * f->area.w);
 }
+
+/* The part of the area between the out-of-range bands: y0 at its bottom, y1 at its top. */
+static int inner_top(const plot_frame *f) { return f->area.y + f->band_hi; }
+static int inner_h(const plot_frame *f) { return f->area.h - f->band_lo - f->band_hi; }
 
 float plot_y_px(const plot_frame *f, double y) {
   if (f->log_y) {
     if (!(y > 0)) return NAN;
     y = log10(y);
   }
-  if (f->y1 == f->y0) return (float)(f->area.y + f->area.h);
-  return (float)(f->area.y + f->area.h - (y - f->y0) / (f->y1 - f->y0) * f->area.h);
+  int h = inner_h(f), top = inner_top(f);
+  if (f->y1 == f->y0) return (float)(top + h);
+  return (float)(top + h - (y - f->y0) / (f->y1 - f->y0) * h);
 }
 
 double plot_px_x(const plot_frame *f, float px) {
-  if (f->area.w <= 0) return f->x0;
-  return f->x0 + (px - f->area.x) / (double)f->area.w * (f->x1 - f->x0);
+  double v = f->area.w <= 0 ? f->x0 : f->x0 + (px - f->area.x) / (double)f->area.w * (f->x1 - f->x0);
+  return f->log_x ? pow(10.0, v) : v;
 }
 
 double plot_px_y(const plot_frame *f, float py) {
-  double v = f->area.h <= 0 ? f->y0
-                            : f->y0 + (f->area.y + f->area.h - py) / (double)f->area.h * (f->y1 - f->y0);
+  int h = inner_h(f), top = inner_top(f);
+  double v = h <= 0 ? f->y0 : f->y0 + (top + h - py) / (double)h * (f->y1 - f->y0);
   return f->log_y ? pow(10.0, v) : v;
 }
 
@@ -207,11 +216,21 @@ int plot_category_labels_fit(gfx *g, const plot_frame *f, int label_w) {
   return per >= label_w + category_gap(g);
 }
 
-/* x ticks: integer/nice numeric or category labels, thinned so labels never overlap. */
-static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integer_x,
-                        const char *const *labels, int nlabels, int no_grid) {
+/* "1", "10", "100", "1k", "10k", "100k", "1M": decade labels of a log step axis. */
+static void format_decade_plain(int e, char *buf, size_t cap) {
+  static const char *const names[] = {"1", "10", "100", "1k", "10k", "100k", "1M", "10M", "100M"};
+  if (e >= 0 && e < (int)(sizeof names / sizeof names[0])) snprintf(buf, cap, "%s", names[e]);
+  else snprintf(buf, cap, "1e%d", e);
+}
+
+/* x ticks: integer/nice numeric, decades (log x) or category labels; category labels are
+ * thinned (every k-th, or the caller's choice in show) so they never overlap. */
+static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, const plot_opts *o, int integer_x,
+                        int no_grid) {
   const theme *th = gfx_theme(g);
   SDL_Rect a = f->area;
+  const char *const *labels = o->xtick_labels;
+  int nlabels = o->n_xtick_labels;
   double ticks[MAX_TICKS];
   int nt = 0;
   double step;
@@ -230,11 +249,29 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integ
     while (every < nlabels && per * every < maxw + category_gap(g)) every++;
     for (int i = 0; i < nlabels; i++) {
       if (i < f->x0 - 1e-9 || i > f->x1 + 1e-9) continue;
+      int show = o->xtick_show ? o->xtick_show[i] != 0 : i % every == 0;
       float x = plot_x_px(f, i);
-      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (i % every ? 0.5f : 1.0f), 1, th->axis);
-      if (i % every == 0)
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
+      if (show)
         gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text,
                  GFX_CENTER | GFX_TOP);
+    }
+    return;
+  }
+  if (f->log_x) {
+    for (int e = (int)ceil(f->x0 - 1e-9); e <= (int)floor(f->x1 + 1e-9); e++) {
+      float x = plot_x_px(f, pow(10.0, e));
+      if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len, 1, th->axis);
+      char buf[32];
+      format_decade_plain(e, buf, sizeof buf);
+      gfx_text(g, x, a.y + a.h + m->tick_len + 1, buf, GFX_SANS, m->px_small, th->text_dim, GFX_CENTER | GFX_TOP);
+      for (int k = 2; k <= 9; k++) { /* minor ticks */
+        double v = e + log10((double)k);
+        if (v > f->x1) break;
+        float xm = plot_x_px(f, pow(10.0, v));
+        gfx_line(g, xm, a.y + a.h, xm, a.y + a.h + m->tick_len * 0.5f, 1, th->axis);
+      }
     }
     return;
   }
@@ -256,15 +293,24 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integ
   }
 }
 
+/* Pixel row of a value already on the axis' scale (a decimal exponent on a log axis). */
+static float axis_y_px(const plot_frame *f, double v) {
+  int h = inner_h(f);
+  return (float)(inner_top(f) + h - (v - f->y0) / (f->y1 - f->y0) * h);
+}
+
 static void draw_yticks(gfx *g, const plot_frame *f, const metrics *m, const yticks *t, int no_grid) {
   const theme *th = gfx_theme(g);
   SDL_Rect a = f->area;
   for (int i = 0; i < t->nyt; i++) {
-    float y = (float)(a.y + a.h - (t->yt[i] - f->y0) / (f->y1 - f->y0) * a.h);
+    float y = axis_y_px(f, t->yt[i]);
     if (!no_grid) gfx_line(g, a.x, y, a.x + a.w, y, 1, th->grid);
     gfx_line(g, a.x - m->tick_len, y, a.x, y, 1, th->axis);
-    gfx_text(g, a.x - m->tick_len - gfx_px(g, 3), y, t->ylab[i], GFX_SANS, m->px_small,
-             th->text_dim, GFX_RIGHT | GFX_MIDDLE);
+    /* an out-of-range band's own label ("< 10^-12") stands for the edge value next to it */
+    int edge_lo = f->band_lo && fabs(t->yt[i] - f->y0) < 1e-9, edge_hi = f->band_hi && fabs(t->yt[i] - f->y1) < 1e-9;
+    if (!edge_lo && !edge_hi)
+      gfx_text(g, a.x - m->tick_len - gfx_px(g, 3), y, t->ylab[i], GFX_SANS, m->px_small, th->text_dim,
+               GFX_RIGHT | GFX_MIDDLE);
   }
   /* minor decade ticks 2..9 when decades are sparse enough to read */
   if (t->y_is_log && t->ystep == 1 && (f->y1 - f->y0) <= 8) {
@@ -272,7 +318,7 @@ static void draw_yticks(gfx *g, const plot_frame *f, const metrics *m, const yti
       for (int k = 2; k <= 9; k++) {
         double v = e + log10((double)k);
         if (v < f->y0 || v > f->y1) continue;
-        float y = (float)(a.y + a.h - (v - f->y0) / (f->y1 - f->y0) * a.h);
+        float y = axis_y_px(f, v);
         gfx_line(g, a.x - m->tick_len * 0.5f, y, a.x, y, 1, th->axis);
       }
   }
@@ -298,14 +344,14 @@ static void draw_axes_box(gfx *g, SDL_Rect a, const metrics *m) {
 
 /* ---- data ranges --------------------------------------------------------------------------- */
 
-static void data_range(const plot_series *s, int ns, int log_y, double *xlo, double *xhi,
+static void data_range(const plot_series *s, int ns, int log_x, int log_y, double *xlo, double *xhi,
                        double *ylo, double *yhi) {
   *xlo = *ylo = INFINITY;
   *xhi = *yhi = -INFINITY;
   for (int k = 0; k < ns; k++)
     for (int i = 0; i < s[k].n; i++) {
       double x = s[k].x ? s[k].x[i] : i, y = s[k].y ? s[k].y[i] : NAN;
-      if (isfinite(x)) {
+      if (isfinite(x) && !(log_x && !(x > 0))) {
         if (x < *xlo) *xlo = x;
         if (x > *xhi) *xhi = x;
       }
@@ -319,6 +365,12 @@ static void finish_ranges(plot_frame *f, const plot_opts *o, double xlo, double 
                           double yhi, int bars) {
   if (!isnan(o->xmin)) xlo = o->xmin;
   if (!isnan(o->xmax)) xhi = o->xmax;
+  f->log_x = o->log_x && !bars;
+  if (f->log_x) {
+    if (!(xlo > 0) || !isfinite(xlo)) xlo = 1;
+    if (!(xhi > xlo) || !isfinite(xhi)) xhi = xlo * 10;
+    xlo = log10(xlo), xhi = log10(xhi);
+  }
   if (!isfinite(xlo) || !isfinite(xhi)) xlo = 0, xhi = 1;
   if (xhi <= xlo) xlo -= 0.5, xhi += 0.5;
   f->x0 = xlo;
@@ -457,6 +509,51 @@ plot_opts plot_opts_default(void) {
   return o;
 }
 
+/* "< 10⁻¹²" (below) or "> 10" (above): the label of an out-of-range band. */
+static void band_label(const plot_frame *f, int above, char *buf, size_t cap) {
+  char v[32];
+  double edge = above ? f->y1 : f->y0;
+  if (f->log_y) format_decade((int)lround(edge), v, sizeof v);
+  else plot_format_tick(edge, fabs(f->y1 - f->y0) / 10, v, sizeof v);
+  snprintf(buf, cap, "%s %s", above ? ">" : "<", v);
+}
+
+/* Legend entries flowing left to right in rows of width w: returns the height; draws them with
+ * the top-left corner at (x, y) if draw. */
+static int legend_flow(gfx *g, const metrics *m, const plot_series *s, int ns, int x, int y, int w, int bars,
+                       int draw) {
+  const theme *th = gfx_theme(g);
+  int lh = gfx_line_height(g, GFX_SANS, m->px_small);
+  int sw = gfx_px(g, 28), gap = gfx_px(g, 8), sep = gfx_px(g, 24);
+  int cx = 0, rows = 0;
+  for (int k = 0; k < ns; k++) {
+    if (!s[k].label || !*s[k].label) continue;
+    int tw;
+    gfx_text_size(g, s[k].label, GFX_SANS, m->px_small, &tw, NULL);
+    int ew = sw + gap + tw;
+    if (rows == 0) rows = 1;
+    else if (cx + ew > w) cx = 0, rows++;
+    if (draw) {
+      float cy = y + (rows - 1) * lh + lh * 0.5f;
+      SDL_Color c = series_color(g, &s[k], k);
+      float lw = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
+      if (lw < 1.5f) lw = 1.5f;
+      if (bars) {
+        int sq = lh * 6 / 10;
+        gfx_fill_rect(g, gfx_r(x + cx + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
+      } else if (s[k].dashed) {
+        gfx_dashed_line(g, x + cx, cy, x + cx + sw, cy, lw, gfx_px(g, 6), c);
+      } else {
+        gfx_line(g, x + cx, cy, x + cx + sw, cy, lw, c);
+      }
+      if (!bars && s[k].markers) gfx_fill_circle(g, x + cx + sw * 0.5f, cy, lw * 1.4f, c);
+      gfx_text(g, x + cx + sw + gap, cy, s[k].label, GFX_SANS, m->px_small, th->text, GFX_LEFT | GFX_MIDDLE);
+    }
+    cx += ew + sep;
+  }
+  return rows * lh;
+}
+
 /* Ranges, final y ticks and the data area of a plot in r (no drawing). */
 static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts *o, const plot_series *s,
                          int ns, int ncat, int bars, plot_frame *fp, yticks *ytp) {
@@ -464,21 +561,55 @@ static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts 
   plot_frame f;
   memset(&f, 0, sizeof f);
   double xlo, xhi, ylo, yhi;
-  data_range(s, ns, o->log_y, &xlo, &xhi, &ylo, &yhi);
+  data_range(s, ns, o->log_x, o->log_y, &xlo, &xhi, &ylo, &yhi);
   if (bars) xlo = -0.5, xhi = ncat - 0.5;
   finish_ranges(&f, o, xlo, xhi, ylo, yhi, bars);
+  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
+  if (o->out_of_range && !isnan(o->ymin) && !isnan(o->ymax)) f.band_lo = f.band_hi = lh_small + m.pad / 2;
 
   /* The number of y ticks depends on the area's height, which does not depend on the tick
    * label width: choose the final ticks from the height first, then lay out the frame with
-   * the width of the widest final label so no label runs into the rotated y label. */
+   * the width of the widest final label so no label runs into the rotated y label. A legend
+   * above the data takes the rows it needs at the first pass's width. */
   yticks yt;
-  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
   f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, 0);
-  int target = f.area.h / (int)(2.2 * lh_small);
+  int legend_h = 0, legend_w = f.area.w;
+  if (o->legend == PLOT_LEGEND_ABOVE) {
+    legend_h = legend_flow(g, &m, s, ns, 0, 0, legend_w, bars, 0);
+    if (legend_h) legend_h += m.pad / 2;
+  }
+  int target = (f.area.h - legend_h - f.band_lo - f.band_hi) / (int)(2.2 * lh_small);
   make_yticks(&f, &yt, target < 2 ? 2 : target);
-  f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, ytick_width(g, &m, &yt));
+  if (f.band_lo) { /* the band's own label: "< 10^-12" */
+    int w = 0;
+    char lab[40];
+    band_label(&f, 0, lab, sizeof lab);
+    gfx_text_size(g, lab, GFX_SANS, m.px_small, &w, NULL);
+    int tw = ytick_width(g, &m, &yt);
+    f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, w > tw ? w : tw);
+  } else {
+    f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, ytick_width(g, &m, &yt));
+  }
+  if (legend_h) {
+    f.legend = gfx_r(f.area.x, f.area.y - lh_small / 2, legend_w, legend_h - m.pad / 2);
+    f.area.y += legend_h;
+    f.area.h -= legend_h;
+    if (f.area.h < 1) f.area.h = 1;
+  }
   *fp = f;
   *ytp = yt;
+}
+
+plot_frame plot_lines_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns) {
+  metrics m = get_metrics(g);
+  plot_opts def = plot_opts_default();
+  if (!o) o = &def;
+  plot_frame f;
+  yticks yt;
+  memset(&f, 0, sizeof f);
+  if (r.w < 20 || r.h < 20) return f;
+  frame_layout(g, r, &m, o, s, ns, 0, 0, &f, &yt);
+  return f;
 }
 
 plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat) {
@@ -507,15 +638,18 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   frame_layout(g, r, &m, o, s, ns, ncat, bars, &f, &yt);
 
   draw_titles(g, r, f.area, &m, o->title, o->xlabel, o->ylabel);
-  const char *const *xl = o->xtick_labels;
-  int nxl = o->n_xtick_labels;
-  if (bars && !xl) {
-    /* bars: category indices as labels */
-    draw_xticks(g, &f, &m, 1, NULL, 0, 1);
-  } else {
-    draw_xticks(g, &f, &m, o->integer_x || bars, xl, nxl, o->no_grid || bars);
-  }
+  draw_xticks(g, &f, &m, o, o->integer_x || bars, o->no_grid || bars); /* bars without labels: indices */
   draw_yticks(g, &f, &m, &yt, o->no_grid);
+  for (int above = 0; above < 2; above++) { /* out-of-range bands: shaded, labelled like a tick */
+    int bh = above ? f.band_hi : f.band_lo;
+    if (!bh) continue;
+    SDL_Rect band = {f.area.x, above ? f.area.y : f.area.y + f.area.h - bh, f.area.w, bh};
+    gfx_fill_rect(g, band, gfx_fade(th->grid, 0.8f));
+    char lab[40];
+    band_label(&f, above, lab, sizeof lab);
+    gfx_text(g, f.area.x - m.tick_len - gfx_px(g, 3), band.y + bh / 2.0f, lab, GFX_SANS, m.px_small, th->text_dim,
+             GFX_RIGHT | GFX_MIDDLE);
+  }
 
   /* a little room beyond the area so markers on the edge are not cut in half */
   int slack = bars ? 1 : gfx_px(g, 6);
@@ -554,13 +688,24 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
           continue;
         }
       }
-      for (int i = 0; i < s[k].n; i++) {
-        xs[i] = plot_x_px(&f, s[k].x ? s[k].x[i] : i);
-        ys[i] = isfinite(s[k].y[i]) ? plot_y_px(&f, s[k].y[i]) : NAN;
-      }
       SDL_Color c = series_color(g, &s[k], k);
       float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
       if (w < 1.8f) w = 1.8f; /* thinner antialiased lines fade into the background */
+      float lo_y = (float)(f.area.y + f.area.h) - f.band_lo / 2.0f, hi_y = (float)f.area.y + f.band_hi / 2.0f;
+      for (int i = 0; i < s[k].n; i++) {
+        double v = s[k].y[i];
+        xs[i] = plot_x_px(&f, s[k].x ? s[k].x[i] : i);
+        ys[i] = isfinite(v) ? plot_y_px(&f, v) : NAN;
+        if (isnan(v) || !isfinite(xs[i])) continue; /* NaN: no value here (a gap, not a floor) */
+        int below = f.band_lo && (v == -INFINITY || (f.log_y && !(v > 0)) || ys[i] > lo_y - f.band_lo / 2.0f);
+        int above = f.band_hi && (v == INFINITY || ys[i] < hi_y + f.band_hi / 2.0f);
+        if (below || above) { /* in its band, marked with an open triangle pointing out of range */
+          ys[i] = below ? lo_y : hi_y;
+          float t = w * 2.2f, d = below ? 1.0f : -1.0f;
+          gfx_fill_triangle(g, xs[i] - t, ys[i] - d * t * 0.6f, xs[i] + t, ys[i] - d * t * 0.6f, xs[i],
+                            ys[i] + d * t * 0.9f, c);
+        }
+      }
       if (s[k].dashed) {
         for (int i = 1; i < s[k].n; i++)
           if (isfinite(ys[i - 1]) && isfinite(ys[i]))
@@ -582,7 +727,10 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   }
   gfx_pop_clip(g);
   draw_axes_box(g, f.area, &m);
-  draw_legend(g, &f, &m, s, ns, o->legend, bars);
+  if (o->legend == PLOT_LEGEND_ABOVE && f.legend.h > 0)
+    legend_flow(g, &m, s, ns, f.legend.x, f.legend.y, f.legend.w, bars, 1);
+  else
+    draw_legend(g, &f, &m, s, ns, o->legend, bars);
   if (out) *out = f;
 }
 

@@ -59,12 +59,12 @@ static void test_ticks(void) {
 }
 
 static void test_mapping(void) {
-  plot_frame f = {{100, 50, 400, 300}, 0, 10, 0, 1, 0};
+  plot_frame f = {.area = {100, 50, 400, 300}, .x0 = 0, .x1 = 10, .y0 = 0, .y1 = 1};
   CHECK(test_close(plot_x_px(&f, 0), 100, 0, 1e-4) && test_close(plot_x_px(&f, 10), 500, 0, 1e-4));
   CHECK(test_close(plot_y_px(&f, 0), 350, 0, 1e-4) && test_close(plot_y_px(&f, 1), 50, 0, 1e-4));
   CHECK(test_close(plot_px_x(&f, 300), 5, 1e-9, 0) && test_close(plot_px_y(&f, 200), 0.5, 1e-9, 0));
   /* log axis from 1e-6 to 1: one decade = 50 px */
-  plot_frame l = {{0, 0, 100, 300}, 0, 1, -6, 0, 1};
+  plot_frame l = {.area = {0, 0, 100, 300}, .x0 = 0, .x1 = 1, .y0 = -6, .y1 = 0, .log_y = 1};
   CHECK(test_close(plot_y_px(&l, 1e-3), 150, 0, 1e-3));
   CHECK(test_close(plot_y_px(&l, 1e-6), 300, 0, 1e-3));
   CHECK(isnan(plot_y_px(&l, 0)) && isnan(plot_y_px(&l, -1)));
@@ -133,10 +133,13 @@ static void test_lines(void) {
   CHECK(count_color(g, gfx_r(f.area.x, f.area.y, f.area.w, f.area.h / 3), th->text, 40) > 40); /* labels */
   golden_check_gfx("plot_lines_log", g);
 
-  /* the same plot at 2x: twice the pixels, the same layout proportionally */
+  /* the same plot at 2x, as an export makes it (the 1x scale, factor 2): twice the pixels, the
+   * same layout proportionally */
   gfx *g2 = gfx_create_headless(1920, 1200, &err);
   CHECK(g2 != NULL);
   if (g2) {
+    gfx_set_scale_override(g2, gfx_scale(g));
+    gfx_set_export_factor(g2, 2);
     gfx_begin_frame(g2);
     gfx_clear(g2, th->bg);
     plot_frame f2;

@@ -2,6 +2,7 @@
  * returns the process exit code (0 success, 1 runtime failure, 2 bad usage). */
 #ifndef RNNLAB_COMMANDS_H
 #define RNNLAB_COMMANDS_H
+#include <stdio.h>
 
 typedef struct {
   const char *name;
@@ -11,6 +12,8 @@ typedef struct {
 
 /* No command (or only options such as --lesson): the explorer. */
 int cmd_default(int argc, char **argv);
+/* The explorer window's options (rnnlab --help and rnnlab [OPTIONS] --help print the same). */
+void cmd_default_help(FILE *f);
 int cmd_init(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

@@ -18,3 +18,22 @@ int display_check(const char *cmd) {
   }
   return 0;
 }
+
+SDL_Window *display_open_window(const char *title, int w, int h, int fullscreen) {
+  Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+  if (fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  SDL_DisplayMode dm;
+  if (!fullscreen && SDL_GetDesktopDisplayMode(0, &dm) == 0 && (w > dm.w || h > dm.h)) {
+    w = dm.w * 9 / 10;
+    h = dm.h * 9 / 10;
+  }
+  if (w < DISPLAY_MIN_W) w = DISPLAY_MIN_W;
+  if (h < DISPLAY_MIN_H) h = DISPLAY_MIN_H;
+  SDL_Window *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+  if (!win) {
+    fprintf(stderr, "rnnlab: cannot open a window: %s\n", SDL_GetError());
+    return NULL;
+  }
+  SDL_SetWindowMinimumSize(win, DISPLAY_MIN_W, DISPLAY_MIN_H);
+  return win;
+}

@@ -233,13 +233,11 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
   int k = diagram_slot(e);
   int t = ex_sel_t(e);
   char title[200], name[96] = "";
-  int nslots = 0; /* the model keys are worth a hint only when there is a choice */
-  for (int q = 0; q < TR_MAX_SLOTS; q++) nslots += e->snap.slot[q].used;
   if (k >= 0) ex_slot_name(e, k, name, sizeof name);
-  if (t >= 0 && k >= 0)
-    snprintf(title, sizeof title, "%s cell at t = %d%s", name, t,
+  if (t >= 0 && k >= 0) /* words count from 1, as on every axis */
+    snprintf(title, sizeof title, "%s cell at t = %d%s", name, t + 1,
              e->clamp_mode == 1 ? "   gates clamped: keep" : e->clamp_mode == 2 ? "   gates clamped: erase"
-             : e->clamp_mode == 3 ? "   gates clamped" : nslots > 1 ? "   (keys 1-3: model)" : "");
+             : e->clamp_mode == 3 ? "   gates clamped" : "");
   else
     snprintf(title, sizeof title, "Cell diagram");
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_DIAGRAM, r, title);

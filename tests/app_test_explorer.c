@@ -115,11 +115,7 @@ static long max_step(const explorer *e) {
 
 /* The x pixel of the centre of timestep t in the heatmap grid, from the tokens' layout. */
 static int heat_x(const explorer *e, int t) {
-  SDL_Rect r = explorer_panel_rect(e, RL_PANEL_HEATMAPS);
-  gfx *g = e->g;
-  int pad = gfx_px(g, 12), label_w = gfx_px(g, 150), legend_w = gfx_px(g, 130);
-  int gx = r.x + pad + label_w, gw = r.w - 2 * pad - label_w - legend_w;
-  return gx + (int)((t + 0.5) * gw / e->snap.T);
+  return e->heat_grid.x + (int)((t + 0.5) * e->heat_grid.w / e->snap.T);
 }
 
 static void test_panels(gfx *g, explorer *e) {
@@ -359,7 +355,7 @@ static void test_export(explorer *e) {
   free(img);
   /* each panel: PNG + CSV with a header line */
   for (int i = 0; i < RL_PANEL_COUNT; i++) {
-    CHECK(explorer_export_panel(e, ALL[i], path, sizeof path, &err) == 0);
+    CHECK(explorer_export_panel(e, ALL[i], 1, path, sizeof path, &err) == 0);
     CHECK(file_size(path) > 500);
     char csv[1100];
     snprintf(csv, sizeof csv, "%.*s.csv", (int)strlen(path) - 4, path);
@@ -373,19 +369,14 @@ static void test_export(explorer *e) {
   }
   /* the same name twice does not overwrite */
   char a[1024], b[1024];
-  CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, a, sizeof a, &err) == 0);
-  CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, b, sizeof b, &err) == 0);
+  CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, 1, a, sizeof a, &err) == 0);
+  CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, 1, b, sizeof b, &err) == 0);
   CHECK(strcmp(a, b) != 0);
   /* the panel's export button (top right of its title bar) exports it: PNG + CSV, named in the notice */
   explorer_frame(e);
   {
-    SDL_Rect r = explorer_panel_rect(e, RL_PANEL_CURVES);
-    gfx *g = e->g;
-    int pad = gfx_px(g, 12), bw = 0;
-    gfx_text_size(g, "export", GFX_SANS, gfx_font_px(g, THEME_TEXT_SMALL), &bw, NULL);
-    bw += gfx_px(g, 24);
-    int lh = gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_HEADING));
-    int bx = r.x + r.w - pad - bw / 2, by = r.y + pad / 2 + lh / 2;
+    SDL_Rect b = e->export_button[panel_index(RL_PANEL_CURVES)][0];
+    int bx = b.x + b.w / 2, by = b.y + b.h / 2;
     mouse_move(e, bx, by, 0);
     explorer_frame(e);
     mouse_button(e, bx, by, 1);

@@ -67,7 +67,7 @@ static char *panel_csv(rl_panel p) {
   char png[1024];
   rl_error err = {{0}};
   explorer_set_export_dir(e, test_tmpdir());
-  if (explorer_export_panel(e, p, png, sizeof png, &err)) {
+  if (explorer_export_panel(e, p, 1, png, sizeof png, &err)) {
     fprintf(stderr, "export: %s\n", err.msg);
     return NULL;
   }

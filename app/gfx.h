@@ -7,7 +7,7 @@
  *
  * Sizes scale with the target height: gfx_px(g, n) converts a length designed for a 1080-pixel
  * high screen into pixels for this target (a 2x export re-renders everything at twice the size).
- * Text sizes come from the theme (theme.h): ticks and labels 22 px, titles 28 px, narration 36 px on
+ * Text sizes come from the theme (theme.h): ticks and labels 22 px, panel titles 28 px, narration 36 px on
  * a 1920x1080 projector, shrinking with the square root of the height below that.
  *
  * Threads: a gfx context (and its caches) belongs to the thread that draws with it.

@@ -485,9 +485,11 @@ static int parse_action(ctx *c, char **tok, int n, rl_lesson_step *st) {
                      RL_LESSON_MAX_TRAIN);
   } else if (!strcmp(verb, "select") || !strcmp(verb, "bptt")) {
     a->kind = verb[0] == 's' ? RL_ACT_SELECT : RL_ACT_BPTT;
+    /* positions count words from 1, as the screen does; stored from 0 */
     if (n >= 2 && !strcmp(tok[1], "last")) a->n = -1;
-    else if (n < 2 || parse_long(tok[1], 0, RL_MAX_TIME - 1, &a->n))
-      return fail_at(c, "'%s' needs a timestep (0 or more) or 'last', e.g. 'do: %s 12'", verb, verb);
+    else if (n < 2 || parse_long(tok[1], 1, RL_MAX_TIME, &a->n))
+      return fail_at(c, "'%s' needs a word position (1 = the first word) or 'last', e.g. 'do: %s 12'", verb, verb);
+    else a->n -= 1;
   } else if (!strcmp(verb, "clamp")) {
     a->kind = RL_ACT_CLAMP;
     if (parse_clamp(c, tok + 1, n - 1, a)) return -1;

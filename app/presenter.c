@@ -346,6 +346,13 @@ static void draw_menu(presenter *p) {
   gfx_text(g, (float)pad, (float)y, "Up/Down and Enter to open, Escape to go back, F5 full screen", GFX_SANS,
            small_px, t->text_dim, GFX_LEFT | GFX_TOP);
   y += gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 20);
+  if (p->error[0]) { /* why the menu opened instead of a lesson (e.g. --lesson 9 with no lesson 9) */
+    char lines[4][GFX_WRAP_LINE];
+    int n = gfx_wrap(g, p->error, GFX_SANS, body_px, W - 2 * pad, lines, 4);
+    for (int i = 0; i < n; i++, y += gfx_line_height(g, GFX_SANS, body_px))
+      gfx_text(g, (float)pad, (float)y, lines[i], GFX_SANS, body_px, t->error, GFX_LEFT | GFX_TOP);
+    y += gfx_px(g, 20);
+  }
   int row_h = gfx_line_height(g, GFX_SANS, body_px) + gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 16);
   p->nmenu_rows = 0;
   char buf[700];

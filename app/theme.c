@@ -29,7 +29,7 @@ static const theme THEMES[THEME_COUNT] = {
          * vermillion, reddish purple, blue, grey. */
         .series = {C(86, 180, 233), C(230, 159, 0), C(0, 178, 138), C(240, 228, 66),
                    C(245, 110, 60), C(214, 140, 190), C(60, 140, 230), C(190, 190, 190)},
-        .text_px = {22.0f, 24.0f, 28.0f, 34.0f, 36.0f},
+        .text_px = {22.0f, 24.0f, 28.0f, 40.0f, 36.0f},
     },
     {
         .name = "light",
@@ -54,7 +54,7 @@ static const theme THEMES[THEME_COUNT] = {
          * bluish green, orange, sky blue, reddish purple, yellow (darkened), black. */
         .series = {C(0, 114, 178), C(213, 94, 0), C(0, 158, 115), C(230, 159, 0),
                    C(86, 180, 233), C(204, 121, 167), C(180, 160, 0), C(60, 60, 60)},
-        .text_px = {22.0f, 24.0f, 28.0f, 34.0f, 36.0f},
+        .text_px = {22.0f, 24.0f, 28.0f, 40.0f, 36.0f},
     },
 };
 

@@ -20,7 +20,7 @@ typedef enum {
   THEME_TEXT_SMALL = 0, /* tick labels, axis labels, tokens, legends, tooltips: 22 px at 1080p */
   THEME_TEXT_BODY,      /* widget labels, values, model lines: 24 px */
   THEME_TEXT_HEADING,   /* panel titles: 28 px */
-  THEME_TEXT_TITLE,     /* screen title, step title: 34 px */
+  THEME_TEXT_TITLE,     /* screen title, a lesson step's title: 40 px */
   THEME_TEXT_NARRATION, /* a lesson's narration: 36 px */
   THEME_TEXT_COUNT
 } theme_text;

@@ -423,6 +423,7 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
     SDL_Quit();
     return 1;
   }
+  display_keep_min_size(win);
   gfx_set_theme(g, theme_get(a->theme));
   explorer *e = NULL;
   int rc = view_model ? explorer_create_view(g, view_model, a->text, &e, &err)

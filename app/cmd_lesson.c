@@ -335,6 +335,7 @@ int cmd_present(int argc, char **argv) {
     SDL_Quit();
     return 1;
   }
+  display_keep_min_size(win);
   gfx_set_theme(g, theme_get(a.theme));
   explorer_opts o = explorer_opts_default();
   o.autoplay = 0;

@@ -34,6 +34,11 @@ SDL_Window *display_open_window(const char *title, int w, int h, int fullscreen)
     fprintf(stderr, "rnnlab: cannot open a window: %s\n", SDL_GetError());
     return NULL;
   }
-  SDL_SetWindowMinimumSize(win, DISPLAY_MIN_W, DISPLAY_MIN_H);
+  display_keep_min_size(win);
   return win;
+}
+
+void display_keep_min_size(SDL_Window *win) {
+  SDL_SetWindowMinimumSize(win, 1, 1); /* a change, so SDL sends the hint to the window system */
+  SDL_SetWindowMinimumSize(win, DISPLAY_MIN_W, DISPLAY_MIN_H);
 }

@@ -17,5 +17,8 @@ typedef struct SDL_Window SDL_Window;
  * DISPLAY_MIN_W x DISPLAY_MIN_H; full screen on the desktop's resolution if fullscreen. NULL with
  * SDL's message printed on failure. */
 SDL_Window *display_open_window(const char *title, int w, int h, int fullscreen);
+/* Sets the minimum size again: creating an OpenGL renderer may re-create the X window, which
+ * loses it. Call after gfx_create_window. */
+void display_keep_min_size(SDL_Window *win);
 
 #endif

@@ -92,8 +92,9 @@ SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) 
   int hp = gfx_font_px(g, THEME_TEXT_HEADING);
   int lh = gfx_line_height(g, GFX_SANS, hp);
   int bw = 0;
-  if (ex_chrome(e) && idx >= 0 && p != RL_PANEL_SIDEBAR) {
-    /* export controls: this panel as PNG + CSV, at 1x or 2x */
+  if (ex_chrome(e) && idx >= 0 && p != RL_PANEL_SIDEBAR && ui_hover(e->u, r)) {
+    /* export controls, while the mouse is over the panel (the title has the row otherwise):
+     * this panel as PNG + CSV, at 1x or 2x */
     int sp = gfx_font_px(g, THEME_TEXT_SMALL), w1, w2, gap = gfx_px(g, 6);
     gfx_text_size(g, "export", GFX_SANS, sp, &w1, NULL);
     gfx_text_size(g, "2x", GFX_SANS, sp, &w2, NULL);
@@ -150,23 +151,24 @@ int ex_token_stride(const explorer *e, float col_w) {
   return T > 0 ? T : 1;
 }
 
-void ex_token_mask(const explorer *e, int stride, float col_w, unsigned char *mask) {
-  int T = e->snap.T, sel = ex_sel_t(e), gap = gfx_px(e->g, 10);
-  if (stride < 1) stride = ex_token_stride(e, col_w);
-  int must[3] = {T - 1, sel, 0}, nmust = 0;
+void ex_token_mask(const explorer *e, int stride, unsigned char *mask) {
+  /* Index arithmetic only, no pixel widths: with the same stride every panel labels the same
+   * words. Labels at least `stride` words apart fit in every panel (that is how the stride was
+   * chosen), so each label keeps that distance from the ones placed before it. */
+  int T = e->snap.T, sel = ex_sel_t(e);
+  if (stride < 1) stride = 1;
   for (int t = 0; t < T; t++) mask[t] = 0;
-  for (int i = 0; i < 3; i++) { /* the last (the query), the selected and the first word */
-    int t = must[i], clash = t < 0 || t >= T;
-    for (int j = 0; j < nmust && !clash; j++)
-      clash = fabsf((float)(t - must[j])) * col_w < (label_w(e, t) + label_w(e, must[j])) / 2.0f + gap;
-    if (!clash) mask[t] = 1, must[nmust++] = t;
-    else if (i == 0 && t >= 0 && t < T) mask[t] = 1, must[nmust++] = t;
+  int kept[3], nkept = 0;
+  const int must[3] = {T - 1, sel, 0}; /* the last word (the query), the selected one, the first */
+  for (int i = 0; i < 3; i++) {
+    int t = must[i], ok = t >= 0 && t < T;
+    for (int j = 0; j < nkept && ok && i > 0; j++) ok = abs(t - kept[j]) >= stride;
+    if (ok) mask[t] = 1, kept[nkept++] = t;
   }
   for (int t = stride - 1; t < T; t += stride) { /* words stride, 2 stride, ... counting from 1 */
-    int clash = 0;
-    for (int j = 0; j < nmust && !clash; j++)
-      clash = t != must[j] && fabsf((float)(t - must[j])) * col_w < (label_w(e, t) + label_w(e, must[j])) / 2.0f + gap;
-    if (!clash) mask[t] = 1;
+    int ok = 1;
+    for (int j = 0; j < nkept && ok; j++) ok = t == kept[j] || abs(t - kept[j]) >= stride;
+    if (ok) mask[t] = 1;
   }
 }
 
@@ -499,6 +501,12 @@ void explorer_set_title(explorer *e, const char *title) {
 void explorer_set_key_help(explorer *e, const char *const *pairs) { e->key_help = pairs; }
 
 void explorer_set_presenting(explorer *e, int on) { e->presenting = on; }
+
+void explorer_set_text_observer(explorer *e, gfx_text_observer fn, void *ctx) {
+  e->observer = fn;
+  e->observer_ctx = ctx;
+  gfx_set_text_observer(e->win_g, fn, ctx);
+}
 
 void explorer_set_gradient_scale(explorer *e, int raw) { e->grad_raw = raw != 0; }
 int explorer_gradient_raw(const explorer *e) { return e->grad_raw; }
@@ -858,7 +866,7 @@ static int layout_panels(explorer *e, SDL_Rect area, rl_panel *order, SDL_Rect *
   int top = hh > 0 ? hh : gap;
   SDL_Rect body = {area.x + gap, area.y + top, area.w - 2 * gap, area.h - top - gap};
   if (e->show & RL_PANEL_SIDEBAR) {
-    int sw = gfx_px(g, 380);
+    int sw = gfx_tx(g, 380); /* holds text: scales like text */
     if (sw > body.w / 3) sw = body.w / 3;
     order[np] = RL_PANEL_SIDEBAR;
     rects[np++] = gfx_r(body.x, body.y, sw, body.h);

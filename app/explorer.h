@@ -96,6 +96,8 @@ void explorer_set_presenting(explorer *e, int on);
  * The G key toggles it. */
 void explorer_set_gradient_scale(explorer *e, int raw);
 int explorer_gradient_raw(const explorer *e);
+/* Every string drawn in the window and in exports goes to fn (checks of what a slide says). */
+void explorer_set_text_observer(explorer *e, gfx_text_observer fn, void *ctx);
 /* Light <-> dark, applied after the frame being drawn (a frame never mixes two themes). */
 void explorer_toggle_theme(explorer *e);
 

@@ -104,6 +104,7 @@ static int swap_in(explorer *e, swap_ctx *s, int w, int h, float scale, float fa
     return rl_fail(err, "out of memory");
   }
   gfx_set_theme(s->g, gfx_theme(e->g));
+  gfx_set_text_observer(s->g, e->observer, e->observer_ctx);
   if (scale > 0) gfx_set_scale_override(s->g, scale);
   gfx_set_export_factor(s->g, factor);
   s->saved_g = e->g;

@@ -424,6 +424,11 @@ void gfx_set_export_factor(gfx *g, float factor) { g->factor = factor > 0 ? fact
 void gfx_set_theme(gfx *g, const theme *t) { g->th = t ? t : theme_get(THEME_DARK); }
 const theme *gfx_theme(const gfx *g) { return g->th; }
 
+int gfx_tx(const gfx *g, float len) {
+  int v = (int)lroundf(len * theme_text_scale(base_scale(g)) * g->factor);
+  return v < 1 ? 1 : v;
+}
+
 int gfx_font_px(const gfx *g, theme_text role) {
   if (g->factor == 1) return theme_text_px(g->th, role, base_scale(g));
   return (int)lroundf((float)theme_text_px(g->th, role, base_scale(g)) * g->factor);

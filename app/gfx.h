@@ -47,6 +47,9 @@ int gfx_is_headless(const gfx *g);
  * for a 1080p screen become gfx_px(g, len) = max(1, round(len * scale)). */
 float gfx_scale(const gfx *g);
 int gfx_px(const gfx *g, float len_at_1080p);
+/* A length that holds text (a sidebar's width, a label column): scales like text does, so text
+ * still fits when the window is smaller than 1080p. */
+int gfx_tx(const gfx *g, float len_at_1080p);
 /* Multiplies the automatic scale (e.g. 1.25 for a far-away projector). */
 void gfx_set_zoom(gfx *g, float zoom);
 /* Fixes the scale instead of deriving it from the height (0 = automatic again). Useful to render a

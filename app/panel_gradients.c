@@ -136,13 +136,14 @@ void panel_gradients_draw(explorer *e, SDL_Rect r) {
   const char **labels = T > 0 ? shifted_labels(sn) : NULL;
   unsigned char *show = T > 0 ? calloc((size_t)T + 1, 1) : NULL;
   if (labels && show) {
-    ex_token_mask(e, e->token_stride, panel_gradients_col_width(e, r), show + 1);
+    ex_token_mask(e, e->token_stride, show + 1);
     o.xtick_labels = labels;
     o.n_xtick_labels = T + 1;
     o.xtick_show = show;
   }
   plot_frame fr;
   plot_lines(g, c, &o, s, ns, &fr);
+  e->grad_frame = fr;
   if (ns == 0)
     gfx_text(g, c.x + c.w / 2, c.y + c.h / 2, "no gradients yet", GFX_SANS, gfx_font_px(g, THEME_TEXT_BODY),
              th->text_dim, GFX_CENTER | GFX_MIDDLE);

@@ -132,9 +132,9 @@ float panel_heatmaps_col_width(explorer *e, SDL_Rect r) {
   return (float)(c.w - lw - gw) / (float)e->snap.T;
 }
 
-/* "answer: d3 (41%) ✗": the model's prediction at the scored step of the shown example. Returns 0
- * if there is none; *right = 1 if it is the target. */
-static int answer_text(const explorer *e, const tr_slot_snap *s, char *buf, size_t cap, int *right) {
+/* The model's prediction at the scored step of the shown example: "answer: d3 (41%) ✗" (or, short,
+ * "d3 41% ✗"). Returns 0 if there is none; *right = 1 if it is the target. */
+static int answer_text(const explorer *e, const tr_slot_snap *s, int shortform, char *buf, size_t cap, int *right) {
   const tr_snapshot *sn = &e->snap;
   int ts = s->last_scored;
   if (!s->have_trace || !s->probs || ts < 0 || ts >= s->T || s->C <= 0 || s->C != sn->C) return 0;
@@ -145,32 +145,50 @@ static int answer_text(const explorer *e, const tr_slot_snap *s, char *buf, size
   int target = sn->targets ? sn->targets[sn->head == RL_HEAD_FINAL ? 0 : ts] : -1;
   *right = target == best;
   const char *name = sn->class_names ? sn->class_names[best] : "?";
-  snprintf(buf, cap, "answer: %s (%.0f%%)%s", name, 100.0 * p[best],
-           target < 0 || target >= s->C ? "" : *right ? " \u2713" : " \u2717");
+  const char *mark = target < 0 || target >= s->C ? "" : *right ? " \u2713" : " \u2717";
+  if (shortform) snprintf(buf, cap, "%s %.0f%%%s", name, 100.0 * p[best], mark);
+  else snprintf(buf, cap, "answer: %s (%.0f%%)%s", name, 100.0 * p[best], mark);
   return 1;
 }
 
-/* The line above a model's bands: its name and training state, and its answer at the right. */
+/* The line above a model's bands: its name and training state, and its answer at the right; the
+ * longest forms that fit side by side. */
 static void slot_header(explorer *e, const tr_slot_snap *s, int slot, SDL_Rect line) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
-  int body = gfx_font_px(g, THEME_TEXT_BODY);
-  char name[96], text[800], ans[160], fit[800];
+  int body = gfx_font_px(g, THEME_TEXT_BODY), gap = gfx_px(g, 16);
+  char name[96], left[3][800], ans[2][160] = {"", ""}, fit[800];
   ex_slot_name(e, slot, name, sizeof name);
   if (s->failed)
-    snprintf(text, sizeof text, "%s   stopped: %s", name, s->error);
+    snprintf(left[0], sizeof left[0], "%s   stopped: %s", name, s->error);
   else if (e->static_mode)
-    snprintf(text, sizeof text, "%s   H = %d   loss at the last scored word %.3g", name, s->H, (double)s->trace_loss);
+    snprintf(left[0], sizeof left[0], "%s   H = %d   loss at the last scored word %.3g", name, s->H, (double)s->trace_loss);
   else if (s->step == 0)
-    snprintf(text, sizeof text, "%s   untrained", name);
+    snprintf(left[0], sizeof left[0], "%s   untrained", name);
   else
-    snprintf(text, sizeof text, "%s   accuracy %.0f%%", name, 100.0 * (double)s->last_acc);
-  int right = 0, aw = 0;
-  if (!s->failed && answer_text(e, s, ans, sizeof ans, &right)) {
-    aw = gfx_text(g, line.x + line.w, line.y, ans, GFX_SANS, body, right ? th->ok : th->error, GFX_RIGHT | GFX_TOP);
-    aw += gfx_px(g, 16);
+    snprintf(left[0], sizeof left[0], "%s   accuracy %.0f%%", name, 100.0 * (double)s->last_acc);
+  if (s->step > 0 && !s->failed && !e->static_mode)
+    snprintf(left[1], sizeof left[1], "%s   %.0f%%", name, 100.0 * (double)s->last_acc);
+  else
+    snprintf(left[1], sizeof left[1], "%s", left[0]);
+  snprintf(left[2], sizeof left[2], "%s", name);
+  int right = 0, have = !s->failed && answer_text(e, s, 0, ans[0], sizeof ans[0], &right);
+  if (have) answer_text(e, s, 1, ans[1], sizeof ans[1], &right);
+  /* (left form, answer form) from the longest down */
+  static const int forms[4][2] = {{0, 0}, {1, 0}, {1, 1}, {2, 1}};
+  int lf = 2, af = 1;
+  for (int i = 0; i < 4; i++) {
+    int lw = 0, aw = 0;
+    gfx_text_size(g, left[forms[i][0]], GFX_SANS, body, &lw, NULL);
+    if (have) gfx_text_size(g, ans[forms[i][1]], GFX_SANS, body, &aw, NULL);
+    if (lw + (have ? aw + gap : 0) <= line.w) {
+      lf = forms[i][0], af = forms[i][1];
+      break;
+    }
   }
-  gfx_text_fit(g, text, GFX_SANS, body, line.w - aw, fit, sizeof fit);
+  int aw = 0;
+  if (have) aw = gfx_text(g, line.x + line.w, line.y, ans[af], GFX_SANS, body, right ? th->ok : th->error, GFX_RIGHT | GFX_TOP) + gap;
+  gfx_text_fit(g, left[lf], GFX_SANS, body, line.w - aw, fit, sizeof fit);
   gfx_text(g, line.x, line.y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(e, slot), GFX_LEFT | GFX_TOP);
 }
 
@@ -277,6 +295,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     y += bh + gap;
   }
   free(img);
+  e->heat_grid = gfx_r(grid.x, c.y + header_h, grid.w, y - gap - (c.y + header_h)); /* the bands' extent */
   if (sel >= 0 && sel < T) /* the last model's column */
     gfx_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
              gfx_px(g, 3), th->accent);
@@ -284,7 +303,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
   int ty = y - gap + gfx_px(g, 6);
   unsigned char *mask = calloc((size_t)T, 1);
   for (int t = 0; mask && t < T; t++) {
-    if (t == 0) ex_token_mask(e, e->token_stride, cw, mask);
+    if (t == 0) ex_token_mask(e, e->token_stride, mask);
     if (!mask[t]) continue;
     float x = grid.x + (t + 0.5f) * cw;
     gfx_line(g, x, ty - gfx_px(g, 5), x, ty - gfx_px(g, 1), 1, th->axis);

@@ -59,6 +59,9 @@ struct explorer {
   SDL_Rect rect[RL_PANEL_COUNT];
   SDL_Rect area;
   SDL_Rect heat_grid;       /* the heatmaps' cell columns in the last frame (T columns) */
+  plot_frame grad_frame;   /* the gradient plot's frame in the last frame */
+  gfx_text_observer observer; /* passed on to export targets (explorer_set_text_observer) */
+  void *observer_ctx;
   SDL_Rect export_button[RL_PANEL_COUNT][2]; /* each panel's export 1x / 2x buttons (last frame) */
   /* hover state of the heatmaps (for tests) */
   int hover_slot, hover_band, hover_unit, hover_t;
@@ -89,9 +92,9 @@ SDL_Rect ex_panel_content(const explorer *e, SDL_Rect r, int has_title);
  * ex_token_stride: the smallest stride in 1, 2, 5, 10, 20, ... at which the example's labels fit
  * columns col_w pixels wide. The explorer takes the largest over the panels shown
  * (e->token_stride) before drawing them. ex_token_mask: mask[t] = 1 for each index t (0-based)
- * to label, for columns col_w wide. */
+ * to label. */
 int ex_token_stride(const explorer *e, float col_w);
-void ex_token_mask(const explorer *e, int stride, float col_w, unsigned char *mask);
+void ex_token_mask(const explorer *e, int stride, unsigned char *mask);
 /* Column width of the token axis a panel would draw in rect r (for the shared stride). */
 float panel_heatmaps_col_width(explorer *e, SDL_Rect r);
 float panel_gradients_col_width(explorer *e, SDL_Rect r);

@@ -375,7 +375,12 @@ static void test_export(explorer *e) {
   /* the panel's export button (top right of its title bar) exports it: PNG + CSV, named in the notice */
   explorer_frame(e);
   {
+    /* the buttons show while the mouse is over the panel */
+    SDL_Rect pr = explorer_panel_rect(e, RL_PANEL_CURVES);
+    mouse_move(e, pr.x + pr.w / 2, pr.y + pr.h / 2, 0);
+    explorer_frame(e);
     SDL_Rect b = e->export_button[panel_index(RL_PANEL_CURVES)][0];
+    CHECK(b.w > 0);
     int bx = b.x + b.w / 2, by = b.y + b.h / 2;
     mouse_move(e, bx, by, 0);
     explorer_frame(e);

@@ -21,15 +21,21 @@ int display_check(const char *cmd) {
 
 SDL_Window *display_open_window(const char *title, int w, int h, int fullscreen) {
   Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-  if (fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
   SDL_DisplayMode dm;
-  if (!fullscreen && SDL_GetDesktopDisplayMode(0, &dm) == 0 && (w > dm.w || h > dm.h)) {
+  int have_dm = SDL_GetDesktopDisplayMode(0, &dm) == 0;
+  if (fullscreen) {
+    flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    /* the desktop's size from the start: without a window manager to make it full screen (a bare
+     * X server, a kiosk), the window still covers the screen */
+    if (have_dm) w = dm.w, h = dm.h, x = y = 0;
+  } else if (have_dm && (w > dm.w || h > dm.h)) {
     w = dm.w * 9 / 10;
     h = dm.h * 9 / 10;
   }
   if (w < DISPLAY_MIN_W) w = DISPLAY_MIN_W;
   if (h < DISPLAY_MIN_H) h = DISPLAY_MIN_H;
-  SDL_Window *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+  SDL_Window *win = SDL_CreateWindow(title, x, y, w, h, flags);
   if (!win) {
     fprintf(stderr, "rnnlab: cannot open a window: %s\n", SDL_GetError());
     return NULL;

@@ -51,7 +51,7 @@ void panel_curves_draw(explorer *e, SDL_Rect r) {
   SDL_Rect a = {c.x, c.y, (c.w - gap) / 2, c.h};
   SDL_Rect b = {c.x + a.w + gap, c.y, c.w - a.w - gap, c.h};
   plot_opts o = plot_opts_default();
-  o.xlabel = "training step (log scale)";
+  o.xlabel = "training step (log)";
   o.ylabel = "loss";
   o.title = NULL;
   o.log_x = 1;

@@ -278,6 +278,16 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
     a.w = w;
   }
   d.a = a;
+  /* gate labels sit about 0.13 of the width apart: a smaller window (text shrinks slower than the
+   * layout) gets smaller labels rather than overlapping ones */
+  int lw = 0;
+  gfx_text_size(e->g, "g -0.00", GFX_SANS, d.small, &lw, NULL);
+  float room = 0.12f * (float)a.w;
+  if (lw > room) {
+    d.small = (int)(d.small * room / lw);
+    if (d.small < 10) d.small = 10;
+    d.body = d.small + 2;
+  }
   if (s->spec.cell == RL_CELL_LSTM) draw_lstm(&d);
   else if (s->spec.cell == RL_CELL_GRU) draw_gru(&d);
   else draw_rnn(&d);
@@ -296,12 +306,12 @@ int panel_diagram_csv(const explorer *e, FILE *f) {
   static const char *lstm[4] = {"i", "f", "g", "o"}, *gru[3] = {"r", "z", "n"};
   for (int gi = 0; gi < G && s->spec.cell != RL_CELL_RNN; gi++)
     for (int j = 0; j < H; j++)
-      fprintf(f, "%c,%s,%d,%s,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t,
+      fprintf(f, "%c,%s,%d,%s,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t + 1,
               s->spec.cell == RL_CELL_LSTM ? lstm[gi] : gru[gi], j,
               (double)s->gates[(size_t)t * (size_t)G * (size_t)H + (size_t)gi * (size_t)H + (size_t)j]);
   for (int j = 0; j < H && s->spec.cell == RL_CELL_LSTM; j++)
-    fprintf(f, "%c,%s,%d,c,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t, j, (double)s->c[(size_t)t * (size_t)H + (size_t)j]);
+    fprintf(f, "%c,%s,%d,c,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t + 1, j, (double)s->c[(size_t)t * (size_t)H + (size_t)j]);
   for (int j = 0; j < H; j++)
-    fprintf(f, "%c,%s,%d,h,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t, j, (double)s->h[(size_t)t * (size_t)H + (size_t)j]);
+    fprintf(f, "%c,%s,%d,h,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t + 1, j, (double)s->h[(size_t)t * (size_t)H + (size_t)j]);
   return ferror(f) ? -1 : 0;
 }

@@ -119,7 +119,9 @@ static void side_widths(explorer *e, const band *bands, int nb, int *label_w, in
   int tick = 0, note = 0;
   gfx_text_size(g, "-0.5", GFX_SANS, small, &tick, NULL);
   gfx_text_size(g, "(c clipped)", GFX_SANS, small, &note, NULL);
-  *legend_w = gfx_px(g, 22 + 24 + 14) + tick;
+  int title = 0;
+  gfx_text_size(g, "states", GFX_SANS, small, &title, NULL);
+  *legend_w = gfx_px(g, 22 + 14) + tick + (title / 2 > gfx_px(g, 24) ? title / 2 : gfx_px(g, 24));
   if (*legend_w < note + gfx_px(g, 16)) *legend_w = note + gfx_px(g, 16);
 }
 
@@ -329,8 +331,10 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
   }
   /* legends: only those that apply: "gates" when some band is drawn in [0, 1], "states" when
    * some band is drawn in [-1, 1], "(c clipped)" only under an LSTM cell state */
-  int lx = grid.x + grid.w + gfx_px(g, 24);
-  int lw = gfx_px(g, 22);
+  int lw = gfx_px(g, 22), title_w = 0;
+  gfx_text_size(g, "states", GFX_SANS, small, &title_w, NULL);
+  int lx = grid.x + grid.w + gfx_px(g, 24); /* the legend's title (centred on the bar) stays off the grid */
+  if (lx + lw / 2 - title_w / 2 < grid.x + grid.w + gfx_px(g, 6)) lx = grid.x + grid.w + gfx_px(g, 6) + title_w / 2 - lw / 2;
   int lhh = (c.h - token_h) / 2 - gfx_px(g, 40);
   if (lhh > gfx_px(g, 220)) lhh = gfx_px(g, 220);
   int any_gate = 0, any_state = 0, any_cell = 0;

@@ -201,12 +201,21 @@ static void draw_titles(gfx *g, SDL_Rect r, SDL_Rect area, const metrics *m, con
     gfx_text_fit(g, title, GFX_SANS, m->px_head, r.w - 2 * m->pad, buf, sizeof buf);
     gfx_text(g, r.x + m->pad, r.y + m->pad, buf, GFX_SANS, m->px_head, th->text, GFX_LEFT | GFX_TOP);
   }
-  if (xlabel && *xlabel)
-    gfx_text(g, area.x + area.w * 0.5f, r.y + r.h - m->pad, xlabel, GFX_SANS, m->px_body,
-             th->text_dim, GFX_CENTER | GFX_BOTTOM);
-  if (ylabel && *ylabel)
-    gfx_text_vertical(g, r.x + m->pad, area.y + area.h * 0.5f, ylabel, GFX_SANS, m->px_body,
-                      th->text_dim, GFX_LEFT | GFX_MIDDLE);
+  char fit[256];
+  if (xlabel && *xlabel) { /* centred under the data, but never wider than the plot */
+    gfx_text_fit(g, xlabel, GFX_SANS, m->px_body, r.w - 2 * m->pad, fit, sizeof fit);
+    int w = 0;
+    gfx_text_size(g, fit, GFX_SANS, m->px_body, &w, NULL);
+    float x = area.x + area.w * 0.5f;
+    if (x - w / 2.0f < r.x + m->pad) x = r.x + m->pad + w / 2.0f;
+    if (x + w / 2.0f > r.x + r.w - m->pad) x = r.x + r.w - m->pad - w / 2.0f;
+    gfx_text(g, x, r.y + r.h - m->pad, fit, GFX_SANS, m->px_body, th->text_dim, GFX_CENTER | GFX_BOTTOM);
+  }
+  if (ylabel && *ylabel) {
+    gfx_text_fit(g, ylabel, GFX_SANS, m->px_body, r.h - 2 * m->pad, fit, sizeof fit);
+    gfx_text_vertical(g, r.x + m->pad, area.y + area.h * 0.5f, fit, GFX_SANS, m->px_body, th->text_dim,
+                      GFX_LEFT | GFX_MIDDLE);
+  }
 }
 
 static int category_gap(gfx *g) { return gfx_px(g, 8); }

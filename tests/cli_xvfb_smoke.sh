@@ -30,12 +30,16 @@ check '[ -n "$png" ] && [ -s "$png" ]' "F12 exported the window as PNG"
 # The window cannot be shrunk below the layout's minimum: xdotool resizes the real X window to 100x80
 # while the explorer runs; X keeps the window manager's hints (SDL sets them) ...
 env -u SDL_VIDEODRIVER timeout 120 xvfb-run -a -s "-screen 0 1920x1080x24" bash -c '
-  "$1" --size 1280x720 --distance 4 --hidden 8 --script "wait:4;quit" > /dev/null 2>&1 &
+  "$1" --size 1280x720 --distance 4 --hidden 8 --script "wait:12;quit" > /dev/null 2>&1 &
   pid=$!
   for i in 1 2 3 4 5 6 7 8 9 10; do w=$(xdotool search --name "^rnnlab$" 2>/dev/null | head -1); [ -n "$w" ] && break; sleep 0.3; done
   [ -n "$w" ] || { echo "no window"; kill $pid; exit 1; }
-  sleep 1 # the size hints come just after the window
-  xprop -id "$w" WM_NORMAL_HINTS
+  for i in $(seq 1 40); do # the size hints come just after the window (later under the sanitizers)
+    xprop -id "$w" WM_NORMAL_HINTS > /tmp/hints.$$ 2>&1
+    grep -q "minimum size" /tmp/hints.$$ && break
+    sleep 0.25
+  done
+  cat /tmp/hints.$$; rm -f /tmp/hints.$$
   wait $pid' _ "$RNNLAB" > "$TMP/hints.txt" 2>&1
 if command -v xdotool > /dev/null && command -v xprop > /dev/null; then
   cat "$TMP/hints.txt"

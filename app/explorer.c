@@ -94,14 +94,20 @@ SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) 
   int bw = 0;
   if (ex_chrome(e) && idx >= 0 && p != RL_PANEL_SIDEBAR && ui_hover(e->u, r)) {
     /* export controls, while the mouse is over the panel (the title has the row otherwise):
-     * this panel as PNG + CSV, at 1x or 2x */
-    int sp = gfx_font_px(g, THEME_TEXT_SMALL), w1, w2, gap = gfx_px(g, 6);
+     * this panel as PNG + CSV, at 1x or 2x; the gradient plot also switches relative / raw */
+    int sp = gfx_font_px(g, THEME_TEXT_SMALL), w1, w2, w0 = 0, gap = gfx_px(g, 6);
+    const char *mode = e->grad_raw ? "relative" : "raw";
     gfx_text_size(g, "export", GFX_SANS, sp, &w1, NULL);
     gfx_text_size(g, "2x", GFX_SANS, sp, &w2, NULL);
+    if (p == RL_PANEL_GRADIENTS) gfx_text_size(g, mode, GFX_SANS, sp, &w0, NULL), w0 += gfx_px(g, 20) + gap;
     w1 += gfx_px(g, 20);
     w2 += gfx_px(g, 20);
-    bw = w1 + gap + w2;
-    SDL_Rect b1 = {r.x + r.w - pad - bw, r.y + pad / 2, w1, lh}, b2 = {b1.x + w1 + gap, b1.y, w2, lh};
+    bw = w0 + w1 + gap + w2;
+    SDL_Rect b1 = {r.x + r.w - pad - bw + w0, r.y + pad / 2, w1, lh}, b2 = {b1.x + w1 + gap, b1.y, w2, lh};
+    if (w0 && title_button(e, gfx_r(b1.x - w0, b1.y, w0 - gap, lh), mode,
+                           e->grad_raw ? "G: each line relative to its value at the scored word"
+                                       : "G: the raw norms ||dJ(T)/dh(t)||"))
+      e->grad_raw = !e->grad_raw;
     e->export_button[idx][0] = b1;
     e->export_button[idx][1] = b2;
     if (title_button(e, b1, "export", "save this panel as a slide-sized PNG (1920x1080) and its data as CSV"))

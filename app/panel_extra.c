@@ -74,7 +74,7 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
   o.ymax = 1;
   o.xtick_labels = labels;
   o.n_xtick_labels = nt;
-  o.legend = PLOT_LEGEND_TOP_RIGHT;
+  o.legend = PLOT_LEGEND_ABOVE; /* never over a bar */
   /* only as many bars as can all be named (a bar without its word teaches nothing): measured
    * against the data area the chart will really have */
   int sp = gfx_font_px(g, THEME_TEXT_SMALL);

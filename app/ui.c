@@ -551,17 +551,17 @@ int ui_slider(ui *u, const char *label, float *v, float lo, float hi, int flags,
   SDL_Rect fillr = gfx_inset(r, 2);
   fillr.w = (int)lroundf(fillr.w * t);
   gfx_fill_round_rect(u->g, fillr, gfx_px(u->g, 4), gfx_fade(th->accent, 0.22f));
-  int track_h = gfx_px(u->g, 3);
-  float hx = track0 + t * trackw, ty = r.y + r.h - gfx_px(u->g, 3) - track_h / 2.0f;
+  int track_h = gfx_px(u->g, 3), lift = gfx_px(u->g, 3); /* the text sits a little higher */
+  float hx = track0 + t * trackw, ty = r.y + r.h - gfx_px(u->g, 4);
   gfx_line(u->g, track0, ty, track0 + trackw, ty, (float)track_h, gfx_fade(th->text_dim, 0.5f));
   gfx_line(u->g, track0, ty, hx, ty, (float)track_h, th->accent);
-  gfx_fill_circle(u->g, hx, ty, gfx_px(u->g, 5), th->accent);
+  gfx_fill_circle(u->g, hx, ty, gfx_px(u->g, 4), th->accent);
   char vbuf[64];
   snprintf(vbuf, sizeof vbuf, fmt ? fmt : ((flags & UI_INT) ? "%.0f" : "%.3g"), (double)val);
   int vw;
   gfx_text_size(u->g, vbuf, GFX_SANS, body_px(u), &vw, NULL);
-  text_in(u, gfx_r(r.x, r.y, r.w - vw - pad, r.h), label, th->text, GFX_LEFT);
-  text_in(u, r, vbuf, th->text, GFX_RIGHT);
+  text_in(u, gfx_r(r.x, r.y - lift, r.w - vw - pad, r.h), label, th->text, GFX_LEFT);
+  text_in(u, gfx_r(r.x, r.y - lift, r.w, r.h), vbuf, th->text, GFX_RIGHT);
   return changed;
 }
 

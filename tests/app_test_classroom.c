@@ -236,6 +236,23 @@ static void test_pace_and_learning(gfx *g) {
   for (int dx = -6; dx <= 6; dx++)
     for (int dy = -6; dy <= 6; dy++) hits += near(pixel(g, bx + dx, by + dy), c0, 40);
   CHECKF(hits > 10, "the RNN's first word (relative %.2g) is not drawn in the floor band (%d pixels)", r0, hits);
+  /* one click away: the panel's "raw" button (shown while the mouse is over the panel) */
+  {
+    SDL_Rect gr = explorer_panel_rect(e, RL_PANEL_GRADIENTS);
+    mouse(e, SDL_MOUSEMOTION, gr.x + gr.w / 2, gr.y + gr.h / 2);
+    frame(e);
+    const drawn *b = find_text_in("raw", gr);
+    CHECK(b != NULL);
+    if (b) {
+      click(e, b->box.x + b->box.w / 2, b->box.y + b->box.h / 2);
+      CHECK(explorer_gradient_raw(e));
+      frame(e);
+      b = find_text_in("relative", gr);
+      CHECK(b != NULL && !strstr(b->s, "relative to"));
+      if (b) click(e, b->box.x + b->box.w / 2, b->box.y + b->box.h / 2);
+      CHECK(!explorer_gradient_raw(e));
+    }
+  }
   /* G: raw norms, on their own fixed range; G again: relative */
   key(e, SDLK_g, 0);
   frame(e);
@@ -392,6 +409,12 @@ static void test_slides(void) {
           CHECKF(d && d->px >= want, "lesson %d step %d at %dp: narration '%s' %s %d px", l->number, s + 1, H,
                  head, d ? "at" : "not drawn,", d ? d->px : 0);
         }
+#ifndef RNNLAB_SANITIZED
+        int trains = 0;
+        for (int a = 0; a < st->nactions; a++) trains |= st->actions[a].kind == RL_ACT_TRAIN;
+        if (H >= 1080 && trains) /* a step that trains says so under the step counter */
+          CHECKF(find_text("trained ") || find_text("training "), "lesson %d step %d: no training line", l->number, s + 1);
+#endif
         if (H >= 1080) {
           CHECKF(min_px() >= 22, "lesson %d step %d: text of %d px on a 1080p slide", l->number, s + 1, min_px());
           for (int t = 0; t < ntexts; t++) /* panel titles are the first text of each panel frame */

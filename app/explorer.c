@@ -574,8 +574,10 @@ void explorer_bptt(explorer *e, int t) {
 
 int explorer_bptt_reached(const explorer *e) { return e->bptt ? ex_sel_t(e) : -1; }
 
-void explorer_set_clamps(explorer *e, const float clamp[4]) {
+void explorer_set_clamps(explorer *e, const float clamp[4], int from_t) {
   rl_clamps c;
+  c.from_t = from_t > 0 ? from_t : 0;
+  e->clamp_from = c.from_t;
   int any = 0;
   for (int i = 0; i < 4; i++) {
     c.value[i] = clamp[i];
@@ -598,9 +600,11 @@ int explorer_set_clamp_mode(explorer *e, const char *mode, rl_error *err) {
     rl_error tmp;
     return rl_fail(err ? err : &tmp, "unknown clamp '%s' (keep, erase, free)", mode);
   }
-  explorer_set_clamps(e, c);
+  /* from the second word: the first word (the key, in recall) writes the cell, then the clamp
+   * keeps or erases what it wrote */
+  explorer_set_clamps(e, c, 1);
   if (strcmp(mode, "free"))
-    explorer_notice(e, 0, "LSTM gates clamped (%s) on the displayed example", mode);
+    explorer_notice(e, 0, "LSTM gates clamped (%s) from the second word on, on the displayed example", mode);
   else
     explorer_notice(e, 0, "LSTM gates free again");
   return 0;

@@ -117,9 +117,11 @@ void explorer_select_timestep(explorer *e, int t);       /* -1 = last; ends a bp
 void explorer_bptt(explorer *e, int t);
 int explorer_bptt_reached(const explorer *e);            /* the step reached, or -1 if not walking */
 int explorer_selected_timestep(const explorer *e);
-/* Clamps for every LSTM slot: i, f, g, o values or NAN (all NAN = free). */
-void explorer_set_clamps(explorer *e, const float clamp[4]);
-/* Named clamp modes: "keep" (f = 1, i = 0), "erase" (f = 0), "free". */
+/* Clamps for every LSTM slot: i, f, g, o values or NAN (all NAN = free), from word from_t on
+ * (0-based; 0 = every word). */
+void explorer_set_clamps(explorer *e, const float clamp[4], int from_t);
+/* Named clamp modes: "keep" (f = 1, i = 0), "erase" (f = 0), "free"; keep and erase start at the
+ * second word, so the first word writes the cell before it is held or dropped. */
 int explorer_set_clamp_mode(explorer *e, const char *mode, rl_error *err);
 /* Which slot the cell diagram shows. */
 void explorer_focus_slot(explorer *e, int slot);

@@ -440,14 +440,23 @@ static int parse_clamp(ctx *c, char **tok, int n, rl_lesson_action *a) {
   char b[48];
   for (int g = 0; g < 4; g++) a->clamp[g] = NAN;
   if (n == 0)
-    return fail_at(c, "'clamp' needs gates, e.g. 'clamp forget=1 input=0', 'clamp keep', 'clamp erase' "
-                      "or 'clamp off'");
+    return fail_at(c, "'clamp' needs gates, e.g. 'clamp forget=1 input=0 from=2', 'clamp keep', "
+                      "'clamp erase' or 'clamp off'");
+  a->clamp_from = 0;
   for (int i = 0; i < n; i++) {
-    if (!strcmp(tok[i], "keep")) { a->clamp[1] = 1; a->clamp[0] = 0; continue; }
-    if (!strcmp(tok[i], "erase")) { a->clamp[1] = 0; continue; }
+    /* keep and erase start at the second word: the first one (a key) writes the cell first */
+    if (!strcmp(tok[i], "keep")) { a->clamp[1] = 1; a->clamp[0] = 0; a->clamp_from = 1; continue; }
+    if (!strcmp(tok[i], "erase")) { a->clamp[1] = 0; a->clamp_from = 1; continue; }
     if (!strcmp(tok[i], "off")) { for (int g = 0; g < 4; g++) a->clamp[g] = NAN; continue; }
     char *eq = strchr(tok[i], '=');
     if (eq) *eq = 0;
+    if (!strcmp(tok[i], "from")) {
+      long w;
+      if (!eq || parse_long(eq + 1, 1, RL_MAX_TIME, &w))
+        return fail_at(c, "'from' needs the first clamped word, counting from 1, e.g. from=2");
+      a->clamp_from = (int)w - 1;
+      continue;
+    }
     int gate = -1;
     for (int g = 0; g < 4; g++)
       if (!strcmp(tok[i], GATE_LONG[g]) || !strcmp(tok[i], GATE_SHORT[g])) gate = g;

@@ -58,7 +58,7 @@ typedef struct {
 typedef enum {
   RL_ACT_TRAIN = 0,   /* n = training steps (run synchronously when rendering headlessly) */
   RL_ACT_SELECT,      /* n = timestep, -1 = last timestep */
-  RL_ACT_CLAMP,       /* clamp[4] = i, f, g, o; NAN = free. all NAN = clamps off */
+  RL_ACT_CLAMP,       /* clamp[4] = i, f, g, o; NAN = free. all NAN = clamps off; from clamp_from */
   RL_ACT_RESET,       /* re-initialise the models (same seed) */
   RL_ACT_PLAY,        /* start training in the background */
   RL_ACT_PAUSE,       /* stop background training */
@@ -69,6 +69,7 @@ typedef struct {
   rl_lesson_action_kind kind;
   long n;
   float clamp[4];
+  int clamp_from;     /* first clamped word, 0-based (keep/erase: 1, the second word; from=N) */
 } rl_lesson_action;
 
 typedef struct {

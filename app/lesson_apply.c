@@ -142,6 +142,7 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
   /* 3. Clamps and the selected timestep in force at this step: the latest ones at or before it
    *    (a new set of models starts with free gates), so stepping backwards restores them. */
   float clamp[4] = {NAN, NAN, NAN, NAN};
+  int clamp_from = 0;
   int sel = -1, bptt = 0;
   for (int s = 0; s <= step; s++) {
     const rl_lesson_step *p = &l->steps[s];
@@ -149,14 +150,14 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
       for (int g = 0; g < 4; g++) clamp[g] = NAN;
     for (int a = 0; a < p->nactions; a++) {
       const rl_lesson_action *act = &p->actions[a];
-      if (act->kind == RL_ACT_CLAMP) memcpy(clamp, act->clamp, sizeof clamp);
+      if (act->kind == RL_ACT_CLAMP) memcpy(clamp, act->clamp, sizeof clamp), clamp_from = act->clamp_from;
       else if (act->kind == RL_ACT_SELECT || act->kind == RL_ACT_BPTT) {
         sel = (int)act->n;
         bptt = act->kind == RL_ACT_BPTT;
       }
     }
   }
-  explorer_set_clamps(e, clamp);
+  explorer_set_clamps(e, clamp, clamp_from);
 
   /* 3b. The example sentence in force (text:), or the task's own example. A word the task does not
    *     know is reported at the text: line; the rest of the step still applies. */

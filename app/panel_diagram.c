@@ -128,8 +128,9 @@ static void draw_lstm(const dctx *d) {
   snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->e->snap.labels && t < d->e->snap.T ? d->e->snap.labels[t] : "?");
   label(d, 0.17f, 1.0f, xl, GFX_LEFT | GFX_BOTTOM);
   state_strip(d, 0.09f, bus - 0.09f, "h(t-1)", state_at(s, s->h, t - 1), 1);
-  int cf = !isnan(s->clamps.value[1]), ci = !isnan(s->clamps.value[0]);
-  int cg = !isnan(s->clamps.value[2]), co = !isnan(s->clamps.value[3]);
+  int on = t >= s->clamps.from_t; /* clamps hold from a word on */
+  int cf = on && !isnan(s->clamps.value[1]), ci = on && !isnan(s->clamps.value[0]);
+  int cg = on && !isnan(s->clamps.value[2]), co = on && !isnan(s->clamps.value[3]);
   /* wires first, boxes on top */
   wire(d, uf, bus, uf, boxes + 0.06f, 1);
   wire(d, uf, boxes - 0.06f, uf, belt + 0.045f, 1);
@@ -234,10 +235,13 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
   int t = ex_sel_t(e);
   char title[200], name[96] = "";
   if (k >= 0) ex_slot_name(e, k, name, sizeof name);
+  char clamp[64] = "";
+  if (e->clamp_mode && t < e->clamp_from)
+    snprintf(clamp, sizeof clamp, "   gates free until word %d", e->clamp_from + 1);
+  else if (e->clamp_mode)
+    snprintf(clamp, sizeof clamp, "   gates clamped%s", e->clamp_mode == 1 ? ": keep" : e->clamp_mode == 2 ? ": erase" : "");
   if (t >= 0 && k >= 0) /* words count from 1, as on every axis */
-    snprintf(title, sizeof title, "%s cell at t = %d%s", name, t + 1,
-             e->clamp_mode == 1 ? "   gates clamped: keep" : e->clamp_mode == 2 ? "   gates clamped: erase"
-             : e->clamp_mode == 3 ? "   gates clamped" : "");
+    snprintf(title, sizeof title, "%s cell at t = %d%s", name, t + 1, clamp);
   else
     snprintf(title, sizeof title, "Cell diagram");
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_DIAGRAM, r, title);

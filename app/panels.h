@@ -37,6 +37,7 @@ struct explorer {
   int focus_slot;          /* cell diagram */
   int clamp_mode;          /* 0 free, 1 keep, 2 erase, 3 custom */
   float clamp[4];
+  int clamp_from;          /* first clamped word (0-based) */
   char notice[EX_NOTICE];
   int notice_error;
   double notice_until;

@@ -58,6 +58,7 @@ static double now_s(void) {
 static rl_clamps clamps_free(void) {
   rl_clamps c;
   for (int i = 0; i < 4; i++) c.value[i] = NAN;
+  c.from_t = 0;
   return c;
 }
 

@@ -48,7 +48,9 @@ void ex_slot_name(const explorer *e, int slot, char *buf, size_t n) {
     snprintf(cell, sizeof cell, "RNN (%s)", rl_nonlin_name(sp.nonlin));
   else
     snprintf(cell, sizeof cell, "%s", sp.cell == RL_CELL_LSTM ? "LSTM" : "GRU");
-  char extra[48] = "";
+  char extra[48] = "", clip[32] = "";
+  if (sp.own_clip && sp.clip > 0) snprintf(clip, sizeof clip, ", clipped at %g", (double)sp.clip);
+  else if (sp.own_clip) snprintf(clip, sizeof clip, ", no clipping");
   if (s->used && s->L > 1 && s->D > 1)
     snprintf(extra, sizeof extra, ", %d layers, bidirectional", s->L);
   else if (s->used && s->L > 1)
@@ -58,7 +60,7 @@ void ex_slot_name(const explorer *e, int slot, char *buf, size_t n) {
   if (e->static_mode)
     snprintf(buf, n, "%s%s", cell, extra);
   else
-    snprintf(buf, n, "%c: %s%s", 'A' + slot, cell, extra);
+    snprintf(buf, n, "%c: %s%s%s", 'A' + slot, cell, extra, clip);
 }
 
 int ex_sel_t(const explorer *e) {
@@ -441,6 +443,8 @@ int explorer_set_models(explorer *e, const rl_lesson_model *m, int n, rl_error *
       s.layers = m[k].layers;
       s.bidirectional = m[k].bidirectional;
       s.residual = m[k].residual;
+      s.own_clip = m[k].has_clip;
+      s.clip = m[k].clip;
     }
     c.models[k] = s;
   }
@@ -726,9 +730,12 @@ int explorer_handle_event(explorer *e, const SDL_Event *ev) {
 
 /* ---- layout and frame ------------------------------------------------------------------------- */
 
-static const rl_panel RIGHT_ORDER[] = {RL_PANEL_GRADIENTS, RL_PANEL_CURVES, RL_PANEL_DIAGRAM,
+/* Panels beside the heatmaps, top to bottom, and their share of the height. */
+static const rl_panel RIGHT_ORDER[] = {RL_PANEL_GRADIENTS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM, RL_PANEL_CURVES,
+                                       RL_PANEL_PREDICTIONS, RL_PANEL_EMBEDDING, RL_PANEL_DIAGRAM,
                                        RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS};
-static const float RIGHT_WEIGHT[] = {1.35f, 0.95f, 1.0f, 0.9f, 0.9f, 0.45f};
+static const float RIGHT_WEIGHT[] = {1.35f, 1.25f, 0.95f, 0.95f, 0.8f, 1.0f, 1.0f, 0.9f, 0.9f, 0.45f};
+#define NRIGHT ((int)(sizeof RIGHT_ORDER / sizeof RIGHT_ORDER[0]))
 
 static void draw_panel(explorer *e, rl_panel p, SDL_Rect r) {
   switch (p) {
@@ -740,6 +747,10 @@ static void draw_panel(explorer *e, rl_panel p, SDL_Rect r) {
   case RL_PANEL_DISTRIBUTION: panel_distribution_draw(e, r); break;
   case RL_PANEL_BPTT: panel_bptt_draw(e, r); break;
   case RL_PANEL_PARAMS: panel_params_draw(e, r); break;
+  case RL_PANEL_EMBEDDING: panel_embedding_draw(e, r); break;
+  case RL_PANEL_PREDICTIONS: panel_predictions_draw(e, r); break;
+  case RL_PANEL_LAYERS: panel_layers_draw(e, r); break;
+  case RL_PANEL_GRADNORM: panel_gradnorm_draw(e, r); break;
   }
   int i = panel_index(p);
   if (i >= 0) e->rect[i] = r;
@@ -883,10 +894,10 @@ static int layout_panels(explorer *e, SDL_Rect area, rl_panel *order, SDL_Rect *
     body.x += sw + gap;
     body.w -= sw + gap;
   }
-  rl_panel list[8];
-  float wt[8], total = 0;
+  rl_panel list[NRIGHT];
+  float wt[NRIGHT], total = 0;
   int n = 0;
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < NRIGHT; i++)
     if (e->show & (unsigned)RIGHT_ORDER[i]) {
       list[n] = RIGHT_ORDER[i];
       wt[n] = RIGHT_WEIGHT[i];

@@ -162,6 +162,10 @@ static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *
   case RL_PANEL_DISTRIBUTION: rc = panel_distribution_csv(e, f); break;
   case RL_PANEL_BPTT: rc = panel_bptt_csv(e, f); break;
   case RL_PANEL_PARAMS: rc = panel_params_csv(e, f); break;
+  case RL_PANEL_EMBEDDING: rc = panel_embedding_csv(e, f); break;
+  case RL_PANEL_PREDICTIONS: rc = panel_predictions_csv(e, f); break;
+  case RL_PANEL_LAYERS: rc = panel_layers_csv(e, f); break;
+  case RL_PANEL_GRADNORM: rc = panel_gradnorm_csv(e, f); break;
   case RL_PANEL_SIDEBAR: rc = panel_sidebar_csv(e, f); break;
   }
   if (fclose(f)) rc = -1;

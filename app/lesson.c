@@ -42,6 +42,7 @@ static const opt_spec MODEL_OPTS[] = {
     {"layers", OPT_INT, 1, 8, NULL},
     {"bidir", OPT_FLAG, 0, 0, NULL},
     {"residual", OPT_FLAG, 0, 0, NULL},
+    {"clip", OPT_NUM, 0, 1e6, NULL}, /* this model's gradient clipping (0 = none) */
 };
 
 /* Tasks and the options each accepts on a task: line (engine/tasks.h, rl_task_opts). */
@@ -103,6 +104,8 @@ static const struct {
     {"curves", RL_PANEL_CURVES},     {"diagram", RL_PANEL_DIAGRAM},
     {"sidebar", RL_PANEL_SIDEBAR},   {"distribution", RL_PANEL_DISTRIBUTION},
     {"bptt-bars", RL_PANEL_BPTT},    {"params", RL_PANEL_PARAMS},
+    {"embedding", RL_PANEL_EMBEDDING}, {"predictions", RL_PANEL_PREDICTIONS},
+    {"layers", RL_PANEL_LAYERS},     {"gradient-norm", RL_PANEL_GRADNORM},
     /* aliases (not listed in messages) */
     {"loss", RL_PANEL_CURVES},       {"bptt", RL_PANEL_BPTT},
 };
@@ -365,6 +368,7 @@ static int parse_models(ctx *c, char **tok, int n, rl_lesson_step *st) {
     else if (!strcmp(kv.key, "layers")) m->layers = (int)kv.num;
     else if (!strcmp(kv.key, "bidir")) m->bidirectional = kv.num != 0;
     else if (!strcmp(kv.key, "residual")) m->residual = kv.num != 0;
+    else if (!strcmp(kv.key, "clip")) m->has_clip = 1, m->clip = (float)kv.num;
   }
   st->has_models = 1;
   return 0;
@@ -825,6 +829,7 @@ void rl_lesson_model_format(const rl_lesson_model *m, char *buf, size_t n) {
   if (m->layers) APPEND(" layers=%d", m->layers);
   if (m->bidirectional) APPEND(" bidir");
   if (m->residual) APPEND(" residual");
+  if (m->has_clip) APPEND(" clip=%g", (double)m->clip);
 #undef APPEND
 }
 

@@ -51,6 +51,8 @@ int lesson_setup_config(const rl_lesson_setup *su, const tr_config *base, tr_con
       m->layers = lm->layers;
       m->bidirectional = lm->bidirectional;
       m->residual = lm->residual;
+      m->own_clip = lm->has_clip;
+      m->clip = lm->clip;
     }
   }
   if (su->has_task && apply_task(su, &c.task, err)) return -1;
@@ -86,7 +88,8 @@ static int needs_reset(const tr_config *a, const tr_config *b) {
     if (x->used != y->used) return 1;
     if (!x->used) continue;
     if (x->cell != y->cell || (x->cell == RL_CELL_RNN && x->nonlin != y->nonlin) || x->hidden != y->hidden ||
-        x->layers != y->layers || x->bidirectional != y->bidirectional || x->residual != y->residual)
+        x->layers != y->layers || x->bidirectional != y->bidirectional || x->residual != y->residual ||
+        x->own_clip != y->own_clip || (x->own_clip && x->clip != y->clip))
       return 1;
   }
   const rl_task_opts *s = &a->task, *t = &b->task;

@@ -67,13 +67,17 @@ static void gate_box(const dctx *d, float u, float v, const char *act, const cha
   gfx_fill_round_rect(d->g, r, gfx_px(d->g, 6), fill);
   gfx_rect(d->g, r, clamped ? gfx_px(d->g, 3) : 1, clamped ? d->th->warn : d->th->axis);
   gfx_text(d->g, r.x + r.w / 2, r.y + r.h / 2, act, GFX_SANS, d->body, d->th->text, GFX_CENTER | GFX_MIDDLE);
-  char lab[64];
+  /* "f" over "0.92" (or "= 1" when clamped): two short lines fit between neighbouring gates */
+  char val[32];
   float m = vals ? mean(vals, n) : NAN;
-  if (clamped) snprintf(lab, sizeof lab, "%s = %.0f", name, (double)m);
-  else snprintf(lab, sizeof lab, "%s %.2f", name, (double)m);
+  if (clamped) snprintf(val, sizeof val, "= %.0f", (double)m);
+  else snprintf(val, sizeof val, "%.2f", (double)m);
   float sy = v + bh / 2 + 0.055f;
   strip(d, u, sy, 0.12f, vals, n, 1, kind);
-  plate(d, X(d, u), Y(d, sy) + gfx_px(d->g, 10), lab, clamped ? d->th->warn : d->th->text, GFX_CENTER | GFX_TOP);
+  SDL_Color col = clamped ? d->th->warn : d->th->text;
+  float ly = Y(d, sy) + gfx_px(d->g, 10);
+  plate(d, X(d, u), ly, name, col, GFX_CENTER | GFX_TOP);
+  plate(d, X(d, u), ly + gfx_line_height(d->g, GFX_SANS, d->small), val, col, GFX_CENTER | GFX_TOP);
 }
 
 static void op(const dctx *d, float u, float v, const char *sym) {
@@ -100,11 +104,12 @@ static const float *state_at(const tr_slot_snap *s, const float *arr, int t) {
   return arr + (size_t)t * (size_t)s->H;
 }
 
-/* A state vector: name and strip (no strip for the zero initial state). */
+/* A state vector: name and strip. Before the first word it is the initial state, named as such:
+ * "h(0) = 0" (no strip). */
 static void state_strip(const dctx *d, float u, float v, const char *name, const float *vals, int kind) {
   char lab[64];
   if (vals) snprintf(lab, sizeof lab, "%s", name);
-  else snprintf(lab, sizeof lab, "%s = 0", name);
+  else snprintf(lab, sizeof lab, "%c(0) = 0", name[0]);
   plate(d, X(d, u), Y(d, v) - gfx_px(d->g, 10), lab, d->th->text, GFX_CENTER | GFX_BOTTOM);
   if (vals) strip(d, u, v, 0.12f, vals, d->s->H, 1, kind);
 }
@@ -282,12 +287,12 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
     a.w = w;
   }
   d.a = a;
-  /* gate labels sit about 0.13 of the width apart: a smaller window (text shrinks slower than the
-   * layout) gets smaller labels rather than overlapping ones */
+  /* gate labels sit about 0.13 of the width apart: a window below 1080p (text shrinks slower than
+   * the layout) gets smaller labels rather than overlapping ones */
   int lw = 0;
-  gfx_text_size(e->g, "g -0.00", GFX_SANS, d.small, &lw, NULL);
+  gfx_text_size(e->g, "-0.00", GFX_SANS, d.small, &lw, NULL);
   float room = 0.12f * (float)a.w;
-  if (lw > room) {
+  if (lw > room && gfx_scale(e->g) < 1.0f) {
     d.small = (int)(d.small * room / lw);
     if (d.small < 10) d.small = 10;
     d.body = d.small + 2;

@@ -9,12 +9,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Fixed y ranges (decades): relative values start at 1 at the scored step; the band above holds
- * an exploding gradient. Raw norms of a trained model reach 1e-8 and below. */
+/* Fixed y ranges (decades), the same in every view so that slides can be compared: relative
+ * values are 1 at the scored step and fall below it when the gradient vanishes; three decades
+ * above it show one that explodes (W_hh's radius 2 to 3 at initialisation). Raw norms of a
+ * trained model reach 1e-8 and below. */
 #define REL_LO 1e-12
-#define REL_HI 10.0
+#define REL_HI 1e3
 #define RAW_LO 1e-16
-#define RAW_HI 10.0
+#define RAW_HI 1e3
 
 static void grad_opts(const explorer *e, plot_opts *o) {
   *o = plot_opts_default();

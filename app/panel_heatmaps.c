@@ -55,23 +55,32 @@ static int band_gate(rl_cell cell, int i) {
   return -2;
 }
 
+/* The bands of every model: a single-layer, one-direction model shows its gates and states; a
+ * stacked or bidirectional one shows one h band per layer and direction, the top layer first (so
+ * the bands stack as the layers do, the bottom one nearest the words), forward above backward. */
 static int collect(const explorer *e, band *out, int max) {
   int n = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *s = &e->snap.slot[k];
     if (!s->used) continue;
+    int nld = s->L * s->D;
+    int sat = s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH; /* ReLU, sigmoid: [0, 1]-like */
+    if (nld > 1) {
+      for (int l = s->L - 1; l >= 0 && n < max; l--)
+        for (int d = 0; d < s->D && n < max; d++) {
+          const char *what = s->D == 2 ? (d ? "backward h" : "forward h")
+                             : l == s->L - 1 ? "top layer" : l == 0 ? "bottom layer" : "hidden state";
+          band b = {k, l * s->D + d, -2, sat ? KIND_GATE : KIND_TANH, "h", what};
+          out[n++] = b;
+        }
+      continue;
+    }
     const char *names[6], *longs[6];
     int kinds[6];
     int nb = ex_bands(s->spec.cell, names, longs, kinds, 6);
     for (int i = 0; i < nb && n < max; i++) {
       band b = {k, 0, band_gate(s->spec.cell, i), kinds[i], names[i], longs[i]};
-      if (s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH) b.kind = KIND_GATE;
-      out[n++] = b;
-    }
-    int nld = s->L * s->D;
-    for (int ld = 1; ld < nld && n < max; ld++) {
-      band b = {k, ld, -2, KIND_TANH, "h", "hidden state"};
-      if (s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH) b.kind = KIND_GATE;
+      if (sat) b.kind = KIND_GATE;
       out[n++] = b;
     }
   }
@@ -98,7 +107,10 @@ static void band_label(const explorer *e, const band *b, char *buf, size_t n) {
     snprintf(buf, n, "%s", b->name);
   } else {
     int layer = b->ld / s->D, dir = b->ld % s->D;
-    snprintf(buf, n, "%s L%d%s", b->name, layer + 1, s->D == 2 ? (dir ? " <-" : " ->") : "");
+    if (s->L > 1)
+      snprintf(buf, n, "%s L%d%s", b->name, layer + 1, s->D == 2 ? (dir ? " \u2190" : " \u2192") : "");
+    else
+      snprintf(buf, n, "%s%s", b->name, dir ? "\u2190" : "\u2192");
   }
 }
 
@@ -145,10 +157,16 @@ static int answer_text(const explorer *e, const tr_slot_snap *s, int shortform, 
   for (int c = 1; c < s->C; c++)
     if (p[c] > p[best]) best = c;
   int target = sn->targets ? sn->targets[sn->head == RL_HEAD_FINAL ? 0 : ts] : -1;
+  /* agreement is scored as "is" against "are": the answer is the form of the two it prefers */
+  if (sn->foil >= 0 && sn->foil < s->C && target >= 0 && target < s->C) best = p[target] > p[sn->foil] ? target : sn->foil;
   *right = target == best;
   const char *name = sn->class_names ? sn->class_names[best] : "?";
   const char *mark = target < 0 || target >= s->C ? "" : *right ? " \u2713" : " \u2717";
+  int other = sn->foil >= 0 && sn->foil < s->C && target >= 0 ? (best == target ? sn->foil : target) : -1;
   if (shortform) snprintf(buf, cap, "%s %.0f%%%s", name, 100.0 * p[best], mark);
+  else if (other >= 0) /* agreement: the two forms the task compares */
+    snprintf(buf, cap, "answer: %s %.0f%% vs %s %.0f%%%s", name, 100.0 * p[best],
+             sn->class_names ? sn->class_names[other] : "?", 100.0 * p[other], mark);
   else snprintf(buf, cap, "answer: %s (%.0f%%)%s", name, 100.0 * p[best], mark);
   return 1;
 }

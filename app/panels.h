@@ -111,6 +111,10 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r);
 void panel_distribution_draw(explorer *e, SDL_Rect r);
 void panel_bptt_draw(explorer *e, SDL_Rect r);
 void panel_params_draw(explorer *e, SDL_Rect r);
+void panel_embedding_draw(explorer *e, SDL_Rect r);
+void panel_predictions_draw(explorer *e, SDL_Rect r);
+void panel_layers_draw(explorer *e, SDL_Rect r);
+void panel_gradnorm_draw(explorer *e, SDL_Rect r);
 
 /* A CSV field: s in double quotes, inner quotes doubled (RFC 4180). Returns buf. */
 const char *csv_quote(const char *s, char *buf, size_t cap);
@@ -123,6 +127,10 @@ int panel_diagram_csv(const explorer *e, FILE *f);
 int panel_distribution_csv(const explorer *e, FILE *f);
 int panel_bptt_csv(const explorer *e, FILE *f);
 int panel_params_csv(const explorer *e, FILE *f);
+int panel_embedding_csv(const explorer *e, FILE *f);
+int panel_predictions_csv(const explorer *e, FILE *f);
+int panel_layers_csv(const explorer *e, FILE *f);
+int panel_gradnorm_csv(const explorer *e, FILE *f);
 
 /* The whole view / one panel into area of e->g (ui_begin/ui_end included). */
 void ex_draw_view(explorer *e, SDL_Rect area);

@@ -258,9 +258,20 @@ static void layout_header(gfx *g, const rl_lesson *l, int step, header_layout *h
   h->right_w = pw > dots ? pw : dots;
   h->nlines = 0;
   const rl_lesson_step *st = &l->steps[step];
-  int maxw = W - 2 * h->pad;
-  for (int k = 0; k < st->nsay && h->nlines < NARRATION_LINES; k++)
-    h->nlines += gfx_wrap(g, st->say[k], GFX_SANS, h->say_px, maxw, h->lines + h->nlines, NARRATION_LINES - h->nlines);
+  /* lines beside the step counter, its dots and the training line stop short of them; the
+   * lines below them use the whole width */
+  int train_w = 0;
+  gfx_text_size(g, "training 1,000,000 / 1,000,000", GFX_SANS, h->small_px, &train_w, NULL);
+  int right_w = train_w > h->right_w ? train_w : h->right_w;
+  int right_bottom = gfx_px(g, 16) + 2 * gfx_line_height(g, GFX_SANS, h->small_px) + gfx_px(g, 32);
+  int y = gfx_px(g, 16) + gfx_line_height(g, GFX_SANS, h->title_px) + gfx_px(g, 10);
+  int lh = gfx_line_height(g, GFX_SANS, h->say_px) + gfx_px(g, 2);
+  for (int k = 0; k < st->nsay && h->nlines < NARRATION_LINES; k++) {
+    int maxw = y < right_bottom ? W - 3 * h->pad - right_w : W - 2 * h->pad;
+    int n = gfx_wrap(g, st->say[k], GFX_SANS, h->say_px, maxw, h->lines + h->nlines, NARRATION_LINES - h->nlines);
+    h->nlines += n;
+    y += n * lh;
+  }
 }
 
 static int header_height(gfx *g, const rl_lesson *l, int step) {

@@ -683,6 +683,14 @@ int rl_task_score(const rl_task *t, int B, const int *targets, const rl_task_met
   return 0;
 }
 
+int rl_task_foil(const rl_task *t, int target) {
+  if (!t || t->o.kind != RL_TASK_AGREEMENT) return -1;
+  for (int i = 0; i < NELEM(agr_verbs); i++)
+    for (int n = 0; n < 2; n++)
+      if (t->a_verb[i][n] == target) return t->a_verb[i][1 - n];
+  return -1;
+}
+
 /* ---- labelling a chosen sentence ---- */
 static int find_id(const int *ids, int n, int id) {
   for (int i = 0; i < n; i++)

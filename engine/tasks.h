@@ -151,6 +151,9 @@ int rl_task_score(const rl_task *t, int B, const int *targets, const rl_task_met
  * mark take the label of the clause after / before them). Positions the rules cannot label are -1.
  * targets: [T] (STEP) or [1] (FINAL). 0 ok, -1 on bad arguments or a token id out of range. */
 int rl_task_label(const rl_task *t, const int *tokens, int T, int *targets);
+/* The wrong form a target competes with, as the task scores it: agreement, the verb of the other
+ * number ("are" for "is"); -1 for every other task and class (scored by the argmax). */
+int rl_task_foil(const rl_task *t, int target);
 
 /* One example as text: tokens joined (spaces for word-level vocabularies, nothing for char level),
  * pads skipped, and the answer marked: recall/agreement append " [target]" after the scored token,

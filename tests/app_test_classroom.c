@@ -207,7 +207,7 @@ static void test_pace_and_learning(gfx *g) {
   /* gradient plot: relative by default, fixed range, the same frame after more training */
   CHECK(!explorer_gradient_raw(e));
   plot_frame f1 = e->grad_frame;
-  CHECKF(f1.log_y && fabs(f1.y0 + 12) < 1e-9 && fabs(f1.y1 - 1) < 1e-9, "relative range 10^%g..10^%g", f1.y0, f1.y1);
+  CHECKF(f1.log_y && fabs(f1.y0 + 12) < 1e-9 && fabs(f1.y1 - 3) < 1e-9, "relative range 10^%g..10^%g", f1.y0, f1.y1);
   CHECK(f1.band_lo > 0 && f1.band_hi > 0 && find_text("< 10") != NULL);
   /* the legend is a row above the data, never over it */
   CHECK(f1.legend.w > 0 && f1.legend.y + f1.legend.h <= f1.area.y);
@@ -349,7 +349,8 @@ static void test_help_overlay_and_exports(gfx *g) {
   free(img);
   /* every panel alone: a slide-sized figure at 1x and 2x, without controls */
   static const rl_panel panels[] = {RL_PANEL_HEATMAPS, RL_PANEL_GRADIENTS, RL_PANEL_CURVES, RL_PANEL_DIAGRAM,
-                                    RL_PANEL_SIDEBAR, RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS};
+                                    RL_PANEL_SIDEBAR, RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS,
+                                    RL_PANEL_EMBEDDING, RL_PANEL_PREDICTIONS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM};
   for (size_t i = 0; i < sizeof panels / sizeof panels[0]; i++)
     for (int scale = 1; scale <= 2; scale++) {
       ntexts = 0;

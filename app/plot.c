@@ -209,7 +209,7 @@ int plot_category_labels_fit(gfx *g, const plot_frame *f, int label_w) {
 
 /* x ticks: integer/nice numeric or category labels, thinned so labels never overlap. */
 static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integer_x,
-                        const char *const *labels, int nlabels, int no_grid) {
+                        const char *const *labels, const double *at, int nlabels, int no_grid) {
   const theme *th = gfx_theme(g);
   SDL_Rect a = f->area;
   double ticks[MAX_TICKS];
@@ -217,6 +217,23 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integ
   double step;
   int target = a.w / gfx_px(g, 90);
   if (target < 2) target = 2;
+  if (labels && at && nlabels > 0) {
+    /* labels at given positions: each drawn unless it would touch the last one drawn */
+    float right = -INFINITY;
+    for (int i = 0; i < nlabels; i++) {
+      if (!(at[i] >= f->x0 - 1e-9 && at[i] <= f->x1 + 1e-9)) continue;
+      float x = plot_x_px(f, at[i]);
+      int w;
+      gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
+      int show = x - w * 0.5f >= right + category_gap(g);
+      if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
+      if (!show) continue;
+      gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text, GFX_CENTER | GFX_TOP);
+      right = x + w * 0.5f;
+    }
+    return;
+  }
   if (labels && nlabels > 0) {
     /* category labels: every k-th so the widest fits */
     int maxw = 0;
@@ -309,9 +326,12 @@ static void data_range(const plot_series *s, int ns, int log_y, double *xlo, dou
         if (x < *xlo) *xlo = x;
         if (x > *xhi) *xhi = x;
       }
-      if (!isfinite(y) || (log_y && !(y > 0))) continue;
-      if (y < *ylo) *ylo = y;
-      if (y > *yhi) *yhi = y;
+      double v[3] = {y, s[k].lo ? s[k].lo[i] : NAN, s[k].hi ? s[k].hi[i] : NAN};
+      for (int j = 0; j < 3; j++) {
+        if (!isfinite(v[j]) || (log_y && !(v[j] > 0))) continue;
+        if (v[j] < *ylo) *ylo = v[j];
+        if (v[j] > *yhi) *yhi = v[j];
+      }
     }
 }
 
@@ -388,6 +408,57 @@ static long legend_cover(const plot_frame *f, const plot_series *s, int ns, SDL_
   return n;
 }
 
+static SDL_Color band_color(SDL_Color c) {
+  c.a = (uint8_t)(c.a * 0.24f);
+  return c;
+}
+
+/* A legend entry's sample, sw wide, centred on cy: a square for bars; else the line (dashed if
+ * the series is) with its marker, and its band or an error bar behind it */
+static void draw_swatch(gfx *g, float x, float cy, int sw, int lh, const plot_series *s, int k, int bars) {
+  SDL_Color c = series_color(g, s, k);
+  if (bars) {
+    int sq = lh * 6 / 10;
+    gfx_fill_rect(g, gfx_r((int)x + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
+    return;
+  }
+  float w = (s->width > 0 ? s->width : 3) * gfx_scale(g);
+  if (w < 1.5f) w = 1.5f;
+  if (s->lo && s->hi && s->band) {
+    gfx_fill_rect(g, gfx_r((int)x, (int)(cy - lh * 0.35f), sw, (int)(lh * 0.7f)), band_color(c));
+  } else if (s->lo && s->hi) {
+    float ew = fmaxf(1.5f, w * 0.6f), cap = gfx_px(g, 5);
+    gfx_line(g, x + sw * 0.5f, cy - lh * 0.4f, x + sw * 0.5f, cy + lh * 0.4f, ew, c);
+    gfx_line(g, x + sw * 0.5f - cap, cy - lh * 0.4f, x + sw * 0.5f + cap, cy - lh * 0.4f, ew, c);
+    gfx_line(g, x + sw * 0.5f - cap, cy + lh * 0.4f, x + sw * 0.5f + cap, cy + lh * 0.4f, ew, c);
+  }
+  if (s->dashed) gfx_dashed_line(g, x, cy, x + sw, cy, w, gfx_px(g, 6), c);
+  else gfx_line(g, x, cy, x + sw, cy, w, c);
+  if (s->markers) gfx_fill_circle(g, x + sw * 0.5f, cy, w * 1.4f, c);
+}
+
+int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw) {
+  metrics m = get_metrics(g);
+  const theme *th = gfx_theme(g);
+  int lh = gfx_line_height(g, GFX_SANS, m.px_small) * 5 / 4;
+  int sw = gfx_px(g, 40), gap = gfx_px(g, 8), colgap = gfx_px(g, 28);
+  int rows = 0, x = r.x;
+  for (int k = 0; k < ns; k++) {
+    if (!s[k].label || !*s[k].label) continue;
+    int tw;
+    gfx_text_size(g, s[k].label, GFX_SANS, m.px_small, &tw, NULL);
+    int ew = sw + gap + tw + colgap;
+    if (rows == 0 || x + ew > r.x + r.w) rows++, x = r.x;
+    if (draw) {
+      float cy = r.y + (rows - 1) * lh + lh * 0.5f;
+      draw_swatch(g, (float)x, cy, sw, lh, &s[k], k, 0);
+      gfx_text(g, (float)(x + sw + gap), cy, s[k].label, GFX_SANS, m.px_small, th->text, GFX_LEFT | GFX_MIDDLE);
+    }
+    x += ew;
+  }
+  return rows * lh;
+}
+
 static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plot_series *s,
                         int ns, int where, int bars) {
   if (where == PLOT_LEGEND_NONE) return;
@@ -425,20 +496,8 @@ static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plo
   int row = 0;
   for (int k = 0; k < ns; k++) {
     if (!s[k].label || !*s[k].label) continue;
-    SDL_Color c = series_color(g, &s[k], k);
     float cy = y + p + row * lh + lh * 0.5f;
-    if (bars) {
-      int sq = lh * 6 / 10;
-      gfx_fill_rect(g, gfx_r(x + p + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
-    } else {
-      float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
-      if (w < 1.5f) w = 1.5f;
-      if (s[k].dashed)
-        gfx_dashed_line(g, x + p, cy, x + p + sw, cy, w, gfx_px(g, 6), c);
-      else
-        gfx_line(g, x + p, cy, x + p + sw, cy, w, c);
-      if (s[k].markers) gfx_fill_circle(g, x + p + sw * 0.5f, cy, w * 1.4f, c);
-    }
+    draw_swatch(g, x + p, cy, sw, lh, &s[k], k, bars);
     char buf[128];
     gfx_text_fit(g, s[k].label, GFX_SANS, m->px_small, bw - (p + sw + gap + p), buf, sizeof buf);
     gfx_text(g, x + p + sw + gap, cy, buf, GFX_SANS, m->px_small, th->text, GFX_LEFT | GFX_MIDDLE);
@@ -493,6 +552,42 @@ plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_se
   return f;
 }
 
+/* The band between s->lo and s->hi, one pixel column at a time (linear between points, as the
+ * lines are), so a translucent colour blends exactly once everywhere */
+static void draw_band(gfx *g, const plot_frame *f, const plot_series *s, int k) {
+  if (!s->lo || !s->hi) return;
+  SDL_Color c = band_color(series_color(g, s, k));
+  float px = NAN, plo = NAN, phi = NAN;
+  for (int i = 0; i < s->n; i++) {
+    float x = plot_x_px(f, s->x ? s->x[i] : i);
+    float lo = isfinite(s->lo[i]) ? plot_y_px(f, s->lo[i]) : NAN, hi = isfinite(s->hi[i]) ? plot_y_px(f, s->hi[i]) : NAN;
+    if (isfinite(x) && isfinite(lo) && isfinite(hi) && isfinite(px) && x > px) {
+      int c0 = (int)lroundf(px), c1 = (int)lroundf(x);
+      for (int col = c0; col < c1; col++) {
+        float t = (col + 0.5f - px) / (x - px);
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        float a = plo + t * (lo - plo), b = phi + t * (hi - phi);
+        int top = (int)lroundf(fminf(a, b)), bot = (int)lroundf(fmaxf(a, b));
+        gfx_fill_rect(g, gfx_r(col, top, 1, bot > top ? bot - top : 1), c);
+      }
+    }
+    px = x, plo = lo, phi = hi;
+  }
+}
+
+/* Vertical error bars with caps at the pixel positions xs of s's points */
+static void draw_error_bars(gfx *g, const plot_frame *f, const plot_series *s, const float *xs, float w, SDL_Color c) {
+  if (!s->lo || !s->hi) return;
+  float ew = fmaxf(2.0f, w * 0.6f), cap = (float)gfx_px(g, 6);
+  for (int i = 0; i < s->n; i++) {
+    float lo = isfinite(s->lo[i]) ? plot_y_px(f, s->lo[i]) : NAN, hi = isfinite(s->hi[i]) ? plot_y_px(f, s->hi[i]) : NAN;
+    if (!isfinite(xs[i]) || !isfinite(lo) || !isfinite(hi)) continue;
+    gfx_line(g, xs[i], lo, xs[i], hi, ew, c);
+    gfx_line(g, xs[i] - cap, lo, xs[i] + cap, lo, ew, c);
+    gfx_line(g, xs[i] - cap, hi, xs[i] + cap, hi, ew, c);
+  }
+}
+
 static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
                         int ncat, plot_frame *out, int bars) {
   const theme *th = gfx_theme(g);
@@ -511,9 +606,9 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   int nxl = o->n_xtick_labels;
   if (bars && !xl) {
     /* bars: category indices as labels */
-    draw_xticks(g, &f, &m, 1, NULL, 0, 1);
+    draw_xticks(g, &f, &m, 1, NULL, NULL, 0, 1);
   } else {
-    draw_xticks(g, &f, &m, o->integer_x || bars, xl, nxl, o->no_grid || bars);
+    draw_xticks(g, &f, &m, o->integer_x || bars, xl, o->xtick_at, nxl, o->no_grid || bars);
   }
   draw_yticks(g, &f, &m, &yt, o->no_grid);
 
@@ -539,6 +634,8 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
     }
     if (!o->log_y && f.y0 < 0 && f.y1 > 0) gfx_line(g, f.area.x, base, f.area.x + f.area.w, base, 1, th->axis);
   } else {
+    for (int k = 0; k < ns; k++)
+      if (s[k].band) draw_band(g, &f, &s[k], k);
     float *xs = NULL, *ys = NULL;
     int cap = 0;
     for (int k = 0; k < ns; k++) {
@@ -571,6 +668,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
       if (s[k].markers)
         for (int i = 0; i < s[k].n; i++)
           if (isfinite(xs[i]) && isfinite(ys[i])) gfx_fill_circle(g, xs[i], ys[i], w * 1.3f, c);
+      if (!s[k].band) draw_error_bars(g, &f, &s[k], xs, w, c);
     }
     free(xs);
     free(ys);

@@ -37,6 +37,10 @@ typedef struct {
   float width;             /* line width at 1080p; 0 = 3 */
   int markers;             /* 1: a dot at every point (short series, e.g. per-timestep norms) */
   int dashed;              /* 1: dashed line */
+  const float *lo, *hi;    /* optional interval at every point (both or neither; NULL = none): error
+                              bars with caps, or with band = 1 a translucent band (e.g. an
+                              interquartile range); non-finite bounds leave a point without one */
+  int band;
 } plot_series;
 
 enum { PLOT_LEGEND_TOP_RIGHT = 0, PLOT_LEGEND_TOP_LEFT, PLOT_LEGEND_BOTTOM_RIGHT,
@@ -56,6 +60,9 @@ typedef struct {
   double marker_x;         /* NAN = none; else a dashed vertical marker (selected timestep) */
   const char *const *xtick_labels; /* optional: label for integer x = i (e.g. tokens), n_xtick_labels */
   int n_xtick_labels;
+  const double *xtick_at;  /* optional: x of each label instead of i (e.g. log10 of a distance, so a
+                              log-scale axis carries the distances themselves); labels that would
+                              overlap the one before are skipped */
 } plot_opts;
 
 /* Defaults: everything 0/NULL, ranges and marker NAN, legend PLOT_LEGEND_AUTO. */
@@ -64,6 +71,10 @@ plot_opts plot_opts_default(void);
 /* Draws panel background, title, axes with ticks and labels, grid, the series and the legend. */
 void plot_lines(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
                 plot_frame *out);
+
+/* A legend outside any plot: the labelled series' swatches and labels flow left to right in rows
+ * across r (from its top-left corner). Returns the height the rows take; draw = 0 only measures. */
+int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw);
 
 /* ---- bar charts --------------------------------------------------------------------------- */
 

@@ -218,19 +218,20 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integ
   int target = a.w / gfx_px(g, 90);
   if (target < 2) target = 2;
   if (labels && at && nlabels > 0) {
-    /* labels at given positions: each drawn unless it would touch the last one drawn */
-    float right = -INFINITY;
-    for (int i = 0; i < nlabels; i++) {
+    /* labels at given positions, from the last (the end of the range, which a reader needs most
+     * on a log axis) to the first: each drawn unless it would touch the one drawn before */
+    float left = INFINITY;
+    for (int i = nlabels - 1; i >= 0; i--) {
       if (!(at[i] >= f->x0 - 1e-9 && at[i] <= f->x1 + 1e-9)) continue;
       float x = plot_x_px(f, at[i]);
       int w;
       gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
-      int show = x - w * 0.5f >= right + category_gap(g);
+      int show = x + w * 0.5f <= left - category_gap(g);
       if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
       gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
       if (!show) continue;
       gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text, GFX_CENTER | GFX_TOP);
-      right = x + w * 0.5f;
+      left = x - w * 0.5f;
     }
     return;
   }

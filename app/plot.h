@@ -61,8 +61,9 @@ typedef struct {
   const char *const *xtick_labels; /* optional: label for integer x = i (e.g. tokens), n_xtick_labels */
   int n_xtick_labels;
   const double *xtick_at;  /* optional: x of each label instead of i (e.g. log10 of a distance, so a
-                              log-scale axis carries the distances themselves); labels that would
-                              overlap the one before are skipped */
+                              log-scale axis carries the distances themselves); placed from the
+                              last to the first, a label that would touch one already placed is
+                              skipped (its tick stays, half length) */
 } plot_opts;
 
 /* Defaults: everything 0/NULL, ranges and marker NAN, legend PLOT_LEGEND_AUTO. */

@@ -63,20 +63,24 @@ stats_quartiles stats_quartiles_of(const double *v, int n) {
   return r;
 }
 
-double stats_slope(const double *x, const double *y, int n) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+double stats_slope(const double *x, const double *y, int n, double *r2) {
+  double sx = 0, sy = 0;
   int m = 0;
+  if (r2) *r2 = NAN;
+  for (int i = 0; i < n; i++)
+    if (isfinite(x[i]) && isfinite(y[i])) sx += x[i], sy += y[i], m++;
+  if (m < 2) return NAN;
+  double mx = sx / m, my = sy / m, sxx = 0, sxy = 0, syy = 0;
   for (int i = 0; i < n; i++) {
     if (!isfinite(x[i]) || !isfinite(y[i])) continue;
-    sx += x[i];
-    sy += y[i];
-    sxx += x[i] * x[i];
-    sxy += x[i] * y[i];
-    m++;
+    double dx = x[i] - mx, dy = y[i] - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
   }
-  double den = m * sxx - sx * sx;
-  if (m < 2 || !(fabs(den) > 0)) return NAN;
-  return (m * sxy - sx * sy) / den;
+  if (!(sxx > 0)) return NAN;
+  if (r2) *r2 = syy > 0 ? sxy * sxy / (sxx * syy) : 1.0;
+  return sxy / sxx;
 }
 
 stats_crossing stats_half_crossing(const double *x, const double *p, const double *ci_lo, const double *ci_hi,

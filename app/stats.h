@@ -21,8 +21,10 @@ typedef struct {
 
 stats_quartiles stats_quartiles_of(const double *v, int n);
 
-/* Least-squares slope of y on x over the points where both are finite; NAN if fewer than 2. */
-double stats_slope(const double *x, const double *y, int n);
+/* Least-squares line y = a + b x over the points where both are finite: returns the slope b and
+ * puts the coefficient of determination R^2 (1 = the line explains all the variance) in *r2 (if
+ * non-NULL). NAN (both) if fewer than 2 points or x does not vary. */
+double stats_slope(const double *x, const double *y, int n, double *r2);
 
 /* Where a probability curve p(x) over increasing x (a grid of distances) first falls below 1/2,
  * and a grid interval for that place from the pointwise confidence intervals [ci_lo, ci_hi]:

@@ -60,12 +60,15 @@ static void test_quartiles(void) {
 }
 
 static void test_slope(void) {
-  double x[] = {1, 2, 3, 4, 5}, y[5];
+  double x[] = {1, 2, 3, 4, 5}, y[5], r2;
   for (int i = 0; i < 5; i++) y[i] = log(0.8) * x[i] + 2; /* a per-step factor of 0.8 */
-  CHECK(fabs(exp(stats_slope(x, y, 5)) - 0.8) < 1e-12);
+  CHECK(fabs(exp(stats_slope(x, y, 5, &r2)) - 0.8) < 1e-12 && fabs(r2 - 1) < 1e-12);
   y[2] = NAN; /* skipped, not fatal */
-  CHECK(fabs(exp(stats_slope(x, y, 5)) - 0.8) < 1e-12);
-  CHECK(isnan(stats_slope(x, y, 1)));
+  CHECK(fabs(exp(stats_slope(x, y, 5, NULL)) - 0.8) < 1e-12);
+  CHECK(isnan(stats_slope(x, y, 1, &r2)) && isnan(r2));
+  /* y = 0, 1, 0, 1 against 1..4: Sxy = 1, Sxx = 5, Syy = 1, so slope 0.2 and R^2 = 1/(5*1) = 0.2 */
+  double a[] = {1, 2, 3, 4}, b[] = {0, 1, 0, 1};
+  CHECK(fabs(stats_slope(a, b, 4, &r2) - 0.2) < 1e-12 && fabs(r2 - 0.2) < 1e-12);
 }
 
 static void fill_ci(const double *p, int n, int seeds, double *lo, double *hi) {

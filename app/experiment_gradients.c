@@ -318,9 +318,11 @@ static void gr_print_cells(FILE *out, const gr_protocol *p, const gr_job *jobs, 
       snprintf(name, sizeof name, "%s %s", ex_cell_label(GR_CELL[c]), GR_QTY[q]);
       fprintf(out, "  %-8s %-22s %-9s %-6.2f %-22s %-9s %-6.2f %s\n", name, f[0], h[0], r2[0], f[1], h[1], r2[1], reached);
     }
-  fprintf(out, "  (LSTM c: ||dJ(T)/dc(t)||, the cell state through which the LSTM's memory runs; its h row says\n"
-               "   little about how far its gradient travels. R^2 well below 1: a single exponential is a poor\n"
-               "   description of the curve, so read its factor as an average rate only)\n");
+  fprintf(out, "  (LSTM c: ||dJ(T)/dc(t)||, the cell state through which the LSTM's memory runs. After training the\n"
+               "   norm measures how sensitive a model that already solved the task still is, not how far it\n"
+               "   remembers: a curriculum that reached %d recalls over %d steps whatever the factor. R^2 well\n"
+               "   below 1: one exponential describes the curve poorly; read its factor as an average rate only)\n",
+          p->distance, p->distance);
 }
 
 static void gr_print_radius(FILE *out, const gr_job *jobs, int n) {

@@ -348,13 +348,13 @@ static void hz_print(FILE *out, const hz_protocol *p, const hz_job *jobs, int n,
     else
       fprintf(out, "\nseeds solved, curriculum through the distances from %d (the model kept for each distance: the\n"
                    "one that passed it, or the last one if the budget ran out first):\n", p->cur[0]);
-    fprintf(out, "  %-14s", "distance");
+    fprintf(out, "  %-16s", "distance");
     for (int g = 0; g < p->ngrid; g++) fprintf(out, " %6d", p->grid[g]);
     fprintf(out, "\n");
     for (int c = 0; c < HZ_CELLS; c++) {
       char name[32];
       snprintf(name, sizeof name, "%s (lr %g)", ex_cell_label(HZ_CELL[c]), p->lr[c]);
-      fprintf(out, "  %-14s", name);
+      fprintf(out, "  %-16s", name);
       for (int g = 0; g < p->ngrid; g++) {
         char k[16] = "-";
         if (tb->seeds[pr][c][g]) snprintf(k, sizeof k, "%d/%d", tb->solved[pr][c][g], tb->seeds[pr][c][g]);

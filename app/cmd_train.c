@@ -772,8 +772,9 @@ static void experiment_usage(FILE *f) {
   fprintf(f, "usage: rnnlab experiment NAME --out DIR [--quick] [--seeds N] [--workers N]\n\n"
              "Measures a claim of the slides: prints tables, writes CSV files and PNG figures into DIR and the\n"
              "command that reproduces them, with a progress bar and an estimate of the time left on stderr.\n"
-             "Measured with the defaults on 2 cores: horizon about 4 min, agreement about 3 min, gradients about\n"
-             "10 s (up to twice that while other work shares the cores); --quick a few seconds each.\n\n");
+             "Measured with the defaults on a 2-core machine that other work shared: horizon 5.5 min,\n"
+             "agreement 5.5 min, gradients 12 s (CPU time 5, 4 and 0.1 min: with both cores free, about half\n"
+             "the CPU time); --quick a few seconds each.\n\n");
   for (int i = 0; i < n; i++) fprintf(f, "  %-10s %s\n", names[i], experiment_help(names[i]));
   fprintf(f, "\n  --seeds N     training seeds per point (default 10, --quick 2)\n"
              "  --workers N   training runs in parallel (default 2; results do not depend on it)\n");

@@ -189,7 +189,7 @@ typedef struct {
 } ag_row;
 typedef struct {
   int k, d;
-  char label[16];
+  char label[24];
 } ag_col;
 
 static void ag_table(FILE *out, const ag_job *jobs, int nj, int snap, const ag_row *rows, int nr, const ag_col *cols,

@@ -429,9 +429,11 @@ static int gr_figure_cells(const experiment_opts *eo, const gr_protocol *p, cons
   plot_opts po[2];
   ex_panel fp[2];
   static const char *const TITLE[2] = {"At initialisation", "After training"};
+  char title[2][96];
   for (int st = 0; st < 2; st++) {
+    snprintf(title[st], sizeof title[st], "%s (%d seeds per curve)", TITLE[st], p->seeds);
     po[st] = plot_opts_default();
-    po[st].title = TITLE[st];
+    po[st].title = title[st];
     po[st].xlabel = "T - t (timesteps back from the scored position)";
     po[st].ylabel = "gradient norm (log scale)";
     po[st].log_y = 1;
@@ -488,7 +490,10 @@ static int gr_figure_radius(const experiment_opts *eo, const gr_protocol *p, con
   right[4] = (plot_series){.label = "factor 1 (neither vanishing nor exploding)", .x = rx, .y = one, .n = GR_NR,
                            .color = grey, .width = 1.5f};
   plot_opts pl = plot_opts_default(), pr = plot_opts_default();
-  pl.title = "Orthogonal W_hh at radius r";
+  char tl[96], tr[96];
+  snprintf(tl, sizeof tl, "Orthogonal W_hh at radius r (%d seeds per curve)", p->seeds);
+  snprintf(tr, sizeof tr, "Per-step factor against the bound (%d seeds per point)", p->seeds);
+  pl.title = tl;
   pl.xlabel = "T - t (timesteps back from the scored position)";
   pl.ylabel = "||dJ(T)/dh(t)|| (log scale)";
   pl.log_y = 1;
@@ -500,7 +505,7 @@ static int gr_figure_radius(const experiment_opts *eo, const gr_protocol *p, con
     pl.ymin = fmax(pow(10, floor(log10(lo))), 1e-30);
     pl.ymax = pow(10, ceil(log10(hi)));
   }
-  pr.title = "Per-step factor against the bound";
+  pr.title = tr;
   pr.xlabel = "spectral radius r of W_hh";
   pr.ylabel = "per-step factor of ||dJ/dh|| (ratio)";
   pr.ymin = 0;

@@ -448,6 +448,38 @@ static int gr_figure_cells(const experiment_opts *eo, const gr_protocol *p, cons
   return ex_figure_png(eo, "gradients.png", fp, 2, 2, s[0], GR_CELLS + 1, caption, err);
 }
 
+/* The radius sweep's factors against r (median, IQR) for both W_hh inits, beside each init's bound
+ * sigma_max (median) and the line of factor 1: five series into s. */
+typedef struct {
+  float rx[GR_NR], fac[2][GR_NR], flo[2][GR_NR], fhi[2][GR_NR], sig[2][GR_NR], one[GR_NR];
+} gr_factors;
+
+static void gr_factor_series(const gr_job *jobs, int n, gr_factors *f, plot_series s[5]) {
+  for (int w = 0; w < 2; w++)
+    for (int r = 0; r < GR_NR; r++) {
+      gr_job like = {.part = GR_RADIUS, .cell = RL_CELL_RNN, .w_init = w ? RL_INIT_PYTORCH : RL_INIT_ORTHOGONAL,
+                     .radius = GR_RADII[r]};
+      stats_quartiles fq = gr_over_seeds(jobs, n, &like, 0, 0, 0), sq = gr_over_seeds(jobs, n, &like, 0, 0, 2);
+      f->rx[r] = GR_RADII[r];
+      f->one[r] = 1;
+      f->fac[w][r] = (float)fq.median;
+      f->flo[w][r] = (float)fq.q1;
+      f->fhi[w][r] = (float)fq.q3;
+      f->sig[w][r] = (float)sq.median;
+    }
+  SDL_Color orth = ex_color(0), pyt = ex_color(1), grey = {120, 120, 120, 255};
+  s[0] = (plot_series){.label = "measured, orthogonal W_hh (median, IQR bars)", .x = f->rx, .y = f->fac[0],
+                       .n = GR_NR, .color = orth, .width = 3.0f, .markers = 1, .lo = f->flo[0], .hi = f->fhi[0]};
+  s[1] = (plot_series){.label = "measured, PyTorch uniform W_hh", .x = f->rx, .y = f->fac[1], .n = GR_NR,
+                       .color = pyt, .width = 3.0f, .markers = 1, .lo = f->flo[1], .hi = f->fhi[1]};
+  s[2] = (plot_series){.label = "bound sigma_max, orthogonal (= r)", .x = f->rx, .y = f->sig[0], .n = GR_NR,
+                       .color = orth, .width = 2.0f, .dashed = 1};
+  s[3] = (plot_series){.label = "bound sigma_max, PyTorch", .x = f->rx, .y = f->sig[1], .n = GR_NR, .color = pyt,
+                       .width = 2.0f, .dashed = 1};
+  s[4] = (plot_series){.label = "factor 1 (neither vanishing nor exploding)", .x = f->rx, .y = f->one, .n = GR_NR,
+                       .color = grey, .width = 1.5f};
+}
+
 /* Left: the orthogonal sweep's curves; right: the measured factor against r beside the bound. */
 static int gr_figure_radius(const experiment_opts *eo, const gr_protocol *p, const gr_job *jobs, int n,
                             rl_error *err) {
@@ -465,30 +497,8 @@ static int gr_figure_radius(const experiment_opts *eo, const gr_protocol *p, con
                             .color = colormap_at(COLORMAP_SEQUENTIAL, 0.85f * r / (GR_NR - 1)), .width = 3.0f,
                             .lo = band[r].lo, .hi = band[r].hi, .band = 1};
   }
-  float rx[GR_NR], fac[2][GR_NR], flo[2][GR_NR], fhi[2][GR_NR], sig[2][GR_NR], one[GR_NR];
-  for (int w = 0; w < 2; w++)
-    for (int r = 0; r < GR_NR; r++) {
-      gr_job like = {.part = GR_RADIUS, .cell = RL_CELL_RNN, .w_init = w ? RL_INIT_PYTORCH : RL_INIT_ORTHOGONAL,
-                     .radius = GR_RADII[r]};
-      stats_quartiles fq = gr_over_seeds(jobs, n, &like, 0, 0, 0), sq = gr_over_seeds(jobs, n, &like, 0, 0, 2);
-      rx[r] = GR_RADII[r];
-      one[r] = 1;
-      fac[w][r] = (float)fq.median;
-      flo[w][r] = (float)fq.q1;
-      fhi[w][r] = (float)fq.q3;
-      sig[w][r] = (float)sq.median;
-    }
-  SDL_Color orth = ex_color(0), pyt = ex_color(1), grey = {120, 120, 120, 255};
-  right[0] = (plot_series){.label = "measured, orthogonal W_hh (median, IQR bars)", .x = rx, .y = fac[0], .n = GR_NR,
-                           .color = orth, .width = 3.0f, .markers = 1, .lo = flo[0], .hi = fhi[0]};
-  right[1] = (plot_series){.label = "measured, PyTorch uniform W_hh", .x = rx, .y = fac[1], .n = GR_NR, .color = pyt,
-                           .width = 3.0f, .markers = 1, .lo = flo[1], .hi = fhi[1]};
-  right[2] = (plot_series){.label = "bound sigma_max, orthogonal (= r)", .x = rx, .y = sig[0], .n = GR_NR,
-                           .color = orth, .width = 2.0f, .dashed = 1};
-  right[3] = (plot_series){.label = "bound sigma_max, PyTorch", .x = rx, .y = sig[1], .n = GR_NR, .color = pyt,
-                           .width = 2.0f, .dashed = 1};
-  right[4] = (plot_series){.label = "factor 1 (neither vanishing nor exploding)", .x = rx, .y = one, .n = GR_NR,
-                           .color = grey, .width = 1.5f};
+  static gr_factors fs;
+  gr_factor_series(jobs, n, &fs, right);
   plot_opts pl = plot_opts_default(), pr = plot_opts_default();
   char tl[96], tr[96];
   snprintf(tl, sizeof tl, "Orthogonal W_hh at radius r (%d seeds per curve)", p->seeds);

@@ -240,11 +240,30 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, const plo
   SDL_Rect a = f->area;
   const char *const *labels = o->xtick_labels;
   int nlabels = o->n_xtick_labels;
+  const double *at = o->xtick_at;
   double ticks[MAX_TICKS];
   int nt = 0;
   double step;
   int target = a.w / gfx_px(g, 90);
   if (target < 2) target = 2;
+  if (labels && at && nlabels > 0) {
+    /* labels at given positions, from the last (the end of the range, which a reader needs most
+     * on a log axis) to the first: each drawn unless it would touch the one drawn before */
+    float left = INFINITY;
+    for (int i = nlabels - 1; i >= 0; i--) {
+      if (!(at[i] >= f->x0 - 1e-9 && at[i] <= f->x1 + 1e-9)) continue;
+      float x = plot_x_px(f, at[i]);
+      int w;
+      gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
+      int show = x + w * 0.5f <= left - category_gap(g);
+      if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
+      if (!show) continue;
+      gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text, GFX_CENTER | GFX_TOP);
+      left = x - w * 0.5f;
+    }
+    return;
+  }
   if (labels && nlabels > 0) {
     /* category labels: every k-th so the widest fits */
     int maxw = 0;
@@ -364,9 +383,12 @@ static void data_range(const plot_series *s, int ns, int log_x, int log_y, doubl
         if (x < *xlo) *xlo = x;
         if (x > *xhi) *xhi = x;
       }
-      if (!isfinite(y) || (log_y && !(y > 0))) continue;
-      if (y < *ylo) *ylo = y;
-      if (y > *yhi) *yhi = y;
+      double v[3] = {y, s[k].lo ? s[k].lo[i] : NAN, s[k].hi ? s[k].hi[i] : NAN};
+      for (int j = 0; j < 3; j++) {
+        if (!isfinite(v[j]) || (log_y && !(v[j] > 0))) continue;
+        if (v[j] < *ylo) *ylo = v[j];
+        if (v[j] > *yhi) *yhi = v[j];
+      }
     }
 }
 
@@ -449,6 +471,63 @@ static long legend_cover(const plot_frame *f, const plot_series *s, int ns, SDL_
   return n;
 }
 
+static SDL_Color band_color(SDL_Color c) {
+  c.a = (uint8_t)(c.a * 0.24f);
+  return c;
+}
+
+/* A legend entry's sample, sw wide, centred on cy: a square for bars; else the line (dashed if
+ * the series is) with its marker, and its band or an error bar behind it */
+static void draw_swatch(gfx *g, float x, float cy, int sw, int lh, const plot_series *s, int k, int bars) {
+  SDL_Color c = series_color(g, s, k);
+  if (bars) {
+    int sq = lh * 6 / 10;
+    gfx_fill_rect(g, gfx_r((int)x + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
+    return;
+  }
+  float w = (s->width > 0 ? s->width : 3) * gfx_scale(g);
+  if (w < 1.5f) w = 1.5f;
+  if (s->lo && s->hi && s->band) {
+    gfx_fill_rect(g, gfx_r((int)x, (int)(cy - lh * 0.35f), sw, (int)(lh * 0.7f)), band_color(c));
+  } else if (s->lo && s->hi) {
+    float ew = fmaxf(1.5f, w * 0.6f), cap = gfx_px(g, 5);
+    gfx_line(g, x + sw * 0.5f, cy - lh * 0.4f, x + sw * 0.5f, cy + lh * 0.4f, ew, c);
+    gfx_line(g, x + sw * 0.5f - cap, cy - lh * 0.4f, x + sw * 0.5f + cap, cy - lh * 0.4f, ew, c);
+    gfx_line(g, x + sw * 0.5f - cap, cy + lh * 0.4f, x + sw * 0.5f + cap, cy + lh * 0.4f, ew, c);
+  }
+  if (s->dashed) gfx_dashed_line(g, x, cy, x + sw, cy, w, gfx_px(g, 6), c);
+  else gfx_line(g, x, cy, x + sw, cy, w, c);
+  if (s->markers) gfx_fill_circle(g, x + sw * 0.5f, cy, w * 1.4f, c);
+}
+
+/* Legend entries flowing left to right in rows across r: returns the height the rows take; draws
+ * them from r's top-left corner if draw. Bar charts get square swatches. */
+static int legend_rows(gfx *g, SDL_Rect r, const plot_series *s, int ns, int bars, int draw) {
+  metrics m = get_metrics(g);
+  const theme *th = gfx_theme(g);
+  int lh = gfx_line_height(g, GFX_SANS, m.px_small) * 5 / 4;
+  int sw = gfx_px(g, 40), gap = gfx_px(g, 8), colgap = gfx_px(g, 28);
+  int rows = 0, x = r.x;
+  for (int k = 0; k < ns; k++) {
+    if (!s[k].label || !*s[k].label) continue;
+    int tw;
+    gfx_text_size(g, s[k].label, GFX_SANS, m.px_small, &tw, NULL);
+    int ew = sw + gap + tw + colgap;
+    if (rows == 0 || x + ew > r.x + r.w) rows++, x = r.x;
+    if (draw) {
+      float cy = r.y + (rows - 1) * lh + lh * 0.5f;
+      draw_swatch(g, (float)x, cy, sw, lh, &s[k], k, bars);
+      gfx_text(g, (float)(x + sw + gap), cy, s[k].label, GFX_SANS, m.px_small, th->text, GFX_LEFT | GFX_MIDDLE);
+    }
+    x += ew;
+  }
+  return rows * lh;
+}
+
+int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw) {
+  return legend_rows(g, r, s, ns, 0, draw);
+}
+
 static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plot_series *s,
                         int ns, int where, int bars) {
   if (where == PLOT_LEGEND_NONE) return;
@@ -486,20 +565,8 @@ static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plo
   int row = 0;
   for (int k = 0; k < ns; k++) {
     if (!s[k].label || !*s[k].label) continue;
-    SDL_Color c = series_color(g, &s[k], k);
     float cy = y + p + row * lh + lh * 0.5f;
-    if (bars) {
-      int sq = lh * 6 / 10;
-      gfx_fill_rect(g, gfx_r(x + p + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
-    } else {
-      float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
-      if (w < 1.5f) w = 1.5f;
-      if (s[k].dashed)
-        gfx_dashed_line(g, x + p, cy, x + p + sw, cy, w, gfx_px(g, 6), c);
-      else
-        gfx_line(g, x + p, cy, x + p + sw, cy, w, c);
-      if (s[k].markers) gfx_fill_circle(g, x + p + sw * 0.5f, cy, w * 1.4f, c);
-    }
+    draw_swatch(g, x + p, cy, sw, lh, &s[k], k, bars);
     char buf[128];
     gfx_text_fit(g, s[k].label, GFX_SANS, m->px_small, bw - (p + sw + gap + p), buf, sizeof buf);
     gfx_text(g, x + p + sw + gap, cy, buf, GFX_SANS, m->px_small, th->text, GFX_LEFT | GFX_MIDDLE);
@@ -527,42 +594,6 @@ static void band_label(const plot_frame *f, int above, char *buf, size_t cap) {
   snprintf(buf, cap, "%s %s", above ? ">" : "<", v);
 }
 
-/* Legend entries flowing left to right in rows of width w: returns the height; draws them with
- * the top-left corner at (x, y) if draw. */
-static int legend_flow(gfx *g, const metrics *m, const plot_series *s, int ns, int x, int y, int w, int bars,
-                       int draw) {
-  const theme *th = gfx_theme(g);
-  int lh = gfx_line_height(g, GFX_SANS, m->px_small);
-  int sw = gfx_px(g, 28), gap = gfx_px(g, 8), sep = gfx_px(g, 24);
-  int cx = 0, rows = 0;
-  for (int k = 0; k < ns; k++) {
-    if (!s[k].label || !*s[k].label) continue;
-    int tw;
-    gfx_text_size(g, s[k].label, GFX_SANS, m->px_small, &tw, NULL);
-    int ew = sw + gap + tw;
-    if (rows == 0) rows = 1;
-    else if (cx + ew > w) cx = 0, rows++;
-    if (draw) {
-      float cy = y + (rows - 1) * lh + lh * 0.5f;
-      SDL_Color c = series_color(g, &s[k], k);
-      float lw = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
-      if (lw < 1.5f) lw = 1.5f;
-      if (bars) {
-        int sq = lh * 6 / 10;
-        gfx_fill_rect(g, gfx_r(x + cx + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
-      } else if (s[k].dashed) {
-        gfx_dashed_line(g, x + cx, cy, x + cx + sw, cy, lw, gfx_px(g, 6), c);
-      } else {
-        gfx_line(g, x + cx, cy, x + cx + sw, cy, lw, c);
-      }
-      if (!bars && s[k].markers) gfx_fill_circle(g, x + cx + sw * 0.5f, cy, lw * 1.4f, c);
-      gfx_text(g, x + cx + sw + gap, cy, s[k].label, GFX_SANS, m->px_small, th->text, GFX_LEFT | GFX_MIDDLE);
-    }
-    cx += ew + sep;
-  }
-  return rows * lh;
-}
-
 /* Ranges, final y ticks and the data area of a plot in r (no drawing). */
 static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts *o, const plot_series *s,
                          int ns, int ncat, int bars, plot_frame *fp, yticks *ytp) {
@@ -584,7 +615,7 @@ static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts 
   f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, 0);
   int legend_h = 0, legend_w = f.area.w;
   if (o->legend == PLOT_LEGEND_ABOVE) {
-    legend_h = legend_flow(g, &m, s, ns, 0, 0, legend_w, bars, 0);
+    legend_h = legend_rows(g, gfx_r(0, 0, legend_w, 1 << 20), s, ns, bars, 0);
     if (legend_h) legend_h += m.pad / 2;
   }
   int target = (f.area.h - legend_h - f.band_lo - f.band_hi) / (int)(2.2 * lh_small);
@@ -631,6 +662,42 @@ plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_se
   if (r.w < 20 || r.h < 20) return f;
   frame_layout(g, r, &m, o, s, ns, ncat, 1, &f, &yt);
   return f;
+}
+
+/* The band between s->lo and s->hi, one pixel column at a time (linear between points, as the
+ * lines are), so a translucent colour blends exactly once everywhere */
+static void draw_band(gfx *g, const plot_frame *f, const plot_series *s, int k) {
+  if (!s->lo || !s->hi) return;
+  SDL_Color c = band_color(series_color(g, s, k));
+  float px = NAN, plo = NAN, phi = NAN;
+  for (int i = 0; i < s->n; i++) {
+    float x = plot_x_px(f, s->x ? s->x[i] : i);
+    float lo = isfinite(s->lo[i]) ? plot_y_px(f, s->lo[i]) : NAN, hi = isfinite(s->hi[i]) ? plot_y_px(f, s->hi[i]) : NAN;
+    if (isfinite(x) && isfinite(lo) && isfinite(hi) && isfinite(px) && x > px) {
+      int c0 = (int)lroundf(px), c1 = (int)lroundf(x);
+      for (int col = c0; col < c1; col++) {
+        float t = (col + 0.5f - px) / (x - px);
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        float a = plo + t * (lo - plo), b = phi + t * (hi - phi);
+        int top = (int)lroundf(fminf(a, b)), bot = (int)lroundf(fmaxf(a, b));
+        gfx_fill_rect(g, gfx_r(col, top, 1, bot > top ? bot - top : 1), c);
+      }
+    }
+    px = x, plo = lo, phi = hi;
+  }
+}
+
+/* Vertical error bars with caps at the pixel positions xs of s's points */
+static void draw_error_bars(gfx *g, const plot_frame *f, const plot_series *s, const float *xs, float w, SDL_Color c) {
+  if (!s->lo || !s->hi) return;
+  float ew = fmaxf(2.0f, w * 0.6f), cap = (float)gfx_px(g, 6);
+  for (int i = 0; i < s->n; i++) {
+    float lo = isfinite(s->lo[i]) ? plot_y_px(f, s->lo[i]) : NAN, hi = isfinite(s->hi[i]) ? plot_y_px(f, s->hi[i]) : NAN;
+    if (!isfinite(xs[i]) || !isfinite(lo) || !isfinite(hi)) continue;
+    gfx_line(g, xs[i], lo, xs[i], hi, ew, c);
+    gfx_line(g, xs[i] - cap, lo, xs[i] + cap, lo, ew, c);
+    gfx_line(g, xs[i] - cap, hi, xs[i] + cap, hi, ew, c);
+  }
 }
 
 static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
@@ -682,6 +749,8 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
     }
     if (!o->log_y && f.y0 < 0 && f.y1 > 0) gfx_line(g, f.area.x, base, f.area.x + f.area.w, base, 1, th->axis);
   } else {
+    for (int k = 0; k < ns; k++)
+      if (s[k].band) draw_band(g, &f, &s[k], k);
     float *xs = NULL, *ys = NULL;
     int cap = 0;
     for (int k = 0; k < ns; k++) {
@@ -725,6 +794,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
       if (s[k].markers)
         for (int i = 0; i < s[k].n; i++)
           if (isfinite(xs[i]) && isfinite(ys[i])) gfx_fill_circle(g, xs[i], ys[i], w * 1.3f, c);
+      if (!s[k].band) draw_error_bars(g, &f, &s[k], xs, w, c);
     }
     free(xs);
     free(ys);
@@ -737,7 +807,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   gfx_pop_clip(g);
   draw_axes_box(g, f.area, &m);
   if (o->legend == PLOT_LEGEND_ABOVE && f.legend.h > 0)
-    legend_flow(g, &m, s, ns, f.legend.x, f.legend.y, f.legend.w, bars, 1);
+    legend_rows(g, f.legend, s, ns, bars, 1);
   else
     draw_legend(g, &f, &m, s, ns, o->legend, bars);
   if (out) *out = f;

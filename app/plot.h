@@ -40,6 +40,10 @@ typedef struct {
   float width;             /* line width at 1080p; 0 = 3 */
   int markers;             /* 1: a dot at every point (short series, e.g. per-timestep norms) */
   int dashed;              /* 1: dashed line */
+  const float *lo, *hi;    /* optional interval at every point (both or neither; NULL = none): error
+                              bars with caps, or with band = 1 a translucent band (e.g. an
+                              interquartile range); non-finite bounds leave a point without one */
+  int band;
 } plot_series;
 
 enum { PLOT_LEGEND_TOP_RIGHT = 0, PLOT_LEGEND_TOP_LEFT, PLOT_LEGEND_BOTTOM_RIGHT,
@@ -67,6 +71,10 @@ typedef struct {
                               and underflow) are drawn in a marked band under the axis range,
                               labelled "< ymin", values above ymax in a band labelled "> ymax";
                               nothing is dropped silently */
+  const double *xtick_at;  /* optional: x of each label instead of i (e.g. log10 of a distance, so a
+                              log-scale axis carries the distances themselves); placed from the
+                              last to the first, a label that would touch one already placed is
+                              skipped (its tick stays, half length) */
 } plot_opts;
 
 /* Defaults: everything 0/NULL, ranges and marker NAN, legend PLOT_LEGEND_AUTO. */
@@ -77,6 +85,10 @@ void plot_lines(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, in
                 plot_frame *out);
 /* The frame plot_lines would use in r, without drawing (e.g. to choose tick labels first). */
 plot_frame plot_lines_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns);
+
+/* A legend outside any plot: the labelled series' swatches and labels flow left to right in rows
+ * across r (from its top-left corner). Returns the height the rows take; draw = 0 only measures. */
+int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw);
 
 /* ---- bar charts --------------------------------------------------------------------------- */
 

@@ -468,8 +468,8 @@ static int ag_figure_learning(const experiment_opts *eo, const ag_protocol *p, c
   leg[nl] = s[0][AG_CELLS];
   leg[nl++].label = "90% (learned)";
   char title[2][128], caption[900];
-  snprintf(title[0], sizeof title[0], "Grammar 'other' (%d seeds per point)", p->seeds);
-  snprintf(title[1], sizeof title[1], "Grammar 'mixed' (%d seeds per point)", p->seeds);
+  snprintf(title[0], sizeof title[0], "Grammar 'other' (%d seeds a point)", p->seeds);
+  snprintf(title[1], sizeof title[1], "Grammar 'mixed' (%d seeds a point)", p->seeds);
   plot_opts po[2] = {plot_opts_default(), plot_opts_default()};
   for (int i = 0; i < 2; i++) {
     po[i].title = title[i];

@@ -417,8 +417,8 @@ static int hz_figure(const experiment_opts *eo, const hz_protocol *p, const hz_t
   }
   memcpy(leg, s[0], sizeof leg);
   char title[2][160], caption[1024], proto[900];
-  snprintf(title[0], sizeof title[0], "From scratch at each distance (%d seeds per point)", p->seeds);
-  snprintf(title[1], sizeof title[1], "Curriculum over the distance (%d seeds per point)", p->seeds);
+  snprintf(title[0], sizeof title[0], "From scratch (%d seeds a point)", p->seeds);
+  snprintf(title[1], sizeof title[1], "Curriculum (%d seeds a point)", p->seeds);
   hz_describe(proto, sizeof proto, p);
   snprintf(caption, sizeof caption, "Protocol: %s. Error bars: Wilson 95%% intervals.", proto);
   plot_opts po[2];

@@ -72,8 +72,8 @@ void panel_embedding_draw(explorer *e, SDL_Rect r) {
   char cap[256];
 
   /* x(t): one-hot over the vocabulary; a cell per word while they are wider than 2 pixels */
-  snprintf(cap, sizeof cap, "x(t), one-hot: %d entries, one per word of the vocabulary; \"%s\" is word %d of them",
-           V, sn->labels[t], tok + 1);
+  snprintf(cap, sizeof cap, "x(t), one-hot: \"%s\" is word %d of the %d in the vocabulary", sn->labels[t], tok + 1,
+           V);
   y += caption(g, c, y, cap, bp, th->text) + gfx_px(g, 6);
   SDL_Rect oh = {c.x, y, c.w, row};
   gfx_fill_rect(g, oh, th->widget);

@@ -400,6 +400,9 @@ static void test_slides(void) {
         presenter_draw_step(e, g, l, s);
         const char *bad = chrome_drawn();
         CHECKF(bad == NULL, "lesson %d step %d at %dp shows '%s'", l->number, s + 1, H, bad);
+        /* words count from 1 everywhere: no "t = 0" on a slide */
+        CHECKF(find_text("t = 0") == NULL, "lesson %d step %d shows '%s'", l->number, s + 1,
+               find_text("t = 0") ? find_text("t = 0")->s : "");
         /* narration lines are drawn in the narration size: find them by their first words */
         const rl_lesson_step *st = &l->steps[s];
         for (int k = 0; k < st->nsay; k++) {

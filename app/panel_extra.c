@@ -132,7 +132,7 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
   if (e->bptt && T > 0 && from == T - 1)
     snprintf(title, sizeof title, "Backward pass at the last word t = %d: its term starts the sum", from + 1);
   else if (e->bptt && T > 0)
-    snprintf(title, sizeof title, "Backward pass at t = %d: the terms of words %d to %d are added", from + 1, from + 1, T);
+    snprintf(title, sizeof title, "Backward pass at t = %d: words %d to %d added", from + 1, from + 1, T);
   else
     snprintf(title, sizeof title, "BPTT: dJ/dW_h is the sum of one term per timestep");
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_BPTT, r, title);

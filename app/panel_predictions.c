@@ -29,8 +29,14 @@ static int target_at(const tr_snapshot *sn, int t) {
   return sn->targets[t];
 }
 
+static int abbrev; /* this frame: class names cut to three letters (a narrow panel) */
+
 static const char *class_name(const tr_snapshot *sn, int c) {
-  return sn->class_names && c >= 0 && c < sn->C ? sn->class_names[c] : "?";
+  static char cut[4];
+  const char *n = sn->class_names && c >= 0 && c < sn->C ? sn->class_names[c] : "?";
+  if (!abbrev || strlen(n) <= 4) return n;
+  snprintf(cut, sizeof cut, "%.3s", n); /* the ASCII class names (positive, negative, neutral) */
+  return cut;
 }
 
 void panel_predictions_draw(explorer *e, SDL_Rect r) {
@@ -42,38 +48,52 @@ void panel_predictions_draw(explorer *e, SDL_Rect r) {
   if (T <= 0) return;
   int sp = gfx_font_px(g, THEME_TEXT_SMALL), bp = gfx_font_px(g, THEME_TEXT_BODY);
   int lh = gfx_line_height(g, GFX_SANS, bp);
-  /* rows: the words, the right answers, then each model */
+  /* rows: the words, the right answers, then each model; columns: the scored words. When they do
+   * not all fit, the rows are named by the models' letters, then the classes shortened to their
+   * first three letters, before any word is left out (the first words matter most on a slide
+   * about reading ahead) */
   int slots[TR_MAX_SLOTS], ns = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++)
     if (sn->slot[k].used) slots[ns++] = k;
   const char *row_names[2 + TR_MAX_SLOTS] = {"word", "right answer"};
   char names[TR_MAX_SLOTS][96];
-  int label_w = 0;
-  for (int i = 0; i < ns; i++) {
-    ex_slot_name(e, slots[i], names[i], sizeof names[i]);
-    row_names[2 + i] = names[i];
+  int nscored = 0;
+  for (int t = 0; t < T; t++) nscored += target_at(sn, t) >= 0;
+  int label_w = 0, colw = 0, maxcols = 0, word_px = bp;
+  for (int form = 0; form < 3; form++) {
+    abbrev = form == 2;
+    word_px = form == 2 ? sp : bp;
+    row_names[1] = form ? "answer" : "right answer";
+    for (int i = 0; i < ns; i++) {
+      if (form) snprintf(names[i], sizeof names[i], "%c", 'A' + slots[i]);
+      else ex_slot_name(e, slots[i], names[i], sizeof names[i]);
+      row_names[2 + i] = names[i];
+    }
+    label_w = 0;
+    for (int i = 0; i < 2 + ns; i++) {
+      int w = 0;
+      gfx_text_size(g, row_names[i], GFX_SANS, bp, &w, NULL);
+      if (w > label_w) label_w = w;
+    }
+    label_w += gfx_px(g, 16);
+    if (label_w > c.w / 4) label_w = c.w / 4; /* longer names wrap onto two lines */
+    int widest = 0;
+    for (int k = 0; k < sn->C; k++) {
+      char a[96];
+      int w = 0;
+      snprintf(a, sizeof a, "%s \u2713", class_name(sn, k));
+      gfx_text_size(g, a, GFX_SANS, sp, &w, NULL);
+      if (w > widest) widest = w;
+    }
+    for (int t = 0; t < T; t++) {
+      int w = 0;
+      gfx_text_size(g, sn->labels ? sn->labels[t] : "?", GFX_SANS, word_px, &w, NULL);
+      if (w > widest) widest = w;
+    }
+    colw = widest + gfx_px(g, form == 2 ? 8 : 14);
+    maxcols = (c.w - label_w) / (colw > 0 ? colw : 1);
+    if (maxcols >= nscored) break;
   }
-  for (int i = 0; i < 2 + ns; i++) {
-    int w = 0;
-    gfx_text_size(g, row_names[i], GFX_SANS, bp, &w, NULL);
-    if (w > label_w) label_w = w;
-  }
-  label_w += gfx_px(g, 16);
-  if (label_w > c.w / 4) label_w = c.w / 4; /* longer names wrap onto two lines */
-  /* columns: the words that are scored, as many as fit, the last ones first */
-  int widest = 0;
-  for (int k = 0; k < sn->C; k++) {
-    int w = 0;
-    gfx_text_size(g, class_name(sn, k), GFX_SANS, sp, &w, NULL);
-    if (w > widest) widest = w;
-  }
-  for (int t = 0; t < T; t++) {
-    int w = 0;
-    gfx_text_size(g, sn->labels ? sn->labels[t] : "?", GFX_SANS, bp, &w, NULL);
-    if (w > widest) widest = w;
-  }
-  int colw = widest + gfx_px(g, 14);
-  int maxcols = (c.w - label_w) / (colw > 0 ? colw : 1);
   int *cols = malloc(sizeof(int) * (size_t)T), ncols = 0;
   if (!cols) return;
   for (int t = T - 1; t >= 0 && ncols < maxcols; t--)
@@ -105,7 +125,7 @@ void panel_predictions_draw(explorer *e, SDL_Rect r) {
   for (int j = 0; j < ncols; j++) {
     int t = cols[j], x = c.x + label_w + j * cellw, tg = target_at(sn, t);
     float cx = x + cellw / 2.0f;
-    gfx_text(g, cx, y + rowh / 2, sn->labels ? sn->labels[t] : "?", GFX_SANS, bp, th->text, GFX_CENTER | GFX_MIDDLE);
+    gfx_text(g, cx, y + rowh / 2, sn->labels ? sn->labels[t] : "?", GFX_SANS, word_px, th->text, GFX_CENTER | GFX_MIDDLE);
     gfx_text(g, cx, y + rowh + rowh / 2, class_name(sn, tg), GFX_SANS, sp, th->text_dim, GFX_CENTER | GFX_MIDDLE);
     for (int i = 0; i < ns; i++) {
       float p = 0;
@@ -131,6 +151,7 @@ void panel_predictions_draw(explorer *e, SDL_Rect r) {
 
 int panel_predictions_csv(const explorer *e, FILE *f) {
   const tr_snapshot *sn = &e->snap;
+  abbrev = 0; /* data keeps the full class names */
   fprintf(f, "model,t,token,target,prediction,probability,right\n");
   for (int k = 0; k < TR_MAX_SLOTS; k++)
     for (int t = 0; t < sn->T && sn->slot[k].used; t++) {

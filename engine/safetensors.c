@@ -9,6 +9,7 @@
  * so the code is correct on any host byte order. */
 #define _POSIX_C_SOURCE 200809L
 #include "safetensors.h"
+#include "fileio.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -514,7 +515,6 @@ static int build_image(const char *path, const rl_st_file *f, unsigned char **ou
 }
 
 int rl_st_write(const char *path, const rl_st_file *f, rl_error *err) {
-  char eb[128];
   unsigned char *img = NULL;
   size_t len = 0;
   if (!path || !*path) return rl_fail(err, "safetensors: no file name given");
@@ -524,60 +524,7 @@ int rl_st_write(const char *path, const rl_st_file *f, rl_error *err) {
         return rl_fail(err, "%s: tensor name '%s' appears twice", path, f->tensors[i].name);
   if (build_image(path, f, &img, &len, err) != 0) return -1;
 
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 16);
-  if (!tmp) {
-    free(img);
-    return rl_fail(err, "%s: out of memory", path);
-  }
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int e = errno;
-    free(img);
-    free(tmp);
-    return rl_fail(err, "%s: cannot create a file in that folder: %s", path, sys_error(e, eb, sizeof eb));
-  }
-  /* mkstemp makes the file private (0600); a model file is an ordinary document. */
-  (void)fchmod(fd, 0644);
-  FILE *fp = fdopen(fd, "wb");
-  if (!fp) {
-    int e = errno;
-    close(fd);
-    unlink(tmp);
-    free(img);
-    free(tmp);
-    return rl_fail(err, "%s: cannot write: %s", path, sys_error(e, eb, sizeof eb));
-  }
-  int e = 0;
-  errno = 0;
-  if (fwrite(img, 1, len, fp) != len || fflush(fp) != 0 || fsync(fileno(fp)) != 0) e = errno ? errno : EIO;
-  if (fclose(fp) != 0 && !e) e = errno ? errno : EIO;
+  int rc = rl_write_file(path, img, len, err);
   free(img);
-  if (!e && rename(tmp, path) != 0) e = errno;
-  if (e) {
-    unlink(tmp);
-    free(tmp);
-    return rl_fail(err, "%s: write failed: %s", path, sys_error(e, eb, sizeof eb));
-  }
-  free(tmp);
-  /* Make the rename itself durable (best effort: some file systems refuse to sync a folder). */
-  char *dir = dup_string(path);
-  if (dir) {
-    char *slash = strrchr(dir, '/');
-    const char *d = ".";
-    if (slash == dir) d = "/";
-    else if (slash) {
-      *slash = '\0';
-      d = dir;
-    }
-    int dfd = open(d, O_RDONLY);
-    if (dfd >= 0) {
-      (void)fsync(dfd);
-      close(dfd);
-    }
-    free(dir);
-  }
-  return 0;
+  return rc;
 }

@@ -4,6 +4,7 @@
  * and files written the way PyTorch users write them. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #define _POSIX_C_SOURCE 200809L
+#include "fileio.h"
 #include "safetensors.h"
 #include "testutil.h"
 
@@ -228,7 +229,7 @@ static int count_tmp_files(const char *dir) {
   if (!d) return -1;
   struct dirent *e;
   while ((e = readdir(d)))
-    if (strstr(e->d_name, ".tmp.")) n++;
+    if (strstr(e->d_name, RL_TMP_INFIX)) n++;
   closedir(d);
   return n;
 }

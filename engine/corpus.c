@@ -1,5 +1,6 @@
 /* rnnlab corpus: streaming UTF-8 validation, vocabulary counting and encoding (see corpus.h). */
 #include "corpus.h"
+#include "fileio.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -411,8 +412,8 @@ int rl_corpus_load(const char *path, const rl_corpus_opts *opts, rl_corpus **out
   if (out) *out = NULL;
   if (!path || !*path) return rl_fail(err, "no text file given");
   if (!out) return rl_fail(err, "rl_corpus_load: no output");
-  FILE *f = fopen(path, "rb");
-  if (!f) return rl_fail(err, "cannot open %s: %s", path, strerror(errno));
+  FILE *f = rl_open_regular(path, err);
+  if (!f) return -1;
   source s = {f, NULL, 0, 0};
   int rc = corpus_build(&s, path, opts, out, err);
   fclose(f);

@@ -663,6 +663,12 @@ int cmd_render(int argc, char **argv) {
       explorer_frame(e);
     }
     explorer_wait(e, 60.0);
+    /* an export the script asked for (F12, a panel's export button) failed: the window shows it in
+     * its header; a script's caller needs the message and the exit status */
+    if (!rc && e->notice_error && !strncmp(e->notice, "Export failed", 13)) {
+      fprintf(stderr, "rnnlab render: %s\n", e->notice);
+      rc = 1;
+    }
   }
   if (!rc && a.out) {
     rc = render_to(e, g, &a, "render");

@@ -1,6 +1,7 @@
 /* rnnlab experiments (see experiments.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "experiments.h"
+#include "fileio.h"
 
 #include "plot.h"
 #include "progress.h"
@@ -55,18 +56,16 @@ static int make_dir(const char *dir, rl_error *err) {
 
 static void join(char *buf, size_t n, const char *dir, const char *file) { snprintf(buf, n, "%s/%s", dir, file); }
 
-static FILE *open_csv(const char *dir, const char *file, char *path, size_t n, rl_error *err) {
+/* CSV files are formatted in memory and written atomically (engine/fileio.h): a failed write keeps
+ * the previous result. */
+static FILE *open_csv(rl_memfile *mf, const char *dir, const char *file, char *path, size_t n, rl_error *err) {
   join(path, n, dir, file);
-  FILE *f = fopen(path, "w");
-  if (!f) rl_fail(err, "cannot write %s: %s", path, strerror(errno));
+  FILE *f = rl_memfile_open(mf);
+  if (!f) rl_fail(err, "cannot write %s: out of memory", path);
   return f;
 }
 
-static int close_csv(FILE *f, const char *path, rl_error *err) {
-  int bad = ferror(f);
-  if (fclose(f) != 0 || bad) return rl_fail(err, "error writing %s", path);
-  return 0;
-}
+static int close_csv(rl_memfile *mf, const char *path, rl_error *err) { return rl_memfile_commit(mf, path, err); }
 
 static const char *cell_label(rl_cell c) { return c == RL_CELL_RNN ? "RNN" : c == RL_CELL_LSTM ? "LSTM" : "GRU"; }
 
@@ -476,7 +475,8 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
   /* CSV */
   char path[1200];
   int rc = -1;
-  FILE *f = open_csv(eo->out_dir, "horizon.csv", path, sizeof path, err);
+  rl_memfile mf;
+  FILE *f = open_csv(&mf, eo->out_dir, "horizon.csv", path, sizeof path, err);
   if (!f) goto done;
   fprintf(f, "cell,seed,protocol,distance,accuracy,solved,steps\n");
   for (int i = 0; i < njobs; i++)
@@ -489,14 +489,14 @@ static int run_horizon(const experiment_opts *eo, rl_error *err) {
         fprintf(f, "%s,%llu,curriculum_model,%d,%.4f,%d,%ld\n", rl_cell_name(jobs[i].cell),
                 (unsigned long long)jobs[i].seed, p.grid[g], jobs[i].gen[g], jobs[i].gen[g] >= 0.95f, jobs[i].steps);
     }
-  if (close_csv(f, path, err)) goto done;
-  f = open_csv(eo->out_dir, "horizon_summary.csv", path, sizeof path, err);
+  if (close_csv(&mf, path, err)) goto done;
+  f = open_csv(&mf, eo->out_dir, "horizon_summary.csv", path, sizeof path, err);
   if (!f) goto done;
   fprintf(f, "cell,seed,protocol,horizon,steps,seconds\n");
   for (int i = 0; i < njobs; i++)
     fprintf(f, "%s,%llu,%s,%d,%ld,%.1f\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed,
             jobs[i].curriculum ? "curriculum" : "direct", jobs[i].reached, jobs[i].steps, jobs[i].secs);
-  if (close_csv(f, path, err)) goto done;
+  if (close_csv(&mf, path, err)) goto done;
 
   /* table */
   static const char *const TABLE[3] = {
@@ -843,7 +843,8 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
   int rc = -1;
   char path[1200];
 
-  FILE *f = open_csv(eo->out_dir, "gradients.csv", path, sizeof path, err);
+  rl_memfile mf;
+  FILE *f = open_csv(&mf, eo->out_dir, "gradients.csv", path, sizeof path, err);
   if (!f) goto done;
   fprintf(f, "series,cell,radius,state,k,norm\n");
   for (int i = 0; i < C0; i++) {
@@ -857,8 +858,8 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
     for (int k = 0; k < j->K2; k++)
       fprintf(f, "%s,%s,0,trained,%d,%.6g\n", series, rl_cell_name(j->cell), k, j->trained[k]);
   }
-  if (close_csv(f, path, err)) goto done;
-  f = open_csv(eo->out_dir, "gradients_fit.csv", path, sizeof path, err);
+  if (close_csv(&mf, path, err)) goto done;
+  f = open_csv(&mf, eo->out_dir, "gradients_fit.csv", path, sizeof path, err);
   if (!f) goto done;
   fprintf(f, "series,cell,radius,state,decay_factor,half_life_steps,sigma_max,pascanu_factor\n");
   for (int i = 0; i < C0; i++) {
@@ -875,7 +876,7 @@ static int run_gradients(const experiment_opts *eo, rl_error *err) {
       fprintf(f, "cell,%s,0,trained,%.6g,%.6g,,\n", rl_cell_name(j->cell), j->f_trained, hl);
     }
   }
-  if (close_csv(f, path, err)) goto done;
+  if (close_csv(&mf, path, err)) goto done;
 
   /* tables */
   fprintf(out, "\nper-step decay factor of ||dJ(T)/dh(t)|| (fit of log norm against T-t) and half-life:\n");
@@ -1195,7 +1196,8 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
   double secs = progress_now() - t0;
   int rc = -1;
   char path[1200];
-  FILE *f = open_csv(eo->out_dir, "agreement.csv", path, sizeof path, err);
+  rl_memfile mf;
+  FILE *f = open_csv(&mf, eo->out_dir, "agreement.csv", path, sizeof path, err);
   if (!f) goto done;
   fprintf(f, "cell,seed,steps,attractors,correct,total,accuracy\n");
   for (int i = 0; i < nj; i++)
@@ -1205,7 +1207,7 @@ static int run_agreement(const experiment_opts *eo, rl_error *err) {
           fprintf(f, "%s,%llu,%d,%d,%lld,%lld,%.4f\n", rl_cell_name(jobs[i].cell), (unsigned long long)jobs[i].seed,
                   budget[ph], k, (long long)jobs[i].correct[ph][k], (long long)jobs[i].total[ph][k],
                   (double)jobs[i].correct[ph][k] / (double)jobs[i].total[ph][k]);
-  if (close_csv(f, path, err)) goto done;
+  if (close_csv(&mf, path, err)) goto done;
 
   static float ys[2 * AG_PHASES][AG_MAXK];
   float xs[AG_MAXK], chance[AG_MAXK];

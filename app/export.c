@@ -1,6 +1,7 @@
 /* Export of the whole view and of single panels (PNG + CSV); see export.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "export.h"
+#include "fileio.h"
 #include "panels.h"
 #include <errno.h>
 #include <math.h>
@@ -149,8 +150,9 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
 }
 
 static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *err) {
-  FILE *f = fopen(path, "w");
-  if (!f) return rl_fail(err, "cannot write '%s': %s", path, strerror(errno));
+  rl_memfile mf;
+  FILE *f = rl_memfile_open(&mf);
+  if (!f) return rl_fail(err, "cannot write '%s': out of memory", path);
   int rc = 0;
   switch (p) {
   case RL_PANEL_HEATMAPS: rc = panel_heatmaps_csv(e, f); break;
@@ -162,9 +164,11 @@ static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *
   case RL_PANEL_PARAMS: rc = panel_params_csv(e, f); break;
   case RL_PANEL_SIDEBAR: rc = panel_sidebar_csv(e, f); break;
   }
-  if (fclose(f)) rc = -1;
-  if (rc) return rl_fail(err, "error writing '%s'", path);
-  return 0;
+  if (rc) {
+    rl_memfile_discard(&mf);
+    return rl_fail(err, "error writing '%s'", path);
+  }
+  return rl_memfile_commit(&mf, path, err);
 }
 
 int explorer_export_panel(explorer *e, rl_panel p, char *path_out, size_t cap, rl_error *err) {

@@ -15,14 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- SIGINT: finish the current step, write a checkpoint, exit ------------------------------ */
+/* ---- SIGINT (Ctrl-C) and SIGTERM (timeout, systemd, batch schedulers): finish the current step,
+ * write a checkpoint, exit 128 + the signal's number ------------------------------------------- */
 
-static volatile sig_atomic_t g_interrupted = 0;
+static volatile sig_atomic_t g_interrupted = 0; /* the signal received, 0 = none */
 
-static void on_sigint(int sig) {
-  (void)sig;
-  g_interrupted = 1;
-}
+static void on_stop_signal(int sig) { g_interrupted = sig; }
 
 /* ---- options -------------------------------------------------------------------------------- */
 
@@ -57,13 +55,14 @@ static void train_help(FILE *f) {
           "  --log FILE.csv              write every evaluation as a CSV row\n"
           "  --save FILE                 write the trained model (safetensors)\n"
           "  --checkpoint FILE           write model + optimizer + data position here (at the end, every\n"
-          "                              --checkpoint-every N steps, and on Ctrl-C)\n"
+          "                              --checkpoint-every N steps, and on Ctrl-C or SIGTERM)\n"
           "  --resume FILE               continue a checkpoint bit-identically (model, task and optimizer\n"
           "                              options come from the checkpoint; --lr and --clip may change)\n"
           "  --quiet                     no progress output\n\n");
   model_opts_help(f);
-  fprintf(f, "\nWithout --checkpoint, Ctrl-C writes the checkpoint next to --save (NAME.ckpt.safetensors)\n"
-             "or to rnnlab-checkpoint.safetensors. Exit codes: 0 done, 1 failure, 2 bad usage, 130 interrupted.\n");
+  fprintf(f, "\nWithout --checkpoint, Ctrl-C or SIGTERM writes the checkpoint next to --save\n"
+             "(NAME.ckpt.safetensors) or to rnnlab-checkpoint.safetensors. Exit codes: 0 done, 1 failure,\n"
+             "2 bad usage, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n");
 }
 
 /* Options whose value a checkpoint fixes: with --resume they must agree with it. */
@@ -459,11 +458,12 @@ static int run_train(train_args *a) {
     fflush(stdout);
   }
 
-  struct sigaction sa, old_int;
+  struct sigaction sa, old_int, old_term;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
+  sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
   g_interrupted = 0;
 
   progress pr;
@@ -543,7 +543,7 @@ static int run_train(train_args *a) {
     have_eval = 1;
   }
   if (g_interrupted) {
-    const char *how = "interrupted";
+    const char *how = g_interrupted == SIGTERM ? "terminated (SIGTERM)" : "interrupted";
     if (rl_trainer_save(t, ckpt, &err)) {
       fprintf(stderr, "rnnlab train: %s at step %ld, and the checkpoint could not be written: %s\n", how, t->step,
               err.msg);
@@ -557,7 +557,7 @@ static int run_train(train_args *a) {
     fprintf(stderr, "rnnlab train: %s at step %ld; checkpoint written to %s\n"
                     "continue with: rnnlab train --resume %s --steps %ld%s%s\n",
             how, t->step, ckpt, ckpt, steps, a->save ? " --save " : "", a->save ? a->save : "");
-    rc = 130;
+    rc = 128 + g_interrupted;
     goto restore;
   }
   if (have_eval && !a->quiet) {
@@ -586,6 +586,7 @@ static int run_train(train_args *a) {
   rc = 0;
 restore:
   sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
   goto done;
 fail:
   fprintf(stderr, "rnnlab train: %s\n", err.msg);

@@ -29,4 +29,23 @@ expect 1 "pipe: cannot open: it is a FIFO" timeout 20 "$R" train --task lm --dat
 expect 1 "it is a folder" timeout 20 "$R" train --task lm --data . --steps 5
 rm -f pipe
 
+# ---- SIGTERM (timeout, systemd, batch schedulers) is treated like Ctrl-C: a checkpoint, then exit 143 ----
+"$R" train --task recall --distance 8 --hidden 16 --steps 100000000 --checkpoint term.safetensors > term.out 2> term.err &
+pid=$!
+for _ in $(seq 1 100); do grep -q "recall task" term.out && break; sleep 0.1; done
+sleep 0.3
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check '[ "$rc" = 143 ]' "SIGTERM: exit 143 (got $rc: $(cat term.err))"
+check 'grep -q "terminated (SIGTERM) at step [0-9]*; checkpoint written to term.safetensors" term.err' \
+  "SIGTERM: says so and writes the checkpoint: $(cat term.err)"
+step=$(sed -n 's/.*at step \([0-9]*\).*/\1/p' term.err)
+expect 0 "resuming term.safetensors at step $step" "$R" train --resume term.safetensors --steps $((step + 2))
+# the same through timeout(1), which sends SIGTERM
+timeout 2 "$R" train --task recall --distance 8 --hidden 16 --steps 100000000 --save t2.safetensors > t2.out 2>&1
+rc=$?
+check '[ "$rc" = 124 ] && grep -q "checkpoint written to t2.ckpt.safetensors" t2.out && [ -s t2.ckpt.safetensors ]' \
+  "timeout 2 rnnlab train: a checkpoint next to --save (rc $rc: $(tail -2 t2.out))"
+
 finish cli_reliability

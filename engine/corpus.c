@@ -144,7 +144,9 @@ static int emit(scanner *sc, const char *p, int n, int too_long) {
     sc->truncated = 1;
     return 0;
   }
-  int idx = too_long ? -1 : table_lookup(sc->tab, p, n, sc->pass == 1);
+  /* the word "<unk>" in the text (Penn Treebank, WikiText) is the unknown token itself */
+  int literal_unk = sc->level == RL_VOCAB_WORD && n == 5 && memcmp(p, "<unk>", 5) == 0;
+  int idx = too_long || literal_unk ? -1 : table_lookup(sc->tab, p, n, sc->pass == 1);
   if (idx == -2) return -2;
   if (sc->pass == 1) {
     if (idx >= 0) sc->tab->e[idx].count++;

@@ -11,7 +11,9 @@
  * and one read buffer. Beyond max_tokens the file is not read at all (info->truncated = 1).
  * Vocabulary: char level = the max_vocab most frequent code points, sorted by code point, plus
  * "<unk>" last only if some were dropped; word level = "<unk>" (id 0) then the max_vocab most
- * frequent words by descending count (ties by byte order). Words longer than 255 bytes are <unk>.
+ * frequent words by descending count (ties by byte order). Words longer than 255 bytes are <unk>,
+ * and so is the word "<unk>" itself (Penn Treebank and WikiText mark unknown words with it): every
+ * vocabulary holds distinct tokens.
  * Split: the last `holdout` fraction of the ids is held out for evaluation.
  */
 #ifndef RNNLAB_CORPUS_H

@@ -24,7 +24,7 @@
 
 #define RL_CORPUS_DEFAULT_MAX_TOKENS ((int64_t)1 << 24)
 #define RL_CORPUS_MAX_TYPES (1 << 18)
-#define RL_CORPUS_MAX_WORD 255
+#define RL_CORPUS_MAX_WORD RL_MAX_TOKEN_BYTES
 
 typedef struct {
   rl_vocab_level level;  /* RL_VOCAB_CHAR or RL_VOCAB_WORD */

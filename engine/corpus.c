@@ -1,6 +1,8 @@
 /* rnnlab corpus: streaming UTF-8 validation, vocabulary counting and encoding (see corpus.h). */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include "corpus.h"
 #include "fileio.h"
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@ rl_corpus_opts rl_corpus_default_opts(void) {
 /* ---- input: a file or a memory buffer, read in chunks ---- */
 typedef struct {
   FILE *f;
+  int64_t size; /* of the file */
   const char *mem;
   size_t len, pos;
 } source;
@@ -133,6 +136,7 @@ typedef struct {
   int64_t unk;         /* tokens without a table entry (pass 1) or mapped to <unk> (pass 2) */
   int truncated;
   int64_t bytes;
+  uint64_t hash;       /* pass 1: FNV-1a of the bytes consumed */
   int32_t *ids;        /* pass 2 output */
   int unk_id;
   int oom;
@@ -182,6 +186,7 @@ static int scan(scanner *sc, source *src, rl_error *err) {
       goto done;
     }
     if (got == 0) break;
+    int64_t chunk_off = off;
     for (long i = 0; i < got; i++, off++) {
       unsigned char c = buf[i];
       if (c == 0) {
@@ -238,6 +243,7 @@ static int scan(scanner *sc, source *src, rl_error *err) {
       }
       goto done;
     }
+    for (int64_t k = 0; sc->pass == 1 && k < off - chunk_off; k++) sc->hash = (sc->hash ^ buf[k]) * 0x100000001b3ULL;
     if (stop) break;
   }
   if (!stop) {
@@ -366,6 +372,7 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   sc.pass = 1;
   sc.max_tokens = opts.max_tokens;
   sc.tab = &t;
+  sc.hash = 0xcbf29ce484222325ULL;
   if (scan(&sc, src, err) != 0) goto fail;
   if (sc.bytes == 0) { rl_fail(err, "%s is empty", name); goto fail; }
   if (sc.ntok == 0) {
@@ -400,6 +407,8 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   c->n = counted;
   c->unk_count = s2.unk;
   c->bytes_read = sc.bytes;
+  c->hash = sc.hash;
+  c->file_size = src->f ? src->size : (int64_t)src->len;
   c->ntrain = c->n - (int64_t)((double)c->n * (double)opts.holdout);
   table_free(&t);
   *out = c;
@@ -416,7 +425,8 @@ int rl_corpus_load(const char *path, const rl_corpus_opts *opts, rl_corpus **out
   if (!out) return rl_fail(err, "rl_corpus_load: no output");
   FILE *f = rl_open_regular(path, err);
   if (!f) return -1;
-  source s = {f, NULL, 0, 0};
+  struct stat st;
+  source s = {f, fstat(fileno(f), &st) == 0 ? (int64_t)st.st_size : -1, NULL, 0, 0};
   int rc = corpus_build(&s, path, opts, out, err);
   fclose(f);
   return rc;
@@ -426,7 +436,7 @@ int rl_corpus_from_text(const char *text, size_t len, const char *name, const rl
                         rl_corpus **out, rl_error *err) {
   if (out) *out = NULL;
   if (!out || (!text && len)) return rl_fail(err, "rl_corpus_from_text: bad arguments");
-  source s = {NULL, text ? text : "", len, 0};
+  source s = {NULL, 0, text ? text : "", len, 0};
   return corpus_build(&s, name ? name : "text", opts, out, err);
 }
 

@@ -15,6 +15,7 @@
  * and so is the word "<unk>" itself (Penn Treebank and WikiText mark unknown words with it): every
  * vocabulary holds distinct tokens.
  * Split: the last `holdout` fraction of the ids is held out for evaluation.
+ * The file's size and a hash of the bytes read identify the text (train.h's checkpoints keep them).
  */
 #ifndef RNNLAB_CORPUS_H
 #define RNNLAB_CORPUS_H
@@ -44,6 +45,9 @@ typedef struct {
   int64_t ntrain;        /* ids[0..ntrain) train, ids[ntrain..n) held out */
   int64_t unk_count;     /* tokens mapped to <unk> */
   int64_t bytes_read;    /* bytes of the source consumed */
+  int64_t file_size;     /* size of the source (a file may hold more than was read) */
+  uint64_t hash;         /* 64-bit FNV-1a of the bytes read: with file_size, checkpoints notice
+                            that the text changed */
   int truncated;         /* 1 if the source holds more than max_tokens tokens */
 } rl_corpus;
 

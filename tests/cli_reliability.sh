@@ -48,4 +48,14 @@ rc=$?
 check '[ "$rc" = 124 ] && grep -q "checkpoint written to t2.ckpt.safetensors" t2.out && [ -s t2.ckpt.safetensors ]' \
   "timeout 2 rnnlab train: a checkpoint next to --save (rc $rc: $(tail -2 t2.out))"
 
+# ---- resuming after the --data file changed is refused (size and hash are in the checkpoint) ----
+printf 'the cat sat on the mat .\nthe dog sat on the log .\n%.0s' $(seq 1 40) > text.txt
+"$R" train --task lm --data text.txt --length 8 --hidden 8 --steps 4 --checkpoint lm.safetensors --quiet || fail "lm run"
+expect 0 "resuming lm.safetensors at step 4" "$R" train --resume lm.safetensors --steps 5 --checkpoint lm2.safetensors
+sed -i '1s/cat/dog/' text.txt                       # same size and words, other text
+expect 1 "text.txt has changed since this checkpoint was written" "$R" train --resume lm.safetensors --steps 6
+grep -q "it was 2000 bytes, hash [0-9a-f]\{16\}; now 2000 bytes, hash" out.txt || fail "sizes and hashes named: $(cat out.txt)"
+sed -i '1s/dog/cat/' text.txt && echo "the cat sat on the log ." >> text.txt  # the original bytes, then more
+expect 1 "has changed since" "$R" train --resume lm.safetensors --steps 6
+
 finish cli_reliability

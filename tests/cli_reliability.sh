@@ -58,4 +58,15 @@ grep -q "it was 2000 bytes, hash [0-9a-f]\{16\}; now 2000 bytes, hash" out.txt |
 sed -i '1s/dog/cat/' text.txt && echo "the cat sat on the log ." >> text.txt  # the original bytes, then more
 expect 1 "has changed since" "$R" train --resume lm.safetensors --steps 6
 
+# ---- temporaries stranded by a killed writer are removed by the next write of the same file ----
+# (tests/cli_crash.sh kills real runs; here two fakes: one stale, one another file's)
+echo stale > ck.safetensors.rnnlab-tmp.Ab12Cd
+echo other > keep.safetensors.rnnlab-tmp.Ab12Cd
+"$R" train --task recall --distance 3 --hidden 8 --steps 2 --quiet --checkpoint ck.safetensors || fail "train"
+check '[ ! -e ck.safetensors.rnnlab-tmp.Ab12Cd ] && [ -e keep.safetensors.rnnlab-tmp.Ab12Cd ]' \
+  "a stale temporary of the checkpoint is removed, another file's is kept"
+echo stale > fig.png.rnnlab-tmp.Zz99Yy
+"$R" render --size 320x200 --train-steps 0 --hidden 8 --distance 4 --out fig.png > /dev/null 2>&1 || fail "render"
+check '[ ! -e fig.png.rnnlab-tmp.Zz99Yy ]' "a stale temporary of a figure is removed"
+
 finish cli_reliability

@@ -28,6 +28,11 @@ static double now_s(void) {
 
 /* ---- options shared by the three commands ---------------------------------------------------- */
 
+/* The longest distance / sequence the explorer, render and view accept: the traced pass is linear in
+ * it, and `render --train-steps 0 --distance 5000` draws in 0.8 s (16000: 2 s; 99998: 8 s, 0.8 GB),
+ * while the columns of a 1920-pixel heatmap stopped being readable long before. */
+#define VIEW_MAX_LENGTH 5000
+
 typedef struct {
   explorer_opts ex;
   int w, h;
@@ -68,7 +73,7 @@ static void explorer_help(FILE *f, const char *cmd) {
           "  --cells A,B[,C]     model slots: rnn-tanh, rnn-relu, rnn-sigmoid, lstm, gru, off\n"
           "                      (default rnn-tanh,lstm)\n"
           "  --task NAME         recall (default), agreement, order, sentiment, lm\n"
-          "  --distance N        recall distance / sequence length (default 35)\n"
+          "  --distance N        recall distance / sequence length (default 35, at most 5000)\n"
           "  --distractors N     recall: distinct distractor tokens (default 8)\n"
           "  --hidden N          hidden size (default 32)   --embed N   --batch N (default 32)\n"
           "  --lr X --opt sgd|momentum|adam --clip X --radius X --forget-bias X --seed N\n"
@@ -114,7 +119,12 @@ static int parse_common(ex_args *a, const char *cmd, int argc, char **argv, int 
   }
   if (!strcmp(o, "--distance") || !strcmp(o, "--length")) {
     VAL();
-    return arg_int(cmd, o, v, 1, 100000, &c->task.length) ? -1 : 1;
+    if (arg_int(cmd, o, v, 1, VIEW_MAX_LENGTH, &c->task.length)) {
+      fprintf(stderr, "(the explorer traces and draws a sequence of up to %d steps within a second; rnnlab train "
+                      "takes distances up to %d)\n", VIEW_MAX_LENGTH, RL_MAX_TIME - 2);
+      return -1;
+    }
+    return 1;
   }
   if (!strcmp(o, "--distractors")) {
     VAL();

@@ -85,4 +85,10 @@ else
   echo "skip: not a sanitizer build (the ASan build checks render and view without LSAN_OPTIONS)"
 fi
 
+# ---- long distances: the explorer's traced pass is linear in T (tests/test_trace.c), and render,
+# view and the explorer take distances up to 5000, which draw within a second (99998 ran 20 min) ----
+expect 2 "--distance must be between 1 and 5000" timeout 60 "$R" render --train-steps 0 --distance 99998 --out long.png
+grep -q "rnnlab train takes distances up to 99998" out.txt || fail "the limit is explained: $(cat out.txt)"
+expect 0 "wrote long.png" timeout 300 "$R" render --train-steps 0 --distance 5000 --size 640x360 --out long.png
+
 finish cli_reliability

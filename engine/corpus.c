@@ -11,7 +11,7 @@
 #define CHUNK (1 << 16)
 #define MAX_TOKENS_LIMIT ((int64_t)1 << 28)
 #define ARENA_LIMIT ((size_t)16 << 20) /* bytes of distinct token text counted */
-#define SLOTS (2 * RL_CORPUS_MAX_TYPES)  /* open-addressing table, power of two */
+#define SLOTS (2 * RL_CORPUS_MAX_TYPES)  /* open-addressing table, power of two, at most */
 
 rl_corpus_opts rl_corpus_default_opts(void) {
   rl_corpus_opts o;
@@ -19,6 +19,7 @@ rl_corpus_opts rl_corpus_default_opts(void) {
   o.max_vocab = 10000;
   o.max_tokens = 0;
   o.holdout = 0.1f;
+  o.chunk = 0;
   return o;
 }
 
@@ -63,7 +64,8 @@ typedef struct {
 } entry;
 
 typedef struct {
-  uint32_t *slots; /* [SLOTS], entry index + 1, 0 = empty */
+  uint32_t *slots; /* [nslots], entry index + 1, 0 = empty */
+  size_t nslots;   /* a power of two; at most half of the slots are used */
   entry *e;
   int n, cap;
   char *arena;
@@ -82,7 +84,7 @@ static uint64_t hash_bytes(const char *p, int n) {
 /* Index of the entry, or -1. If add and absent and there is room, inserts it (count 0). */
 static int table_lookup(table *t, const char *p, int n, int add) {
   uint64_t h = hash_bytes(p, n);
-  size_t mask = SLOTS - 1, i = (size_t)h & mask;
+  size_t mask = t->nslots - 1, i = (size_t)h & mask;
   for (;;) {
     uint32_t s = t->slots[i];
     if (s == 0) break;
@@ -90,7 +92,7 @@ static int table_lookup(table *t, const char *p, int n, int add) {
     if (e->len == n && memcmp(t->arena + e->off, p, (size_t)n) == 0) return (int)(s - 1);
     i = (i + 1) & mask;
   }
-  if (!add || t->n >= RL_CORPUS_MAX_TYPES) return -1;
+  if (!add || (size_t)t->n >= t->nslots / 2) return -1;
   if (t->arena_len + (size_t)n > ARENA_LIMIT) return -1;
   if (t->n == t->cap) {
     int nc = t->cap ? 2 * t->cap : 1024;
@@ -130,6 +132,7 @@ typedef struct {
   rl_vocab_level level;
   int pass;            /* 1: validate and count, 2: encode */
   int64_t max_tokens;
+  int chunk;           /* bytes per read */
   table *tab;
   /* results */
   int64_t ntok;        /* tokens emitted (pass 1: counted; pass 2: encoded) */
@@ -170,7 +173,7 @@ static int emit(scanner *sc, const char *p, int n, int too_long) {
 static int is_space(uint32_t cp) { return cp == ' ' || (cp >= 9 && cp <= 13); }
 
 static int scan(scanner *sc, source *src, rl_error *err) {
-  unsigned char *buf = malloc(CHUNK);
+  unsigned char *buf = malloc((size_t)sc->chunk);
   if (!buf) return rl_fail(err, "out of memory reading %s", sc->name);
   int need = 0, nb = 0;
   uint32_t cp = 0, minv = 0;
@@ -180,7 +183,7 @@ static int scan(scanner *sc, source *src, rl_error *err) {
   int wlen = 0, too_long = 0;
   int rc = 0, stop = 0;
   for (;;) {
-    long got = source_read(src, buf, CHUNK);
+    long got = source_read(src, buf, (size_t)sc->chunk);
     if (got < 0) {
       rc = rl_fail(err, "cannot read %s: %s", sc->name, strerror(errno));
       goto done;
@@ -352,12 +355,18 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   if (opts.max_tokens < 2 || opts.max_tokens > MAX_TOKENS_LIMIT)
     return rl_fail(err, "max tokens %lld out of range (2..%lld)", (long long)opts.max_tokens,
                    (long long)MAX_TOKENS_LIMIT);
+  if (opts.chunk == 0) opts.chunk = CHUNK;
+  if (opts.chunk < 1 || opts.chunk > (1 << 24)) return rl_fail(err, "read size %d out of range (1..%d)", opts.chunk, 1 << 24);
   if (!(opts.holdout >= 0.0f && opts.holdout <= 0.5f))
     return rl_fail(err, "held-out fraction %g out of range (0..0.5)", (double)opts.holdout);
 
   rl_corpus *c = calloc(1, sizeof *c);
   table t = {0};
-  t.slots = calloc(SLOTS, sizeof *t.slots);
+  /* a text of n bytes has at most n distinct tokens: a small text gets a small table */
+  t.nslots = 64;
+  while (t.nslots < SLOTS && (src->f ? src->size < 0 || (uint64_t)src->size >= t.nslots / 2 : src->len >= t.nslots / 2))
+    t.nslots *= 2;
+  t.slots = calloc(t.nslots, sizeof *t.slots);
   if (!c || !t.slots) {
     free(c);
     table_free(&t);
@@ -371,6 +380,7 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   sc.level = opts.level;
   sc.pass = 1;
   sc.max_tokens = opts.max_tokens;
+  sc.chunk = opts.chunk;
   sc.tab = &t;
   sc.hash = 0xcbf29ce484222325ULL;
   if (scan(&sc, src, err) != 0) goto fail;
@@ -395,6 +405,7 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   s2.level = opts.level;
   s2.pass = 2;
   s2.max_tokens = counted;
+  s2.chunk = opts.chunk;
   s2.tab = &t;
   s2.ids = c->ids;
   s2.unk_id = c->unk;

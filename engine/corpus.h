@@ -1,6 +1,6 @@
 /* rnnlab corpus: a UTF-8 text turned into a bounded stream of token ids for the lm task.
  *
- * Loading streams the file in 64 KiB chunks, twice:
+ * Loading streams the file in 64 KiB chunks (rl_corpus_opts.chunk), twice:
  *   pass 1  validates (NUL byte => "binary file"; malformed UTF-8 => message with byte offset and
  *           line), skips a leading BOM, counts tokens (char level: code points, "\r" dropped;
  *           word level: words separated by ASCII whitespace, the same split as rl_vocab_encode)
@@ -32,6 +32,8 @@ typedef struct {
   int max_vocab;         /* 1..RL_MAX_VOCAB-1 */
   int64_t max_tokens;    /* 0 = RL_CORPUS_DEFAULT_MAX_TOKENS; at most 2^28 */
   float holdout;         /* 0 .. 0.5 */
+  int chunk;             /* bytes per read; 0 = 64 KiB (the fuzzer uses a few bytes, so that chunk
+                            edges split characters and words: the result must not change) */
 } rl_corpus_opts;
 
 typedef struct {

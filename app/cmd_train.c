@@ -597,6 +597,13 @@ done:
   return rc;
 }
 
+int cmd_train_parse(int argc, char **argv, rl_train_opts *out, long *steps) {
+  train_args a;
+  int r = parse_train_args(&a, argc, argv);
+  if (r == 0) *out = a.to, *steps = a.steps;
+  return r;
+}
+
 int cmd_train(int argc, char **argv) {
   train_args a;
   int r = parse_train_args(&a, argc, argv);

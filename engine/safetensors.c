@@ -562,16 +562,24 @@ static int build_image(const char *path, const rl_st_file *f, unsigned char **ou
   return 0;
 }
 
+/* The image of f; `what` names it in messages. */
+static int serialize(const char *what, const rl_st_file *f, unsigned char **img, size_t *len, rl_error *err) {
+  for (int i = 0; i < f->ntensors; i++)
+    for (int j = 0; j < i; j++)
+      if (strcmp(f->tensors[i].name, f->tensors[j].name) == 0)
+        return rl_fail(err, "%s: tensor name '%s' appears twice", what, f->tensors[i].name);
+  return build_image(what, f, img, len, err);
+}
+
+int rl_st_serialize(const rl_st_file *f, unsigned char **out, size_t *len, rl_error *err) {
+  return serialize("safetensors", f, out, len, err);
+}
+
 int rl_st_write(const char *path, const rl_st_file *f, rl_error *err) {
   unsigned char *img = NULL;
   size_t len = 0;
   if (!path || !*path) return rl_fail(err, "safetensors: no file name given");
-  for (int i = 0; i < f->ntensors; i++)
-    for (int j = 0; j < i; j++)
-      if (strcmp(f->tensors[i].name, f->tensors[j].name) == 0)
-        return rl_fail(err, "%s: tensor name '%s' appears twice", path, f->tensors[i].name);
-  if (build_image(path, f, &img, &len, err) != 0) return -1;
-
+  if (serialize(path, f, &img, &len, err) != 0) return -1;
   int rc = rl_write_file(path, img, len, err);
   free(img);
   return rc;

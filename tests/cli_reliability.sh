@@ -91,4 +91,7 @@ expect 2 "--distance must be between 1 and 5000" timeout 60 "$R" render --train-
 grep -q "rnnlab train takes distances up to 99998" out.txt || fail "the limit is explained: $(cat out.txt)"
 expect 0 "wrote long.png" timeout 300 "$R" render --train-steps 0 --distance 5000 --size 640x360 --out long.png
 
+# ---- found by tests/fuzz/fuzz_cli: strtoull reads " -5" as 2^64 - 5; a seed is refused instead ----
+expect 2 "--seed expects a non-negative whole number, not ' -5'" "$R" init --seed " -5" --save neg.safetensors
+
 finish cli_reliability

@@ -10,6 +10,7 @@ PACKAGES=(
   libcjson-dev                         # model-file headers (JSON)
   libstb-dev                           # PNG export (stb_image_write)
   xvfb xauth                           # the test that opens a real window on a virtual display
+  clang libclang-rt-14-dev             # libFuzzer for tests/fuzz (CI's fuzzing smoke run)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -8,15 +8,6 @@ FIX="$2"
 . "$(dirname "$0")/lib_cli.sh"
 cd "$TMP" || exit 1
 
-# expect CODE "what it must say" COMMAND...   (exit code and a fragment of stdout+stderr)
-expect() {
-  local want=$1 say=$2
-  shift 2
-  "$@" > out.txt 2>&1
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc (want $want): $*: $(head -c 400 out.txt)"
-  grep -qF -- "$say" out.txt || fail "'$say' missing from output of: $*: $(head -c 400 out.txt)"
-}
 
 # ---- a FIFO as a model, checkpoint or text file: an error at once, not a hang in open() ----
 # (timeout exits 124 if rnnlab blocks)
@@ -30,13 +21,7 @@ expect 1 "it is a folder" timeout 20 "$R" train --task lm --data . --steps 5
 rm -f pipe
 
 # ---- SIGTERM (timeout, systemd, batch schedulers) is treated like Ctrl-C: a checkpoint, then exit 143 ----
-"$R" train --task recall --distance 8 --hidden 16 --steps 100000000 --checkpoint term.safetensors > term.out 2> term.err &
-pid=$!
-for _ in $(seq 1 100); do grep -q "recall task" term.out && break; sleep 0.1; done
-sleep 0.3
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
+stop_train TERM term "$R" train --task recall --distance 8 --hidden 16 --steps 100000000 --checkpoint term.safetensors
 check '[ "$rc" = 143 ]' "SIGTERM: exit 143 (got $rc: $(cat term.err))"
 check 'grep -q "terminated (SIGTERM) at step [0-9]*; checkpoint written to term.safetensors" term.err' \
   "SIGTERM: says so and writes the checkpoint: $(cat term.err)"

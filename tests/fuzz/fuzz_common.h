@@ -10,9 +10,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* A target that silences stderr sets this to bring it back before a failure is reported. */
+static void (*fuzz_before_failure)(void);
+
 #define REQUIRE(cond, ...)                                                                   \
   do {                                                                                       \
     if (!(cond)) {                                                                           \
+      if (fuzz_before_failure) fuzz_before_failure();                                        \
       fprintf(stderr, "\n%s:%d: invariant broken: %s: ", __FILE__, __LINE__, #cond);         \
       fprintf(stderr, __VA_ARGS__);                                                          \
       fputc('\n', stderr);                                                                   \

@@ -230,6 +230,7 @@ static void load_colormaps(void) {
  *   wait:SECONDS          keep running frames          frames:N     run N frames
  *   click:X,Y             left click at a pixel        drag:X0,Y0,X1,Y1     move:X,Y (hover)
  *   train:N               queue N steps and wait until they are drawn
+ *   export:PANEL          that panel's export button (PNG + CSV)
  *   quit                  close the window */
 typedef struct {
   char buf[2048];
@@ -379,8 +380,18 @@ static int script_step(script *s, explorer *e, deliver_fn deliver, void *ctx, rl
     s->frames_left = 1;
     return 0;
   }
+  if (!strncmp(c, "export:", 7)) {
+    rl_panel p;
+    if (rl_lesson_panel_parse(c + 7, &p) || p == RL_PANEL_SIDEBAR)
+      return rl_fail(err, "script: export:PANEL names a panel with an export button (heatmaps, gradients, curves, "
+                          "diagram, distribution, bptt, params), not '%s'", c + 7);
+    e->export_panels |= (unsigned)p; /* as if its export button were clicked */
+    s->frames_left = 1;
+    return 0;
+  }
   if (!strcmp(c, "quit")) return 1;
-  return rl_fail(err, "script: unknown command '%s' (keys:, key:, wait:, frames:, click:, drag:, move:, train:, quit)", c);
+  return rl_fail(err, "script: unknown command '%s' (keys:, key:, wait:, frames:, click:, drag:, move:, train:, "
+                      "export:, quit)", c);
 }
 
 static void deliver_push(void *ctx, SDL_Event *ev) {
@@ -515,7 +526,7 @@ int cmd_default(int argc, char **argv) {
       printf("usage: rnnlab [OPTIONS]\n\nOpens the explorer: RNN and LSTM training live on the recall task.\n\n");
       explorer_help(stdout, "rnnlab");
       printf("  --fullscreen        start full screen (F5 or F11 toggles it)\n  --paused            do not start training\n"
-             "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; quit\n"
+             "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; export:PANEL; quit\n"
              "  --bench-fps SECONDS print frames per second while training, then quit\n");
       return 0;
     }
@@ -600,7 +611,7 @@ int cmd_render(int argc, char **argv) {
              "with no display.\n\n");
       explorer_help(stdout, "render");
       printf("  --panel NAME        only this panel, filling the image\n"
-             "  --script \"...\"     events before drawing: keys:..., click:X,Y, drag:..., train:N\n"
+             "  --script \"...\"     events before drawing: keys:..., click:X,Y, drag:..., train:N, export:PANEL\n"
              "  --bench-fps SECONDS frames per second of the full view while both models train\n");
       return 0;
     }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # A full disk, for every kind of file rnnlab writes: PNG figures (render, view, a lesson step,
-# export-lesson, F12 in a scripted session), experiment CSVs and PNGs, the training log, models,
-# checkpoints, gradients. Each command must say which file and why ("No space left on device"),
+# export-lesson, F12 and a panel's export in a scripted session), CSVs (experiments, panel data),
+# the training log, models, checkpoints, gradients. Each command must say which file and why ("No space left on device"),
 # exit 1, keep the previous file byte for byte and leave no temporary behind.
 # The full disk is the LD_PRELOAD shim tests/tools/enospc.c ($ENOSPC_SHIM, always) and, where this
 # runs as root and may mount, also a real 8 MB tmpfs filled to the last byte.
@@ -19,18 +19,19 @@ cmd_view() { "$R" view "$TMP/vm.safetensors" --text "k1 · · q" --size 640x360 
 cmd_lesson() { "$R" render --lesson 1 --step 1 --size 640x360 --out "$1/lesson.png"; }
 cmd_export_lesson() { "$R" export-lesson 1 --size 640x360 --out "$1/slides"; }
 cmd_f12() { "$R" render $SMALL --export-dir "$1/figs" --script "keys:F12;frames:2" --out "$TMP/f12-view.png"; }
+cmd_panel() { "$R" render $SMALL --export-dir "$1/panels" --script "export:gradients;frames:2" --out "$TMP/panel-view.png"; }
 cmd_experiment() { "$R" experiment gradients --quick --out "$1/exp"; }
 cmd_log() { "$R" train --task recall --distance 3 --hidden 8 --steps 20 --eval-every 10 --quiet --log "$1/run.csv"; }
 cmd_save() { "$R" train --task recall --distance 3 --hidden 8 --steps 10 --quiet --save "$1/m.safetensors"; }
 cmd_checkpoint() { "$R" train --task recall --distance 3 --hidden 8 --steps 10 --quiet --checkpoint "$1/c.safetensors"; }
 cmd_init() { "$R" init --hidden 4 --vocab 8 --save "$1/init.safetensors"; }
 cmd_grads() { "$R" inspect "$1/init.safetensors" --tokens 1,2,3 --grads "$1/g.safetensors"; }
-COMMANDS="render view lesson export_lesson f12 experiment log save checkpoint init grads"
+COMMANDS="render view lesson export_lesson f12 panel experiment log save checkpoint init grads"
 # the file (or folder) each command writes, and the message's file name
 target() {
   case $1 in
     render) echo fig.png ;; view) echo view.png ;; lesson) echo lesson.png ;; export_lesson) echo slides/lesson01-step01.png ;;
-    f12) echo figs ;; experiment) echo exp/gradients.csv ;; log) echo run.csv ;; save) echo m.safetensors ;;
+    f12) echo figs ;; panel) echo panels ;; experiment) echo exp/gradients.csv ;; log) echo run.csv ;; save) echo m.safetensors ;;
     checkpoint) echo c.safetensors ;; init) echo init.safetensors ;; grads) echo g.safetensors ;;
   esac
 }
@@ -44,6 +45,7 @@ prepare() {
     "cmd_$c" "$F" > prep.txt 2>&1 || fail "prepare: $c: $(tail -3 prep.txt)"
   done
   ls "$F"/figs/*.png > /dev/null 2>&1 || fail "prepare: F12 wrote no figure"
+  ls "$F"/panels/*.csv > /dev/null 2>&1 || fail "prepare: the panel export wrote no CSV"
 }
 
 # run every command on the full disk; RUN is a command prefix (env with the shim, or nothing)

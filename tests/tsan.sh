@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 B=build-tsan
 cmake -S . -B "$B" -DRNNLAB_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null || exit 1
-cmake --build "$B" -j2 --target rnnlab > "$B.log" 2>&1 || { tail -20 "$B.log"; exit 1; }
+cmake --build "$B" -j2 --target rnnlab > "$B/build.log" 2>&1 || { tail -20 "$B/build.log"; exit 1; }
 R=$PWD/$B/rnnlab
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

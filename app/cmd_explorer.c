@@ -49,6 +49,8 @@ typedef struct {
   const char *model_path;
   const char *lesson;
   const char *show;
+  int scale;            /* render: 1 or 2 (twice the pixels, the same layout) */
+  int grad_raw;
 } ex_args;
 
 static int parse_cell(const char *s, tr_model_spec *m) {
@@ -79,7 +81,8 @@ static void explorer_help(FILE *f, const char *cmd) {
           "  --lr X --opt sgd|momentum|adam --clip X --radius X --forget-bias X --seed N\n"
           "  --theme dark|light  --size WxH  --export-dir DIR (default rnnlab-figures)\n"
           "  --select T          selected timestep   --clamp keep|erase|free\n"
-          "  --show P1,P2,...    panels: heatmaps gradients curves diagram sidebar distribution bptt params\n",
+          "  --show P1,P2,...    panels: heatmaps gradients curves diagram sidebar distribution bptt params\n"
+          "  --gradient relative|raw   the gradient plot: relative to the scored step (default) or raw norms\n",
           cmd);
 }
 
@@ -174,6 +177,15 @@ static int parse_common(ex_args *a, const char *cmd, int argc, char **argv, int 
     return 1;
   }
   if (!strcmp(o, "--show")) { VAL(); a->show = v; return 1; }
+  if (!strcmp(o, "--gradient")) {
+    VAL();
+    if (strcmp(v, "relative") && strcmp(v, "raw")) {
+      fprintf(stderr, "rnnlab %s: --gradient: expected relative or raw, got '%s'\n", cmd, v);
+      return -1;
+    }
+    a->grad_raw = !strcmp(v, "raw");
+    return 1;
+  }
   if (!strcmp(o, "--script")) { VAL(); a->script = v; return 1; }
   if (!strcmp(o, "--text")) { VAL(); a->text = v; return 1; }
 #undef VAL
@@ -187,6 +199,7 @@ static void args_default(ex_args *a) {
   a->h = 1080;
   a->theme = THEME_DARK;
   a->select_t = -2;
+  a->scale = 1;
 }
 
 static int parse_show(const char *cmd, const char *s, unsigned *out) {
@@ -214,6 +227,7 @@ static int apply_view_args(explorer *e, const ex_args *a, const char *cmd) {
     explorer_show_panels(e, m, 0);
   }
   if (a->clamp) explorer_set_clamp_mode(e, a->clamp, NULL);
+  explorer_set_gradient_scale(e, a->grad_raw);
   if (a->select_t != -2) explorer_select_timestep(e, a->select_t);
   return 0;
 }
@@ -415,19 +429,8 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
     rl_model_free(view_model);
     return 1;
   }
-  Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-  if (a->fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-  int w = a->w, h = a->h;
-  if (!a->fullscreen) {
-    SDL_DisplayMode dm;
-    if (SDL_GetDesktopDisplayMode(0, &dm) == 0 && (w > dm.w || h > dm.h)) {
-      w = dm.w * 9 / 10;
-      h = dm.h * 9 / 10;
-    }
-  }
-  SDL_Window *win = SDL_CreateWindow("rnnlab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+  SDL_Window *win = display_open_window("rnnlab", a->w, a->h, a->fullscreen);
   if (!win) {
-    fprintf(stderr, "rnnlab: cannot open a window: %s\n", SDL_GetError());
     rl_model_free(view_model);
     SDL_Quit();
     return 1;
@@ -441,6 +444,7 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
     SDL_Quit();
     return 1;
   }
+  display_keep_min_size(win);
   gfx_set_theme(g, theme_get(a->theme));
   explorer *e = NULL;
   int rc = view_model ? explorer_create_view(g, view_model, a->text, &e, &err)
@@ -515,19 +519,47 @@ static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
   return rc;
 }
 
+void cmd_default_help(FILE *f) {
+  fprintf(f, "Explorer window options (rnnlab [OPTIONS]):\n"
+             "  --paused            start with training paused (Space plays)\n"
+             "  --speed N|max       training steps per second per model: 1 2 5 10 20 50 100 300 or max\n"
+             "                      (default 10, a pace a class can follow; +/- change it)\n"
+             "  --fullscreen        start full screen (F5 or F11 toggles it)\n"
+             "  --size WxH          window size (default 1600x900; at least %dx%d)\n"
+             "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; export:PANEL; quit\n"
+             "  --bench-fps SECONDS print frames per second while training, then quit\n",
+          DISPLAY_MIN_W, DISPLAY_MIN_H);
+  explorer_help(f, "rnnlab");
+}
+
+/* "10" or "max" -> a speed level. */
+static int parse_speed(const char *cmd, const char *v, int *level) {
+  for (int i = 0; i < TR_SPEED_LEVELS; i++) {
+    float sv = tr_speed_value(i);
+    char buf[16];
+    if (sv > 0) snprintf(buf, sizeof buf, "%g", (double)sv);
+    else snprintf(buf, sizeof buf, "max");
+    if (!strcmp(v, buf)) {
+      *level = i;
+      return 0;
+    }
+  }
+  fprintf(stderr, "rnnlab %s: --speed: expected 1, 2, 5, 10, 20, 50, 100, 300 or max (steps per second), got '%s'\n",
+          cmd, v);
+  return -1;
+}
+
 int cmd_default(int argc, char **argv) {
   ex_args a;
   args_default(&a);
   a.w = 1600;
   a.h = 900;
   a.ex.autoplay = 1;
+  a.ex.speed_level = EXPLORER_CLASS_SPEED_LEVEL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      printf("usage: rnnlab [OPTIONS]\n\nOpens the explorer: RNN and LSTM training live on the recall task.\n\n");
-      explorer_help(stdout, "rnnlab");
-      printf("  --fullscreen        start full screen (F5 or F11 toggles it)\n  --paused            do not start training\n"
-             "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; export:PANEL; quit\n"
-             "  --bench-fps SECONDS print frames per second while training, then quit\n");
+      printf("usage: rnnlab [OPTIONS]\n\nOpens the explorer: a vanilla RNN and an LSTM train live on the recall task.\n\n");
+      cmd_default_help(stdout);
       return 0;
     }
     int r = parse_common(&a, "rnnlab", argc, argv, &i);
@@ -535,11 +567,15 @@ int cmd_default(int argc, char **argv) {
     if (r > 0) continue;
     if (!strcmp(argv[i], "--fullscreen")) a.fullscreen = 1;
     else if (!strcmp(argv[i], "--paused")) a.ex.autoplay = 0;
-    else if (!strcmp(argv[i], "--bench-fps")) {
+    else if (!strcmp(argv[i], "--speed")) {
+      const char *v = arg_value("rnnlab", argc, argv, &i);
+      if (!v || parse_speed("rnnlab", v, &a.ex.speed_level)) return 2;
+    } else if (!strcmp(argv[i], "--bench-fps")) {
       const char *v = arg_value("rnnlab", argc, argv, &i);
       float s;
       if (!v || arg_float("rnnlab", "--bench-fps", v, 0.5, 3600, &s)) return 2;
       a.bench_s = s;
+      a.ex.speed_level = -1; /* the worst case: both cores train flat out */
     } else {
       fprintf(stderr, "rnnlab: unknown option '%s' (see rnnlab --help)\n", argv[i]);
       return 2;
@@ -561,15 +597,20 @@ static int render_to(explorer *e, gfx *g, const ex_args *a, const char *cmd) {
       return 2;
     }
     /* a single panel keeps the text size of the full view at 1080p (small figures stay readable) */
-    float sc = gfx_height(g) / 1080.0f;
+    float sc = (float)a->h / 1080.0f;
     gfx_set_scale_override(g, sc < 1.0f ? 1.0f : sc);
+    gfx_set_export_factor(g, (float)a->scale);
     gfx_begin_frame(g);
     trainer_snapshot(e->tr, &e->snap);
     e->exporting = 1;
     ex_draw_single(e, p, gfx_r(0, 0, gfx_width(g), gfx_height(g)));
     e->exporting = 0;
   } else {
+    gfx_set_scale_override(g, (float)a->h / 1080.0f);
+    gfx_set_export_factor(g, (float)a->scale);
+    e->exporting = 1; /* a figure: no controls, hints or notices */
     explorer_frame(e);
+    e->exporting = 0;
   }
   if (gfx_save_png(g, a->out, &err)) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
@@ -605,12 +646,14 @@ int cmd_render(int argc, char **argv) {
   args_default(&a);
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      printf("usage: rnnlab render --train-steps N --out fig.png [--panel NAME] [--size WxH] [--theme light|dark]\n"
+      printf("usage: rnnlab render --train-steps N --out fig.png [--panel NAME] [--size WxH] [--scale 1|2]\n"
+             "                     [--theme light|dark]\n"
              "       rnnlab render --bench-fps SECONDS [--size WxH]\n\n"
              "Trains the explorer's models N steps (both cores) and draws the explorer's view, or one panel,\n"
              "with no display.\n\n");
       explorer_help(stdout, "render");
       printf("  --panel NAME        only this panel, filling the image\n"
+             "  --scale 1|2         twice the pixels with the same layout (print); default 1\n"
              "  --script \"...\"     events before drawing: keys:..., click:X,Y, drag:..., train:N, export:PANEL\n"
              "  --bench-fps SECONDS frames per second of the full view while both models train\n");
       return 0;
@@ -625,6 +668,8 @@ int cmd_render(int argc, char **argv) {
     } else if (!strcmp(argv[i], "--panel")) {
       if (!(v = arg_value("render", argc, argv, &i))) return 2;
       a.panel = v;
+    } else if (!strcmp(argv[i], "--scale")) {
+      if (!(v = arg_value("render", argc, argv, &i)) || arg_int("render", "--scale", v, 1, 2, &a.scale)) return 2;
     } else if (!strcmp(argv[i], "--train-steps")) {
       int n;
       if (!(v = arg_value("render", argc, argv, &i)) || arg_int("render", "--train-steps", v, 0, 10000000, &n)) return 2;
@@ -644,7 +689,7 @@ int cmd_render(int argc, char **argv) {
   }
   load_colormaps();
   rl_error err;
-  gfx *g = gfx_create_headless(a.w, a.h, &err);
+  gfx *g = gfx_create_headless(a.w * a.scale, a.h * a.scale, &err);
   if (!g) {
     fprintf(stderr, "rnnlab render: %s\n", err.msg);
     return 1;

@@ -99,7 +99,7 @@ static void lesson_help(FILE *f) {
           "Lesson options:\n"
           "  --lesson N          the lesson number (lessons/NN-*.lesson, 'lesson: N' inside)\n"
           "  --lessons DIR       lesson folder (default: $RNNLAB_LESSONS, ./lessons, or the source tree's)\n"
-          "  --size WxH          image or window size (default 1920x1080)\n"
+          "  --size WxH          image size (default 1920x1080); with --window, the window's (1600x900)\n"
           "  --theme dark|light  dark for projectors (default), light for paper\n");
 }
 
@@ -285,14 +285,16 @@ int cmd_present(int argc, char **argv) {
   args_default(&a);
   a.w = 1600;
   a.h = 900;
+  a.fullscreen = 1;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       printf("usage: rnnlab --lesson N [options]\n\n"
-             "Presents lesson N in the explorer. Keys: Page Down / Right next step, Page Up / Left previous,\n"
-             "Home / End, F5 full screen, B blank screen, M lesson menu. The lesson reloads when its file\n"
-             "is saved.\n\n");
+             "Presents lesson N full screen, at the desktop's resolution (F5 toggles a 1600x900 window).\n"
+             "Keys: Page Down / Right next step, Page Up / Left previous, Home / End, Shift+Left / Right the\n"
+             "selected timestep, B blank screen, M lesson menu, ? or F1 all keys. The lesson reloads when its\n"
+             "file is saved.\n\n");
       lesson_help(stdout);
-      printf("  --fullscreen        start full screen\n"
+      printf("  --window            open a window (--size, default 1600x900) instead of full screen\n"
              "  --keys K1,K2,...    press these keys one per frame, then quit (testing); names as SDL's,\n"
              "                      e.g. pagedown,right,b,m,escape\n"
              "  --out FILE.png      with --keys: save the last frame\n");
@@ -302,6 +304,7 @@ int cmd_present(int argc, char **argv) {
     if (r < 0) return 2;
     if (r > 0) continue;
     if (!strcmp(argv[i], "--fullscreen")) a.fullscreen = 1;
+    else if (!strcmp(argv[i], "--window")) a.fullscreen = 0;
     else if (!strcmp(argv[i], "--keys")) {
       if (!(a.keys = arg_value("rnnlab", argc, argv, &i))) return 2;
     } else {
@@ -320,11 +323,8 @@ int cmd_present(int argc, char **argv) {
   }
   rl_error err;
   colormap_load_dir(RNNLAB_SOURCE_ASSETS "/colormaps", &err);
-  Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-  if (a.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-  SDL_Window *win = SDL_CreateWindow("rnnlab lesson", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a.w, a.h, flags);
+  SDL_Window *win = display_open_window("rnnlab lesson", a.w, a.h, a.fullscreen);
   if (!win) {
-    fprintf(stderr, "rnnlab: cannot open a window: %s\n", SDL_GetError());
     SDL_Quit();
     return 1;
   }
@@ -335,6 +335,7 @@ int cmd_present(int argc, char **argv) {
     SDL_Quit();
     return 1;
   }
+  display_keep_min_size(win);
   gfx_set_theme(g, theme_get(a.theme));
   explorer_opts o = explorer_opts_default();
   o.autoplay = 0;

@@ -3,6 +3,7 @@
 #ifndef RNNLAB_COMMANDS_H
 #define RNNLAB_COMMANDS_H
 #include "train.h"
+#include <stdio.h>
 
 typedef struct {
   const char *name;
@@ -12,6 +13,8 @@ typedef struct {
 
 /* No command (or only options such as --lesson): the explorer. */
 int cmd_default(int argc, char **argv);
+/* The explorer window's options (rnnlab --help and rnnlab [OPTIONS] --help print the same). */
+void cmd_default_help(FILE *f);
 int cmd_init(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

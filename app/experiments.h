@@ -18,7 +18,7 @@
 
 #define EXPERIMENT_PNG_W 1600
 #define EXPERIMENT_PNG_H 1000
-#define EXPERIMENT_PNG_ZOOM 1.25f /* text and lines 1.25x a 1000-pixel screen's: readable on a projector */
+#define EXPERIMENT_PNG_ZOOM 1.0f /* the theme's projector sizes as they are (ticks about 22 px on a 1000-pixel figure) */
 
 typedef struct {
   const char *out_dir;   /* created if missing */

@@ -21,6 +21,7 @@ explorer_opts explorer_opts_default(void) {
   explorer_opts o;
   memset(&o, 0, sizeof o);
   o.train = tr_config_default();
+  o.speed_level = -1;
   return o;
 }
 
@@ -47,7 +48,9 @@ void ex_slot_name(const explorer *e, int slot, char *buf, size_t n) {
     snprintf(cell, sizeof cell, "RNN (%s)", rl_nonlin_name(sp.nonlin));
   else
     snprintf(cell, sizeof cell, "%s", sp.cell == RL_CELL_LSTM ? "LSTM" : "GRU");
-  char extra[48] = "";
+  char extra[48] = "", clip[32] = "";
+  if (sp.own_clip && sp.clip > 0) snprintf(clip, sizeof clip, ", clipped at %g", (double)sp.clip);
+  else if (sp.own_clip) snprintf(clip, sizeof clip, ", no clipping");
   if (s->used && s->L > 1 && s->D > 1)
     snprintf(extra, sizeof extra, ", %d layers, bidirectional", s->L);
   else if (s->used && s->L > 1)
@@ -57,7 +60,7 @@ void ex_slot_name(const explorer *e, int slot, char *buf, size_t n) {
   if (e->static_mode)
     snprintf(buf, n, "%s%s", cell, extra);
   else
-    snprintf(buf, n, "%c: %s%s", 'A' + slot, cell, extra);
+    snprintf(buf, n, "%c: %s%s%s", 'A' + slot, cell, extra, clip);
 }
 
 int ex_sel_t(const explorer *e) {
@@ -65,6 +68,18 @@ int ex_sel_t(const explorer *e) {
   if (T <= 0) return -1;
   if (e->sel_t < 0 || e->sel_t >= T) return T - 1;
   return e->sel_t;
+}
+
+/* A small button in a panel's title row (live window only). */
+static int title_button(explorer *e, SDL_Rect br, const char *label, const char *tip) {
+  gfx *g = e->g;
+  const theme *th = gfx_theme(g);
+  int hov = ui_hover(e->u, br);
+  gfx_fill_round_rect(g, br, gfx_px(g, 6), hov ? th->widget_hover : th->widget);
+  gfx_text(g, br.x + br.w / 2, br.y + br.h / 2, label, GFX_SANS, gfx_font_px(g, THEME_TEXT_SMALL), th->text,
+           GFX_CENTER | GFX_MIDDLE);
+  if (hov) ui_tooltip_rect(e->u, br, tip);
+  return ui_clicked(e->u, br);
 }
 
 SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) {
@@ -79,28 +94,97 @@ SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) 
   int hp = gfx_font_px(g, THEME_TEXT_HEADING);
   int lh = gfx_line_height(g, GFX_SANS, hp);
   int bw = 0;
-  if (!e->exporting && idx >= 0 && p != RL_PANEL_SIDEBAR) {
-    /* export control: this panel as PNG + CSV */
-    int sp = gfx_font_px(g, THEME_TEXT_SMALL);
-    gfx_text_size(g, "export", GFX_SANS, sp, &bw, NULL);
-    bw += gfx_px(g, 24);
-    SDL_Rect br = {r.x + r.w - pad - bw, r.y + pad / 2, bw, lh};
-    int hov = ui_hover(e->u, br);
-    gfx_fill_round_rect(g, br, gfx_px(g, 6), hov ? th->widget_hover : th->widget);
-    gfx_text(g, br.x + br.w / 2, br.y + br.h / 2, "export", GFX_SANS, sp, th->text, GFX_CENTER | GFX_MIDDLE);
-    if (hov) ui_tooltip_rect(e->u, br, "save this panel as PNG and its data as CSV");
-    if (ui_clicked(e->u, br)) e->export_panels |= (unsigned)p;
+  if (ex_chrome(e) && idx >= 0 && p != RL_PANEL_SIDEBAR && ui_hover(e->u, r)) {
+    /* export controls, while the mouse is over the panel (the title has the row otherwise):
+     * this panel as PNG + CSV, at 1x or 2x; the gradient plot also switches relative / raw */
+    int sp = gfx_font_px(g, THEME_TEXT_SMALL), w1, w2, w0 = 0, gap = gfx_px(g, 6);
+    const char *mode = e->grad_raw ? "relative" : "raw";
+    gfx_text_size(g, "export", GFX_SANS, sp, &w1, NULL);
+    gfx_text_size(g, "2x", GFX_SANS, sp, &w2, NULL);
+    if (p == RL_PANEL_GRADIENTS) gfx_text_size(g, mode, GFX_SANS, sp, &w0, NULL), w0 += gfx_px(g, 20) + gap;
+    w1 += gfx_px(g, 20);
+    w2 += gfx_px(g, 20);
+    bw = w0 + w1 + gap + w2;
+    SDL_Rect b1 = {r.x + r.w - pad - bw + w0, r.y + pad / 2, w1, lh}, b2 = {b1.x + w1 + gap, b1.y, w2, lh};
+    if (w0 && title_button(e, gfx_r(b1.x - w0, b1.y, w0 - gap, lh), mode,
+                           e->grad_raw ? "G: each line relative to its value at the scored word"
+                                       : "G: the raw norms ||dJ(T)/dh(t)||"))
+      e->grad_raw = !e->grad_raw;
+    e->export_button[idx][0] = b1;
+    e->export_button[idx][1] = b2;
+    if (title_button(e, b1, "export", "save this panel as a slide-sized PNG (1920x1080) and its data as CSV"))
+      e->export_panels |= (unsigned)p;
+    if (title_button(e, b2, "2x", "the same at twice the size (3840x2160), for print"))
+      e->export_panels_2x |= (unsigned)p;
   }
   if (title) {
     char fit[256];
     gfx_text_fit(g, title, GFX_SANS, hp, r.w - 2 * pad - bw - pad, fit, sizeof fit);
     gfx_text(g, r.x + pad, r.y + pad / 2, fit, GFX_SANS, hp, hl ? th->accent : th->text, GFX_LEFT | GFX_TOP);
   }
-  int top = title ? pad / 2 + lh + pad / 2 : pad;
+  return ex_panel_content(e, r, title != NULL);
+}
+
+SDL_Rect ex_panel_content(const explorer *e, SDL_Rect r, int has_title) {
+  gfx *g = e->g;
+  int pad = gfx_px(g, 12);
+  int lh = gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_HEADING));
+  int top = has_title ? pad / 2 + lh + pad / 2 : pad;
   SDL_Rect c = {r.x + pad, r.y + top, r.w - 2 * pad, r.h - top - pad};
   if (c.w < 1) c.w = 1;
   if (c.h < 1) c.h = 1;
   return c;
+}
+
+/* ---- token axes ------------------------------------------------------------------------------- */
+
+static int label_w(const explorer *e, int t) {
+  int w = 0;
+  if (e->snap.labels && t >= 0 && t < e->snap.T)
+    gfx_text_size(e->g, e->snap.labels[t], GFX_SANS, gfx_font_px(e->g, THEME_TEXT_SMALL), &w, NULL);
+  return w;
+}
+
+int ex_token_stride(const explorer *e, float col_w) {
+  int widest = 0, T = e->snap.T;
+  for (int t = 0; t < T; t++) {
+    int w = label_w(e, t);
+    if (w > widest) widest = w;
+  }
+  float need = (float)(widest + gfx_px(e->g, 10));
+  static const int base[3] = {1, 2, 5};
+  for (int mag = 1; mag <= 100000; mag *= 10)
+    for (int i = 0; i < 3; i++)
+      if (base[i] * mag * col_w >= need || base[i] * mag >= T) return base[i] * mag;
+  return T > 0 ? T : 1;
+}
+
+void ex_token_mask(const explorer *e, int stride, unsigned char *mask) {
+  /* Index arithmetic only, no pixel widths: with the same stride every panel labels the same
+   * words. Labels at least `stride` words apart fit in every panel (that is how the stride was
+   * chosen), so each label keeps that distance from the ones placed before it. */
+  int T = e->snap.T, sel = ex_sel_t(e);
+  if (stride < 1) stride = 1;
+  for (int t = 0; t < T; t++) mask[t] = 0;
+  int kept[3], nkept = 0;
+  const int must[3] = {T - 1, sel, 0}; /* the last word (the query), the selected one, the first */
+  for (int i = 0; i < 3; i++) {
+    int t = must[i], ok = t >= 0 && t < T;
+    for (int j = 0; j < nkept && ok && i > 0; j++) ok = abs(t - kept[j]) >= stride;
+    if (ok) mask[t] = 1, kept[nkept++] = t;
+  }
+  for (int t = stride - 1; t < T; t += stride) { /* words stride, 2 stride, ... counting from 1 */
+    int ok = 1;
+    for (int j = 0; j < nkept && ok; j++) ok = t == kept[j] || abs(t - kept[j]) >= stride;
+    if (ok) mask[t] = 1;
+  }
+}
+
+static long max_step(const explorer *e) {
+  long step = 0;
+  for (int k = 0; k < TR_MAX_SLOTS; k++)
+    if (e->snap.slot[k].used && e->snap.slot[k].step > step) step = e->snap.slot[k].step;
+  return step;
 }
 
 /* ---- creation -------------------------------------------------------------------------------- */
@@ -141,6 +225,7 @@ int explorer_create(gfx *g, const explorer_opts *o, explorer **out, rl_error *er
     explorer_destroy(e);
     return -1;
   }
+  if (d.speed_level >= 0) trainer_set_speed(e->tr, d.speed_level);
   if (d.autoplay) trainer_set_running(e->tr, 1);
   trainer_snapshot(e->tr, &e->snap);
   *out = e;
@@ -311,6 +396,7 @@ static int do_reset(explorer *e, const tr_config *c, const char *why, rl_error *
     return -1;
   }
   e->cfg = *c;
+  e->train_from = e->train_goal = 0;
   trainer_set_speed(e->tr, speed);
   if (was_running) trainer_set_running(e->tr, 1);
   e->sel_t = -1;
@@ -357,6 +443,8 @@ int explorer_set_models(explorer *e, const rl_lesson_model *m, int n, rl_error *
       s.layers = m[k].layers;
       s.bidirectional = m[k].bidirectional;
       s.residual = m[k].residual;
+      s.own_clip = m[k].has_clip;
+      s.clip = m[k].clip;
     }
     c.models[k] = s;
   }
@@ -420,7 +508,20 @@ void explorer_set_title(explorer *e, const char *title) {
   snprintf(e->title, sizeof e->title, "%s", title ? title : DEFAULT_TITLE);
 }
 
-void explorer_set_key_help(explorer *e, const char *help) { e->key_help = help; }
+void explorer_set_key_help(explorer *e, const char *const *pairs) { e->key_help = pairs; }
+
+void explorer_set_presenting(explorer *e, int on) { e->presenting = on; }
+
+void explorer_set_text_observer(explorer *e, gfx_text_observer fn, void *ctx) {
+  e->observer = fn;
+  e->observer_ctx = ctx;
+  gfx_set_text_observer(e->win_g, fn, ctx);
+}
+
+void explorer_set_gradient_scale(explorer *e, int raw) { e->grad_raw = raw != 0; }
+int explorer_gradient_raw(const explorer *e) { return e->grad_raw; }
+
+int explorer_help_open(const explorer *e) { return e->help_open; }
 
 void explorer_set_lesson_name(explorer *e, const char *name) {
   snprintf(e->lesson_name, sizeof e->lesson_name, "%s", name && *name ? name : "explorer");
@@ -434,8 +535,22 @@ void explorer_play(explorer *e, int on) {
 int explorer_playing(explorer *e) { return trainer_running(e->tr); }
 
 void explorer_train(explorer *e, long steps) {
+  long now = max_step(e);
+  if (e->train_goal <= now || e->train_generation != e->snap.generation) { /* a new run of queued steps */
+    e->train_from = e->train_goal = now;
+    e->train_generation = e->snap.generation;
+  }
+  e->train_goal += steps;
   trainer_step(e->tr, steps);
   trainer_snapshot(e->tr, &e->snap);
+}
+
+int explorer_training_progress(const explorer *e, long *done, long *total) {
+  long now = max_step(e);
+  if (e->train_goal <= e->train_from || e->snap.generation != e->train_generation) return 0;
+  if (done) *done = now - e->train_from < 0 ? 0 : now - e->train_from;
+  if (total) *total = e->train_goal - e->train_from;
+  return now < e->train_goal ? 1 : 2;
 }
 
 int explorer_wait(explorer *e, double timeout_s) {
@@ -463,8 +578,10 @@ void explorer_bptt(explorer *e, int t) {
 
 int explorer_bptt_reached(const explorer *e) { return e->bptt ? ex_sel_t(e) : -1; }
 
-void explorer_set_clamps(explorer *e, const float clamp[4]) {
+void explorer_set_clamps(explorer *e, const float clamp[4], int from_t) {
   rl_clamps c;
+  c.from_t = from_t > 0 ? from_t : 0;
+  e->clamp_from = c.from_t;
   int any = 0;
   for (int i = 0; i < 4; i++) {
     c.value[i] = clamp[i];
@@ -487,9 +604,11 @@ int explorer_set_clamp_mode(explorer *e, const char *mode, rl_error *err) {
     rl_error tmp;
     return rl_fail(err ? err : &tmp, "unknown clamp '%s' (keep, erase, free)", mode);
   }
-  explorer_set_clamps(e, c);
+  /* from the second word: the first word (the key, in recall) writes the cell, then the clamp
+   * keeps or erases what it wrote */
+  explorer_set_clamps(e, c, 1);
   if (strcmp(mode, "free"))
-    explorer_notice(e, 0, "LSTM gates clamped (%s) on the displayed example", mode);
+    explorer_notice(e, 0, "LSTM gates clamped (%s) from the second word on, on the displayed example", mode);
   else
     explorer_notice(e, 0, "LSTM gates free again");
   return 0;
@@ -508,6 +627,12 @@ SDL_Rect explorer_panel_rect(const explorer *e, rl_panel p) {
 
 /* ---- events ----------------------------------------------------------------------------------- */
 
+void explorer_toggle_theme(explorer *e) {
+  const theme *now = e->pending_theme ? e->pending_theme : gfx_theme(e->win_g);
+  e->pending_theme = now == theme_get(THEME_LIGHT) ? theme_get(THEME_DARK) : theme_get(THEME_LIGHT);
+  e->dirty = 1;
+}
+
 static void cycle_clamp(explorer *e) {
   static const char *const modes[] = {"free", "keep", "erase"};
   int m = e->clamp_mode > 2 ? 0 : e->clamp_mode;
@@ -517,7 +642,7 @@ static void cycle_clamp(explorer *e) {
 int explorer_needs_redraw(explorer *e) {
   int changed = trainer_snapshot(e->tr, &e->snap);
   int notice = e->notice[0] && now_s() < e->notice_until;
-  return changed || e->dirty || e->frames < 3 || e->export_view || e->export_panels || e->pending_reset ||
+  return changed || e->dirty || e->frames < 3 || e->export_view || e->export_panels || e->export_panels_2x || e->pending_reset ||
          notice != e->notice_shown;
 }
 
@@ -533,6 +658,14 @@ int explorer_handle_event(explorer *e, const SDL_Event *ev) {
   SDL_Keycode k = ev->key.keysym.sym;
   SDL_Keymod mod = (SDL_Keymod)ev->key.keysym.mod;
   int T = e->snap.T;
+  if (k == SDLK_F1 || k == SDLK_QUESTION || (k == SDLK_SLASH && (mod & KMOD_SHIFT))) {
+    e->help_open = !e->help_open;
+    return 1;
+  }
+  if (e->help_open && k == SDLK_ESCAPE) {
+    e->help_open = 0;
+    return 1;
+  }
   switch (k) {
   case SDLK_SPACE:
     if (!e->static_mode) explorer_play(e, !trainer_running(e->tr));
@@ -564,6 +697,9 @@ int explorer_handle_event(explorer *e, const SDL_Event *ev) {
   case SDLK_c:
     cycle_clamp(e);
     return 1;
+  case SDLK_g:
+    e->grad_raw = !e->grad_raw;
+    return 1;
   case SDLK_TAB:
     return used;
   case SDLK_1: case SDLK_2: case SDLK_3:
@@ -584,11 +720,9 @@ int explorer_handle_event(explorer *e, const SDL_Event *ev) {
       return 1;
     }
     return used;
-  case SDLK_t: {
-    const theme *nt = gfx_theme(e->g) == theme_get(THEME_LIGHT) ? theme_get(THEME_DARK) : theme_get(THEME_LIGHT);
-    gfx_set_theme(e->win_g, nt);
+  case SDLK_t:
+    explorer_toggle_theme(e);
     return 1;
-  }
   default:
     return used;
   }
@@ -596,9 +730,12 @@ int explorer_handle_event(explorer *e, const SDL_Event *ev) {
 
 /* ---- layout and frame ------------------------------------------------------------------------- */
 
-static const rl_panel RIGHT_ORDER[] = {RL_PANEL_GRADIENTS, RL_PANEL_CURVES, RL_PANEL_DIAGRAM,
+/* Panels beside the heatmaps, top to bottom, and their share of the height. */
+static const rl_panel RIGHT_ORDER[] = {RL_PANEL_GRADIENTS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM, RL_PANEL_CURVES,
+                                       RL_PANEL_PREDICTIONS, RL_PANEL_EMBEDDING, RL_PANEL_DIAGRAM,
                                        RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS};
-static const float RIGHT_WEIGHT[] = {1.0f, 0.9f, 1.1f, 0.9f, 0.9f, 0.45f};
+static const float RIGHT_WEIGHT[] = {1.35f, 1.25f, 0.95f, 0.95f, 0.8f, 1.0f, 1.0f, 0.9f, 0.9f, 0.45f};
+#define NRIGHT ((int)(sizeof RIGHT_ORDER / sizeof RIGHT_ORDER[0]))
 
 static void draw_panel(explorer *e, rl_panel p, SDL_Rect r) {
   switch (p) {
@@ -610,96 +747,157 @@ static void draw_panel(explorer *e, rl_panel p, SDL_Rect r) {
   case RL_PANEL_DISTRIBUTION: panel_distribution_draw(e, r); break;
   case RL_PANEL_BPTT: panel_bptt_draw(e, r); break;
   case RL_PANEL_PARAMS: panel_params_draw(e, r); break;
+  case RL_PANEL_EMBEDDING: panel_embedding_draw(e, r); break;
+  case RL_PANEL_PREDICTIONS: panel_predictions_draw(e, r); break;
+  case RL_PANEL_LAYERS: panel_layers_draw(e, r); break;
+  case RL_PANEL_GRADNORM: panel_gradnorm_draw(e, r); break;
   }
   int i = panel_index(p);
   if (i >= 0) e->rect[i] = r;
 }
 
-static void draw_header(explorer *e, SDL_Rect r) {
-  gfx *g = e->g;
-  const theme *th = gfx_theme(g);
-  int tp = gfx_font_px(g, THEME_TEXT_TITLE), sp = gfx_font_px(g, THEME_TEXT_SMALL);
-  int bp = gfx_font_px(g, THEME_TEXT_BODY);
-  int pad = gfx_px(g, 14);
-  /* status at the right */
-  char st[700];
-  long step = 0;
-  double rate = 0;
-  for (int k = 0; k < TR_MAX_SLOTS; k++)
-    if (e->snap.slot[k].used) {
-      if (e->snap.slot[k].step > step) step = e->snap.slot[k].step;
-      rate += e->snap.slot[k].steps_per_s;
-    }
+const char *explorer_format_count(long n, char *buf, size_t cap) {
+  char digits[32];
+  int len = snprintf(digits, sizeof digits, "%ld", n < 0 ? -n : n);
+  size_t o = 0;
+  if (n < 0 && o + 1 < cap) buf[o++] = '-';
+  for (int i = 0; i < len && o + 1 < cap; i++) {
+    if (i > 0 && (len - i) % 3 == 0 && o + 1 < cap) buf[o++] = ',';
+    if (o + 1 < cap) buf[o++] = digits[i];
+  }
+  if (cap) buf[o] = 0;
+  return buf;
+}
+
+/* The status at the right of the title: live play state and speed in the window; only the step
+ * in an export (a figure says how far training went, not how fast the window ran). */
+static void status_text(explorer *e, char *st, size_t cap) {
+  char n[32];
+  explorer_format_count(max_step(e), n, sizeof n);
   if (e->static_mode) {
-    snprintf(st, sizeof st, "viewing %s", e->model_path[0] ? e->model_path : "a model");
+    snprintf(st, cap, "%s", ex_chrome(e) ? "?  keys" : "");
+  } else if (!ex_chrome(e)) {
+    snprintf(st, cap, "step %s", n);
   } else {
     float sv = tr_speed_value(e->snap.speed_level);
     char spd[32];
-    if (sv > 0) snprintf(spd, sizeof spd, "%g/s", (double)sv);
-    else snprintf(spd, sizeof spd, "max");
-    snprintf(st, sizeof st, "%s   step %ld   speed %s", e->snap.running ? "\u25B6 training" : "\u275A\u275A paused",
-             step, spd);
+    if (sv > 0) snprintf(spd, sizeof spd, "%g steps/s", (double)sv);
+    else snprintf(spd, sizeof spd, "full speed");
+    snprintf(st, cap, "%s   step %s   %s   ?  keys", e->snap.running ? "\u25B6 training" : "\u275A\u275A paused", n, spd);
   }
+}
+
+static void draw_header(explorer *e, SDL_Rect r) {
+  gfx *g = e->g;
+  const theme *th = gfx_theme(g);
+  int tp = gfx_font_px(g, THEME_TEXT_TITLE), bp = gfx_font_px(g, THEME_TEXT_BODY);
+  int pad = gfx_px(g, 14);
+  char st[200];
+  status_text(e, st, sizeof st);
   int sw = 0;
-  gfx_text_size(g, st, GFX_SANS, bp, &sw, NULL);
-  gfx_text(g, r.x + r.w - pad, r.y + pad, st, GFX_SANS, bp, e->snap.running ? th->ok : th->text_dim,
-           GFX_RIGHT | GFX_TOP);
-  char fit[256];
+  if (st[0]) {
+    gfx_text_size(g, st, GFX_SANS, bp, &sw, NULL);
+    int lh_t = gfx_line_height(g, GFX_SANS, tp), lh_b = gfx_line_height(g, GFX_SANS, bp);
+    gfx_text(g, r.x + r.w - pad, r.y + pad / 2 + (lh_t - lh_b) / 2, st, GFX_SANS, bp,
+             e->snap.running && ex_chrome(e) ? th->ok : th->text_dim, GFX_RIGHT | GFX_TOP);
+  }
+  char fit[800];
   gfx_text_fit(g, e->title, GFX_SANS, tp, r.w - 3 * pad - sw, fit, sizeof fit);
   gfx_text(g, r.x + pad, r.y + pad / 2, fit, GFX_SANS, tp, th->text, GFX_LEFT | GFX_TOP);
   int y2 = r.y + pad / 2 + gfx_line_height(g, GFX_SANS, tp) + gfx_px(g, 2);
-  /* notice (if any) replaces the key help */
-  if (e->notice[0] && now_s() < e->notice_until) {
+  /* a notice (live window only) replaces the task line for a few seconds */
+  if (ex_chrome(e) && e->notice[0] && now_s() < e->notice_until) {
     gfx_text_fit(g, e->notice, GFX_SANS, bp, r.w - 2 * pad, fit, sizeof fit);
     gfx_text(g, r.x + pad, y2, fit, GFX_SANS, bp, e->notice_error ? th->error : th->warn, GFX_LEFT | GFX_TOP);
-  } else {
-    const char *help = e->key_help ? e->key_help
-                       : e->static_mode
-                           ? "Left/Right timestep   click a heatmap column   C clamp   T theme   F12 save PNG"
-                           : "Space play/pause   N step   R reset   +/- speed   Left/Right timestep   "
-                             "C clamp   T theme   F12 save PNG (Shift: 2x)";
-    char task[800];
-    if (e->static_mode)
-      snprintf(task, sizeof task, "text: %s", e->snap.example_text);
-    else
-      snprintf(task, sizeof task, "task %s%s   example: %s", e->snap.task_name,
-               e->cfg.task.kind == RL_TASK_RECALL ? " (remember the first token until the query q)" : "",
-               e->snap.example_text);
-    gfx_text_fit(g, task, GFX_SANS, bp, r.w - 2 * pad, fit, sizeof fit);
-    gfx_text(g, r.x + pad, y2, fit, GFX_SANS, bp, th->text_dim, GFX_LEFT | GFX_TOP);
-    gfx_text_fit(g, help, GFX_SANS, sp, r.w - 2 * pad, fit, sizeof fit);
-    gfx_text(g, r.x + pad, y2 + gfx_line_height(g, GFX_SANS, bp), fit, GFX_SANS, sp, th->text_dim,
-             GFX_LEFT | GFX_TOP);
+    return;
   }
+  char task[800];
+  if (e->static_mode)
+    snprintf(task, sizeof task, "text: %s", e->snap.example_text);
+  else if (e->cfg.task.kind == RL_TASK_RECALL)
+    snprintf(task, sizeof task, "Task: remember the first token until the query q.   Example: %s", e->snap.example_text);
+  else
+    snprintf(task, sizeof task, "Task: %s.   Example: %s", e->snap.task_name, e->snap.example_text);
+  gfx_text_fit(g, task, GFX_SANS, bp, r.w - 2 * pad, fit, sizeof fit);
+  gfx_text(g, r.x + pad, y2, fit, GFX_SANS, bp, th->text_dim, GFX_LEFT | GFX_TOP);
 }
 
 static int header_height(explorer *e) {
   gfx *g = e->g;
+  if (e->presenting) return 0; /* the presenter's own header says what a slide is about */
   return gfx_px(g, 7) + gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_TITLE)) + gfx_px(g, 2) +
-         gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_BODY)) +
-         gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_SMALL)) + gfx_px(g, 8);
+         gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_BODY)) + gfx_px(g, 8);
 }
 
-static void draw_layout(explorer *e, SDL_Rect area) {
+/* The keys, on ? or F1: drawn over the live window only (never exported). */
+static const char *const EXPLORER_KEYS[] = {
+    "Space", "play / pause training",
+    "N", "one training step",
+    "R", "reset: new weights from the same seed",
+    "+  -", "training speed",
+    "Left  Right", "select the previous / next timestep (or click a column)",
+    "Home  End", "first / last timestep",
+    "G", "gradient plot: relative to the scored step, or raw norms",
+    "C", "LSTM clamp: free, keep (f = 1, i = 0), erase (f = 0)",
+    "1  2  3", "the model shown in the cell diagram",
+    "T", "light / dark theme",
+    "F12   Shift+F12", "save the view as PNG (Shift: twice the size)",
+    "Return   Escape", "in a text box: apply the text / stop typing",
+    "F5  F11", "full screen",
+    "? or F1", "show / hide this list",
+    "Ctrl+Q", "quit",
+    NULL};
+
+static void draw_help(explorer *e, SDL_Rect area) {
   gfx *g = e->g;
-  for (int i = 0; i < RL_PANEL_COUNT; i++) e->rect[i] = gfx_r(0, 0, 0, 0);
-  e->area = area;
-  int hh = header_height(e);
-  SDL_Rect head = {area.x, area.y, area.w, hh};
+  const theme *th = gfx_theme(g);
+  const char *const *keys = e->key_help ? e->key_help : EXPLORER_KEYS;
+  int bp = gfx_font_px(g, THEME_TEXT_BODY), hp = gfx_font_px(g, THEME_TEXT_HEADING);
+  int lh = gfx_line_height(g, GFX_SANS, bp) + gfx_px(g, 4);
+  int n = 0, kw = 0, dw = 0;
+  for (; keys[2 * n]; n++) {
+    int w;
+    gfx_text_size(g, keys[2 * n], GFX_SANS, bp, &w, NULL);
+    if (w > kw) kw = w;
+    gfx_text_size(g, keys[2 * n + 1], GFX_SANS, bp, &w, NULL);
+    if (w > dw) dw = w;
+  }
+  int pad = gfx_px(g, 24), gap = gfx_px(g, 28);
+  int w = pad + kw + gap + dw + pad, h = pad + gfx_line_height(g, GFX_SANS, hp) + gfx_px(g, 10) + n * lh + pad;
+  if (w > area.w) w = area.w;
+  if (h > area.h) h = area.h;
+  SDL_Rect box = {area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h};
+  gfx_fill_rect(g, area, gfx_fade(th->bg, 0.6f));
+  gfx_fill_round_rect(g, box, gfx_px(g, 10), th->panel);
+  gfx_rect(g, box, gfx_px(g, 2), th->accent);
+  int y = box.y + pad;
+  gfx_text(g, box.x + pad, y, "Keys   (? or Escape to close)", GFX_SANS, hp, th->text, GFX_LEFT | GFX_TOP);
+  y += gfx_line_height(g, GFX_SANS, hp) + gfx_px(g, 10);
+  for (int i = 0; i < n && y + lh <= box.y + box.h; i++, y += lh) {
+    gfx_text(g, box.x + pad, y, keys[2 * i], GFX_SANS, bp, th->accent, GFX_LEFT | GFX_TOP);
+    gfx_text(g, box.x + pad + kw + gap, y, keys[2 * i + 1], GFX_SANS, bp, th->text, GFX_LEFT | GFX_TOP);
+  }
+}
+
+/* Where every shown panel goes in area (below the header): fills order/rects, returns how many. */
+static int layout_panels(explorer *e, SDL_Rect area, rl_panel *order, SDL_Rect *rects) {
+  gfx *g = e->g;
+  int hh = header_height(e), np = 0;
   int gap = gfx_px(g, 10);
-  SDL_Rect body = {area.x + gap, area.y + hh, area.w - 2 * gap, area.h - hh - gap};
+  int top = hh > 0 ? hh : gap;
+  SDL_Rect body = {area.x + gap, area.y + top, area.w - 2 * gap, area.h - top - gap};
   if (e->show & RL_PANEL_SIDEBAR) {
-    int sw = gfx_px(g, 340);
+    int sw = gfx_tx(g, 380); /* holds text: scales like text */
     if (sw > body.w / 3) sw = body.w / 3;
-    SDL_Rect sr = {body.x, body.y, sw, body.h};
-    draw_panel(e, RL_PANEL_SIDEBAR, sr);
+    order[np] = RL_PANEL_SIDEBAR;
+    rects[np++] = gfx_r(body.x, body.y, sw, body.h);
     body.x += sw + gap;
     body.w -= sw + gap;
   }
-  rl_panel list[8];
-  float wt[8], total = 0;
+  rl_panel list[NRIGHT];
+  float wt[NRIGHT], total = 0;
   int n = 0;
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < NRIGHT; i++)
     if (e->show & (unsigned)RIGHT_ORDER[i]) {
       list[n] = RIGHT_ORDER[i];
       wt[n] = RIGHT_WEIGHT[i];
@@ -707,15 +905,11 @@ static void draw_layout(explorer *e, SDL_Rect area) {
     }
   SDL_Rect col = body;
   if (e->show & RL_PANEL_HEATMAPS) {
-    int hw = n ? (int)(body.w * 0.55f) : body.w;
-    SDL_Rect hr = {body.x, body.y, hw, body.h};
-    draw_panel(e, RL_PANEL_HEATMAPS, hr);
+    int hw = n ? (int)(body.w * 0.5f) : body.w;
+    order[np] = RL_PANEL_HEATMAPS;
+    rects[np++] = gfx_r(body.x, body.y, hw, body.h);
     col.x += hw + gap;
     col.w -= hw + gap;
-  }
-  if (n == 0) {
-    draw_header(e, head);
-    return;
   }
   int ncols = (!(e->show & RL_PANEL_HEATMAPS) && n >= 3) ? 2 : 1;
   if (ncols == 1) {
@@ -723,7 +917,8 @@ static void draw_layout(explorer *e, SDL_Rect area) {
     int avail = col.h - (n - 1) * gap;
     for (int i = 0; i < n; i++) {
       int h = i == n - 1 ? col.y + col.h - y : (int)(avail * wt[i] / total);
-      draw_panel(e, list[i], gfx_r(col.x, y, col.w, h));
+      order[np] = list[i];
+      rects[np++] = gfx_r(col.x, y, col.w, h);
       y += h + gap;
     }
   } else {
@@ -732,10 +927,37 @@ static void draw_layout(explorer *e, SDL_Rect area) {
     for (int i = 0; i < n; i++) {
       int cx = col.x + (i % 2) * (cw + gap), cy = col.y + (i / 2) * (rh + gap);
       int w = (i == n - 1 && n % 2 == 1) ? col.w : cw;
-      draw_panel(e, list[i], gfx_r(cx, cy, w, rh));
+      order[np] = list[i];
+      rects[np++] = gfx_r(cx, cy, w, rh);
     }
   }
-  draw_header(e, head);
+  return np;
+}
+
+/* One stride for every token axis on screen, so the heatmaps and the gradient plot label the same
+ * words: the largest that any of them needs. */
+static void choose_token_stride(explorer *e, const rl_panel *order, const SDL_Rect *rects, int np) {
+  e->token_stride = 1;
+  for (int i = 0; i < np; i++) {
+    float cw = order[i] == RL_PANEL_HEATMAPS ? panel_heatmaps_col_width(e, rects[i])
+               : order[i] == RL_PANEL_GRADIENTS ? panel_gradients_col_width(e, rects[i])
+                                                 : -1;
+    if (cw <= 0) continue;
+    int s = ex_token_stride(e, cw);
+    if (s > e->token_stride) e->token_stride = s;
+  }
+}
+
+static void draw_layout(explorer *e, SDL_Rect area) {
+  for (int i = 0; i < RL_PANEL_COUNT; i++) e->rect[i] = gfx_r(0, 0, 0, 0);
+  e->area = area;
+  rl_panel order[RL_PANEL_COUNT];
+  SDL_Rect rects[RL_PANEL_COUNT];
+  int np = layout_panels(e, area, order, rects);
+  choose_token_stride(e, order, rects, np);
+  for (int i = 0; i < np; i++) draw_panel(e, order[i], rects[i]);
+  int hh = header_height(e);
+  if (hh > 0) draw_header(e, gfx_r(area.x, area.y, area.w, hh));
 }
 
 void ex_draw_view(explorer *e, SDL_Rect area) {
@@ -752,6 +974,7 @@ void ex_draw_single(explorer *e, rl_panel p, SDL_Rect area) {
   gfx_fill_rect(e->g, area, th->bg);
   ui_begin(e->u);
   for (int i = 0; i < RL_PANEL_COUNT; i++) e->rect[i] = gfx_r(0, 0, 0, 0);
+  choose_token_stride(e, &p, &area, 1);
   draw_panel(e, p, area);
   ui_end(e->u);
 }
@@ -768,20 +991,30 @@ void explorer_frame_in(explorer *e, SDL_Rect area) {
   }
   if (e->snap.T > 0 && e->sel_t >= e->snap.T) e->sel_t = -1;
   ex_draw_view(e, area);
+  if (e->help_open) draw_help(e, area);
   e->frames++;
   e->dirty = 0;
+  if (e->pending_theme) { /* a theme chosen during this frame: the next frame is all in it */
+    gfx_set_theme(e->win_g, e->pending_theme);
+    if (e->g != e->win_g) gfx_set_theme(e->g, e->pending_theme);
+    e->pending_theme = NULL;
+    e->dirty = 1;
+  }
   e->notice_shown = e->notice[0] && now_s() < e->notice_until;
-  unsigned pend = e->export_panels;
-  e->export_panels = 0;
-  for (int i = 0; i < RL_PANEL_COUNT; i++)
-    if (pend & (1u << i)) {
-      char path[1024];
-      rl_error err;
-      if (explorer_export_panel(e, (rl_panel)(1u << i), path, sizeof path, &err))
-        explorer_notice(e, 1, "Export failed: %s", err.msg);
-      else
-        explorer_notice(e, 0, "Saved %s (+ .csv)", path);
-    }
+  for (int scale = 1; scale <= 2; scale++) {
+    unsigned pend = scale == 1 ? e->export_panels : e->export_panels_2x;
+    if (scale == 1) e->export_panels = 0;
+    else e->export_panels_2x = 0;
+    for (int i = 0; i < RL_PANEL_COUNT; i++)
+      if (pend & (1u << i)) {
+        char path[1024];
+        rl_error err;
+        if (explorer_export_panel(e, (rl_panel)(1u << i), scale, path, sizeof path, &err))
+          explorer_notice(e, 1, "Export failed: %s", err.msg);
+        else
+          explorer_notice(e, 0, "Saved %s (+ .csv)", path);
+      }
+  }
   if (e->export_view) {
     int scale = e->export_view;
     e->export_view = 0;

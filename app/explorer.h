@@ -24,7 +24,12 @@ typedef struct {
   const char *export_dir;   /* NULL = "rnnlab-figures" */
   const char *title;        /* NULL = the default title */
   int autoplay;             /* start training immediately */
+  int speed_level;          /* training speed (tr_speed_value levels); -1 = full speed */
 } explorer_opts;
+
+/* The pace of the default view in a class: 10 steps/s, so the LSTM's learning (about steps 60 to
+ * 250 on recall at distance 35) unfolds over roughly 6 to 25 seconds; +/- change it live. */
+#define EXPLORER_CLASS_SPEED_LEVEL 3
 
 explorer_opts explorer_opts_default(void);
 
@@ -57,6 +62,9 @@ int explorer_should_quit(const explorer *e);
  * a window can skip drawing and presenting otherwise. Takes the latest snapshot. */
 int explorer_needs_redraw(explorer *e);
 
+/* "2,578": a count with thousands separators (step counts on screen). Returns buf. */
+const char *explorer_format_count(long n, char *buf, size_t cap);
+
 /* ---- state a lesson step can set ------------------------------------------------------------ */
 
 /* Model slots (up to TR_MAX_SLOTS, unused entries have used = 0). Resets training. */
@@ -76,13 +84,30 @@ unsigned explorer_panels_shown(const explorer *e);
 /* Title line and up to a few narration lines drawn in the header (NULL = default title). */
 void explorer_set_title(explorer *e, const char *title);
 void explorer_set_lesson_name(explorer *e, const char *name); /* used in export file names */
-/* The key help in the header (NULL: the explorer's own keys); the string must outlive e. */
-void explorer_set_key_help(explorer *e, const char *help);
+/* The keys listed by the help overlay (? or F1): pairs of key and meaning, ending with NULL
+ * (NULL: the explorer's own keys). The array must outlive e. */
+void explorer_set_key_help(explorer *e, const char *const *pairs);
+int explorer_help_open(const explorer *e);
+/* Presenter mode: no explorer header, and none of the live window's controls, hints or notices
+ * (the presenter draws its own header with the lesson's narration). */
+void explorer_set_presenting(explorer *e, int on);
+/* The gradient panel: 0 = ||dJ(T)/dh(t)|| relative to its value at the scored step (default; the
+ * decay shape compares across models whose losses differ by orders of magnitude), 1 = raw norms.
+ * The G key toggles it. */
+void explorer_set_gradient_scale(explorer *e, int raw);
+int explorer_gradient_raw(const explorer *e);
+/* Every string drawn in the window and in exports goes to fn (checks of what a slide says). */
+void explorer_set_text_observer(explorer *e, gfx_text_observer fn, void *ctx);
+/* Light <-> dark, applied after the frame being drawn (a frame never mixes two themes). */
+void explorer_toggle_theme(explorer *e);
 
 /* Actions. */
 void explorer_play(explorer *e, int on);
 int explorer_playing(explorer *e);
 void explorer_train(explorer *e, long steps);            /* queue steps (asynchronous) */
+/* Queued training (explorer_train since the last reset): 1 while it runs, 2 once done, 0 if none;
+ * *done of *total steps trained so far. */
+int explorer_training_progress(const explorer *e, long *done, long *total);
 int explorer_wait(explorer *e, double timeout_s);        /* until queued steps are drawn-ready */
 int explorer_reset(explorer *e, rl_error *err);          /* re-initialise, same settings */
 void explorer_select_timestep(explorer *e, int t);       /* -1 = last; ends a bptt walk */
@@ -92,9 +117,11 @@ void explorer_select_timestep(explorer *e, int t);       /* -1 = last; ends a bp
 void explorer_bptt(explorer *e, int t);
 int explorer_bptt_reached(const explorer *e);            /* the step reached, or -1 if not walking */
 int explorer_selected_timestep(const explorer *e);
-/* Clamps for every LSTM slot: i, f, g, o values or NAN (all NAN = free). */
-void explorer_set_clamps(explorer *e, const float clamp[4]);
-/* Named clamp modes: "keep" (f = 1, i = 0), "erase" (f = 0), "free". */
+/* Clamps for every LSTM slot: i, f, g, o values or NAN (all NAN = free), from word from_t on
+ * (0-based; 0 = every word). */
+void explorer_set_clamps(explorer *e, const float clamp[4], int from_t);
+/* Named clamp modes: "keep" (f = 1, i = 0), "erase" (f = 0), "free"; keep and erase start at the
+ * second word, so the first word writes the cell before it is held or dropped. */
 int explorer_set_clamp_mode(explorer *e, const char *mode, rl_error *err);
 /* Which slot the cell diagram shows. */
 void explorer_focus_slot(explorer *e, int slot);
@@ -109,10 +136,12 @@ void explorer_clear_notice(explorer *e);
 
 void explorer_set_export_dir(explorer *e, const char *dir);
 /* Whole view as PNG (scale 1 = current size, 2 = re-rendered at twice the size). The path written
- * is copied to path_out (may be NULL). */
+ * is copied to path_out (may be NULL). Exports never contain controls, hints, play/speed status
+ * or notices. */
 int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_error *err);
-/* One panel as PNG + CSV (paths of the PNG, the CSV has the same stem). */
-int explorer_export_panel(explorer *e, rl_panel panel, char *path_out, size_t cap, rl_error *err);
+/* One panel alone as a slide-sized PNG (EXPORT_PANEL_W x EXPORT_PANEL_H times scale, 1 or 2) +
+ * the CSV of its data (path of the PNG; the CSV has the same stem). */
+int explorer_export_panel(explorer *e, rl_panel panel, int scale, char *path_out, size_t cap, rl_error *err);
 
 /* The latest snapshot the explorer drew from (for tests and the lesson presenter). */
 const tr_snapshot *explorer_snapshot(const explorer *e);

@@ -94,7 +94,8 @@ typedef struct {
   SDL_Rect saved_area;
 } swap_ctx;
 
-static int swap_in(explorer *e, swap_ctx *s, int w, int h, float scale, rl_error *err) {
+/* scale: the layout scale (a window's gfx_scale), factor: 1 or 2 (everything twice as large). */
+static int swap_in(explorer *e, swap_ctx *s, int w, int h, float scale, float factor, rl_error *err) {
   memset(s, 0, sizeof *s);
   s->g = gfx_create_headless(w, h, err);
   if (!s->g) return -1;
@@ -104,7 +105,9 @@ static int swap_in(explorer *e, swap_ctx *s, int w, int h, float scale, rl_error
     return rl_fail(err, "out of memory");
   }
   gfx_set_theme(s->g, gfx_theme(e->g));
+  gfx_set_text_observer(s->g, e->observer, e->observer_ctx);
   if (scale > 0) gfx_set_scale_override(s->g, scale);
+  gfx_set_export_factor(s->g, factor);
   s->saved_g = e->g;
   s->saved_u = e->u;
   memcpy(s->saved_rect, e->rect, sizeof e->rect);
@@ -139,8 +142,7 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
   if (export_unique_path(e->export_dir, stem, "png", path, sizeof path, err)) return -1;
   int w = e->area.w > 0 ? e->area.w : gfx_width(e->g), h = e->area.h > 0 ? e->area.h : gfx_height(e->g);
   swap_ctx s;
-  float sc = gfx_scale(e->g) * (float)scale;
-  if (swap_in(e, &s, w * scale, h * scale, sc, err)) return -1;
+  if (swap_in(e, &s, w * scale, h * scale, gfx_scale(e->g), (float)scale, err)) return -1;
   ex_draw_view(e, gfx_r(0, 0, w * scale, h * scale));
   int rc = gfx_save_png(e->g, path, err);
   swap_out(e, &s);
@@ -162,6 +164,10 @@ static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *
   case RL_PANEL_DISTRIBUTION: rc = panel_distribution_csv(e, f); break;
   case RL_PANEL_BPTT: rc = panel_bptt_csv(e, f); break;
   case RL_PANEL_PARAMS: rc = panel_params_csv(e, f); break;
+  case RL_PANEL_EMBEDDING: rc = panel_embedding_csv(e, f); break;
+  case RL_PANEL_PREDICTIONS: rc = panel_predictions_csv(e, f); break;
+  case RL_PANEL_LAYERS: rc = panel_layers_csv(e, f); break;
+  case RL_PANEL_GRADNORM: rc = panel_gradnorm_csv(e, f); break;
   case RL_PANEL_SIDEBAR: rc = panel_sidebar_csv(e, f); break;
   }
   if (rc) {
@@ -171,19 +177,22 @@ static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *
   return rl_memfile_commit(&mf, path, err);
 }
 
-int explorer_export_panel(explorer *e, rl_panel p, char *path_out, size_t cap, rl_error *err) {
+int explorer_export_panel(explorer *e, rl_panel p, int scale, char *path_out, size_t cap, rl_error *err) {
   int i = panel_index(p);
   if (i < 0) return rl_fail(err, "not a single panel");
+  if (scale < 1) scale = 1;
+  if (scale > 4) scale = 4;
   if (export_mkdir(e->export_dir, err)) return -1;
-  char stem[160], png[1024], csv[1100];
-  if (stem_for(e, panel_title(p), stem, sizeof stem)) return rl_fail(err, "name too long");
+  char stem[160], png[1024], csv[1100], what[80];
+  snprintf(what, sizeof what, "%s%s", panel_title(p), scale == 1 ? "" : "-2x");
+  if (stem_for(e, what, stem, sizeof stem)) return rl_fail(err, "name too long");
   if (export_unique_path(e->export_dir, stem, "png", png, sizeof png, err)) return -1;
   size_t len = strlen(png);
   snprintf(csv, sizeof csv, "%.*s.csv", (int)(len - 4), png);
-  SDL_Rect r = e->rect[i];
-  int w = r.w > 0 ? r.w : 1200, h = r.h > 0 ? r.h : 700;
+  /* a slide-sized figure of the panel alone, laid out for a 1920x1080 projector */
+  int w = EXPORT_PANEL_W * scale, h = EXPORT_PANEL_H * scale;
   swap_ctx s;
-  if (swap_in(e, &s, w, h, gfx_scale(e->g), err)) return -1;
+  if (swap_in(e, &s, w, h, 1.0f, (float)scale, err)) return -1;
   ex_draw_single(e, p, gfx_r(0, 0, w, h));
   int rc = gfx_save_png(e->g, png, err);
   swap_out(e, &s);

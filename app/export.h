@@ -9,6 +9,11 @@
 #include "rl_base.h"
 #include <stddef.h>
 
+/* A panel exported alone is a slide-sized figure: this many pixels at 1x (twice at 2x), laid out
+ * with the text sizes of a 1920x1080 projector, whatever its size in the window. */
+#define EXPORT_PANEL_W 1920
+#define EXPORT_PANEL_H 1080
+
 /* Creates dir and its parents (like mkdir -p). 0 ok, -1 with a message naming the folder. */
 int export_mkdir(const char *dir, rl_error *err);
 /* dir/stem.ext, or dir/stem-2.ext ... if taken. 0 ok, -1 if the name does not fit. */

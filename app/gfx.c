@@ -79,7 +79,7 @@ struct gfx {
   SDL_Renderer *ren;
   SDL_Surface *surf; /* headless target */
   int w, h;
-  float zoom, scale_override;
+  float zoom, scale_override, factor;
   const theme *th;
   font_slot fonts[FONT_SLOTS];
   int nfonts;
@@ -94,6 +94,8 @@ struct gfx {
   size_entry sizes[SIZE_CACHE];
   int soft; /* SDL's software renderer (headless or window) */
   image_slot images[IMAGE_SLOTS];
+  gfx_text_observer observer;
+  void *observer_ctx;
 };
 
 /* ---- fonts ------------------------------------------------------------------------------- */
@@ -283,6 +285,7 @@ static gfx *gfx_alloc(rl_error *err) {
   }
   g->ttf_inited = 1;
   g->zoom = 1;
+  g->factor = 1;
   g->th = theme_get(THEME_DARK);
   for (int i = 0; i < TEXT_BUCKETS; i++) g->buckets[i] = -1;
   return g;
@@ -390,11 +393,14 @@ int gfx_width(const gfx *g) { return g->w; }
 int gfx_height(const gfx *g) { return g->h; }
 int gfx_is_headless(const gfx *g) { return g->surf != NULL; }
 
-float gfx_scale(const gfx *g) {
+/* The scale before the export factor: what the layout of the window (or the override) uses. */
+static float base_scale(const gfx *g) {
   if (g->scale_override > 0) return g->scale_override;
   float s = (float)g->h / 1080.0f * g->zoom;
   return s > 0.05f ? s : 0.05f;
 }
+
+float gfx_scale(const gfx *g) { return base_scale(g) * g->factor; }
 
 int gfx_px(const gfx *g, float len) {
   int v = (int)lroundf(len * gfx_scale(g));
@@ -409,10 +415,25 @@ void gfx_set_zoom(gfx *g, float zoom) {
 
 void gfx_set_scale_override(gfx *g, float scale) { g->scale_override = scale > 0 ? scale : 0; }
 
+void gfx_set_text_observer(gfx *g, gfx_text_observer fn, void *ctx) {
+  g->observer = fn;
+  g->observer_ctx = ctx;
+}
+
+void gfx_set_export_factor(gfx *g, float factor) { g->factor = factor > 0 ? factor : 1; }
+
 void gfx_set_theme(gfx *g, const theme *t) { g->th = t ? t : theme_get(THEME_DARK); }
 const theme *gfx_theme(const gfx *g) { return g->th; }
 
-int gfx_font_px(const gfx *g, theme_text role) { return theme_text_px(g->th, role, gfx_scale(g)); }
+int gfx_tx(const gfx *g, float len) {
+  int v = (int)lroundf(len * theme_text_scale(base_scale(g)) * g->factor);
+  return v < 1 ? 1 : v;
+}
+
+int gfx_font_px(const gfx *g, theme_text role) {
+  if (g->factor == 1) return theme_text_px(g->th, role, base_scale(g));
+  return (int)lroundf((float)theme_text_px(g->th, role, base_scale(g)) * g->factor);
+}
 
 void gfx_begin_frame(gfx *g) {
   g->frame++;
@@ -869,6 +890,7 @@ int gfx_text(gfx *g, float x, float y, const char *s, gfx_face face, int px, SDL
   anchor(e->w, e->h, &x, &y, align);
   SDL_Rect dst = {(int)lroundf(x), (int)lroundf(y), e->w, e->h};
   SDL_RenderCopy(g->ren, e->tex, NULL, &dst);
+  if (g->observer) g->observer(g->observer_ctx, s, px, dst);
   return e->w;
 }
 
@@ -882,7 +904,39 @@ int gfx_text_vertical(gfx *g, float x, float y, const char *s, gfx_face face, in
   float cx = x + e->h * 0.5f, cy = y + e->w * 0.5f;
   SDL_Rect dst = {(int)lroundf(cx - e->w * 0.5f), (int)lroundf(cy - e->h * 0.5f), e->w, e->h};
   SDL_RenderCopyEx(g->ren, e->tex, NULL, &dst, -90.0, NULL, SDL_FLIP_NONE);
+  if (g->observer) g->observer(g->observer_ctx, s, px, gfx_r((int)lroundf(x), (int)lroundf(y), e->h, e->w));
   return e->w;
+}
+
+int gfx_wrap(gfx *g, const char *text, gfx_face face, int px, int max_w, char (*lines)[GFX_WRAP_LINE],
+             int max_lines) {
+  int nl = 0;
+  const char *p = text ? text : "";
+  while (*p && nl < max_lines) {
+    char line[GFX_WRAP_LINE] = "";
+    size_t len = 0;
+    while (*p && *p != '\n') {
+      const char *w = p;
+      while (*w == ' ') w++;
+      const char *e = w;
+      while (*e && *e != ' ' && *e != '\n') e++;
+      char trial[2 * GFX_WRAP_LINE];
+      int wl = (int)(e - w) < GFX_WRAP_LINE - 56 ? (int)(e - w) : GFX_WRAP_LINE - 56; /* absurd words are cut */
+      int n = snprintf(trial, sizeof trial, "%s%s%.*s", line, len ? " " : "", wl, w);
+      int tw;
+      gfx_text_size(g, trial, face, px, &tw, NULL);
+      if (len && (tw > max_w || n >= (int)sizeof line)) break;
+      if (n >= (int)sizeof line) n = (int)sizeof line - 1;
+      memcpy(line, trial, (size_t)n);
+      line[n] = 0;
+      len = strlen(line);
+      p = e;
+    }
+    if (*p == '\n') p++;
+    else while (*p == ' ') p++;
+    snprintf(lines[nl++], GFX_WRAP_LINE, "%s", line);
+  }
+  return nl;
 }
 
 void gfx_text_size(gfx *g, const char *s, gfx_face face, int px, int *w, int *h) {

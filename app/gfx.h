@@ -7,7 +7,8 @@
  *
  * Sizes scale with the target height: gfx_px(g, n) converts a length designed for a 1080-pixel
  * high screen into pixels for this target (a 2x export re-renders everything at twice the size).
- * Text sizes come from the theme (theme.h): body text is >= 20 px on a 1920x1080 projector.
+ * Text sizes come from the theme (theme.h): ticks and labels 22 px, panel titles 28 px, narration 36 px on
+ * a 1920x1080 projector, shrinking with the square root of the height below that.
  *
  * Threads: a gfx context (and its caches) belongs to the thread that draws with it.
  * Errors: fallible calls return 0 or -1 and fill an rl_error; nothing here exits or prints.
@@ -46,11 +47,18 @@ int gfx_is_headless(const gfx *g);
  * for a 1080p screen become gfx_px(g, len) = max(1, round(len * scale)). */
 float gfx_scale(const gfx *g);
 int gfx_px(const gfx *g, float len_at_1080p);
+/* A length that holds text (a sidebar's width, a label column): scales like text does, so text
+ * still fits when the window is smaller than 1080p. */
+int gfx_tx(const gfx *g, float len_at_1080p);
 /* Multiplies the automatic scale (e.g. 1.25 for a far-away projector). */
 void gfx_set_zoom(gfx *g, float zoom);
 /* Fixes the scale instead of deriving it from the height (0 = automatic again). Useful to render a
  * single panel at the size it has inside a bigger window. Clears nothing that matters. */
 void gfx_set_scale_override(gfx *g, float scale);
+/* Multiplies every length and text size after the scale is worked out (default 1): a 2x export
+ * of a window sets the window's scale as override and factor 2, so it is the window's layout at
+ * twice the pixels, text included (text does not scale linearly with the height below 1080p). */
+void gfx_set_export_factor(gfx *g, float factor);
 
 void gfx_set_theme(gfx *g, const theme *t); /* NULL -> dark theme */
 const theme *gfx_theme(const gfx *g);
@@ -115,8 +123,18 @@ int gfx_line_height(gfx *g, gfx_face face, int px);
 /* Longest prefix of s (in bytes, on a UTF-8 boundary) whose width with "..." fits max_w; writes
  * the shortened text to out (cap bytes). Returns 1 if s had to be shortened. */
 int gfx_text_fit(gfx *g, const char *s, gfx_face face, int px, int max_w, char *out, size_t cap);
+/* Greedy word wrap of text (also at '\n') into lines no wider than max_w pixels (a single word
+ * wider than that gets a line of its own). Returns the number of lines written (<= max_lines). */
+#define GFX_WRAP_LINE 320
+int gfx_wrap(gfx *g, const char *text, gfx_face face, int px, int max_w, char (*lines)[GFX_WRAP_LINE],
+             int max_lines);
 /* Convenience: text size for a theme role at this target's scale (see theme.h). */
 int gfx_font_px(const gfx *g, theme_text role);
+
+/* Called after every string gfx_text / gfx_text_vertical draws, with its pixel size and box:
+ * lets a test check what a slide says and how large (the projector check). NULL turns it off. */
+typedef void (*gfx_text_observer)(void *ctx, const char *s, int px, SDL_Rect box);
+void gfx_set_text_observer(gfx *g, gfx_text_observer fn, void *ctx);
 
 /* Statistics of the text cache (tests and the benchmark): hits, misses, entries. */
 void gfx_text_cache_stats(const gfx *g, long *hits, long *misses, int *entries);

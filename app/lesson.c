@@ -42,6 +42,7 @@ static const opt_spec MODEL_OPTS[] = {
     {"layers", OPT_INT, 1, 8, NULL},
     {"bidir", OPT_FLAG, 0, 0, NULL},
     {"residual", OPT_FLAG, 0, 0, NULL},
+    {"clip", OPT_NUM, 0, 1e6, NULL}, /* this model's gradient clipping (0 = none) */
 };
 
 /* Tasks and the options each accepts on a task: line (engine/tasks.h, rl_task_opts). */
@@ -103,6 +104,8 @@ static const struct {
     {"curves", RL_PANEL_CURVES},     {"diagram", RL_PANEL_DIAGRAM},
     {"sidebar", RL_PANEL_SIDEBAR},   {"distribution", RL_PANEL_DISTRIBUTION},
     {"bptt-bars", RL_PANEL_BPTT},    {"params", RL_PANEL_PARAMS},
+    {"embedding", RL_PANEL_EMBEDDING}, {"predictions", RL_PANEL_PREDICTIONS},
+    {"layers", RL_PANEL_LAYERS},     {"gradient-norm", RL_PANEL_GRADNORM},
     /* aliases (not listed in messages) */
     {"loss", RL_PANEL_CURVES},       {"bptt", RL_PANEL_BPTT},
 };
@@ -365,6 +368,7 @@ static int parse_models(ctx *c, char **tok, int n, rl_lesson_step *st) {
     else if (!strcmp(kv.key, "layers")) m->layers = (int)kv.num;
     else if (!strcmp(kv.key, "bidir")) m->bidirectional = kv.num != 0;
     else if (!strcmp(kv.key, "residual")) m->residual = kv.num != 0;
+    else if (!strcmp(kv.key, "clip")) m->has_clip = 1, m->clip = (float)kv.num;
   }
   st->has_models = 1;
   return 0;
@@ -440,14 +444,23 @@ static int parse_clamp(ctx *c, char **tok, int n, rl_lesson_action *a) {
   char b[48];
   for (int g = 0; g < 4; g++) a->clamp[g] = NAN;
   if (n == 0)
-    return fail_at(c, "'clamp' needs gates, e.g. 'clamp forget=1 input=0', 'clamp keep', 'clamp erase' "
-                      "or 'clamp off'");
+    return fail_at(c, "'clamp' needs gates, e.g. 'clamp forget=1 input=0 from=2', 'clamp keep', "
+                      "'clamp erase' or 'clamp off'");
+  a->clamp_from = 0;
   for (int i = 0; i < n; i++) {
-    if (!strcmp(tok[i], "keep")) { a->clamp[1] = 1; a->clamp[0] = 0; continue; }
-    if (!strcmp(tok[i], "erase")) { a->clamp[1] = 0; continue; }
+    /* keep and erase start at the second word: the first one (a key) writes the cell first */
+    if (!strcmp(tok[i], "keep")) { a->clamp[1] = 1; a->clamp[0] = 0; a->clamp_from = 1; continue; }
+    if (!strcmp(tok[i], "erase")) { a->clamp[1] = 0; a->clamp_from = 1; continue; }
     if (!strcmp(tok[i], "off")) { for (int g = 0; g < 4; g++) a->clamp[g] = NAN; continue; }
     char *eq = strchr(tok[i], '=');
     if (eq) *eq = 0;
+    if (!strcmp(tok[i], "from")) {
+      long w;
+      if (!eq || parse_long(eq + 1, 1, RL_MAX_TIME, &w))
+        return fail_at(c, "'from' needs the first clamped word, counting from 1, e.g. from=2");
+      a->clamp_from = (int)w - 1;
+      continue;
+    }
     int gate = -1;
     for (int g = 0; g < 4; g++)
       if (!strcmp(tok[i], GATE_LONG[g]) || !strcmp(tok[i], GATE_SHORT[g])) gate = g;
@@ -485,9 +498,11 @@ static int parse_action(ctx *c, char **tok, int n, rl_lesson_step *st) {
                      RL_LESSON_MAX_TRAIN);
   } else if (!strcmp(verb, "select") || !strcmp(verb, "bptt")) {
     a->kind = verb[0] == 's' ? RL_ACT_SELECT : RL_ACT_BPTT;
+    /* positions count words from 1, as the screen does; stored from 0 */
     if (n >= 2 && !strcmp(tok[1], "last")) a->n = -1;
-    else if (n < 2 || parse_long(tok[1], 0, RL_MAX_TIME - 1, &a->n))
-      return fail_at(c, "'%s' needs a timestep (0 or more) or 'last', e.g. 'do: %s 12'", verb, verb);
+    else if (n < 2 || parse_long(tok[1], 1, RL_MAX_TIME, &a->n))
+      return fail_at(c, "'%s' needs a word position (1 = the first word) or 'last', e.g. 'do: %s 12'", verb, verb);
+    else a->n -= 1;
   } else if (!strcmp(verb, "clamp")) {
     a->kind = RL_ACT_CLAMP;
     if (parse_clamp(c, tok + 1, n - 1, a)) return -1;
@@ -814,6 +829,7 @@ void rl_lesson_model_format(const rl_lesson_model *m, char *buf, size_t n) {
   if (m->layers) APPEND(" layers=%d", m->layers);
   if (m->bidirectional) APPEND(" bidir");
   if (m->residual) APPEND(" residual");
+  if (m->has_clip) APPEND(" clip=%g", (double)m->clip);
 #undef APPEND
 }
 

@@ -34,8 +34,12 @@ typedef enum {
   RL_PANEL_DISTRIBUTION = 1 << 5, /* next-token distribution at the selected timestep */
   RL_PANEL_BPTT = 1 << 6,         /* per-timestep terms of dJ/dW_hh as bars summing to the total */
   RL_PANEL_PARAMS = 1 << 7,       /* parameter counts of each model */
+  RL_PANEL_EMBEDDING = 1 << 8,    /* the selected word: one-hot x(t), its embedding e(t), W_e e(t) */
+  RL_PANEL_PREDICTIONS = 1 << 9,  /* every model's answer at every scored word, right or wrong */
+  RL_PANEL_LAYERS = 1 << 10,      /* ||dJ(T)/dh(t)|| of each layer, one plot per model */
+  RL_PANEL_GRADNORM = 1 << 11,    /* the gradient's norm at each training step, clip thresholds */
 } rl_panel;
-#define RL_PANEL_COUNT 8
+#define RL_PANEL_COUNT 12
 
 /* One model slot. Fields left at their "keep" value mean: the explorer's default. */
 typedef struct {
@@ -46,6 +50,8 @@ typedef struct {
   int layers;         /* 0 = default (1) */
   int bidirectional;  /* 0 or 1 */
   int residual;       /* 0 or 1 (skip connections between stacked layers) */
+  int has_clip;       /* clip=X given: this model clips at X (0 = no clipping) */
+  float clip;
 } rl_lesson_model;
 
 typedef struct {
@@ -58,7 +64,7 @@ typedef struct {
 typedef enum {
   RL_ACT_TRAIN = 0,   /* n = training steps (run synchronously when rendering headlessly) */
   RL_ACT_SELECT,      /* n = timestep, -1 = last timestep */
-  RL_ACT_CLAMP,       /* clamp[4] = i, f, g, o; NAN = free. all NAN = clamps off */
+  RL_ACT_CLAMP,       /* clamp[4] = i, f, g, o; NAN = free. all NAN = clamps off; from clamp_from */
   RL_ACT_RESET,       /* re-initialise the models (same seed) */
   RL_ACT_PLAY,        /* start training in the background */
   RL_ACT_PAUSE,       /* stop background training */
@@ -69,6 +75,7 @@ typedef struct {
   rl_lesson_action_kind kind;
   long n;
   float clamp[4];
+  int clamp_from;     /* first clamped word, 0-based (keep/erase: 1, the second word; from=N) */
 } rl_lesson_action;
 
 typedef struct {

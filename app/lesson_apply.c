@@ -51,6 +51,8 @@ int lesson_setup_config(const rl_lesson_setup *su, const tr_config *base, tr_con
       m->layers = lm->layers;
       m->bidirectional = lm->bidirectional;
       m->residual = lm->residual;
+      m->own_clip = lm->has_clip;
+      m->clip = lm->clip;
     }
   }
   if (su->has_task && apply_task(su, &c.task, err)) return -1;
@@ -86,7 +88,8 @@ static int needs_reset(const tr_config *a, const tr_config *b) {
     if (x->used != y->used) return 1;
     if (!x->used) continue;
     if (x->cell != y->cell || (x->cell == RL_CELL_RNN && x->nonlin != y->nonlin) || x->hidden != y->hidden ||
-        x->layers != y->layers || x->bidirectional != y->bidirectional || x->residual != y->residual)
+        x->layers != y->layers || x->bidirectional != y->bidirectional || x->residual != y->residual ||
+        x->own_clip != y->own_clip || (x->own_clip && x->clip != y->clip))
       return 1;
   }
   const rl_task_opts *s = &a->task, *t = &b->task;
@@ -142,6 +145,7 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
   /* 3. Clamps and the selected timestep in force at this step: the latest ones at or before it
    *    (a new set of models starts with free gates), so stepping backwards restores them. */
   float clamp[4] = {NAN, NAN, NAN, NAN};
+  int clamp_from = 0;
   int sel = -1, bptt = 0;
   for (int s = 0; s <= step; s++) {
     const rl_lesson_step *p = &l->steps[s];
@@ -149,14 +153,14 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
       for (int g = 0; g < 4; g++) clamp[g] = NAN;
     for (int a = 0; a < p->nactions; a++) {
       const rl_lesson_action *act = &p->actions[a];
-      if (act->kind == RL_ACT_CLAMP) memcpy(clamp, act->clamp, sizeof clamp);
+      if (act->kind == RL_ACT_CLAMP) memcpy(clamp, act->clamp, sizeof clamp), clamp_from = act->clamp_from;
       else if (act->kind == RL_ACT_SELECT || act->kind == RL_ACT_BPTT) {
         sel = (int)act->n;
         bptt = act->kind == RL_ACT_BPTT;
       }
     }
   }
-  explorer_set_clamps(e, clamp);
+  explorer_set_clamps(e, clamp, clamp_from);
 
   /* 3b. The example sentence in force (text:), or the task's own example. A word the task does not
    *     know is reported at the text: line; the rest of the step still applies. */

@@ -31,7 +31,8 @@ static void usage(FILE *f) {
     fprintf(f, "  %-14s %s\n", COMMANDS[i].name, COMMANDS[i].help);
   fprintf(f, "  %-14s %s\n", "help", "this list (also --help, -h)");
   fprintf(f, "\nLessons:\n  rnnlab --lesson N             present lesson N full screen (rnnlab --lesson N --help)\n"
-             "  rnnlab render --lesson N ...  a lesson step as a PNG\n");
+             "  rnnlab render --lesson N ...  a lesson step as a PNG\n\n");
+  cmd_default_help(f);
   fprintf(f, "\n'rnnlab COMMAND --help' describes a command's options.\n");
 }
 

@@ -1,4 +1,6 @@
-/* Loss and accuracy of every model against training step (means over windows of steps). */
+/* Loss and accuracy of every model against training step (means over windows of steps), on a log
+ * step axis: the first few hundred steps, where learning happens in a class demonstration, stay
+ * readable after tens of thousands of steps. */
 #include "panels.h"
 #include <math.h>
 #include <stdlib.h>
@@ -10,7 +12,7 @@ void panel_curves_draw(explorer *e, SDL_Rect r) {
   plot_series ls[TR_MAX_SLOTS], as[TR_MAX_SLOTS + 1];
   char names[TR_MAX_SLOTS][96];
   int n = 0;
-  double xmax = 1;
+  double xmax = 100; /* the axis starts with two decades and grows with training */
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
     if (!q->used) continue;
@@ -49,17 +51,18 @@ void panel_curves_draw(explorer *e, SDL_Rect r) {
   SDL_Rect a = {c.x, c.y, (c.w - gap) / 2, c.h};
   SDL_Rect b = {c.x + a.w + gap, c.y, c.w - a.w - gap, c.h};
   plot_opts o = plot_opts_default();
-  o.xlabel = "training step";
+  o.xlabel = "training step (log)";
   o.ylabel = "loss";
   o.title = NULL;
-  o.xmin = 0;
+  o.log_x = 1;
+  o.xmin = 1;
   o.xmax = xmax;
   o.ymin = 0;
   o.legend = PLOT_LEGEND_NONE;
   plot_frame f1, f2;
   plot_lines(g, a, &o, ls, n, &f1);
   /* chance level for recall: one key in K */
-  float chance_x[2] = {0, (float)xmax}, chance_y[2];
+  float chance_x[2] = {1, (float)xmax}, chance_y[2];
   int na = n;
   if (!sn->static_mode && e->cfg.task.kind == RL_TASK_RECALL && e->cfg.task.keys > 0) {
     chance_y[0] = chance_y[1] = 1.0f / (float)e->cfg.task.keys;

@@ -67,13 +67,17 @@ static void gate_box(const dctx *d, float u, float v, const char *act, const cha
   gfx_fill_round_rect(d->g, r, gfx_px(d->g, 6), fill);
   gfx_rect(d->g, r, clamped ? gfx_px(d->g, 3) : 1, clamped ? d->th->warn : d->th->axis);
   gfx_text(d->g, r.x + r.w / 2, r.y + r.h / 2, act, GFX_SANS, d->body, d->th->text, GFX_CENTER | GFX_MIDDLE);
-  char lab[64];
+  /* "f" over "0.92" (or "= 1" when clamped): two short lines fit between neighbouring gates */
+  char val[32];
   float m = vals ? mean(vals, n) : NAN;
-  if (clamped) snprintf(lab, sizeof lab, "%s = %.0f", name, (double)m);
-  else snprintf(lab, sizeof lab, "%s %.2f", name, (double)m);
+  if (clamped) snprintf(val, sizeof val, "= %.0f", (double)m);
+  else snprintf(val, sizeof val, "%.2f", (double)m);
   float sy = v + bh / 2 + 0.055f;
   strip(d, u, sy, 0.12f, vals, n, 1, kind);
-  plate(d, X(d, u), Y(d, sy) + gfx_px(d->g, 10), lab, clamped ? d->th->warn : d->th->text, GFX_CENTER | GFX_TOP);
+  SDL_Color col = clamped ? d->th->warn : d->th->text;
+  float ly = Y(d, sy) + gfx_px(d->g, 10);
+  plate(d, X(d, u), ly, name, col, GFX_CENTER | GFX_TOP);
+  plate(d, X(d, u), ly + gfx_line_height(d->g, GFX_SANS, d->small), val, col, GFX_CENTER | GFX_TOP);
 }
 
 static void op(const dctx *d, float u, float v, const char *sym) {
@@ -100,11 +104,12 @@ static const float *state_at(const tr_slot_snap *s, const float *arr, int t) {
   return arr + (size_t)t * (size_t)s->H;
 }
 
-/* A state vector: name and strip (no strip for the zero initial state). */
+/* A state vector: name and strip. Before the first word it is the initial state, named as such:
+ * "h(0) = 0" (no strip). */
 static void state_strip(const dctx *d, float u, float v, const char *name, const float *vals, int kind) {
   char lab[64];
   if (vals) snprintf(lab, sizeof lab, "%s", name);
-  else snprintf(lab, sizeof lab, "%s = 0", name);
+  else snprintf(lab, sizeof lab, "%c(0) = 0", name[0]);
   plate(d, X(d, u), Y(d, v) - gfx_px(d->g, 10), lab, d->th->text, GFX_CENTER | GFX_BOTTOM);
   if (vals) strip(d, u, v, 0.12f, vals, d->s->H, 1, kind);
 }
@@ -128,8 +133,9 @@ static void draw_lstm(const dctx *d) {
   snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->e->snap.labels && t < d->e->snap.T ? d->e->snap.labels[t] : "?");
   label(d, 0.17f, 1.0f, xl, GFX_LEFT | GFX_BOTTOM);
   state_strip(d, 0.09f, bus - 0.09f, "h(t-1)", state_at(s, s->h, t - 1), 1);
-  int cf = !isnan(s->clamps.value[1]), ci = !isnan(s->clamps.value[0]);
-  int cg = !isnan(s->clamps.value[2]), co = !isnan(s->clamps.value[3]);
+  int on = t >= s->clamps.from_t; /* clamps hold from a word on */
+  int cf = on && !isnan(s->clamps.value[1]), ci = on && !isnan(s->clamps.value[0]);
+  int cg = on && !isnan(s->clamps.value[2]), co = on && !isnan(s->clamps.value[3]);
   /* wires first, boxes on top */
   wire(d, uf, bus, uf, boxes + 0.06f, 1);
   wire(d, uf, boxes - 0.06f, uf, belt + 0.045f, 1);
@@ -233,13 +239,14 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
   int k = diagram_slot(e);
   int t = ex_sel_t(e);
   char title[200], name[96] = "";
-  int nslots = 0; /* the model keys are worth a hint only when there is a choice */
-  for (int q = 0; q < TR_MAX_SLOTS; q++) nslots += e->snap.slot[q].used;
   if (k >= 0) ex_slot_name(e, k, name, sizeof name);
-  if (t >= 0 && k >= 0)
-    snprintf(title, sizeof title, "%s cell at t = %d%s", name, t,
-             e->clamp_mode == 1 ? "   gates clamped: keep" : e->clamp_mode == 2 ? "   gates clamped: erase"
-             : e->clamp_mode == 3 ? "   gates clamped" : nslots > 1 ? "   (keys 1-3: model)" : "");
+  char clamp[64] = "";
+  if (e->clamp_mode && t < e->clamp_from)
+    snprintf(clamp, sizeof clamp, "   gates free until word %d", e->clamp_from + 1);
+  else if (e->clamp_mode)
+    snprintf(clamp, sizeof clamp, "   gates clamped%s", e->clamp_mode == 1 ? ": keep" : e->clamp_mode == 2 ? ": erase" : "");
+  if (t >= 0 && k >= 0) /* words count from 1, as on every axis */
+    snprintf(title, sizeof title, "%s cell at t = %d%s", name, t + 1, clamp);
   else
     snprintf(title, sizeof title, "Cell diagram");
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_DIAGRAM, r, title);
@@ -280,6 +287,16 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
     a.w = w;
   }
   d.a = a;
+  /* gate labels sit about 0.13 of the width apart: a window below 1080p (text shrinks slower than
+   * the layout) gets smaller labels rather than overlapping ones */
+  int lw = 0;
+  gfx_text_size(e->g, "-0.00", GFX_SANS, d.small, &lw, NULL);
+  float room = 0.12f * (float)a.w;
+  if (lw > room && gfx_scale(e->g) < 1.0f) {
+    d.small = (int)(d.small * room / lw);
+    if (d.small < 10) d.small = 10;
+    d.body = d.small + 2;
+  }
   if (s->spec.cell == RL_CELL_LSTM) draw_lstm(&d);
   else if (s->spec.cell == RL_CELL_GRU) draw_gru(&d);
   else draw_rnn(&d);
@@ -298,12 +315,12 @@ int panel_diagram_csv(const explorer *e, FILE *f) {
   static const char *lstm[4] = {"i", "f", "g", "o"}, *gru[3] = {"r", "z", "n"};
   for (int gi = 0; gi < G && s->spec.cell != RL_CELL_RNN; gi++)
     for (int j = 0; j < H; j++)
-      fprintf(f, "%c,%s,%d,%s,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t,
+      fprintf(f, "%c,%s,%d,%s,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t + 1,
               s->spec.cell == RL_CELL_LSTM ? lstm[gi] : gru[gi], j,
               (double)s->gates[(size_t)t * (size_t)G * (size_t)H + (size_t)gi * (size_t)H + (size_t)j]);
   for (int j = 0; j < H && s->spec.cell == RL_CELL_LSTM; j++)
-    fprintf(f, "%c,%s,%d,c,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t, j, (double)s->c[(size_t)t * (size_t)H + (size_t)j]);
+    fprintf(f, "%c,%s,%d,c,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t + 1, j, (double)s->c[(size_t)t * (size_t)H + (size_t)j]);
   for (int j = 0; j < H; j++)
-    fprintf(f, "%c,%s,%d,h,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t, j, (double)s->h[(size_t)t * (size_t)H + (size_t)j]);
+    fprintf(f, "%c,%s,%d,h,%d,%.6g\n", 'A' + k, rl_cell_name(s->spec.cell), t + 1, j, (double)s->h[(size_t)t * (size_t)H + (size_t)j]);
   return ferror(f) ? -1 : 0;
 }

@@ -20,7 +20,7 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
   int t = ex_sel_t(e);
   char title[160];
   if (t >= 0 && sn->labels)
-    snprintf(title, sizeof title, "Prediction after \"%s\" (t = %d)", sn->labels[t], t);
+    snprintf(title, sizeof title, "Prediction after \"%s\" (t = %d)", sn->labels[t], t + 1);
   else
     snprintf(title, sizeof title, "Prediction");
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_DISTRIBUTION, r, title);
@@ -74,7 +74,7 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
   o.ymax = 1;
   o.xtick_labels = labels;
   o.n_xtick_labels = nt;
-  o.legend = PLOT_LEGEND_TOP_RIGHT;
+  o.legend = PLOT_LEGEND_ABOVE; /* never over a bar */
   /* only as many bars as can all be named (a bar without its word teaches nothing): measured
    * against the data area the chart will really have */
   int sp = gfx_font_px(g, THEME_TEXT_SMALL);
@@ -98,14 +98,14 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
 int panel_distribution_csv(const explorer *e, FILE *f) {
   const tr_snapshot *sn = &e->snap;
   int t = ex_sel_t(e);
-  fprintf(f, "model,t,class,probability\n");
+  fprintf(f, "model,t,class,probability\n"); /* t counts words from 1, as on screen */
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
     const float *p = q->used ? probs_at(sn, q, t) : NULL;
     if (!p) continue;
     char q1[160];
     for (int cl = 0; cl < q->C && cl < sn->C; cl++)
-      fprintf(f, "%c,%d,%s,%.6g\n", 'A' + k, t, csv_quote(sn->class_names ? sn->class_names[cl] : "", q1, sizeof q1),
+      fprintf(f, "%c,%d,%s,%.6g\n", 'A' + k, t + 1, csv_quote(sn->class_names ? sn->class_names[cl] : "", q1, sizeof q1),
               (double)p[cl]);
   }
   return ferror(f) ? -1 : 0;
@@ -130,9 +130,9 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
   int T = sn->T, from = bptt_from(e);
   char title[200];
   if (e->bptt && T > 0 && from == T - 1)
-    snprintf(title, sizeof title, "Backward pass at the last step t = %d: its term starts the sum", from);
+    snprintf(title, sizeof title, "Backward pass at the last word t = %d: its term starts the sum", from + 1);
   else if (e->bptt && T > 0)
-    snprintf(title, sizeof title, "Backward pass at t = %d: the terms of steps %d to %d are added", from, from, T - 1);
+    snprintf(title, sizeof title, "Backward pass at t = %d: the terms of words %d to %d are added", from + 1, from + 1, T);
   else
     snprintf(title, sizeof title, "BPTT: dJ/dW_h is the sum of one term per timestep");
   SDL_Rect c = ex_panel_frame(e, RL_PANEL_BPTT, r, title);
@@ -185,17 +185,15 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
   gfx_fill_circle(g, x + sw / 2.0f, y, gfx_px(g, 5), th->text);
   x += sw + gfx_px(g, 6);
   x += gfx_text(g, x, y, "size of the running sum", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE) + gfx_px(g, 20);
-  if (e->bptt && from > 0) {
-    SDL_Color ghost = th->text_dim;
-    ghost.a = 70;
-    gfx_fill_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), ghost);
+  if (e->bptt && from > 0) { /* an empty outline: no value, so no height */
+    gfx_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), gfx_px(g, 2), th->text_dim);
     x += sw + gfx_px(g, 6);
     gfx_text(g, x, y, "not computed yet", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE);
   }
   SDL_Rect pr = {c.x, c.y + lh + gfx_px(g, 4), c.w, c.h - lh - gfx_px(g, 4)};
 
   plot_opts o = plot_opts_default();
-  o.xlabel = "timestep t  (the backward pass runs from the last step down to 0)";
+  o.xlabel = "word t  (the backward pass runs from the last word back to the first)";
   o.ylabel = "size (norm), log scale";
   o.log_y = 1;
   if (hi > 0) {
@@ -214,15 +212,12 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
     gfx_push_clip(g, fr.area);
     double group = 0.8, bw = group / ns;
     float base = (float)(fr.area.y + fr.area.h);
-    /* steps the pass has not reached: greyed placeholders, no values */
+    /* steps the pass has not reached: one flat outlined band along the bottom, no heights (it has
+     * no values yet) */
     if (e->bptt && from > 0) {
-      SDL_Color ghost = th->text_dim;
-      ghost.a = 70;
-      for (int t = 0; t < from; t++) {
-        float x0 = plot_x_px(&fr, t - group / 2), x1 = plot_x_px(&fr, t + group / 2);
-        int hgt = fr.area.h / 6;
-        gfx_fill_rect(g, gfx_r((int)x0 + 1, (int)base - hgt, (int)(x1 - x0) - 2, hgt), ghost);
-      }
+      float x0 = plot_x_px(&fr, -group / 2), x1 = plot_x_px(&fr, from - 1 + group / 2);
+      int bh = gfx_px(g, 14);
+      gfx_rect(g, gfx_r((int)x0, (int)base - bh, (int)(x1 - x0), bh), gfx_px(g, 2), th->text_dim);
       float xa = plot_x_px(&fr, -0.5), xb = plot_x_px(&fr, from - 0.5);
       int bp = gfx_font_px(g, THEME_TEXT_BODY);
       int tw = 0;
@@ -283,7 +278,7 @@ int panel_bptt_csv(const explorer *e, FILE *f) {
     if (!bptt_slot_ok(sn, q)) continue;
     char q1[160];
     for (int t = 0; t < q->T && t < sn->T; t++)
-      fprintf(f, "%c,%d,%s,%.6g,%.6g,%d\n", 'A' + k, t, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1),
+      fprintf(f, "%c,%d,%s,%.6g,%.6g,%d\n", 'A' + k, t + 1, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1),
               (double)q->dwhh_norm[t], (double)q->dwhh_cum[t], t >= from);
   }
   return ferror(f) ? -1 : 0;

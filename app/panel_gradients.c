@@ -1,51 +1,106 @@
-/* ||dJ(T)/dh(t)|| against timestep t on a log axis, every model overlaid: the vanishing gradient. */
+/* ||dJ(T)/dh(t)|| against timestep t on a log axis, every model overlaid: the vanishing gradient.
+ *
+ * By default each line is divided by its own value at the scored step T, so the shape of the
+ * decay compares across models whose losses (and so whose raw norms) differ by orders of
+ * magnitude; G (or explorer_set_gradient_scale) shows the raw norms. The y range is fixed per
+ * mode, so it never jumps while training runs, and values below it (underflow to 0 included) sit
+ * in a marked band labelled "< 10^-k" instead of disappearing. */
 #include "panels.h"
 #include <math.h>
 #include <stdlib.h>
 
+/* Fixed y ranges (decades), the same in every view so that slides can be compared: relative
+ * values are 1 at the scored step and fall below it when the gradient vanishes; three decades
+ * above it show one that explodes (W_hh's radius 2 to 3 at initialisation). Raw norms of a
+ * trained model reach 1e-8 and below. */
+#define REL_LO 1e-12
+#define REL_HI 1e3
+#define RAW_LO 1e-16
+#define RAW_HI 1e3
+
+static void grad_opts(const explorer *e, plot_opts *o) {
+  *o = plot_opts_default();
+  o->log_y = 1;
+  o->integer_x = 1;
+  int T = e->snap.T;
+  o->xmin = 1;
+  o->xmax = T > 1 ? T : 2;
+  o->ymin = e->grad_raw ? RAW_LO : REL_LO;
+  o->ymax = e->grad_raw ? RAW_HI : REL_HI;
+  o->out_of_range = 1;
+  o->legend = PLOT_LEGEND_ABOVE;
+  o->ylabel = e->grad_raw ? "norm" : "relative to t = T";
+}
+
+/* Token labels for x = 1..T: index 0 is unused (the axis counts words from 1). */
+static const char **shifted_labels(const tr_snapshot *sn) {
+  const char **l = calloc((size_t)sn->T + 1, sizeof *l);
+  if (!l) return NULL;
+  l[0] = "";
+  for (int t = 0; t < sn->T; t++) l[t + 1] = sn->labels ? sn->labels[t] : "?";
+  return l;
+}
+
+float panel_gradients_col_width(explorer *e, SDL_Rect r) {
+  plot_opts o;
+  grad_opts(e, &o);
+  o.xlabel = "t";
+  plot_frame f = plot_lines_frame(e->g, ex_panel_content(e, r, 1), &o, NULL, 0);
+  return e->snap.T > 1 ? (float)f.area.w / (float)(e->snap.T - 1) : (float)f.area.w;
+}
+
+/* One line: layer-direction ld of slot q, relative to its value at the scored step (or raw). */
+static float *grad_line(const explorer *e, const tr_slot_snap *q, int ld, const float *norms) {
+  int T = e->snap.T;
+  float *y = malloc((size_t)T * sizeof(float));
+  if (!y) return NULL;
+  const float *v = norms + (size_t)ld * (size_t)T;
+  int ts = q->last_scored;
+  double ref = ts >= 0 && ts < T ? v[ts] : NAN;
+  for (int t = 0; t < T; t++) {
+    if (ts >= 0 && t > ts) y[t] = NAN; /* after the scored step: no gradient from J(T) */
+    else if (e->grad_raw) y[t] = v[t];
+    else y[t] = ref > 0 ? (float)(v[t] / ref) : NAN;
+  }
+  return y;
+}
+
 void panel_gradients_draw(explorer *e, SDL_Rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_GRADIENTS, r, "Vanishing gradient: ||dJ(T)/dh(t)||");
+  const char *title = e->grad_raw ? "Vanishing gradient: \u2016\u2202J(T)/\u2202h(t)\u2016, raw"
+                                  : "Vanishing gradient: \u2016\u2202J(T)/\u2202h(t)\u2016";
+  SDL_Rect c = ex_panel_frame(e, RL_PANEL_GRADIENTS, r, title);
   const tr_snapshot *sn = &e->snap;
   int T = sn->T;
-#define MAXS (TR_MAX_SLOTS * 9)
+#define MAXS (TR_MAX_SLOTS * 3)
   plot_series s[MAXS];
   char names[MAXS][128];
   float *ys[MAXS] = {0};
   int clamped = e->clamp_mode != 0;
   int ns = 0, last = -1;
-  for (int k = 0; k < TR_MAX_SLOTS; k++) {
+  for (int k = 0; k < TR_MAX_SLOTS && ns < MAXS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
     if (!q->used || !q->have_trace || q->T != T || T <= 0) continue;
-    ys[ns] = malloc((size_t)T * sizeof(float));
-    if (!ys[ns]) continue;
-    for (int t = 0; t < T; t++) {
-      float v = q->dhT_norm[t]; /* first layer, forward direction */
-      ys[ns][t] = (q->last_scored >= 0 && t > q->last_scored) ? NAN : v;
-    }
     if (q->last_scored > last) last = q->last_scored;
-    ex_slot_name(e, k, names[ns], sizeof names[ns]);
+    int nld = q->L * q->D;
+    char base[96];
+    ex_slot_name(e, k, base, sizeof base);
     plot_series z = {0};
-    z.label = names[ns];
-    z.y = ys[ns];
     z.n = T;
     z.color = ex_slot_color(e, k);
     z.width = 3.5f;
     z.markers = T <= 60;
-    int first = ns;
+    if (!(ys[ns] = grad_line(e, q, 0, q->dhT_norm))) continue;
+    if (nld > 1) snprintf(names[ns], sizeof names[ns], "%s, layer 1%s", base, q->D == 2 ? " forward" : "");
+    else snprintf(names[ns], sizeof names[ns], "%s", base);
+    z.label = names[ns];
+    z.y = ys[ns];
     s[ns++] = z;
-    /* stacked / bidirectional: also the top layer (or the backward direction), dashed */
-    int nld = q->L * q->D;
-    for (int ld = nld - 1; ld >= 1 && ld == nld - 1 && ns < MAXS; ld--) { /* the top layer */
-      ys[ns] = malloc((size_t)T * sizeof(float));
-      if (!ys[ns]) break;
-      for (int t = 0; t < T; t++)
-        ys[ns][t] = (q->last_scored >= 0 && t > q->last_scored) ? NAN : q->dhT_norm[(size_t)ld * (size_t)T + (size_t)t];
-      char base[96];
-      ex_slot_name(e, k, base, sizeof base);
-      snprintf(names[ns], sizeof names[ns], "%s, layer %d%s", base, ld / q->D + 1,
-               q->D == 2 ? (ld % 2 ? " backward" : " forward") : " (top)");
+    /* stacked / bidirectional: the top layer (or the backward direction) too, dashed */
+    if (nld > 1 && ns < MAXS && (ys[ns] = grad_line(e, q, nld - 1, q->dhT_norm))) {
+      snprintf(names[ns], sizeof names[ns], "%s, layer %d%s", base, (nld - 1) / q->D + 1,
+               q->D == 2 ? ((nld - 1) % 2 ? " backward" : " forward") : " (top)");
       plot_series y2 = z;
       y2.label = names[ns];
       y2.y = ys[ns];
@@ -55,20 +110,9 @@ void panel_gradients_draw(explorer *e, SDL_Rect r) {
       y2.color = gfx_mix(z.color, th->panel, 0.25f);
       s[ns++] = y2;
     }
-    if (nld > 1 && ns > 0) {
-      char base[96];
-      ex_slot_name(e, k, base, sizeof base);
-      snprintf(names[first], sizeof names[first], "%s, layer 1%s", base, q->D == 2 ? " forward" : "");
-    }
-    /* with clamped gates the LSTM's memory path is the cell state: show ||dJ/dc(t)|| too (for the
-     * one-example display batch, J is the loss at the scored position) */
-    if (clamped && q->spec.cell == RL_CELL_LSTM && q->L * q->D == 1 && ns < MAXS) {
-      ys[ns] = malloc((size_t)T * sizeof(float));
-      if (!ys[ns]) continue;
-      for (int t = 0; t < T; t++) ys[ns][t] = (q->last_scored >= 0 && t > q->last_scored) ? NAN : q->dc_norm[t];
-      char base[96];
-      ex_slot_name(e, k, base, sizeof base);
-      snprintf(names[ns], sizeof names[ns], "%s, ||dJ/dc(t)||", base);
+    /* with clamped gates the LSTM's memory path is the cell state: ||dJ/dc(t)|| too */
+    if (clamped && q->spec.cell == RL_CELL_LSTM && nld == 1 && ns < MAXS && (ys[ns] = grad_line(e, q, 0, q->dc_norm))) {
+      snprintf(names[ns], sizeof names[ns], "%s, along c: \u2016\u2202J/\u2202c(t)\u2016", base);
       z.label = names[ns];
       z.y = ys[ns];
       z.dashed = 1;
@@ -76,51 +120,62 @@ void panel_gradients_draw(explorer *e, SDL_Rect r) {
       s[ns++] = z;
     }
   }
-  plot_opts o = plot_opts_default();
-  o.log_y = 1;
-  o.integer_x = 1;
-  o.xmin = 0;
-  o.xmax = T > 1 ? T - 1 : 1;
+  /* x = 1..T: words counted from 1 */
+  float *x1 = malloc((size_t)(T > 0 ? T : 1) * sizeof(float));
+  for (int t = 0; x1 && t < T; t++) x1[t] = (float)(t + 1);
+  for (int i = 0; i < ns; i++) s[i].x = x1;
+  plot_opts o;
+  grad_opts(e, &o);
   char xl[160];
   if (last >= 0)
-    snprintf(xl, sizeof xl, "timestep t   (the loss J(T) is taken at t = %d, \"%s\")", last,
+    snprintf(xl, sizeof xl, "word t   (the loss J(T) is scored at T = %d, \"%s\")", last + 1,
              sn->labels && last < T ? sn->labels[last] : "?");
   else
-    snprintf(xl, sizeof xl, "timestep t");
+    snprintf(xl, sizeof xl, "word t");
   o.xlabel = xl;
-  o.ylabel = "norm (log scale)";
   int sel = ex_sel_t(e);
-  o.marker_x = sel >= 0 ? sel : NAN;
-  o.xtick_labels = (const char *const *)sn->labels;
-  o.n_xtick_labels = T;
+  o.marker_x = sel >= 0 ? sel + 1 : NAN;
+  const char **labels = T > 0 ? shifted_labels(sn) : NULL;
+  unsigned char *show = T > 0 ? calloc((size_t)T + 1, 1) : NULL;
+  if (labels && show) {
+    ex_token_mask(e, e->token_stride, show + 1);
+    o.xtick_labels = labels;
+    o.n_xtick_labels = T + 1;
+    o.xtick_show = show;
+  }
   plot_frame fr;
   plot_lines(g, c, &o, s, ns, &fr);
+  e->grad_frame = fr;
   if (ns == 0)
-    gfx_text(g, c.x + c.w / 2, c.y + c.h / 2, "no gradients yet", GFX_SANS,
-             gfx_font_px(g, THEME_TEXT_BODY), th->text_dim, GFX_CENTER | GFX_MIDDLE);
+    gfx_text(g, c.x + c.w / 2, c.y + c.h / 2, "no gradients yet", GFX_SANS, gfx_font_px(g, THEME_TEXT_BODY),
+             th->text_dim, GFX_CENTER | GFX_MIDDLE);
   /* click on the plot selects a timestep */
   if (ui_clicked(e->u, fr.area)) {
     int mx, my;
     ui_mouse_pos(e->u, &mx, &my);
-    double x = plot_px_x(&fr, (float)mx);
-    int t = (int)lround(x);
+    int t = (int)lround(plot_px_x(&fr, (float)mx)) - 1;
     if (t >= 0 && t < T) e->sel_t = t;
   }
   for (int i = 0; i < ns; i++) free(ys[i]);
+  free(x1);
+  free(labels);
+  free(show);
 }
 
 int panel_gradients_csv(const explorer *e, FILE *f) {
   const tr_snapshot *sn = &e->snap;
-  fprintf(f, "model,cell,step,t,token,dJT_dh_norm,dJ_dh_norm,dJ_dc_norm,dWhh_term_norm\n");
+  fprintf(f, "model,cell,step,t,token,dJT_dh_norm,dJT_dh_relative,dJ_dh_norm,dJ_dc_norm,dWhh_term_norm\n");
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
     if (!q->used || !q->have_trace) continue;
-    for (int t = 0; t < q->T && t < sn->T; t++)
-    {
+    int ts = q->last_scored;
+    double ref = ts >= 0 && ts < q->T ? q->dhT_norm[ts] : NAN;
+    for (int t = 0; t < q->T && t < sn->T; t++) {
       char q1[160];
-      fprintf(f, "%c,%s,%ld,%d,%s,%.6g,%.6g,%.6g,%.6g\n", 'A' + k, rl_cell_name(q->spec.cell),
-              q->step, t, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1), (double)q->dhT_norm[t],
-              (double)q->dh_norm[t], (double)q->dc_norm[t], (double)q->dwhh_norm[t]);
+      fprintf(f, "%c,%s,%ld,%d,%s,%.6g,%.6g,%.6g,%.6g,%.6g\n", 'A' + k, rl_cell_name(q->spec.cell), q->step, t + 1,
+              csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1), (double)q->dhT_norm[t],
+              ref > 0 ? q->dhT_norm[t] / ref : NAN, (double)q->dh_norm[t], (double)q->dc_norm[t],
+              (double)q->dwhh_norm[t]);
     }
   }
   return ferror(f) ? -1 : 0;

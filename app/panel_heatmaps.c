@@ -55,23 +55,32 @@ static int band_gate(rl_cell cell, int i) {
   return -2;
 }
 
+/* The bands of every model: a single-layer, one-direction model shows its gates and states; a
+ * stacked or bidirectional one shows one h band per layer and direction, the top layer first (so
+ * the bands stack as the layers do, the bottom one nearest the words), forward above backward. */
 static int collect(const explorer *e, band *out, int max) {
   int n = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *s = &e->snap.slot[k];
     if (!s->used) continue;
+    int nld = s->L * s->D;
+    int sat = s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH; /* ReLU, sigmoid: [0, 1]-like */
+    if (nld > 1) {
+      for (int l = s->L - 1; l >= 0 && n < max; l--)
+        for (int d = 0; d < s->D && n < max; d++) {
+          const char *what = s->D == 2 ? (d ? "backward h" : "forward h")
+                             : l == s->L - 1 ? "top layer" : l == 0 ? "bottom layer" : "hidden state";
+          band b = {k, l * s->D + d, -2, sat ? KIND_GATE : KIND_TANH, "h", what};
+          out[n++] = b;
+        }
+      continue;
+    }
     const char *names[6], *longs[6];
     int kinds[6];
     int nb = ex_bands(s->spec.cell, names, longs, kinds, 6);
     for (int i = 0; i < nb && n < max; i++) {
       band b = {k, 0, band_gate(s->spec.cell, i), kinds[i], names[i], longs[i]};
-      if (s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH) b.kind = KIND_GATE;
-      out[n++] = b;
-    }
-    int nld = s->L * s->D;
-    for (int ld = 1; ld < nld && n < max; ld++) {
-      band b = {k, ld, -2, KIND_TANH, "h", "hidden state"};
-      if (s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH) b.kind = KIND_GATE;
+      if (sat) b.kind = KIND_GATE;
       out[n++] = b;
     }
   }
@@ -98,14 +107,115 @@ static void band_label(const explorer *e, const band *b, char *buf, size_t n) {
     snprintf(buf, n, "%s", b->name);
   } else {
     int layer = b->ld / s->D, dir = b->ld % s->D;
-    snprintf(buf, n, "%s L%d%s", b->name, layer + 1, s->D == 2 ? (dir ? " <-" : " ->") : "");
+    if (s->L > 1)
+      snprintf(buf, n, "%s L%d%s", b->name, layer + 1, s->D == 2 ? (dir ? " \u2190" : " \u2192") : "");
+    else
+      snprintf(buf, n, "%s%s", b->name, dir ? "\u2190" : "\u2192");
   }
+}
+
+/* Widths of the band-label column and of the colour legends at the right. */
+static void side_widths(explorer *e, const band *bands, int nb, int *label_w, int *legend_w) {
+  gfx *g = e->g;
+  int small = gfx_font_px(g, THEME_TEXT_SMALL), body = gfx_font_px(g, THEME_TEXT_BODY), w = 0;
+  for (int i = 0; i < nb; i++) {
+    int a = 0, b = 0;
+    char lab[48];
+    band_label(e, &bands[i], lab, sizeof lab);
+    gfx_text_size(g, lab, GFX_MONO, body, &a, NULL);
+    gfx_text_size(g, bands[i].long_name, GFX_SANS, small, &b, NULL);
+    if (a > w) w = a;
+    if (b > w) w = b;
+  }
+  *label_w = w + gfx_px(g, 20);
+  int tick = 0, note = 0;
+  gfx_text_size(g, "-0.5", GFX_SANS, small, &tick, NULL);
+  gfx_text_size(g, "(c clipped)", GFX_SANS, small, &note, NULL);
+  int title = 0;
+  gfx_text_size(g, "states", GFX_SANS, small, &title, NULL);
+  *legend_w = gfx_px(g, 22 + 14) + tick + (title / 2 > gfx_px(g, 24) ? title / 2 : gfx_px(g, 24));
+  if (*legend_w < note + gfx_px(g, 16)) *legend_w = note + gfx_px(g, 16);
+}
+
+float panel_heatmaps_col_width(explorer *e, SDL_Rect r) {
+  band bands[64];
+  int nb = collect(e, bands, 64), lw, gw;
+  if (nb == 0 || e->snap.T <= 0) return -1;
+  side_widths(e, bands, nb, &lw, &gw);
+  SDL_Rect c = ex_panel_content(e, r, 1);
+  return (float)(c.w - lw - gw) / (float)e->snap.T;
+}
+
+/* The model's prediction at the scored step of the shown example: "answer: d3 (41%) ✗" (or, short,
+ * "d3 41% ✗"). Returns 0 if there is none; *right = 1 if it is the target. */
+static int answer_text(const explorer *e, const tr_slot_snap *s, int shortform, char *buf, size_t cap, int *right) {
+  const tr_snapshot *sn = &e->snap;
+  int ts = s->last_scored;
+  if (!s->have_trace || !s->probs || ts < 0 || ts >= s->T || s->C <= 0 || s->C != sn->C) return 0;
+  const float *p = s->probs + (sn->head == RL_HEAD_FINAL ? 0 : (size_t)ts * (size_t)s->C);
+  int best = 0;
+  for (int c = 1; c < s->C; c++)
+    if (p[c] > p[best]) best = c;
+  int target = sn->targets ? sn->targets[sn->head == RL_HEAD_FINAL ? 0 : ts] : -1;
+  /* agreement is scored as "is" against "are": the answer is the form of the two it prefers */
+  if (sn->foil >= 0 && sn->foil < s->C && target >= 0 && target < s->C) best = p[target] > p[sn->foil] ? target : sn->foil;
+  *right = target == best;
+  const char *name = sn->class_names ? sn->class_names[best] : "?";
+  const char *mark = target < 0 || target >= s->C ? "" : *right ? " \u2713" : " \u2717";
+  int other = sn->foil >= 0 && sn->foil < s->C && target >= 0 ? (best == target ? sn->foil : target) : -1;
+  if (shortform) snprintf(buf, cap, "%s %.0f%%%s", name, 100.0 * p[best], mark);
+  else if (other >= 0) /* agreement: the two forms the task compares */
+    snprintf(buf, cap, "answer: %s %.0f%% vs %s %.0f%%%s", name, 100.0 * p[best],
+             sn->class_names ? sn->class_names[other] : "?", 100.0 * p[other], mark);
+  else snprintf(buf, cap, "answer: %s (%.0f%%)%s", name, 100.0 * p[best], mark);
+  return 1;
+}
+
+/* The line above a model's bands: its name and training state, and its answer at the right; the
+ * longest forms that fit side by side. */
+static void slot_header(explorer *e, const tr_slot_snap *s, int slot, SDL_Rect line) {
+  gfx *g = e->g;
+  const theme *th = gfx_theme(g);
+  int body = gfx_font_px(g, THEME_TEXT_BODY), gap = gfx_px(g, 16);
+  char name[96], left[3][800], ans[2][160] = {"", ""}, fit[800];
+  ex_slot_name(e, slot, name, sizeof name);
+  if (s->failed)
+    snprintf(left[0], sizeof left[0], "%s   stopped: %s", name, s->error);
+  else if (e->static_mode)
+    snprintf(left[0], sizeof left[0], "%s   H = %d   loss at the last scored word %.3g", name, s->H, (double)s->trace_loss);
+  else if (s->step == 0)
+    snprintf(left[0], sizeof left[0], "%s   untrained", name);
+  else
+    snprintf(left[0], sizeof left[0], "%s   accuracy %.0f%%", name, 100.0 * (double)s->last_acc);
+  if (s->step > 0 && !s->failed && !e->static_mode)
+    snprintf(left[1], sizeof left[1], "%s   %.0f%%", name, 100.0 * (double)s->last_acc);
+  else
+    snprintf(left[1], sizeof left[1], "%s", left[0]);
+  snprintf(left[2], sizeof left[2], "%s", name);
+  int right = 0, have = !s->failed && answer_text(e, s, 0, ans[0], sizeof ans[0], &right);
+  if (have) answer_text(e, s, 1, ans[1], sizeof ans[1], &right);
+  /* (left form, answer form) from the longest down */
+  static const int forms[4][2] = {{0, 0}, {1, 0}, {1, 1}, {2, 1}};
+  int lf = 2, af = 1;
+  for (int i = 0; i < 4; i++) {
+    int lw = 0, aw = 0;
+    gfx_text_size(g, left[forms[i][0]], GFX_SANS, body, &lw, NULL);
+    if (have) gfx_text_size(g, ans[forms[i][1]], GFX_SANS, body, &aw, NULL);
+    if (lw + (have ? aw + gap : 0) <= line.w) {
+      lf = forms[i][0], af = forms[i][1];
+      break;
+    }
+  }
+  int aw = 0;
+  if (have) aw = gfx_text(g, line.x + line.w, line.y, ans[af], GFX_SANS, body, right ? th->ok : th->error, GFX_RIGHT | GFX_TOP) + gap;
+  gfx_text_fit(g, left[lf], GFX_SANS, body, line.w - aw, fit, sizeof fit);
+  gfx_text(g, line.x, line.y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(e, slot), GFX_LEFT | GFX_TOP);
 }
 
 void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_HEATMAPS, r, "Gates and states: units x timesteps");
+  SDL_Rect c = ex_panel_frame(e, RL_PANEL_HEATMAPS, r, "Gates and states: units \u00d7 words");
   band bands[64];
   int nb = collect(e, bands, 64);
   int T = e->snap.T;
@@ -116,15 +226,17 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
              th->text_dim, GFX_CENTER | GFX_MIDDLE);
     return;
   }
-  int label_w = gfx_px(g, 150), legend_w = gfx_px(g, 130), gap = gfx_px(g, 6);
+  int label_w, legend_w, gap = gfx_px(g, 6);
+  side_widths(e, bands, nb, &label_w, &legend_w);
   int nslots = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++) nslots += e->snap.slot[k].used;
-  int token_h = lh_small + gfx_px(g, 10) + lh_small; /* tokens + axis caption */
+  int token_h = gfx_px(g, 6) + lh_small + gfx_px(g, 2) + lh_small; /* tokens + axis caption */
   int header_h = lh_body + gfx_px(g, 4);
   int avail = c.h - token_h - nslots * header_h - (nb - 1) * gap;
   int bh = nb ? avail / nb : 0;
   if (bh < 4) bh = 4;
   SDL_Rect grid = {c.x + label_w, c.y, c.w - label_w - legend_w, c.h};
+  e->heat_grid = grid;
   float cw = T ? (float)grid.w / (float)T : 0;
   int sel = ex_sel_t(e);
   int y = c.y;
@@ -134,29 +246,17 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
   int mx = 0, my = 0;
   ui_mouse_pos(e->u, &mx, &my);
   e->hover_slot = e->hover_band = e->hover_unit = e->hover_t = -1;
-  SDL_Rect all_bands = {grid.x, y, grid.w, 0};
+  int group_top = y; /* top of the current model's bands: the selected column is framed per model */
   for (int i = 0; i < nb; i++) {
     const band *b = &bands[i];
     const tr_slot_snap *s = &e->snap.slot[b->slot];
     if (b->slot != prev_slot) {
-      char name[96], line[800];
-      ex_slot_name(e, b->slot, name, sizeof name);
-      if (s->failed)
-        snprintf(line, sizeof line, "%s   stopped: %s", name, s->error);
-      else if (e->static_mode)
-        snprintf(line, sizeof line, "%s   H = %d   loss at the last scored token %.3g", name, s->H,
-                 (double)s->trace_loss);
-      else if (s->step == 0)
-        snprintf(line, sizeof line, "%s   step 0 (untrained)   loss on this example %.3g", name,
-                 (double)s->trace_loss);
-      else
-        snprintf(line, sizeof line, "%s   step %ld   loss %.3g   accuracy %.0f%%", name, s->step,
-                 (double)s->last_loss, 100.0 * (double)s->last_acc);
-      char fit[800];
-      gfx_text_fit(g, line, GFX_SANS, body, c.w, fit, sizeof fit);
-      gfx_text(g, c.x, y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(e, b->slot),
-               GFX_LEFT | GFX_TOP);
+      if (prev_slot >= 0 && sel >= 0 && sel < T) /* frame the previous model's column */
+        gfx_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
+                 gfx_px(g, 3), th->accent);
+      slot_header(e, s, b->slot, gfx_r(c.x, y, label_w + grid.w, header_h));
       y += header_h;
+      group_top = y;
       prev_slot = b->slot;
     }
     SDL_Rect br = {grid.x, y, grid.w, bh};
@@ -192,15 +292,15 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
         gfx_image_rgba(g, br, img, T, H);
       }
       /* hover */
-      if (ui_hover(e->u, br) && gfx_contains(br, mx, my)) {
+      if (!e->exporting && ui_hover(e->u, br) && gfx_contains(br, mx, my)) {
         int t = (int)((mx - br.x) / cw);
         int j = (int)((long)(my - br.y) * H / (br.h > 0 ? br.h : 1));
         if (t >= 0 && t < T && j >= 0 && j < H) {
           e->hover_slot = b->slot; e->hover_band = i; e->hover_unit = j; e->hover_t = t;
           char name[96], tip[256];
           ex_slot_name(e, b->slot, name, sizeof name);
-          snprintf(tip, sizeof tip, "%s  %s (%s)\nunit %d, t = %d \"%s\"\nvalue %.4f", name, lab,
-                   b->long_name, j, t, e->snap.labels ? e->snap.labels[t] : "?",
+          snprintf(tip, sizeof tip, "%s  %s (%s)\nunit %d, word t = %d \"%s\"\nvalue %.4f", name, lab,
+                   b->long_name, j, t + 1, e->snap.labels ? e->snap.labels[t] : "?",
                    (double)band_value(s, b, t, j));
           SDL_Rect cell = {br.x + (int)(t * cw), br.y + (int)((long)j * br.h / H), (int)ceilf(cw),
                            br.h / H > 0 ? br.h / H : 1};
@@ -215,71 +315,46 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     y += bh + gap;
   }
   free(img);
-  all_bands.h = y - gap - all_bands.y;
-  /* selected timestep: one outlined column through every band */
-  if (sel >= 0 && sel < T) {
-    SDL_Rect col = {grid.x + (int)(sel * cw) - 1, all_bands.y + header_h, (int)ceilf(cw) + 2,
-                    all_bands.h - header_h + 2};
-    gfx_rect(g, col, gfx_px(g, 3), th->accent);
-  }
-  /* tokens along the time axis: the selected, last and first tokens always, others left to right
-   * wherever they do not overlap a label already placed */
+  e->heat_grid = gfx_r(grid.x, c.y + header_h, grid.w, y - gap - (c.y + header_h)); /* the bands' extent */
+  if (sel >= 0 && sel < T) /* the last model's column */
+    gfx_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
+             gfx_px(g, 3), th->accent);
+  /* words along the time axis: the same ones the gradient plot labels */
   int ty = y - gap + gfx_px(g, 6);
-  int sepx = gfx_px(g, 8);
-  float res_l[3], res_r[3];
-  int res_t[3], nres = 0;
-  int prio[3] = {sel, T - 1, 0};
-  for (int i = 0; i < 3; i++) {
-    int t = prio[i];
-    if (t < 0 || t >= T) continue;
-    int dup = 0;
-    for (int j = 0; j < nres; j++) dup |= res_t[j] == t;
-    if (dup) continue;
-    int w = 0;
-    gfx_text_size(g, e->snap.labels ? e->snap.labels[t] : "?", GFX_SANS, small, &w, NULL);
-    float x = grid.x + (t + 0.5f) * cw, l = x - w / 2.0f - sepx / 2.0f, rr = x + w / 2.0f + sepx / 2.0f;
-    int clash = 0;
-    for (int j = 0; j < nres; j++) clash |= !(rr <= res_l[j] || l >= res_r[j]);
-    if (clash) continue;
-    res_l[nres] = l;
-    res_r[nres] = rr;
-    res_t[nres++] = t;
+  unsigned char *mask = calloc((size_t)T, 1);
+  for (int t = 0; mask && t < T; t++) {
+    if (t == 0) ex_token_mask(e, e->token_stride, mask);
+    if (!mask[t]) continue;
+    float x = grid.x + (t + 0.5f) * cw;
+    gfx_line(g, x, ty - gfx_px(g, 5), x, ty - gfx_px(g, 1), 1, th->axis);
+    gfx_text(g, x, ty, e->snap.labels ? e->snap.labels[t] : "?", GFX_SANS, small, t == sel ? th->accent : th->text,
+             GFX_CENTER | GFX_TOP);
   }
-  float last_r = -1e9f;
-  for (int t = 0; t < T; t++) {
-    const char *tok = e->snap.labels ? e->snap.labels[t] : "?";
-    int w = 0;
-    gfx_text_size(g, tok, GFX_SANS, small, &w, NULL);
-    float x = grid.x + (t + 0.5f) * cw, l = x - w / 2.0f - sepx / 2.0f, rr = x + w / 2.0f + sepx / 2.0f;
-    int reserved = 0, clash = l < last_r;
-    for (int j = 0; j < nres; j++) {
-      if (res_t[j] == t) reserved = 1;
-      else clash |= !(rr <= res_l[j] || l >= res_r[j]);
-    }
-    if (!reserved && clash) continue;
-    if (!reserved) last_r = rr;
-    else if (rr > last_r) last_r = rr;
-    gfx_text(g, x, ty, tok, GFX_SANS, small, t == sel ? th->accent : th->text, GFX_CENTER | GFX_TOP);
-  }
-  char cap[128];
-  snprintf(cap, sizeof cap, "timestep t = 0 .. %d   (input tokens; click or drag to select)", T - 1);
+  free(mask);
+  char cap[160];
+  if (ex_chrome(e))
+    snprintf(cap, sizeof cap, "word t = 1 .. %d   (click or drag to select one)", T);
+  else
+    snprintf(cap, sizeof cap, "word t = 1 .. %d", T);
   gfx_text(g, grid.x + grid.w / 2, ty + lh_small + gfx_px(g, 2), cap, GFX_SANS, small, th->text_dim,
            GFX_CENTER | GFX_TOP);
-  gfx_text(g, c.x + gfx_px(g, 8), ty, "token", GFX_SANS, small, th->text_dim, GFX_LEFT | GFX_TOP);
-  /* click / drag selects a timestep */
-  SDL_Rect hit = {grid.x, all_bands.y, grid.w, ty + lh_small - all_bands.y};
-  if (ui_hover(e->u, hit) && ui_mouse_down(e->u, SDL_BUTTON_LEFT) && gfx_contains(hit, mx, my) &&
-      !ui_wants_keyboard(e->u)) {
+  gfx_text(g, c.x + gfx_px(g, 8), ty, "word", GFX_SANS, small, th->text_dim, GFX_LEFT | GFX_TOP);
+  /* click, tap or drag selects a timestep (a tap presses and releases within one frame, so the
+   * press counts as well as the held button) */
+  SDL_Rect hit = {grid.x, c.y, grid.w, ty + lh_small - c.y};
+  if (ui_hover(e->u, hit) && (ui_mouse_down(e->u, SDL_BUTTON_LEFT) || ui_mouse_pressed(e->u, SDL_BUTTON_LEFT)) &&
+      gfx_contains(hit, mx, my) && !ui_wants_keyboard(e->u)) {
     int t = (int)((mx - grid.x) / cw);
     if (t >= 0 && t < T) e->sel_t = t;
   }
-  /* legends */
-  int lx = grid.x + grid.w + gfx_px(g, 24);
-  int lw = gfx_px(g, 22);
+  /* legends: only those that apply: "gates" when some band is drawn in [0, 1], "states" when
+   * some band is drawn in [-1, 1], "(c clipped)" only under an LSTM cell state */
+  int lw = gfx_px(g, 22), title_w = 0;
+  gfx_text_size(g, "states", GFX_SANS, small, &title_w, NULL);
+  int lx = grid.x + grid.w + gfx_px(g, 24); /* the legend's title (centred on the bar) stays off the grid */
+  if (lx + lw / 2 - title_w / 2 < grid.x + grid.w + gfx_px(g, 6)) lx = grid.x + grid.w + gfx_px(g, 6) + title_w / 2 - lw / 2;
   int lhh = (c.h - token_h) / 2 - gfx_px(g, 40);
   if (lhh > gfx_px(g, 220)) lhh = gfx_px(g, 220);
-  /* only the legends that apply: "gates" when some band is drawn in [0, 1], "states" when some
-   * band is drawn in [-1, 1], "(c clipped)" only under an LSTM cell state */
   int any_gate = 0, any_state = 0, any_cell = 0;
   for (int i = 0; i < nb; i++) {
     any_gate |= bands[i].kind == KIND_GATE;
@@ -287,7 +362,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     any_cell |= bands[i].kind == KIND_CELL;
   }
   if (lhh > gfx_px(g, 40)) {
-    SDL_Rect l = {lx, c.y + lh_small + gfx_px(g, 8), lw, lhh};
+    SDL_Rect l = {lx, c.y + header_h + lh_small + gfx_px(g, 8), lw, lhh}; /* below the first model's line */
     if (any_gate) {
       plot_colorbar(g, l, COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
       l.y += l.h + lh_small * 2 + gfx_px(g, 16);
@@ -295,8 +370,8 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     if (any_state) {
       plot_colorbar(g, l, COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
       if (any_cell && l.y + l.h + lh_small * 2 < c.y + c.h)
-        gfx_text(g, lx - gfx_px(g, 12), l.y + l.h + lh_small / 2 + gfx_px(g, 4), "(c clipped)", GFX_SANS,
-                 small, th->text_dim, GFX_LEFT | GFX_TOP);
+        gfx_text(g, grid.x + grid.w + legend_w / 2, l.y + l.h + lh_small / 2 + gfx_px(g, 4), "(c clipped)", GFX_SANS,
+                 small, th->text_dim, GFX_CENTER | GFX_TOP);
     }
   }
 }
@@ -314,7 +389,7 @@ int panel_heatmaps_csv(const explorer *e, FILE *f) {
       {
         char q1[160];
         fprintf(f, "%c,%s,%d,%s,%d,%d,%s,%.6g\n", 'A' + b->slot, rl_cell_name(s->spec.cell), b->ld,
-                b->name, j, t, csv_quote(e->snap.labels ? e->snap.labels[t] : "", q1, sizeof q1),
+                b->name, j, t + 1, csv_quote(e->snap.labels ? e->snap.labels[t] : "", q1, sizeof q1),
                 (double)band_value(s, b, t, j));
       }
   }

@@ -38,16 +38,21 @@ static void opt_to_spec(int o, tr_model_spec *s) {
   }
 }
 
+static void sidebar_actions(explorer *e);
+
 void panel_sidebar_draw(explorer *e, SDL_Rect r) {
   gfx *g = e->g;
   ui *u = e->u;
   const theme *th = gfx_theme(g);
   gfx_fill_rect(g, r, th->panel);
   if (e->highlight & RL_PANEL_SIDEBAR) gfx_rect(g, r, gfx_px(g, 3), th->accent);
-  ui_layout_begin(u, r);
+  ui_layout_begin_scroll(u, r, &e->sidebar_scroll); /* scrolls when it does not fit */
   tr_config c = e->cfg;
   int reset = 0;
-  if (!e->static_mode) {
+  /* On a slide or in an exported figure the sidebar documents the settings; its buttons, speed
+   * and text boxes belong to the live window. */
+  int live = ex_chrome(e);
+  if (!e->static_mode && live) {
     ui_row(u, 3, NULL, 0);
     if (ui_button(u, e->snap.running ? "Pause" : "Play")) explorer_play(e, !e->snap.running);
     ui_tooltip(u, "Space: play / pause training");
@@ -69,8 +74,9 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     if (ui_slider(u, "speed", &sp, 0, TR_SPEED_LEVELS - 1, UI_INT, fmt))
       trainer_set_speed(e->tr, (int)lroundf(sp));
     ui_tooltip(u, "+ / - : training speed");
-    ui_space(u, gfx_px(g, 6));
-    ui_label_ex(u, "Models", 0, GFX_LEFT);
+  }
+  if (!e->static_mode) {
+    ui_space(u, gfx_px(g, 8));
     for (int k = 0; k < TR_MAX_SLOTS; k++) {
       ui_push_id(u, k);
       int o = spec_to_opt(&c.models[k]);
@@ -99,8 +105,7 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
       }
       ui_tooltip(u, "steps between the key and the query (recall); sequence length otherwise");
     }
-    ui_space(u, gfx_px(g, 6));
-    ui_label_ex(u, "Training", 0, GFX_LEFT);
+    ui_space(u, gfx_px(g, 8));
     int h = c.hidden;
     if (ui_slider_int(u, "hidden", &h, ilo_of(2, h), ihi_of(256, h))) {
       c.hidden = h;
@@ -133,10 +138,9 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     ui_tooltip(u, "LSTM forget-gate bias at initialisation");
     ui_space(u, gfx_px(g, 6));
   }
-  if (e->static_mode) {
-    ui_label_ex(u, "Type a sentence + Return", 0, GFX_LEFT);
+  if (e->static_mode && live) {
     int submitted = 0;
-    ui_textbox(u, "", e->text, sizeof e->text, &submitted);
+    ui_textbox(u, "your sentence + Return", e->text, sizeof e->text, &submitted);
     if (submitted) {
       rl_error err;
       char copy[512];
@@ -145,7 +149,7 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     }
     ui_space(u, gfx_px(g, 6));
   }
-  if (!e->static_mode) {
+  if (!e->static_mode && live) {
     int submitted = 0;
     ui_textbox(u, "your sentence + Return", e->example, sizeof e->example, &submitted);
     ui_tooltip(u, "shows your sentence (words of the task) on every model while training goes on; "
@@ -163,21 +167,33 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
     explorer_set_clamp_mode(e, modes[cm], NULL);
   }
   ui_tooltip(u, "applied to the displayed example only: the trained weights are not touched");
+  if (live) sidebar_actions(e);
+  ui_layout_end_scroll(u, &e->sidebar_scroll);
+  if (ui_textbox_overflowed(u))
+    explorer_notice(e, 1, "That box is full: it holds at most %d bytes of text", (int)sizeof e->example - 1);
+  if (reset) {
+    e->cfg = c;
+    e->pending_reset = 1;
+  } else {
+    e->cfg.lr = c.lr;
+    e->cfg.clip = c.clip;
+  }
+}
+
+/* The buttons at the bottom: live window only. */
+static void sidebar_actions(explorer *e) {
+  ui *u = e->u;
   ui_row(u, 2, NULL, 0);
   if (!e->static_mode && ui_button(u, "New example")) {
     trainer_set_example(e->tr, e->cfg.example_seed + 1), e->cfg.example_seed++;
     e->cfg.text[0] = e->example[0] = 0;
   }
-  if (ui_button(u, gfx_theme(g) == theme_get(THEME_LIGHT) ? "Dark theme" : "Light theme")) {
-    const theme *nt = gfx_theme(g) == theme_get(THEME_LIGHT) ? theme_get(THEME_DARK) : theme_get(THEME_LIGHT);
-    gfx_set_theme(e->win_g, nt);
-    if (e->g != e->win_g) gfx_set_theme(e->g, nt);
-  }
+  if (ui_button(u, gfx_theme(e->g) == theme_get(THEME_LIGHT) ? "Dark theme" : "Light theme")) explorer_toggle_theme(e);
   ui_row(u, 1, NULL, 0);
   if (ui_button(u, "Export view (F12)")) e->export_view = 1;
   if (!e->static_mode) {
     int submitted = 0;
-    ui_textbox(u, "open a model file...", e->open_path, sizeof e->open_path, &submitted);
+    ui_textbox(u, "model file path + Return", e->open_path, sizeof e->open_path, &submitted);
     ui_tooltip(u, "type the path of a .safetensors model file (rnnlab's, or PyTorch's with vocabulary "
                   "metadata) and press Return to see its gates on a sentence");
     if (submitted && e->open_path[0]) {
@@ -186,13 +202,5 @@ void panel_sidebar_draw(explorer *e, SDL_Rect r) {
       snprintf(path, sizeof path, "%s", e->open_path);
       if (explorer_open_model(e, path, NULL, &err)) explorer_notice(e, 1, "%s", err.msg);
     }
-  }
-  ui_layout_end(u);
-  if (reset) {
-    e->cfg = c;
-    e->pending_reset = 1;
-  } else {
-    e->cfg.lr = c.lr;
-    e->cfg.clip = c.clip;
   }
 }

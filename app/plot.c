@@ -11,27 +11,36 @@
 /* ---- mapping ------------------------------------------------------------------------------ */
 
 float plot_x_px(const plot_frame *f, double x) {
+  if (f->log_x) {
+    if (!(x > 0)) return NAN;
+    x = log10(x);
+  }
   if (f->x1 == f->x0) return (float)f->area.x;
   return (float)(f->area.x + (x - f->x0) / (f->x1 - f->x0) * f->area.w);
 }
+
+/* The part of the area between the out-of-range bands: y0 at its bottom, y1 at its top. */
+static int inner_top(const plot_frame *f) { return f->area.y + f->band_hi; }
+static int inner_h(const plot_frame *f) { return f->area.h - f->band_lo - f->band_hi; }
 
 float plot_y_px(const plot_frame *f, double y) {
   if (f->log_y) {
     if (!(y > 0)) return NAN;
     y = log10(y);
   }
-  if (f->y1 == f->y0) return (float)(f->area.y + f->area.h);
-  return (float)(f->area.y + f->area.h - (y - f->y0) / (f->y1 - f->y0) * f->area.h);
+  int h = inner_h(f), top = inner_top(f);
+  if (f->y1 == f->y0) return (float)(top + h);
+  return (float)(top + h - (y - f->y0) / (f->y1 - f->y0) * h);
 }
 
 double plot_px_x(const plot_frame *f, float px) {
-  if (f->area.w <= 0) return f->x0;
-  return f->x0 + (px - f->area.x) / (double)f->area.w * (f->x1 - f->x0);
+  double v = f->area.w <= 0 ? f->x0 : f->x0 + (px - f->area.x) / (double)f->area.w * (f->x1 - f->x0);
+  return f->log_x ? pow(10.0, v) : v;
 }
 
 double plot_px_y(const plot_frame *f, float py) {
-  double v = f->area.h <= 0 ? f->y0
-                            : f->y0 + (f->area.y + f->area.h - py) / (double)f->area.h * (f->y1 - f->y0);
+  int h = inner_h(f), top = inner_top(f);
+  double v = h <= 0 ? f->y0 : f->y0 + (top + h - py) / (double)h * (f->y1 - f->y0);
   return f->log_y ? pow(10.0, v) : v;
 }
 
@@ -192,12 +201,21 @@ static void draw_titles(gfx *g, SDL_Rect r, SDL_Rect area, const metrics *m, con
     gfx_text_fit(g, title, GFX_SANS, m->px_head, r.w - 2 * m->pad, buf, sizeof buf);
     gfx_text(g, r.x + m->pad, r.y + m->pad, buf, GFX_SANS, m->px_head, th->text, GFX_LEFT | GFX_TOP);
   }
-  if (xlabel && *xlabel)
-    gfx_text(g, area.x + area.w * 0.5f, r.y + r.h - m->pad, xlabel, GFX_SANS, m->px_body,
-             th->text_dim, GFX_CENTER | GFX_BOTTOM);
-  if (ylabel && *ylabel)
-    gfx_text_vertical(g, r.x + m->pad, area.y + area.h * 0.5f, ylabel, GFX_SANS, m->px_body,
-                      th->text_dim, GFX_LEFT | GFX_MIDDLE);
+  char fit[256];
+  if (xlabel && *xlabel) { /* centred under the data, but never wider than the plot */
+    gfx_text_fit(g, xlabel, GFX_SANS, m->px_body, r.w - 2 * m->pad, fit, sizeof fit);
+    int w = 0;
+    gfx_text_size(g, fit, GFX_SANS, m->px_body, &w, NULL);
+    float x = area.x + area.w * 0.5f;
+    if (x - w / 2.0f < r.x + m->pad) x = r.x + m->pad + w / 2.0f;
+    if (x + w / 2.0f > r.x + r.w - m->pad) x = r.x + r.w - m->pad - w / 2.0f;
+    gfx_text(g, x, r.y + r.h - m->pad, fit, GFX_SANS, m->px_body, th->text_dim, GFX_CENTER | GFX_BOTTOM);
+  }
+  if (ylabel && *ylabel) {
+    gfx_text_fit(g, ylabel, GFX_SANS, m->px_body, r.h - 2 * m->pad, fit, sizeof fit);
+    gfx_text_vertical(g, r.x + m->pad, area.y + area.h * 0.5f, fit, GFX_SANS, m->px_body, th->text_dim,
+                      GFX_LEFT | GFX_MIDDLE);
+  }
 }
 
 static int category_gap(gfx *g) { return gfx_px(g, 8); }
@@ -207,16 +225,45 @@ int plot_category_labels_fit(gfx *g, const plot_frame *f, int label_w) {
   return per >= label_w + category_gap(g);
 }
 
-/* x ticks: integer/nice numeric or category labels, thinned so labels never overlap. */
-static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integer_x,
-                        const char *const *labels, int nlabels, int no_grid) {
+/* "1", "10", "100", "1k", "10k", "100k", "1M": decade labels of a log step axis. */
+static void format_decade_plain(int e, char *buf, size_t cap) {
+  static const char *const names[] = {"1", "10", "100", "1k", "10k", "100k", "1M", "10M", "100M"};
+  if (e >= 0 && e < (int)(sizeof names / sizeof names[0])) snprintf(buf, cap, "%s", names[e]);
+  else snprintf(buf, cap, "1e%d", e);
+}
+
+/* x ticks: integer/nice numeric, decades (log x) or category labels; category labels are
+ * thinned (every k-th, or the caller's choice in show) so they never overlap. */
+static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, const plot_opts *o, int integer_x,
+                        int no_grid) {
   const theme *th = gfx_theme(g);
   SDL_Rect a = f->area;
+  const char *const *labels = o->xtick_labels;
+  int nlabels = o->n_xtick_labels;
+  const double *at = o->xtick_at;
   double ticks[MAX_TICKS];
   int nt = 0;
   double step;
   int target = a.w / gfx_px(g, 90);
   if (target < 2) target = 2;
+  if (labels && at && nlabels > 0) {
+    /* labels at given positions, from the last (the end of the range, which a reader needs most
+     * on a log axis) to the first: each drawn unless it would touch the one drawn before */
+    float left = INFINITY;
+    for (int i = nlabels - 1; i >= 0; i--) {
+      if (!(at[i] >= f->x0 - 1e-9 && at[i] <= f->x1 + 1e-9)) continue;
+      float x = plot_x_px(f, at[i]);
+      int w;
+      gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
+      int show = x + w * 0.5f <= left - category_gap(g);
+      if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
+      if (!show) continue;
+      gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text, GFX_CENTER | GFX_TOP);
+      left = x - w * 0.5f;
+    }
+    return;
+  }
   if (labels && nlabels > 0) {
     /* category labels: every k-th so the widest fits */
     int maxw = 0;
@@ -230,11 +277,29 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integ
     while (every < nlabels && per * every < maxw + category_gap(g)) every++;
     for (int i = 0; i < nlabels; i++) {
       if (i < f->x0 - 1e-9 || i > f->x1 + 1e-9) continue;
+      int show = o->xtick_show ? o->xtick_show[i] != 0 : i % every == 0;
       float x = plot_x_px(f, i);
-      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (i % every ? 0.5f : 1.0f), 1, th->axis);
-      if (i % every == 0)
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
+      if (show)
         gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text,
                  GFX_CENTER | GFX_TOP);
+    }
+    return;
+  }
+  if (f->log_x) {
+    for (int e = (int)ceil(f->x0 - 1e-9); e <= (int)floor(f->x1 + 1e-9); e++) {
+      float x = plot_x_px(f, pow(10.0, e));
+      if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len, 1, th->axis);
+      char buf[32];
+      format_decade_plain(e, buf, sizeof buf);
+      gfx_text(g, x, a.y + a.h + m->tick_len + 1, buf, GFX_SANS, m->px_small, th->text_dim, GFX_CENTER | GFX_TOP);
+      for (int k = 2; k <= 9; k++) { /* minor ticks */
+        double v = e + log10((double)k);
+        if (v > f->x1) break;
+        float xm = plot_x_px(f, pow(10.0, v));
+        gfx_line(g, xm, a.y + a.h, xm, a.y + a.h + m->tick_len * 0.5f, 1, th->axis);
+      }
     }
     return;
   }
@@ -256,15 +321,24 @@ static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, int integ
   }
 }
 
+/* Pixel row of a value already on the axis' scale (a decimal exponent on a log axis). */
+static float axis_y_px(const plot_frame *f, double v) {
+  int h = inner_h(f);
+  return (float)(inner_top(f) + h - (v - f->y0) / (f->y1 - f->y0) * h);
+}
+
 static void draw_yticks(gfx *g, const plot_frame *f, const metrics *m, const yticks *t, int no_grid) {
   const theme *th = gfx_theme(g);
   SDL_Rect a = f->area;
   for (int i = 0; i < t->nyt; i++) {
-    float y = (float)(a.y + a.h - (t->yt[i] - f->y0) / (f->y1 - f->y0) * a.h);
+    float y = axis_y_px(f, t->yt[i]);
     if (!no_grid) gfx_line(g, a.x, y, a.x + a.w, y, 1, th->grid);
     gfx_line(g, a.x - m->tick_len, y, a.x, y, 1, th->axis);
-    gfx_text(g, a.x - m->tick_len - gfx_px(g, 3), y, t->ylab[i], GFX_SANS, m->px_small,
-             th->text_dim, GFX_RIGHT | GFX_MIDDLE);
+    /* an out-of-range band's own label ("< 10^-12") stands for the edge value next to it */
+    int edge_lo = f->band_lo && fabs(t->yt[i] - f->y0) < 1e-9, edge_hi = f->band_hi && fabs(t->yt[i] - f->y1) < 1e-9;
+    if (!edge_lo && !edge_hi)
+      gfx_text(g, a.x - m->tick_len - gfx_px(g, 3), y, t->ylab[i], GFX_SANS, m->px_small, th->text_dim,
+               GFX_RIGHT | GFX_MIDDLE);
   }
   /* minor decade ticks 2..9 when decades are sparse enough to read */
   if (t->y_is_log && t->ystep == 1 && (f->y1 - f->y0) <= 8) {
@@ -272,7 +346,7 @@ static void draw_yticks(gfx *g, const plot_frame *f, const metrics *m, const yti
       for (int k = 2; k <= 9; k++) {
         double v = e + log10((double)k);
         if (v < f->y0 || v > f->y1) continue;
-        float y = (float)(a.y + a.h - (v - f->y0) / (f->y1 - f->y0) * a.h);
+        float y = axis_y_px(f, v);
         gfx_line(g, a.x - m->tick_len * 0.5f, y, a.x, y, 1, th->axis);
       }
   }
@@ -298,20 +372,23 @@ static void draw_axes_box(gfx *g, SDL_Rect a, const metrics *m) {
 
 /* ---- data ranges --------------------------------------------------------------------------- */
 
-static void data_range(const plot_series *s, int ns, int log_y, double *xlo, double *xhi,
+static void data_range(const plot_series *s, int ns, int log_x, int log_y, double *xlo, double *xhi,
                        double *ylo, double *yhi) {
   *xlo = *ylo = INFINITY;
   *xhi = *yhi = -INFINITY;
   for (int k = 0; k < ns; k++)
     for (int i = 0; i < s[k].n; i++) {
       double x = s[k].x ? s[k].x[i] : i, y = s[k].y ? s[k].y[i] : NAN;
-      if (isfinite(x)) {
+      if (isfinite(x) && !(log_x && !(x > 0))) {
         if (x < *xlo) *xlo = x;
         if (x > *xhi) *xhi = x;
       }
-      if (!isfinite(y) || (log_y && !(y > 0))) continue;
-      if (y < *ylo) *ylo = y;
-      if (y > *yhi) *yhi = y;
+      double v[3] = {y, s[k].lo ? s[k].lo[i] : NAN, s[k].hi ? s[k].hi[i] : NAN};
+      for (int j = 0; j < 3; j++) {
+        if (!isfinite(v[j]) || (log_y && !(v[j] > 0))) continue;
+        if (v[j] < *ylo) *ylo = v[j];
+        if (v[j] > *yhi) *yhi = v[j];
+      }
     }
 }
 
@@ -319,6 +396,12 @@ static void finish_ranges(plot_frame *f, const plot_opts *o, double xlo, double 
                           double yhi, int bars) {
   if (!isnan(o->xmin)) xlo = o->xmin;
   if (!isnan(o->xmax)) xhi = o->xmax;
+  f->log_x = o->log_x && !bars;
+  if (f->log_x) {
+    if (!(xlo > 0) || !isfinite(xlo)) xlo = 1;
+    if (!(xhi > xlo) || !isfinite(xhi)) xhi = xlo * 10;
+    xlo = log10(xlo), xhi = log10(xhi);
+  }
   if (!isfinite(xlo) || !isfinite(xhi)) xlo = 0, xhi = 1;
   if (xhi <= xlo) xlo -= 0.5, xhi += 0.5;
   f->x0 = xlo;
@@ -388,6 +471,63 @@ static long legend_cover(const plot_frame *f, const plot_series *s, int ns, SDL_
   return n;
 }
 
+static SDL_Color band_color(SDL_Color c) {
+  c.a = (uint8_t)(c.a * 0.24f);
+  return c;
+}
+
+/* A legend entry's sample, sw wide, centred on cy: a square for bars; else the line (dashed if
+ * the series is) with its marker, and its band or an error bar behind it */
+static void draw_swatch(gfx *g, float x, float cy, int sw, int lh, const plot_series *s, int k, int bars) {
+  SDL_Color c = series_color(g, s, k);
+  if (bars) {
+    int sq = lh * 6 / 10;
+    gfx_fill_rect(g, gfx_r((int)x + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
+    return;
+  }
+  float w = (s->width > 0 ? s->width : 3) * gfx_scale(g);
+  if (w < 1.5f) w = 1.5f;
+  if (s->lo && s->hi && s->band) {
+    gfx_fill_rect(g, gfx_r((int)x, (int)(cy - lh * 0.35f), sw, (int)(lh * 0.7f)), band_color(c));
+  } else if (s->lo && s->hi) {
+    float ew = fmaxf(1.5f, w * 0.6f), cap = gfx_px(g, 5);
+    gfx_line(g, x + sw * 0.5f, cy - lh * 0.4f, x + sw * 0.5f, cy + lh * 0.4f, ew, c);
+    gfx_line(g, x + sw * 0.5f - cap, cy - lh * 0.4f, x + sw * 0.5f + cap, cy - lh * 0.4f, ew, c);
+    gfx_line(g, x + sw * 0.5f - cap, cy + lh * 0.4f, x + sw * 0.5f + cap, cy + lh * 0.4f, ew, c);
+  }
+  if (s->dashed) gfx_dashed_line(g, x, cy, x + sw, cy, w, gfx_px(g, 6), c);
+  else gfx_line(g, x, cy, x + sw, cy, w, c);
+  if (s->markers) gfx_fill_circle(g, x + sw * 0.5f, cy, w * 1.4f, c);
+}
+
+/* Legend entries flowing left to right in rows across r: returns the height the rows take; draws
+ * them from r's top-left corner if draw. Bar charts get square swatches. */
+static int legend_rows(gfx *g, SDL_Rect r, const plot_series *s, int ns, int bars, int draw) {
+  metrics m = get_metrics(g);
+  const theme *th = gfx_theme(g);
+  int lh = gfx_line_height(g, GFX_SANS, m.px_small) * 5 / 4;
+  int sw = gfx_px(g, 40), gap = gfx_px(g, 8), colgap = gfx_px(g, 28);
+  int rows = 0, x = r.x;
+  for (int k = 0; k < ns; k++) {
+    if (!s[k].label || !*s[k].label) continue;
+    int tw;
+    gfx_text_size(g, s[k].label, GFX_SANS, m.px_small, &tw, NULL);
+    int ew = sw + gap + tw + colgap;
+    if (rows == 0 || x + ew > r.x + r.w) rows++, x = r.x;
+    if (draw) {
+      float cy = r.y + (rows - 1) * lh + lh * 0.5f;
+      draw_swatch(g, (float)x, cy, sw, lh, &s[k], k, bars);
+      gfx_text(g, (float)(x + sw + gap), cy, s[k].label, GFX_SANS, m.px_small, th->text, GFX_LEFT | GFX_MIDDLE);
+    }
+    x += ew;
+  }
+  return rows * lh;
+}
+
+int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw) {
+  return legend_rows(g, r, s, ns, 0, draw);
+}
+
 static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plot_series *s,
                         int ns, int where, int bars) {
   if (where == PLOT_LEGEND_NONE) return;
@@ -425,20 +565,8 @@ static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plo
   int row = 0;
   for (int k = 0; k < ns; k++) {
     if (!s[k].label || !*s[k].label) continue;
-    SDL_Color c = series_color(g, &s[k], k);
     float cy = y + p + row * lh + lh * 0.5f;
-    if (bars) {
-      int sq = lh * 6 / 10;
-      gfx_fill_rect(g, gfx_r(x + p + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
-    } else {
-      float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
-      if (w < 1.5f) w = 1.5f;
-      if (s[k].dashed)
-        gfx_dashed_line(g, x + p, cy, x + p + sw, cy, w, gfx_px(g, 6), c);
-      else
-        gfx_line(g, x + p, cy, x + p + sw, cy, w, c);
-      if (s[k].markers) gfx_fill_circle(g, x + p + sw * 0.5f, cy, w * 1.4f, c);
-    }
+    draw_swatch(g, x + p, cy, sw, lh, &s[k], k, bars);
     char buf[128];
     gfx_text_fit(g, s[k].label, GFX_SANS, m->px_small, bw - (p + sw + gap + p), buf, sizeof buf);
     gfx_text(g, x + p + sw + gap, cy, buf, GFX_SANS, m->px_small, th->text, GFX_LEFT | GFX_MIDDLE);
@@ -457,6 +585,15 @@ plot_opts plot_opts_default(void) {
   return o;
 }
 
+/* "< 10⁻¹²" (below) or "> 10" (above): the label of an out-of-range band. */
+static void band_label(const plot_frame *f, int above, char *buf, size_t cap) {
+  char v[32];
+  double edge = above ? f->y1 : f->y0;
+  if (f->log_y) format_decade((int)lround(edge), v, sizeof v);
+  else plot_format_tick(edge, fabs(f->y1 - f->y0) / 10, v, sizeof v);
+  snprintf(buf, cap, "%s %s", above ? ">" : "<", v);
+}
+
 /* Ranges, final y ticks and the data area of a plot in r (no drawing). */
 static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts *o, const plot_series *s,
                          int ns, int ncat, int bars, plot_frame *fp, yticks *ytp) {
@@ -464,21 +601,55 @@ static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts 
   plot_frame f;
   memset(&f, 0, sizeof f);
   double xlo, xhi, ylo, yhi;
-  data_range(s, ns, o->log_y, &xlo, &xhi, &ylo, &yhi);
+  data_range(s, ns, o->log_x, o->log_y, &xlo, &xhi, &ylo, &yhi);
   if (bars) xlo = -0.5, xhi = ncat - 0.5;
   finish_ranges(&f, o, xlo, xhi, ylo, yhi, bars);
+  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
+  if (o->out_of_range && !isnan(o->ymin) && !isnan(o->ymax)) f.band_lo = f.band_hi = lh_small + m.pad / 2;
 
   /* The number of y ticks depends on the area's height, which does not depend on the tick
    * label width: choose the final ticks from the height first, then lay out the frame with
-   * the width of the widest final label so no label runs into the rotated y label. */
+   * the width of the widest final label so no label runs into the rotated y label. A legend
+   * above the data takes the rows it needs at the first pass's width. */
   yticks yt;
-  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
   f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, 0);
-  int target = f.area.h / (int)(2.2 * lh_small);
+  int legend_h = 0, legend_w = f.area.w;
+  if (o->legend == PLOT_LEGEND_ABOVE) {
+    legend_h = legend_rows(g, gfx_r(0, 0, legend_w, 1 << 20), s, ns, bars, 0);
+    if (legend_h) legend_h += m.pad / 2;
+  }
+  int target = (f.area.h - legend_h - f.band_lo - f.band_hi) / (int)(2.2 * lh_small);
   make_yticks(&f, &yt, target < 2 ? 2 : target);
-  f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, ytick_width(g, &m, &yt));
+  if (f.band_lo) { /* the band's own label: "< 10^-12" */
+    int w = 0;
+    char lab[40];
+    band_label(&f, 0, lab, sizeof lab);
+    gfx_text_size(g, lab, GFX_SANS, m.px_small, &w, NULL);
+    int tw = ytick_width(g, &m, &yt);
+    f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, w > tw ? w : tw);
+  } else {
+    f.area = layout_frame(g, r, &m, o->title, o->xlabel, o->ylabel, ytick_width(g, &m, &yt));
+  }
+  if (legend_h) {
+    f.legend = gfx_r(f.area.x, f.area.y - lh_small / 2, legend_w, legend_h - m.pad / 2);
+    f.area.y += legend_h;
+    f.area.h -= legend_h;
+    if (f.area.h < 1) f.area.h = 1;
+  }
   *fp = f;
   *ytp = yt;
+}
+
+plot_frame plot_lines_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns) {
+  metrics m = get_metrics(g);
+  plot_opts def = plot_opts_default();
+  if (!o) o = &def;
+  plot_frame f;
+  yticks yt;
+  memset(&f, 0, sizeof f);
+  if (r.w < 20 || r.h < 20) return f;
+  frame_layout(g, r, &m, o, s, ns, 0, 0, &f, &yt);
+  return f;
 }
 
 plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat) {
@@ -491,6 +662,42 @@ plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_se
   if (r.w < 20 || r.h < 20) return f;
   frame_layout(g, r, &m, o, s, ns, ncat, 1, &f, &yt);
   return f;
+}
+
+/* The band between s->lo and s->hi, one pixel column at a time (linear between points, as the
+ * lines are), so a translucent colour blends exactly once everywhere */
+static void draw_band(gfx *g, const plot_frame *f, const plot_series *s, int k) {
+  if (!s->lo || !s->hi) return;
+  SDL_Color c = band_color(series_color(g, s, k));
+  float px = NAN, plo = NAN, phi = NAN;
+  for (int i = 0; i < s->n; i++) {
+    float x = plot_x_px(f, s->x ? s->x[i] : i);
+    float lo = isfinite(s->lo[i]) ? plot_y_px(f, s->lo[i]) : NAN, hi = isfinite(s->hi[i]) ? plot_y_px(f, s->hi[i]) : NAN;
+    if (isfinite(x) && isfinite(lo) && isfinite(hi) && isfinite(px) && x > px) {
+      int c0 = (int)lroundf(px), c1 = (int)lroundf(x);
+      for (int col = c0; col < c1; col++) {
+        float t = (col + 0.5f - px) / (x - px);
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        float a = plo + t * (lo - plo), b = phi + t * (hi - phi);
+        int top = (int)lroundf(fminf(a, b)), bot = (int)lroundf(fmaxf(a, b));
+        gfx_fill_rect(g, gfx_r(col, top, 1, bot > top ? bot - top : 1), c);
+      }
+    }
+    px = x, plo = lo, phi = hi;
+  }
+}
+
+/* Vertical error bars with caps at the pixel positions xs of s's points */
+static void draw_error_bars(gfx *g, const plot_frame *f, const plot_series *s, const float *xs, float w, SDL_Color c) {
+  if (!s->lo || !s->hi) return;
+  float ew = fmaxf(2.0f, w * 0.6f), cap = (float)gfx_px(g, 6);
+  for (int i = 0; i < s->n; i++) {
+    float lo = isfinite(s->lo[i]) ? plot_y_px(f, s->lo[i]) : NAN, hi = isfinite(s->hi[i]) ? plot_y_px(f, s->hi[i]) : NAN;
+    if (!isfinite(xs[i]) || !isfinite(lo) || !isfinite(hi)) continue;
+    gfx_line(g, xs[i], lo, xs[i], hi, ew, c);
+    gfx_line(g, xs[i] - cap, lo, xs[i] + cap, lo, ew, c);
+    gfx_line(g, xs[i] - cap, hi, xs[i] + cap, hi, ew, c);
+  }
 }
 
 static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
@@ -507,15 +714,18 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   frame_layout(g, r, &m, o, s, ns, ncat, bars, &f, &yt);
 
   draw_titles(g, r, f.area, &m, o->title, o->xlabel, o->ylabel);
-  const char *const *xl = o->xtick_labels;
-  int nxl = o->n_xtick_labels;
-  if (bars && !xl) {
-    /* bars: category indices as labels */
-    draw_xticks(g, &f, &m, 1, NULL, 0, 1);
-  } else {
-    draw_xticks(g, &f, &m, o->integer_x || bars, xl, nxl, o->no_grid || bars);
-  }
+  draw_xticks(g, &f, &m, o, o->integer_x || bars, o->no_grid || bars); /* bars without labels: indices */
   draw_yticks(g, &f, &m, &yt, o->no_grid);
+  for (int above = 0; above < 2; above++) { /* out-of-range bands: shaded, labelled like a tick */
+    int bh = above ? f.band_hi : f.band_lo;
+    if (!bh) continue;
+    SDL_Rect band = {f.area.x, above ? f.area.y : f.area.y + f.area.h - bh, f.area.w, bh};
+    gfx_fill_rect(g, band, gfx_fade(th->grid, 0.8f));
+    char lab[40];
+    band_label(&f, above, lab, sizeof lab);
+    gfx_text(g, f.area.x - m.tick_len - gfx_px(g, 3), band.y + bh / 2.0f, lab, GFX_SANS, m.px_small, th->text_dim,
+             GFX_RIGHT | GFX_MIDDLE);
+  }
 
   /* a little room beyond the area so markers on the edge are not cut in half */
   int slack = bars ? 1 : gfx_px(g, 6);
@@ -539,6 +749,8 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
     }
     if (!o->log_y && f.y0 < 0 && f.y1 > 0) gfx_line(g, f.area.x, base, f.area.x + f.area.w, base, 1, th->axis);
   } else {
+    for (int k = 0; k < ns; k++)
+      if (s[k].band) draw_band(g, &f, &s[k], k);
     float *xs = NULL, *ys = NULL;
     int cap = 0;
     for (int k = 0; k < ns; k++) {
@@ -554,13 +766,24 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
           continue;
         }
       }
-      for (int i = 0; i < s[k].n; i++) {
-        xs[i] = plot_x_px(&f, s[k].x ? s[k].x[i] : i);
-        ys[i] = isfinite(s[k].y[i]) ? plot_y_px(&f, s[k].y[i]) : NAN;
-      }
       SDL_Color c = series_color(g, &s[k], k);
       float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
       if (w < 1.8f) w = 1.8f; /* thinner antialiased lines fade into the background */
+      float lo_y = (float)(f.area.y + f.area.h) - f.band_lo / 2.0f, hi_y = (float)f.area.y + f.band_hi / 2.0f;
+      for (int i = 0; i < s[k].n; i++) {
+        double v = s[k].y[i];
+        xs[i] = plot_x_px(&f, s[k].x ? s[k].x[i] : i);
+        ys[i] = isfinite(v) ? plot_y_px(&f, v) : NAN;
+        if (isnan(v) || !isfinite(xs[i])) continue; /* NaN: no value here (a gap, not a floor) */
+        int below = f.band_lo && (v == -INFINITY || (f.log_y && !(v > 0)) || ys[i] > lo_y - f.band_lo / 2.0f);
+        int above = f.band_hi && (v == INFINITY || ys[i] < hi_y + f.band_hi / 2.0f);
+        if (below || above) { /* in its band, marked with an open triangle pointing out of range */
+          ys[i] = below ? lo_y : hi_y;
+          float t = w * 2.2f, d = below ? 1.0f : -1.0f;
+          gfx_fill_triangle(g, xs[i] - t, ys[i] - d * t * 0.6f, xs[i] + t, ys[i] - d * t * 0.6f, xs[i],
+                            ys[i] + d * t * 0.9f, c);
+        }
+      }
       if (s[k].dashed) {
         for (int i = 1; i < s[k].n; i++)
           if (isfinite(ys[i - 1]) && isfinite(ys[i]))
@@ -571,6 +794,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
       if (s[k].markers)
         for (int i = 0; i < s[k].n; i++)
           if (isfinite(xs[i]) && isfinite(ys[i])) gfx_fill_circle(g, xs[i], ys[i], w * 1.3f, c);
+      if (!s[k].band) draw_error_bars(g, &f, &s[k], xs, w, c);
     }
     free(xs);
     free(ys);
@@ -582,7 +806,10 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   }
   gfx_pop_clip(g);
   draw_axes_box(g, f.area, &m);
-  draw_legend(g, &f, &m, s, ns, o->legend, bars);
+  if (o->legend == PLOT_LEGEND_ABOVE && f.legend.h > 0)
+    legend_rows(g, f.legend, s, ns, bars, 1);
+  else
+    draw_legend(g, &f, &m, s, ns, o->legend, bars);
   if (out) *out = f;
 }
 

@@ -15,12 +15,15 @@
 
 /* The data area and the data range it shows. Filled by every plot_* drawing call. */
 typedef struct {
-  SDL_Rect area;           /* data area in pixels (inside the axes) */
+  SDL_Rect area;           /* data area in pixels (inside the axes), out-of-range bands included */
   double x0, x1, y0, y1;   /* data range at the area's left/right/bottom/top edges */
-  int log_y;               /* y0, y1 are then the decimal exponents (log10) */
+  int log_y, log_x;        /* y0, y1 / x0, x1 are then the decimal exponents (log10) */
+  int band_lo, band_hi;    /* pixel height of the below-range / above-range bands (0 = none);
+                              y0 and y1 sit at the inner edges of the bands */
+  SDL_Rect legend;         /* where the legend was drawn (w = 0: none) */
 } plot_frame;
 
-/* Data -> pixel and back (honours log_y; non-positive y on a log axis gives NaN). */
+/* Data -> pixel and back (honours log_x / log_y; non-positive values on a log axis give NaN). */
 float plot_x_px(const plot_frame *f, double x);
 float plot_y_px(const plot_frame *f, double y);
 double plot_px_x(const plot_frame *f, float px);
@@ -37,17 +40,23 @@ typedef struct {
   float width;             /* line width at 1080p; 0 = 3 */
   int markers;             /* 1: a dot at every point (short series, e.g. per-timestep norms) */
   int dashed;              /* 1: dashed line */
+  const float *lo, *hi;    /* optional interval at every point (both or neither; NULL = none): error
+                              bars with caps, or with band = 1 a translucent band (e.g. an
+                              interquartile range); non-finite bounds leave a point without one */
+  int band;
 } plot_series;
 
 enum { PLOT_LEGEND_TOP_RIGHT = 0, PLOT_LEGEND_TOP_LEFT, PLOT_LEGEND_BOTTOM_RIGHT,
        PLOT_LEGEND_BOTTOM_LEFT, PLOT_LEGEND_NONE,
-       PLOT_LEGEND_AUTO /* the corner that covers the fewest data points (plot_opts_default) */ };
+       PLOT_LEGEND_AUTO, /* the corner that covers the fewest data points (plot_opts_default) */
+       PLOT_LEGEND_ABOVE /* rows of entries above the data area: never covers data */ };
 
 typedef struct {
   const char *title;       /* drawn above the data area; NULL = none */
   const char *xlabel;
   const char *ylabel;
   int log_y;               /* 1: log10 y axis with decade ticks (1e-6, 1e-5, ...) */
+  int log_x;               /* 1: log10 x axis with decade ticks (1, 10, 100, 1k): training steps */
   double xmin, xmax;       /* NAN = from the data (use the NAN macro) */
   double ymin, ymax;       /* NAN = from the data (log axis: rounded out to whole decades) */
   int integer_x;           /* 1: x ticks only at integers (timesteps) */
@@ -56,6 +65,16 @@ typedef struct {
   double marker_x;         /* NAN = none; else a dashed vertical marker (selected timestep) */
   const char *const *xtick_labels; /* optional: label for integer x = i (e.g. tokens), n_xtick_labels */
   int n_xtick_labels;
+  const unsigned char *xtick_show; /* optional, with xtick_labels: which labels to draw (1 = draw);
+                              NULL = every k-th that fits. Lets panels label the same steps. */
+  int out_of_range;        /* with fixed ymin and ymax: values below ymin (on a log axis also 0
+                              and underflow) are drawn in a marked band under the axis range,
+                              labelled "< ymin", values above ymax in a band labelled "> ymax";
+                              nothing is dropped silently */
+  const double *xtick_at;  /* optional: x of each label instead of i (e.g. log10 of a distance, so a
+                              log-scale axis carries the distances themselves); placed from the
+                              last to the first, a label that would touch one already placed is
+                              skipped (its tick stays, half length) */
 } plot_opts;
 
 /* Defaults: everything 0/NULL, ranges and marker NAN, legend PLOT_LEGEND_AUTO. */
@@ -64,6 +83,12 @@ plot_opts plot_opts_default(void);
 /* Draws panel background, title, axes with ticks and labels, grid, the series and the legend. */
 void plot_lines(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
                 plot_frame *out);
+/* The frame plot_lines would use in r, without drawing (e.g. to choose tick labels first). */
+plot_frame plot_lines_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns);
+
+/* A legend outside any plot: the labelled series' swatches and labels flow left to right in rows
+ * across r (from its top-left corner). Returns the height the rows take; draw = 0 only measures. */
+int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw);
 
 /* ---- bar charts --------------------------------------------------------------------------- */
 

@@ -7,10 +7,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* The explorer's header shows these instead of its own keys: here Left/Right change steps. */
-#define PRESENTER_KEYS                                                                              \
-  "PgDn/PgUp or Right/Left: step   B blank   M menu   F5 full screen   Space play/pause   "          \
-  "C clamp   T theme   F12 save PNG"
+/* The help overlay (? or F1) lists these instead of the explorer's keys: here Left/Right change
+ * steps, so the selected timestep (and a backward-pass walk) moves with Shift+Left/Right. */
+static const char *const PRESENTER_KEYS[] = {
+    "Page Down   Right", "next step (a presentation clicker sends Page Down)",
+    "Page Up   Left", "previous step",
+    "Home   End", "first / last step",
+    "Shift+Left   Shift+Right", "move the selected timestep, or the backward pass one step",
+    "Space", "play / pause training",
+    "B   .", "blank screen (any key brings it back)",
+    "M", "lesson menu",
+    "F5", "full screen on / off",
+    "G", "gradient plot: relative to the scored step, or raw norms",
+    "C", "LSTM clamp: free, keep, erase",
+    "T", "light / dark theme",
+    "F12", "save the slide as PNG",
+    "? or F1", "show / hide this list",
+    "Escape", "close this list, the menu, or full screen",
+    NULL};
 
 struct presenter {
   explorer *e;
@@ -80,8 +94,10 @@ int presenter_create(explorer *e, gfx *g, SDL_Window *window, const char *dir, i
   if (!p) return rl_fail(err, "out of memory");
   p->e = e;
   explorer_set_key_help(e, PRESENTER_KEYS);
+  explorer_set_presenting(e, 1);
   p->g = g;
   p->win = window;
+  p->fullscreen = window && (SDL_GetWindowFlags(window) & SDL_WINDOW_FULLSCREEN_DESKTOP) == SDL_WINDOW_FULLSCREEN_DESKTOP;
   p->cur = -1;
   snprintf(p->dir, sizeof p->dir, "%s", dir);
   if (rl_lesson_dir_load(dir, &p->set, err)) {
@@ -219,68 +235,112 @@ int presenter_handle_event(presenter *p, const SDL_Event *ev) {
 
 /* ---- drawing ---------------------------------------------------------------------------------- */
 
-static int header_height(gfx *g, const rl_lesson *l, int step) {
-  int title = gfx_font_px(g, THEME_TEXT_TITLE), body = gfx_font_px(g, THEME_TEXT_HEADING);
-  int nsay = l && step >= 0 && step < l->nsteps ? l->steps[step].nsay : 0;
-  return gfx_px(g, 16) + gfx_line_height(g, GFX_SANS, title) + gfx_px(g, 8) +
-         nsay * (gfx_line_height(g, GFX_SANS, body) + gfx_px(g, 2)) + gfx_px(g, 14);
-}
+/* The header: the step title and its narration (wrapped, in the narration size) on the left;
+ * lesson, step and progress dots on the right, with a line for training the step runs. */
+#define NARRATION_LINES 16
+typedef struct {
+  int pad, right_w, title_px, say_px, small_px;
+  int nlines;
+  char lines[NARRATION_LINES][GFX_WRAP_LINE];
+} header_layout;
 
-static void draw_header(gfx *g, const rl_lesson *l, int step, int h, const char *error) {
-  const theme *t = gfx_theme(g);
+static void layout_header(gfx *g, const rl_lesson *l, int step, header_layout *h) {
   int W = gfx_width(g);
-  int pad = gfx_px(g, 24);
-  int title_px = gfx_font_px(g, THEME_TEXT_TITLE), body_px = gfx_font_px(g, THEME_TEXT_HEADING);
-  int small_px = gfx_font_px(g, THEME_TEXT_BODY);
-  gfx_fill_rect(g, gfx_r(0, 0, W, h), t->panel);
-  gfx_fill_rect(g, gfx_r(0, h - gfx_px(g, 2), W, gfx_px(g, 2)), t->panel_border);
-  const rl_lesson_step *st = &l->steps[step];
-
-  /* Right: "Lesson 3 · step 2 / 6" and one dot per step. */
+  h->pad = gfx_px(g, 28);
+  h->title_px = gfx_font_px(g, THEME_TEXT_TITLE);
+  h->say_px = gfx_font_px(g, THEME_TEXT_NARRATION);
+  h->small_px = gfx_font_px(g, THEME_TEXT_BODY);
   char prog[64];
   snprintf(prog, sizeof prog, "Lesson %d  ·  step %d / %d", l->number, step + 1, l->nsteps);
-  int y = gfx_px(g, 16);
   int pw = 0;
-  gfx_text_size(g, prog, GFX_SANS, small_px, &pw, NULL);
-  gfx_text(g, (float)(W - pad), (float)y, prog, GFX_SANS, small_px, t->text_dim, GFX_RIGHT | GFX_TOP);
+  gfx_text_size(g, prog, GFX_SANS, h->small_px, &pw, NULL);
+  int dots = (int)(l->nsteps * gfx_px(g, 20));
+  h->right_w = pw > dots ? pw : dots;
+  h->nlines = 0;
+  const rl_lesson_step *st = &l->steps[step];
+  /* lines beside the step counter, its dots and the training line stop short of them; the
+   * lines below them use the whole width */
+  int train_w = 0;
+  gfx_text_size(g, "training 1,000,000 / 1,000,000", GFX_SANS, h->small_px, &train_w, NULL);
+  int right_w = train_w > h->right_w ? train_w : h->right_w;
+  int right_bottom = gfx_px(g, 16) + 2 * gfx_line_height(g, GFX_SANS, h->small_px) + gfx_px(g, 32);
+  int y = gfx_px(g, 16) + gfx_line_height(g, GFX_SANS, h->title_px) + gfx_px(g, 10);
+  int lh = gfx_line_height(g, GFX_SANS, h->say_px) + gfx_px(g, 2);
+  for (int k = 0; k < st->nsay && h->nlines < NARRATION_LINES; k++) {
+    int maxw = y < right_bottom ? W - 3 * h->pad - right_w : W - 2 * h->pad;
+    int n = gfx_wrap(g, st->say[k], GFX_SANS, h->say_px, maxw, h->lines + h->nlines, NARRATION_LINES - h->nlines);
+    h->nlines += n;
+    y += n * lh;
+  }
+}
+
+static int header_height(gfx *g, const rl_lesson *l, int step) {
+  if (!l || step < 0 || step >= l->nsteps) return 0;
+  header_layout h;
+  layout_header(g, l, step, &h);
+  return gfx_px(g, 16) + gfx_line_height(g, GFX_SANS, h.title_px) + gfx_px(g, 10) +
+         h.nlines * (gfx_line_height(g, GFX_SANS, h.say_px) + gfx_px(g, 2)) + gfx_px(g, 16);
+}
+
+static void draw_header(explorer *e, gfx *g, const rl_lesson *l, int step, int hh, const char *error) {
+  const theme *t = gfx_theme(g);
+  int W = gfx_width(g);
+  header_layout h;
+  layout_header(g, l, step, &h);
+  gfx_fill_rect(g, gfx_r(0, 0, W, hh), t->panel);
+  gfx_fill_rect(g, gfx_r(0, hh - gfx_px(g, 2), W, gfx_px(g, 2)), t->panel_border);
+  const rl_lesson_step *st = &l->steps[step];
+
+  /* Right: "Lesson 3 · step 2 / 6", one dot per step, and the step's training */
+  char prog[64], buf[GFX_WRAP_LINE + 8];
+  snprintf(prog, sizeof prog, "Lesson %d  ·  step %d / %d", l->number, step + 1, l->nsteps);
+  int y = gfx_px(g, 16);
+  gfx_text(g, (float)(W - h.pad), (float)y, prog, GFX_SANS, h.small_px, t->text_dim, GFX_RIGHT | GFX_TOP);
   float dot = (float)gfx_px(g, 6), gap = (float)gfx_px(g, 20);
-  float dy = (float)(y + gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 10));
+  float dy = (float)(y + gfx_line_height(g, GFX_SANS, h.small_px) + gfx_px(g, 10));
   for (int s = 0; s < l->nsteps; s++) {
-    float dx = (float)(W - pad) - (float)(l->nsteps - 1 - s) * gap - dot;
+    float dx = (float)(W - h.pad) - (float)(l->nsteps - 1 - s) * gap - dot;
     if (s == step) gfx_fill_circle(g, dx, dy, dot, t->accent);
     else if (s < step) gfx_fill_circle(g, dx, dy, dot * 0.7f, t->text_dim);
     else gfx_circle(g, dx, dy, dot * 0.7f, (float)gfx_px(g, 1.5f), t->text_dim);
   }
-  int right_w = pw > (int)(l->nsteps * gap) ? pw : (int)(l->nsteps * gap);
-
-  /* Left: the step title, then the narration. */
-  char buf[RL_LESSON_TEXT + 8];
-  int maxw = W - 3 * pad - right_w;
-  if (maxw < gfx_px(g, 200)) maxw = gfx_px(g, 200);
-  gfx_text_fit(g, st->title, GFX_SANS, title_px, maxw, buf, sizeof buf);
-  gfx_text(g, (float)pad, (float)y, buf, GFX_SANS, title_px, t->text, GFX_LEFT | GFX_TOP);
-  y += gfx_line_height(g, GFX_SANS, title_px) + gfx_px(g, 8);
-  int lh = gfx_line_height(g, GFX_SANS, body_px) + gfx_px(g, 2);
-  for (int k = 0; k < st->nsay; k++) {
-    gfx_text_fit(g, st->say[k], GFX_SANS, body_px, W - 2 * pad, buf, sizeof buf);
-    gfx_text(g, (float)pad, (float)y, buf, GFX_SANS, body_px, t->text, GFX_LEFT | GFX_TOP);
-    y += lh;
+  long done = 0, total = 0;
+  int tp = explorer_training_progress(e, &done, &total);
+  if (tp) {
+    char a[32], b[32];
+    explorer_format_count(done < total ? done : total, a, sizeof a);
+    explorer_format_count(total, b, sizeof b);
+    if (tp == 1) snprintf(buf, sizeof buf, "training %s / %s", a, b);
+    else snprintf(buf, sizeof buf, "trained %s steps", b);
+    gfx_text(g, (float)(W - h.pad), dy + dot + gfx_px(g, 10), buf, GFX_SANS, h.small_px,
+             tp == 1 ? t->ok : t->text_dim, GFX_RIGHT | GFX_TOP);
   }
-  if (error && error[0]) {
-    gfx_text_fit(g, error, GFX_SANS, small_px, W - 2 * pad, buf, sizeof buf);
-    gfx_text(g, (float)(W - pad), (float)(h - gfx_px(g, 8)), buf, GFX_SANS, small_px, t->error,
+
+  /* Left: the step title, then the narration */
+  int maxw = W - 3 * h.pad - h.right_w;
+  if (maxw < gfx_px(g, 200)) maxw = gfx_px(g, 200);
+  gfx_text_fit(g, st->title, GFX_SANS, h.title_px, maxw, buf, sizeof buf);
+  gfx_text(g, (float)h.pad, (float)y, buf, GFX_SANS, h.title_px, t->text, GFX_LEFT | GFX_TOP);
+  y += gfx_line_height(g, GFX_SANS, h.title_px) + gfx_px(g, 10);
+  int lh = gfx_line_height(g, GFX_SANS, h.say_px) + gfx_px(g, 2);
+  for (int k = 0; k < h.nlines; k++, y += lh)
+    gfx_text(g, (float)h.pad, (float)y, h.lines[k], GFX_SANS, h.say_px, t->text, GFX_LEFT | GFX_TOP);
+  if (error && error[0]) { /* a lesson that failed to (re)load: the teacher must see it */
+    gfx_text_fit(g, error, GFX_SANS, h.small_px, W - 2 * h.pad, buf, sizeof buf);
+    gfx_text(g, (float)(W - h.pad), (float)(hh - gfx_px(g, 8)), buf, GFX_SANS, h.small_px, t->error,
              GFX_RIGHT | GFX_BOTTOM);
   }
 }
 
 void presenter_draw_step(explorer *e, gfx *g, const rl_lesson *l, int step) {
   explorer_set_key_help(e, PRESENTER_KEYS);
+  explorer_set_presenting(e, 1);
   gfx_begin_frame(g);
   gfx_clear(g, gfx_theme(g)->bg);
   int W = gfx_width(g), H = gfx_height(g);
   int hh = header_height(g, l, step);
   explorer_frame_in(e, gfx_r(0, hh, W, H - hh));
-  draw_header(g, l, step, hh, NULL);
+  draw_header(e, g, l, step, hh, NULL);
 }
 
 static void draw_menu(presenter *p) {
@@ -297,6 +357,13 @@ static void draw_menu(presenter *p) {
   gfx_text(g, (float)pad, (float)y, "Up/Down and Enter to open, Escape to go back, F5 full screen", GFX_SANS,
            small_px, t->text_dim, GFX_LEFT | GFX_TOP);
   y += gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 20);
+  if (p->error[0]) { /* why the menu opened instead of a lesson (e.g. --lesson 9 with no lesson 9) */
+    char lines[4][GFX_WRAP_LINE];
+    int n = gfx_wrap(g, p->error, GFX_SANS, body_px, W - 2 * pad, lines, 4);
+    for (int i = 0; i < n; i++, y += gfx_line_height(g, GFX_SANS, body_px))
+      gfx_text(g, (float)pad, (float)y, lines[i], GFX_SANS, body_px, t->error, GFX_LEFT | GFX_TOP);
+    y += gfx_px(g, 20);
+  }
   int row_h = gfx_line_height(g, GFX_SANS, body_px) + gfx_line_height(g, GFX_SANS, small_px) + gfx_px(g, 16);
   p->nmenu_rows = 0;
   char buf[700];
@@ -344,7 +411,7 @@ void presenter_frame(presenter *p) {
     int W = gfx_width(g), H = gfx_height(g);
     int hh = header_height(g, l, p->step);
     explorer_frame_in(p->e, gfx_r(0, hh, W, H - hh));
-    draw_header(g, l, p->step, hh, p->error);
+    draw_header(p->e, g, l, p->step, hh, p->error);
   } else {
     explorer_frame(p->e);
   }

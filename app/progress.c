@@ -41,6 +41,30 @@ static void format_rate(double r, char *buf, size_t n) {
   else snprintf(buf, n, "%.0f", r);
 }
 
+/* "#########..............." filled to frac of width */
+static void format_bar(double frac, char *bar, int width) {
+  int fill = frac > 0 ? (int)(width * frac) : 0;
+  if (fill > width) fill = width;
+  for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+  bar[width] = 0;
+}
+
+void progress_work(progress *p, double done, double total, const char *note, int force) {
+  double now = progress_now();
+  if (!force && now - p->t_last_print < p->interval) return;
+  p->t_last_print = now;
+  double frac = total > 0 ? done / total : 0, elapsed = now - p->t_start;
+  if (frac > 1) frac = 1;
+  char bar[64], el[32], rem[32] = "?";
+  format_bar(frac, bar, 24);
+  progress_format_duration(elapsed, el, sizeof el);
+  if (frac > 0) progress_format_duration(elapsed * (1 - frac) / frac, rem, sizeof rem);
+  fprintf(p->out, "%s[%s] %3.0f%%  %s elapsed, about %s left  %s%s", p->tty ? "\r" : "", bar, 100 * frac, el, rem,
+          note ? note : "", p->tty ? "\033[K" : "\n");
+  p->drawn = p->tty;
+  fflush(p->out);
+}
+
 void progress_update(progress *p, long step, float loss, float acc, long tokens, int force) {
   p->tokens += tokens;
   double now = progress_now();
@@ -55,11 +79,8 @@ void progress_update(progress *p, long step, float loss, float acc, long tokens,
   format_rate(elapsed > 0 ? (double)p->tokens / elapsed : 0, rate, sizeof rate);
   if (acc >= 0) snprintf(accs, sizeof accs, "  acc %5.1f%%", 100.0 * acc);
   if (p->tty) {
-    int width = 24, fill = p->total_steps > 0 ? (int)((double)width * (double)step / (double)p->total_steps) : 0;
-    if (fill > width) fill = width;
     char bar[64];
-    for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
-    bar[width] = 0;
+    format_bar(p->total_steps > 0 ? (double)step / (double)p->total_steps : 0, bar, 24);
     fprintf(p->out, "\r[%s] step %ld/%ld  loss %.4f%s  %s tok/s  %s elapsed  %s left \033[K", bar, step,
             p->total_steps, loss, accs, rate, el, rem);
     p->drawn = 1;

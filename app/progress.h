@@ -25,6 +25,11 @@ typedef struct {
 void progress_start(progress *p, FILE *out, int tty, long first_step, long total_steps);
 /* Reports a step; prints if the interval has passed or force. acc < 0: not shown. */
 void progress_update(progress *p, long step, float loss, float acc, long tokens, int force);
+/* Progress in work units rather than steps (done of total, e.g. training steps x timesteps of
+ * many runs): "[#####......] 43%  2m10s elapsed, about 2m50s left  NOTE", redrawn in place on a
+ * terminal, a plain line every interval otherwise. The estimate assumes the rest goes at the
+ * average rate so far. Callers on several threads hold a lock around it. */
+void progress_work(progress *p, double done, double total, const char *note, int force);
 /* Ends the bar's line (if any) so other output starts on a fresh line. */
 void progress_break(progress *p);
 /* Tokens per second since start. */

@@ -29,7 +29,7 @@ static const theme THEMES[THEME_COUNT] = {
          * vermillion, reddish purple, blue, grey. */
         .series = {C(86, 180, 233), C(230, 159, 0), C(0, 178, 138), C(240, 228, 66),
                    C(245, 110, 60), C(214, 140, 190), C(60, 140, 230), C(190, 190, 190)},
-        .text_px = {18.0f, 21.0f, 24.0f, 30.0f},
+        .text_px = {22.0f, 24.0f, 28.0f, 40.0f, 36.0f},
     },
     {
         .name = "light",
@@ -54,7 +54,7 @@ static const theme THEMES[THEME_COUNT] = {
          * bluish green, orange, sky blue, reddish purple, yellow (darkened), black. */
         .series = {C(0, 114, 178), C(213, 94, 0), C(0, 158, 115), C(230, 159, 0),
                    C(86, 180, 233), C(204, 121, 167), C(180, 160, 0), C(60, 60, 60)},
-        .text_px = {18.0f, 21.0f, 24.0f, 30.0f},
+        .text_px = {22.0f, 24.0f, 28.0f, 40.0f, 36.0f},
     },
 };
 
@@ -78,9 +78,13 @@ const char *theme_name(theme_id id) { return theme_get(id)->name; }
 int theme_text_px(const theme *t, theme_text role, float scale) {
   if (!t) t = theme_get(THEME_DARK);
   if ((int)role < 0 || role >= THEME_TEXT_COUNT) role = THEME_TEXT_BODY;
-  if (!(scale > 0)) scale = 1;
-  int px = (int)lroundf(t->text_px[role] * scale);
+  int px = (int)lroundf(t->text_px[role] * theme_text_scale(scale));
   return px < 10 ? 10 : px;
+}
+
+float theme_text_scale(float scale) {
+  if (!(scale > 0)) return 1;
+  return scale >= 1 ? scale : sqrtf(scale);
 }
 
 SDL_Color theme_series(const theme *t, int i) {

@@ -58,6 +58,7 @@ static double now_s(void) {
 static rl_clamps clamps_free(void) {
   rl_clamps c;
   for (int i = 0; i < 4; i++) c.value[i] = NAN;
+  c.from_t = 0;
   return c;
 }
 
@@ -78,6 +79,7 @@ void tr_snapshot_free(tr_snapshot *s) {
     free(q->gates); free(q->c); free(q->h); free(q->probs);
     free(q->dh_norm); free(q->dc_norm); free(q->dhT_norm); free(q->dwhh_norm); free(q->dwhh_cum);
     free(q->curve_step); free(q->curve_loss); free(q->curve_acc);
+    free(q->curve_gnorm); free(q->emb); free(q->xproj);
   }
   free(s->tokens);
   free(s->targets);
@@ -104,13 +106,15 @@ static int slot_copy(tr_slot_snap *d, const tr_slot_snap *s) {
   size_t npr = s->have_trace ? (size_t)s->T * (size_t)s->C : 0;
   size_t nno = s->have_trace ? ld * (size_t)s->T : 0;
   size_t ncv = (size_t)s->ncurve;
+  size_t nemb = s->have_trace && s->emb ? (size_t)s->T * (size_t)s->E : 0;
+  size_t nxp = s->have_trace && s->xproj ? (size_t)s->T * (size_t)s->G * (size_t)s->H : 0;
   float **dst[TR_SNAP_ARRAYS] = {&d->gates, &d->c, &d->h, &d->probs, &d->dh_norm, &d->dc_norm,
                                  &d->dhT_norm, &d->dwhh_norm, &d->curve_step, &d->curve_loss,
-                                 &d->curve_acc, &d->dwhh_cum};
+                                 &d->curve_acc, &d->dwhh_cum, &d->curve_gnorm, &d->emb, &d->xproj};
   float *const src[TR_SNAP_ARRAYS] = {s->gates, s->c, s->h, s->probs, s->dh_norm, s->dc_norm,
                                       s->dhT_norm, s->dwhh_norm, s->curve_step, s->curve_loss,
-                                      s->curve_acc, s->dwhh_cum};
-  const size_t n[TR_SNAP_ARRAYS] = {ntr, nst, nst, npr, nno, nno, nno, nno, ncv, ncv, ncv, nno};
+                                      s->curve_acc, s->dwhh_cum, s->curve_gnorm, s->emb, s->xproj};
+  const size_t n[TR_SNAP_ARRAYS] = {ntr, nst, nst, npr, nno, nno, nno, nno, ncv, ncv, ncv, nno, ncv, nemb, nxp};
   float *keep[TR_SNAP_ARRAYS];
   size_t cap[TR_SNAP_ARRAYS];
   for (int i = 0; i < TR_SNAP_ARRAYS; i++) {
@@ -178,6 +182,7 @@ static int example_copy(tr_snapshot *d, const tr_snapshot *s) {
   d->head = s->head;
   memcpy(d->task_name, s->task_name, sizeof d->task_name);
   d->distance = s->distance;
+  d->foil = s->foil;
   memcpy(d->example_text, s->example_text, sizeof d->example_text);
   return 0;
 }
@@ -217,10 +222,12 @@ typedef struct {
   double rate;
   char error[512];
   /* private */
-  double win_loss, win_acc;
+  double win_loss, win_acc, win_gmax;
   int win_n, window;
   int ncurve;
-  float curve_step[CURVE_CAP], curve_loss[CURVE_CAP], curve_acc[CURVE_CAP];
+  float curve_step[CURVE_CAP], curve_loss[CURVE_CAP], curve_acc[CURVE_CAP], curve_gnorm[CURVE_CAP];
+  float *emb, *xproj;     /* the display example's embedding rows and W_ih e(t) (publish) */
+  size_t emb_cap, xproj_cap;
   float last_loss, last_acc, grad_norm;
   tr_slot_snap pub; /* scratch for publishing (points into the model's trace) */
 } worker;
@@ -246,6 +253,7 @@ struct trainer {
   char **ex_labels;
   char **class_names;
   char ex_text[512];
+  int ex_foil;              /* see tr_snapshot.foil */
   worker w[TR_MAX_SLOTS];
 };
 
@@ -257,9 +265,10 @@ static const float *probs_fn(void *ctx, int b, int t) {
   return rl_model_probs(((probs_ctx *)ctx)->m, b, t);
 }
 
-static void curve_add(worker *w, float loss, float acc) {
+static void curve_add(worker *w, float loss, float acc, float gnorm) {
   w->win_loss += loss;
   w->win_acc += acc;
+  if (!(gnorm <= w->win_gmax)) w->win_gmax = gnorm; /* the window's largest (NaN wins) */
   w->win_n++;
   if (w->win_n < w->window) return;
   if (w->ncurve == CURVE_CAP) { /* halve the resolution */
@@ -268,6 +277,7 @@ static void curve_add(worker *w, float loss, float acc) {
       w->curve_step[n] = w->curve_step[i + 1];
       w->curve_loss[n] = 0.5f * (w->curve_loss[i] + w->curve_loss[i + 1]);
       w->curve_acc[n] = 0.5f * (w->curve_acc[i] + w->curve_acc[i + 1]);
+      w->curve_gnorm[n] = fmaxf(w->curve_gnorm[i], w->curve_gnorm[i + 1]);
     }
     w->ncurve = n;
     w->window *= 2;
@@ -275,8 +285,9 @@ static void curve_add(worker *w, float loss, float acc) {
   w->curve_step[w->ncurve] = (float)(w->step + 1);
   w->curve_loss[w->ncurve] = (float)(w->win_loss / w->win_n);
   w->curve_acc[w->ncurve] = (float)(w->win_acc / w->win_n);
+  w->curve_gnorm[w->ncurve] = (float)w->win_gmax;
   w->ncurve++;
-  w->win_loss = w->win_acc = 0;
+  w->win_loss = w->win_acc = w->win_gmax = 0;
   w->win_n = 0;
 }
 
@@ -306,11 +317,32 @@ static int train_step(worker *w, float lr, float clip) {
   rl_optimizer_step(&w->opt, w->m->params, w->m->grads);
   w->last_loss = loss;
   w->last_acc = total ? (float)correct / (float)total : 0.0f;
-  curve_add(w, loss, w->last_acc);
+  curve_add(w, loss, w->last_acc, w->grad_norm);
   return 0;
 fail:
   snprintf(w->error, sizeof w->error, "%s", err.msg);
   return -1;
+}
+
+/* The example's embedding rows e(t) = E x(t) and what they add to layer 1's pre-activations,
+ * W_ih e(t) (forward direction): small (T x E and T x G*H), computed at each publish. */
+static int embed_rows(worker *w, const int *tokens, int T) {
+  rl_model *m = w->m;
+  int E = m->cfg.embed, GH = m->G * m->cfg.hidden, V = m->cfg.vocab;
+  size_t ne = (size_t)T * (size_t)E, nx = (size_t)T * (size_t)GH;
+  if (grow(&w->emb, &w->emb_cap, ne) || grow(&w->xproj, &w->xproj_cap, nx)) return -1;
+  const float *W = m->rnn[0].w_ih; /* [G*H][E] */
+  for (int t = 0; t < T; t++) {
+    int tok = tokens[t] >= 0 && tokens[t] < V ? tokens[t] : 0;
+    const float *e = m->embedding + (size_t)tok * (size_t)E;
+    memcpy(w->emb + (size_t)t * E, e, sizeof(float) * (size_t)E);
+    for (int r = 0; r < GH; r++) {
+      double acc = 0;
+      for (int k = 0; k < E; k++) acc += (double)W[(size_t)r * E + k] * e[k];
+      w->xproj[(size_t)t * GH + r] = (float)acc;
+    }
+  }
+  return 0;
 }
 
 /* Traced forward+backward of the display example, then publish. */
@@ -361,11 +393,17 @@ static void publish(worker *w, const int *tokens, int *targets, int T, const rl_
     p->dwhh_cum = t->dwhh_cum_norm;
     p->last_scored = t->last_scored;
     p->trace_loss = t->loss;
+    if (embed_rows(w, tokens, T) == 0) {
+      p->E = m->cfg.embed;
+      p->emb = w->emb;
+      p->xproj = w->xproj;
+    }
   } else {
     p->last_scored = -1;
   }
   p->ncurve = w->ncurve;
   p->curve_step = w->curve_step; p->curve_loss = w->curve_loss; p->curve_acc = w->curve_acc;
+  p->curve_gnorm = w->curve_gnorm;
   p->last_loss = w->last_loss; p->last_acc = w->last_acc; p->grad_norm = w->grad_norm;
   p->failed = w->failed;
   if (w->failed) snprintf(p->error, sizeof p->error, "%s", w->error);
@@ -415,7 +453,7 @@ static void *worker_main(void *arg) {
       timed_wait(tr, wait < 0.05 ? wait : 0.05);
       continue;
     }
-    float lr = tr->lr, clip = tr->clip;
+    float lr = tr->lr, clip = tr->cfg.models[w->idx].own_clip ? tr->cfg.models[w->idx].clip : tr->clip;
     rl_clamps cl = tr->clamps[w->idx];
     int T = tr->T;
     if (want_pub && T > cap) {
@@ -487,6 +525,8 @@ static void stop_workers(struct trainer *tr) {
     free(w->tok);
     free(w->tgt);
     free(w->meta);
+    free(w->emb);
+    free(w->xproj);
     memset(w, 0, sizeof *w);
   }
   tr->quit = 0;
@@ -530,6 +570,7 @@ static int make_example(struct trainer *tr, rl_task *task, uint64_t seed, rl_err
   tr->ex_targets = tgt;
   tr->ex_labels = lab;
   tr->class_names = cls;
+  tr->ex_foil = meta.foil;
   rl_task_describe(task, tok, tgt, tr->ex_text, sizeof tr->ex_text);
   return 0;
 }
@@ -616,6 +657,9 @@ static int text_example(struct trainer *tr, const rl_task *task, const char *tex
   rl_task_label(task, tok, n, tgt);
   rl_head head = rl_task_head(task);
   int nt = head == RL_HEAD_STEP ? n : 1, any = 0;
+  tr->ex_foil = -1;
+  for (int t = 0; t < nt; t++)
+    if (tgt[t] >= 0 && rl_task_foil(task, tgt[t]) >= 0) tr->ex_foil = rl_task_foil(task, tgt[t]);
   for (int t = 0; t < nt; t++) any |= tgt[t] >= 0;
   /* an unlabelled end (a language model's next word, a sentence without a label) is scored on
    * the model's own prediction, so the gradient plot reaches the last word */
@@ -655,6 +699,7 @@ static void snap_example(struct trainer *tr) {
   snprintf(tmp.task_name, sizeof tmp.task_name, "%s",
            tr->static_mode ? "text" : rl_task_kind_name(tr->cfg.task.kind));
   tmp.distance = tr->cfg.task.length;
+  tmp.foil = tr->ex_foil;
   snprintf(tmp.example_text, sizeof tmp.example_text, "%s", tr->ex_text);
   pthread_mutex_lock(&tr->snap_mu);
   example_copy(&tr->snap, &tmp);
@@ -769,6 +814,7 @@ static struct trainer *alloc_trainer(void) {
   pthread_mutex_init(&tr->snap_mu, NULL);
   for (int k = 0; k < TR_MAX_SLOTS; k++) tr->clamps[k] = clamps_free();
   tr->speed = TR_SPEED_LEVELS - 1;
+  tr->ex_foil = -1;
   return tr;
 }
 

@@ -21,7 +21,7 @@
 #include "tasks.h"
 
 #define TR_MAX_SLOTS 3
-#define TR_SNAP_ARRAYS 12
+#define TR_SNAP_ARRAYS 15
 
 typedef struct {
   int used;           /* 0: slot empty */
@@ -31,6 +31,8 @@ typedef struct {
   int layers;         /* 0: 1 */
   int bidirectional;
   int residual;
+  int own_clip;       /* 1: this slot clips at `clip` (0 = not at all) whatever the config says */
+  float clip;
 } tr_model_spec;
 
 typedef struct {
@@ -72,12 +74,17 @@ typedef struct {
   int have_trace;
   float *gates, *c, *h, *probs, *dh_norm, *dc_norm, *dhT_norm, *dwhh_norm;
   float *dwhh_cum;        /* [L*D][T] rl_trace.dwhh_cum_norm: ||running sum|| of the BPTT terms */
+  int E;                  /* embedding width */
+  float *emb;             /* [T][E] e(t): the embedding row of each word of the example */
+  float *xproj;           /* [T][G*H] W_ih e(t) of layer 1 (forward): what each word adds to the
+                             cell's pre-activations, before the recurrent part and the biases */
   int last_scored;
   float trace_loss;
   rl_clamps clamps;       /* applied to the display pass */
   /* curves: one point per window of steps (mean loss, mean accuracy over the window) */
   int ncurve;
   float *curve_step, *curve_loss, *curve_acc;
+  float *curve_gnorm;     /* the largest gradient norm of each window, before clipping */
   float last_loss, last_acc, grad_norm;
   int failed;
   char error[512];
@@ -100,6 +107,8 @@ typedef struct {
   int *targets;            /* [T] (STEP) or [1] (FINAL) */
   char **labels;           /* [T] token strings of the example */
   char **class_names;      /* [C] */
+  int foil;                /* agreement: the wrong verb form the scored target competes with (the
+                              task scores p[target] > p[foil]); -1: scored by the argmax */
   char task_name[32];
   int distance;
   char example_text[512];

@@ -18,6 +18,8 @@ typedef struct {
   int y;         /* top of the current row */
   int ncols, widths[UI_MAX_COLS], height;
   int col;
+  SDL_Rect view; /* scrolling layouts: the visible part (widgets outside it are not hovered) */
+  int scrolls;
 } layout;
 
 struct ui {
@@ -54,7 +56,13 @@ struct ui {
   char popup_items[UI_POPUP_MAX][64];
   int popup_n, popup_sel, popup_seen;
   int over_popup; /* mouse is over the open popup (other widgets are blocked) */
+  int wheel_taken; /* a widget used this frame's wheel */
+  int overflowed;  /* a text box dropped typed text this frame */
+  int truncated;   /* widget labels cut with "..." in the current / last frame */
 };
+
+static const theme *TH(ui *u) { return gfx_theme(u->g); }
+static int body_px(ui *u) { return gfx_font_px(u->g, THEME_TEXT_BODY); }
 
 /* ---- lifecycle and input ------------------------------------------------------------------ */
 
@@ -141,6 +149,9 @@ void ui_begin(ui *u) {
   u->last_rect = gfx_r(0, 0, 0, 0);
   u->nlay = 0;
   u->popup_seen = 0;
+  u->wheel_taken = 0;
+  u->overflowed = 0;
+  u->truncated = 0;
   /* an open dropdown: the mouse over it belongs to it; a press elsewhere closes it */
   u->over_popup = u->popup_id && gfx_contains(u->popup_rect, u->mx, u->my);
   if (u->popup_id && u->pressed[SDL_BUTTON_LEFT] && !u->over_popup &&
@@ -305,6 +316,56 @@ void ui_space(ui *u, int h) {
   cur(u)->y += h;
 }
 
+void ui_layout_begin_scroll(ui *u, SDL_Rect area, ui_scroll *s) {
+  ui_layout_begin(u, area);
+  layout *l = cur(u);
+  l->view = area;
+  l->scrolls = 1;
+  int max = s->content_h - l->area.h;
+  if (s->offset > max) s->offset = max;
+  if (s->offset < 0) s->offset = 0;
+  l->y -= s->offset;
+  gfx_push_clip(u->g, area);
+}
+
+void ui_layout_end_scroll(ui *u, ui_scroll *s) {
+  finish_row(u);
+  layout *l = cur(u);
+  SDL_Rect view = l->view, inner = l->area;
+  s->content_h = l->y + s->offset - inner.y;
+  gfx_pop_clip(u->g);
+  ui_layout_end(u);
+  int over = s->content_h - inner.h;
+  if (over <= 0) {
+    s->offset = 0;
+    return;
+  }
+  int hovered = !u->over_popup && gfx_contains(view, u->mx, u->my);
+  int step = ui_widget_height(u);
+  if (hovered && u->wheel && !u->wheel_taken) s->offset -= u->wheel * step;
+  /* the bar: a thin track at the right edge, the thumb sized by the visible fraction */
+  int bw = gfx_px(u->g, 8);
+  SDL_Rect track = {view.x + view.w - bw - gfx_px(u->g, 2), view.y + gfx_px(u->g, 4), bw,
+                    view.h - gfx_px(u->g, 8)};
+  int th = track.h * inner.h / s->content_h;
+  if (th < bw * 3) th = bw * 3;
+  SDL_Rect hit = {track.x - bw, track.y, track.w + 2 * bw, track.h};
+  if (u->pressed[SDL_BUTTON_LEFT] && !u->press_taken && !u->swallow && gfx_contains(hit, u->mx, u->my)) {
+    s->dragging = 1;
+    u->press_taken = u->press_widget = 1;
+  }
+  if (!u->down[SDL_BUTTON_LEFT]) s->dragging = 0;
+  if (s->dragging && track.h > th)
+    s->offset = (int)((long)(u->my - track.y - th / 2) * over / (track.h - th));
+  if (s->offset > over) s->offset = over;
+  if (s->offset < 0) s->offset = 0;
+  int ty = track.y + (track.h - th) * s->offset / over;
+  gfx_fill_round_rect(u->g, track, bw / 2, gfx_fade(TH(u)->widget, 0.8f));
+  gfx_fill_round_rect(u->g, gfx_r(track.x, ty, bw, th), bw / 2,
+                      s->dragging || gfx_contains(hit, u->mx, u->my) ? TH(u)->accent : TH(u)->widget_border);
+  if (hovered) u->hovered_any = 1;
+}
+
 SDL_Rect ui_remaining(ui *u) {
   finish_row(u);
   layout *l = cur(u);
@@ -315,10 +376,17 @@ SDL_Rect ui_remaining(ui *u) {
 /* ---- widget helpers ----------------------------------------------------------------------- */
 
 /* Registers a widget: hover/press bookkeeping. Returns 1 if hovered. */
+static int in_view(ui *u, int x, int y) {
+  for (int i = 0; i < u->nlay; i++)
+    if (u->lay[i].scrolls && !gfx_contains(u->lay[i].view, x, y)) return 0;
+  return 1;
+}
+
 static int widget(ui *u, ui_id id, SDL_Rect r, int focusable) {
   u->last_id = id;
   u->last_rect = r;
-  int hov = !u->over_popup && gfx_contains(r, u->mx, u->my) && (!u->active || u->active == id);
+  int hov = !u->over_popup && gfx_contains(r, u->mx, u->my) && in_view(u, u->mx, u->my) &&
+            (!u->active || u->active == id);
   u->last_hovered = hov;
   if (hov) {
     u->hot = id;
@@ -335,8 +403,6 @@ static int widget(ui *u, ui_id id, SDL_Rect r, int focusable) {
   return hov;
 }
 
-static const theme *TH(ui *u) { return gfx_theme(u->g); }
-static int body_px(ui *u) { return gfx_font_px(u->g, THEME_TEXT_BODY); }
 
 static void draw_frame(ui *u, ui_id id, SDL_Rect r, int hov) {
   const theme *t = TH(u);
@@ -351,7 +417,7 @@ static void text_in(ui *u, SDL_Rect r, const char *s, SDL_Color c, int align) {
   if (!s || !*s) return;
   int pad = ui_padding(u), px = body_px(u);
   char buf[256];
-  gfx_text_fit(u->g, s, GFX_SANS, px, r.w - 2 * pad, buf, sizeof buf);
+  u->truncated += gfx_text_fit(u->g, s, GFX_SANS, px, r.w - 2 * pad, buf, sizeof buf);
   float x = align == GFX_CENTER ? r.x + r.w * 0.5f : align == GFX_RIGHT ? r.x + r.w - pad : r.x + pad;
   gfx_text(u->g, x, r.y + r.h * 0.5f, buf, GFX_SANS, px, c, align | GFX_MIDDLE);
 }
@@ -374,35 +440,9 @@ int ui_text_block(ui *u, const char *text) {
   if (!text) return 0;
   layout *l = cur(u);
   int px = body_px(u), lh = gfx_line_height(u->g, GFX_SANS, px), maxw = l->area.w;
-  /* greedy word wrap into lines (also at '\n') */
   enum { MAXL = 64 };
-  char lines[MAXL][256];
-  int nl = 0;
-  const char *p = text;
-  while (*p && nl < MAXL) {
-    char line[256] = "";
-    size_t len = 0;
-    while (*p && *p != '\n') {
-      const char *w = p;
-      while (*w == ' ') w++;
-      const char *e = w;
-      while (*e && *e != ' ' && *e != '\n') e++;
-      char trial[512];
-      int wl = (int)(e - w) < 200 ? (int)(e - w) : 200; /* absurdly long words are cut */
-      int n = snprintf(trial, sizeof trial, "%s%s%.*s", line, len ? " " : "", wl, w);
-      int tw;
-      gfx_text_size(u->g, trial, GFX_SANS, px, &tw, NULL);
-      if (len && (tw > maxw || n >= (int)sizeof line)) break;
-      if (n >= (int)sizeof line) n = (int)sizeof line - 1;
-      memcpy(line, trial, (size_t)n);
-      line[n] = 0;
-      len = strlen(line);
-      p = e;
-    }
-    if (*p == '\n') p++;
-    else while (*p == ' ') p++;
-    snprintf(lines[nl++], sizeof lines[0], "%s", line);
-  }
+  char lines[MAXL][GFX_WRAP_LINE];
+  int nl = gfx_wrap(u->g, text, GFX_SANS, px, maxw, lines, MAXL);
   int ncols = l->ncols, widths[UI_MAX_COLS], height = l->height;
   memcpy(widths, l->widths, sizeof widths);
   ui_row(u, 1, NULL, nl * lh > 0 ? nl * lh : lh);
@@ -488,7 +528,7 @@ int ui_slider(ui *u, const char *label, float *v, float lo, float hi, int flags,
     val = from_t((u->mx - track0) / trackw, lo, hi, flags);
   float step = (flags & UI_INT) ? fmaxf(1.0f / (hi - lo), 0.02f) : 0.02f;
   int dir = 0;
-  if (hov && u->wheel) dir = u->wheel;
+  if (hov && u->wheel) dir = u->wheel, u->wheel_taken = 1;
   if (u->focus == id) {
     while (take_key(u, SDLK_LEFT) || take_key(u, SDLK_DOWN)) dir -= 1;
     while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_UP)) dir += 1;
@@ -503,22 +543,25 @@ int ui_slider(ui *u, const char *label, float *v, float lo, float hi, int flags,
   }
   *v = val;
   int changed = val != old;
-  /* drawing: frame, filled part of the track, handle, "label ... value" */
+  /* drawing: frame, filled part, "label ... value", and the track with its handle along the
+   * bottom edge, below the text (a handle across the middle cut through the label) */
   const theme *th = TH(u);
   draw_frame(u, id, r, hov);
   t = to_t(val, lo, hi, logs);
   SDL_Rect fillr = gfx_inset(r, 2);
   fillr.w = (int)lroundf(fillr.w * t);
-  gfx_fill_round_rect(u->g, fillr, gfx_px(u->g, 4), gfx_fade(th->accent, 0.28f));
-  int hw = gfx_px(u->g, 4);
-  float hx = track0 + t * trackw;
-  gfx_fill_rect(u->g, gfx_r((int)lroundf(hx - hw / 2.0f), r.y + 2, hw, r.h - 4), th->accent);
+  gfx_fill_round_rect(u->g, fillr, gfx_px(u->g, 4), gfx_fade(th->accent, 0.22f));
+  int track_h = gfx_px(u->g, 3), lift = gfx_px(u->g, 3); /* the text sits a little higher */
+  float hx = track0 + t * trackw, ty = r.y + r.h - gfx_px(u->g, 4);
+  gfx_line(u->g, track0, ty, track0 + trackw, ty, (float)track_h, gfx_fade(th->text_dim, 0.5f));
+  gfx_line(u->g, track0, ty, hx, ty, (float)track_h, th->accent);
+  gfx_fill_circle(u->g, hx, ty, gfx_px(u->g, 4), th->accent);
   char vbuf[64];
   snprintf(vbuf, sizeof vbuf, fmt ? fmt : ((flags & UI_INT) ? "%.0f" : "%.3g"), (double)val);
   int vw;
   gfx_text_size(u->g, vbuf, GFX_SANS, body_px(u), &vw, NULL);
-  text_in(u, gfx_r(r.x, r.y, r.w - vw - pad, r.h), label, th->text, GFX_LEFT);
-  text_in(u, r, vbuf, th->text, GFX_RIGHT);
+  text_in(u, gfx_r(r.x, r.y - lift, r.w - vw - pad, r.h), label, th->text, GFX_LEFT);
+  text_in(u, gfx_r(r.x, r.y - lift, r.w, r.h), vbuf, th->text, GFX_RIGHT);
   return changed;
 }
 
@@ -550,7 +593,7 @@ int ui_select(ui *u, const char *label, int *idx, const char *const *options, in
     while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_DOWN)) val = (val + 1) % n;
     if (take_key(u, SDLK_SPACE) || take_key(u, SDLK_RETURN)) u->popup_id = u->popup_id == id ? 0 : id;
   }
-  if (hov && u->wheel && u->popup_id != id) val = ((val - u->wheel) % n + n) % n;
+  if (hov && u->wheel && u->popup_id != id) val = ((val - u->wheel) % n + n) % n, u->wheel_taken = 1;
   if (u->popup_id == id) {
     u->popup_seen = 1;
     int ih = ui_widget_height(u), cnt = n < UI_POPUP_MAX ? n : UI_POPUP_MAX;
@@ -597,7 +640,7 @@ int ui_cycle(ui *u, const char *label, int *idx, const char *const *options, int
            take_key(u, SDLK_RETURN))
       val = (val + 1) % n;
   }
-  if (hov && u->wheel) val = ((val - u->wheel) % n + n) % n;
+  if (hov && u->wheel) val = ((val - u->wheel) % n + n) % n, u->wheel_taken = 1;
   *idx = val;
   draw_frame(u, id, r, hov);
   char buf[256];
@@ -607,8 +650,8 @@ int ui_cycle(ui *u, const char *label, int *idx, const char *const *options, int
   return val != old;
 }
 
-int ui_textbox(ui *u, const char *label, char *buf, size_t cap, int *submitted) {
-  ui_id id = ui_get_id(u, label);
+int ui_textbox(ui *u, const char *placeholder, char *buf, size_t cap, int *submitted) {
+  ui_id id = ui_get_id(u, placeholder);
   SDL_Rect r = ui_next(u);
   int hov = widget(u, id, r, 1);
   int changed = 0;
@@ -618,6 +661,8 @@ int ui_textbox(ui *u, const char *label, char *buf, size_t cap, int *submitted) 
     if (add && n + add < cap) {
       memcpy(buf + n, u->text, add + 1);
       changed = 1;
+    } else if (add) {
+      u->overflowed = 1;
     }
     u->text[0] = 0;
     while (take_key(u, SDLK_BACKSPACE)) {
@@ -629,6 +674,7 @@ int ui_textbox(ui *u, const char *label, char *buf, size_t cap, int *submitted) 
     }
     if (take_key(u, SDLK_RETURN) || take_key(u, SDLK_KP_ENTER)) {
       if (submitted) *submitted = 1;
+      u->focus = 0; /* done typing: Space and the other keys are the explorer's again */
     }
     /* keys typed as text must not also trigger the caller's shortcuts */
     for (int i = 0; i < u->nkeys; i++)
@@ -637,13 +683,13 @@ int ui_textbox(ui *u, const char *label, char *buf, size_t cap, int *submitted) 
   const theme *t = TH(u);
   draw_frame(u, id, r, hov);
   int pad = ui_padding(u), px = body_px(u);
-  int lw = 0;
-  if (label && *label) {
-    lw = gfx_text(u->g, r.x + pad, r.y + r.h * 0.5f, label, GFX_SANS, px, t->text_dim, GFX_LEFT | GFX_MIDDLE);
-    lw += pad;
-  }
-  SDL_Rect tr = {r.x + pad + lw, r.y, r.w - 2 * pad - lw, r.h};
+  SDL_Rect tr = {r.x + pad, r.y, r.w - 2 * pad, r.h};
   gfx_push_clip(u->g, tr);
+  if (!buf[0] && u->focus != id && placeholder && *placeholder) {
+    char fit[256];
+    gfx_text_fit(u->g, placeholder, GFX_SANS, px, tr.w, fit, sizeof fit);
+    gfx_text(u->g, tr.x, r.y + r.h * 0.5f, fit, GFX_SANS, px, t->text_dim, GFX_LEFT | GFX_MIDDLE);
+  }
   int tw;
   gfx_text_size(u->g, buf, GFX_SANS, px, &tw, NULL);
   float x = tr.x + (tw > tr.w - 4 ? tr.w - 4 - tw : 0); /* keep the end (caret) visible */
@@ -655,6 +701,9 @@ int ui_textbox(ui *u, const char *label, char *buf, size_t cap, int *submitted) 
   gfx_pop_clip(u->g);
   return changed;
 }
+
+int ui_textbox_overflowed(const ui *u) { return u->overflowed; }
+int ui_truncated(const ui *u) { return u->truncated; }
 
 /* ---- tooltips and popups ------------------------------------------------------------------ */
 

@@ -80,6 +80,18 @@ void ui_row(ui *u, int ncols, const int *widths, int height);
 SDL_Rect ui_next(ui *u);
 /* Vertical gap of h pixels (starts a new row). */
 void ui_space(ui *u, int h);
+/* A column layout that scrolls when its content is taller than area: the mouse wheel over the
+ * area (not over a widget that takes the wheel) or the scroll bar at its right edge moves it,
+ * and widgets scrolled out of view cannot be hovered or clicked. *s keeps the offset and the
+ * content height from frame to frame (zero-initialise it). */
+typedef struct {
+  int offset;     /* pixels scrolled down */
+  int content_h;  /* height of the content in the last frame */
+  int dragging;   /* the scroll bar is being dragged */
+} ui_scroll;
+void ui_layout_begin_scroll(ui *u, SDL_Rect area, ui_scroll *s);
+void ui_layout_end_scroll(ui *u, ui_scroll *s);
+
 /* What is left of the current layout area below the cursor (for a panel filling the rest). */
 SDL_Rect ui_remaining(ui *u);
 /* Standard widget height and padding at the current scale. */
@@ -114,9 +126,15 @@ int ui_slider_int(ui *u, const char *label, int *v, int lo, int hi);
 int ui_select(ui *u, const char *label, int *idx, const char *const *options, int n);
 /* Cycle button: click = next option, right click = previous. No dropdown. */
 int ui_cycle(ui *u, const char *label, int *idx, const char *const *options, int n);
-/* Single-line text box editing buf (UTF-8, cap bytes including NUL). Returns 1 when the text
- * changed; *submitted (may be NULL) is set to 1 when Return is pressed. */
-int ui_textbox(ui *u, const char *label, char *buf, size_t cap, int *submitted);
+/* Single-line text box editing buf (UTF-8, cap bytes including NUL). placeholder (may be NULL) is
+ * shown dimmed while the box is empty and unfocused; it is also the widget's id. Returns 1 when
+ * the text changed; *submitted (may be NULL) is set to 1 when Return is pressed, which also
+ * releases the focus (so Space plays again); Escape releases it without submitting. Text typed
+ * beyond cap - 1 bytes is not taken: ui_textbox_overflowed then says so for this frame. */
+int ui_textbox(ui *u, const char *placeholder, char *buf, size_t cap, int *submitted);
+int ui_textbox_overflowed(const ui *u);
+/* How many widget labels were too wide for their widget and cut with "..." since ui_begin. */
+int ui_truncated(const ui *u);
 
 /* Tooltip for the widget drawn last, shown next to the mouse while it hovers that widget. */
 void ui_tooltip(ui *u, const char *text);

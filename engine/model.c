@@ -284,7 +284,7 @@ static void lstm_step_forward(const rl_clamps *cl, int Bs, int H, float *pre, co
     rl_vsigmoid(p, p, 2 * H);
     rl_vtanh(p + 2 * H, p + 2 * H, H);
     rl_vsigmoid(p + 3 * H, p + 3 * H, H);
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 4 && cl; g++)
       if (!isnan(cl->value[g]))
         for (int j = 0; j < H; j++) p[g * H + j] = cl->value[g];
     const float *cp = c_prev + (size_t)b * H;
@@ -405,7 +405,8 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
         } else {
           rl_sgemm(0, 1, Bs, GH, H, 1.0f, h_prev, H, p->w_hh, H, 1.0f, pre, GH);
           if (c->cell == RL_CELL_LSTM) {
-            lstm_step_forward(&m->clamps, Bs, H, pre, c_prev, a->c + o * H, a->aux + o * H, h);
+            lstm_step_forward(t >= m->clamps.from_t ? &m->clamps : NULL, Bs, H, pre, c_prev, a->c + o * H,
+                              a->aux + o * H, h);
             c_prev = a->c + o * H;
           } else {
             rnn_step_forward(c->nonlin, Bs, H, pre, h);
@@ -598,7 +599,7 @@ static void bptt(const bptt_args *A) {
         }
         if (tr == b && A->dc_norm) A->dc_norm[t] = norm2(dcb, H);
         for (int j = 0; j < H; j++) dcb[j] *= p[H + j];
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 4 && t >= A->clamps->from_t; k++)
           if (!isnan(A->clamps->value[k])) memset(g + k * H, 0, sizeof(float) * (size_t)H);
       }
       rl_sgemm(0, 0, n, H, GH, 1.0f, dgi, GH, A->w_hh, H, 0.0f, dh, H);

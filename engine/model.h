@@ -87,9 +87,12 @@ typedef struct {
 } rl_vocab;
 
 /* LSTM gate clamps (a teaching tool: "keep" = f 1, i 0; "erase" = f 0). NAN = not clamped.
- * A clamped gate is a constant: no gradient flows into its pre-activation. */
+ * A clamped gate is a constant: no gradient flows into its pre-activation. Clamps hold from
+ * timestep from_t on (0 = every step): "keep" from the second word lets the first word write
+ * the cell, then holds what it wrote. */
 typedef struct {
   float value[4]; /* i, f, g, o */
+  int from_t;     /* first clamped timestep (0-based) */
 } rl_clamps;
 
 /* Everything the explorer and the experiments draw, for one example of a batch.

@@ -260,6 +260,10 @@ static int check_opts(const rl_task_opts *o, rl_error *err) {
       return rl_fail(err, "agreement attractors %d out of range (-1 = random, 0..%d)", o->attractors,
                      o->max_attractors);
     if (o->filler < 0 || o->filler > 8) return rl_fail(err, "agreement filler %d out of range (0..8)", o->filler);
+    if (o->mixed != 0 && o->mixed != 1) return rl_fail(err, "agreement mixed must be 0 or 1 (got %d)", o->mixed);
+    if (o->mixed && o->attractors >= 0)
+      return rl_fail(err, "agreement with mixed numbers draws the attractors at random: attractors must be -1, not %d",
+                     o->attractors);
     return 0;
   case RL_TASK_SENTIMENT:
     if (o->per_token != 0 && o->per_token != 1)
@@ -409,6 +413,7 @@ static void meta_clear(rl_task_meta *m) {
   m->foil = -1;
   m->cls = -1;
   m->attractors = 0;
+  m->nouns = 0;
   m->distance = 0;
   m->stream_start = 0;
 }
@@ -458,17 +463,23 @@ static void gen_agreement(rl_task *t, rl_rng *r, int *tok, int *tgt, rl_task_met
   int seq[160], len = 0;
   int num = rl_rng_int(r, 2);
   int subj = rl_rng_int(r, nn);
-  int k = t->o.attractors >= 0 ? t->o.attractors : rl_rng_int(r, t->o.max_attractors + 1);
-  int extra = rl_rng_int(r, 2); /* one more phrase whose noun has the subject's number */
-  int P = k + extra;
-  int extra_at = extra ? rl_rng_int(r, P) : -1;
+  int k = 0, P, extra_at = -1;
+  if (t->o.mixed) {
+    P = rl_rng_int(r, t->o.max_attractors + 1); /* each phrase's number drawn below */
+  } else {
+    k = t->o.attractors >= 0 ? t->o.attractors : rl_rng_int(r, t->o.max_attractors + 1);
+    int extra = rl_rng_int(r, 2); /* one more phrase whose noun has the subject's number */
+    P = k + extra;
+    extra_at = extra ? rl_rng_int(r, P) : -1;
+  }
   int rc_last = P > 0 && rl_rng_int(r, 3) == 0; /* the last phrase is an object relative clause */
   seq[len++] = t->a_the;
   len += agr_fill(r, F, t->a_adj, NELEM(agr_adjs), seq + len);
   int subj_at = len;
   seq[len++] = t->a_noun[subj][num];
   for (int p = 0; p < P; p++) {
-    int pnum = p == extra_at ? num : 1 - num;
+    int pnum = t->o.mixed ? rl_rng_int(r, 2) : p == extra_at ? num : 1 - num;
+    if (t->o.mixed) k += pnum != num;
     int is_rc = p == P - 1 && rc_last;
     int noun;
     do {
@@ -501,6 +512,7 @@ static void gen_agreement(rl_task *t, rl_rng *r, int *tok, int *tgt, rl_task_met
   m->foil = t->a_verb[verb][1 - num];
   m->cls = num;
   m->attractors = k;
+  m->nouns = P;
   m->distance = len - 1 - subj_at;
 }
 
@@ -687,6 +699,14 @@ int rl_task_score(const rl_task *t, int B, const int *targets, const rl_task_met
     if (ex_total) ex_total[b] = nt;
   }
   return 0;
+}
+
+int rl_task_foil(const rl_task *t, int target) {
+  if (!t || t->o.kind != RL_TASK_AGREEMENT) return -1;
+  for (int i = 0; i < NELEM(agr_verbs); i++)
+    for (int n = 0; n < 2; n++)
+      if (t->a_verb[i][n] == target) return t->a_verb[i][1 - n];
+  return -1;
 }
 
 /* ---- labelling a chosen sentence ---- */

@@ -14,6 +14,8 @@
  *             verb: prepositional phrases and at most one object relative clause ("that the critics
  *             like") holding k attractors (nouns of the other number), k in 0..max_attractors.
  *             With filler F > 0: 0..F adjectives before each noun and 0..F adverbs before the verb.
+ *             With mixed = 1 every intervening noun takes a random number (attraction tested apart
+ *             from distance).
  *   order     B a c X d b ... Y c E  class XX/XY/YX/YY (FINAL, C = 4). Hochreiter & Schmidhuber 1997,
  *             experiment 6a: X/Y at t1 in [T/10, T/5] and t2 in [T/2, 6T/10], T = length.
  *   sentiment the movie was terribly exciting !  FINAL: sentence label; per_token (STEP): every token
@@ -54,6 +56,11 @@ typedef struct {
   int filler;          /* agreement: 0 (default) = none; F > 0 = before every noun 0..F number-neutral
                           adjectives ("the old red writers") and 0..F adverbs before the verb, so the
                           subject-verb distance grows (0..8; adds filler words to the vocabulary) */
+  int mixed;           /* agreement: 0 (default) = the k attractors all have the other number, plus at
+                          most one noun of the subject's number; 1 = 0..kmax intervening nouns, each
+                          singular or plural at random, so the number of attractors, the number of
+                          intervening nouns and whether the noun nearest the verb agrees all vary
+                          separately (needs attractors = -1) */
   int per_token;       /* sentiment: 0 = FINAL head sentence label (default), 1 = STEP per-token */
   int classes;         /* sentiment: 2 (default) or 3 (with neutral) */
   const char *data_path;    /* lm: UTF-8 text file; NULL = built-in sentences */
@@ -92,6 +99,7 @@ typedef struct {
   int cls;         /* agreement: subject number 0 = singular, 1 = plural; recall: key index;
                       order: class; sentiment: sentence label; lm: -1 */
   int attractors;  /* agreement: nouns of the other number between subject and verb; else 0 */
+  int nouns;       /* agreement: nouns between subject and verb, of either number; else 0 */
   int distance;    /* agreement: words between the subject noun and the verb (the verb would follow
                       the last word, so "the writer ___" is 0); else 0 */
   int stream_start;/* lm: 1 if this row starts a stream (caller should reset carried hidden state) */
@@ -153,6 +161,9 @@ int rl_task_score(const rl_task *t, int B, const int *targets, const rl_task_met
  * mark take the label of the clause after / before them). Positions the rules cannot label are -1.
  * targets: [T] (STEP) or [1] (FINAL). 0 ok, -1 on bad arguments or a token id out of range. */
 int rl_task_label(const rl_task *t, const int *tokens, int T, int *targets);
+/* The wrong form a target competes with, as the task scores it: agreement, the verb of the other
+ * number ("are" for "is"); -1 for every other task and class (scored by the argmax). */
+int rl_task_foil(const rl_task *t, int target);
 
 /* One example as text: tokens joined (spaces for word-level vocabularies, nothing for char level),
  * pads skipped, and the answer marked: recall/agreement append " [target]" after the scored token,

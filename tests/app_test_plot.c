@@ -59,12 +59,12 @@ static void test_ticks(void) {
 }
 
 static void test_mapping(void) {
-  plot_frame f = {{100, 50, 400, 300}, 0, 10, 0, 1, 0};
+  plot_frame f = {.area = {100, 50, 400, 300}, .x0 = 0, .x1 = 10, .y0 = 0, .y1 = 1};
   CHECK(test_close(plot_x_px(&f, 0), 100, 0, 1e-4) && test_close(plot_x_px(&f, 10), 500, 0, 1e-4));
   CHECK(test_close(plot_y_px(&f, 0), 350, 0, 1e-4) && test_close(plot_y_px(&f, 1), 50, 0, 1e-4));
   CHECK(test_close(plot_px_x(&f, 300), 5, 1e-9, 0) && test_close(plot_px_y(&f, 200), 0.5, 1e-9, 0));
   /* log axis from 1e-6 to 1: one decade = 50 px */
-  plot_frame l = {{0, 0, 100, 300}, 0, 1, -6, 0, 1};
+  plot_frame l = {.area = {0, 0, 100, 300}, .x0 = 0, .x1 = 1, .y0 = -6, .y1 = 0, .log_y = 1};
   CHECK(test_close(plot_y_px(&l, 1e-3), 150, 0, 1e-3));
   CHECK(test_close(plot_y_px(&l, 1e-6), 300, 0, 1e-3));
   CHECK(isnan(plot_y_px(&l, 0)) && isnan(plot_y_px(&l, -1)));
@@ -81,8 +81,8 @@ static void setup_grad(void) {
     rnn[t] = powf(0.6f, (float)(29 - t));
     lstm[t] = 0.3f * powf(0.95f, (float)(29 - t));
   }
-  grad_series[0] = (plot_series){"RNN", NULL, rnn, 30, {0}, 0, 1, 0};
-  grad_series[1] = (plot_series){"LSTM", NULL, lstm, 30, {0}, 0, 1, 0};
+  grad_series[0] = (plot_series){"RNN", NULL, rnn, 30, {0}, 0, 1, 0, NULL, NULL, 0};
+  grad_series[1] = (plot_series){"LSTM", NULL, lstm, 30, {0}, 0, 1, 0, NULL, NULL, 0};
   grad_opts = plot_opts_default();
   grad_opts.title = "gradient norm";
   grad_opts.xlabel = "timestep";
@@ -133,10 +133,13 @@ static void test_lines(void) {
   CHECK(count_color(g, gfx_r(f.area.x, f.area.y, f.area.w, f.area.h / 3), th->text, 40) > 40); /* labels */
   golden_check_gfx("plot_lines_log", g);
 
-  /* the same plot at 2x: twice the pixels, the same layout proportionally */
+  /* the same plot at 2x, as an export makes it (the 1x scale, factor 2): twice the pixels, the
+   * same layout proportionally */
   gfx *g2 = gfx_create_headless(1920, 1200, &err);
   CHECK(g2 != NULL);
   if (g2) {
+    gfx_set_scale_override(g2, gfx_scale(g));
+    gfx_set_export_factor(g2, 2);
     gfx_begin_frame(g2);
     gfx_clear(g2, th->bg);
     plot_frame f2;
@@ -150,7 +153,7 @@ static void test_lines(void) {
   gfx_begin_frame(g);
   gfx_clear(g, th->bg);
   float flat[5] = {2, 2, 2, 2, 2};
-  plot_series s = {"flat", NULL, flat, 5, {0}, 0, 0, 0};
+  plot_series s = {"flat", NULL, flat, 5, {0}, 0, 0, 0, NULL, NULL, 0};
   plot_opts o = plot_opts_default();
   plot_lines(g, r, &o, &s, 1, &f);
   CHECK(f.y0 < 2 && f.y1 > 2);
@@ -160,7 +163,7 @@ static void test_lines(void) {
   CHECK(f.y0 == 0 && f.y1 == 10);
   plot_lines(g, r, &o, NULL, 0, &f);
   float nan_only[3] = {NAN, NAN, NAN};
-  plot_series sn = {"nan", NULL, nan_only, 3, {0}, 0, 0, 0};
+  plot_series sn = {"nan", NULL, nan_only, 3, {0}, 0, 0, 0, NULL, NULL, 0};
   o = plot_opts_default();
   o.log_y = 1;
   plot_lines(g, r, &o, &sn, 1, &f);
@@ -179,7 +182,7 @@ static void test_bars(void) {
   float v[6] = {0.1f, 0.3f, -0.1f, 0.2f, 0.05f, 0};
   for (int i = 0; i < 5; i++) v[5] += v[i];
   const char *labels[6] = {"0", "1", "2", "3", "4", "total"};
-  plot_series s = {"dJ/dh terms", NULL, v, 6, {0}, 0, 0, 0};
+  plot_series s = {"dJ/dh terms", NULL, v, 6, {0}, 0, 0, 0, NULL, NULL, 0};
   plot_opts o = plot_opts_default();
   o.title = "terms add up to the total";
   o.xtick_labels = labels;
@@ -302,7 +305,7 @@ static void test_figures(void) {
     free(img);
   }
   float v[3] = {1, 2, 3};
-  plot_series s = {"v", NULL, v, 3, {0}, 0, 0, 0};
+  plot_series s = {"v", NULL, v, 3, {0}, 0, 0, 0, NULL, NULL, 0};
   snprintf(path, sizeof path, "%s/bars.png", test_tmpdir());
   CHECK(plot_bars_png(path, 300, 200, THEME_DARK, NULL, &s, 1, 3, &err) == 0);
   plot_heatmap_opts ho = plot_heatmap_opts_default();
@@ -315,6 +318,56 @@ static void test_figures(void) {
   CHECKF(strstr(err.msg, "nonexistent-rnnlab-dir") != NULL, "%s", err.msg);
 }
 
+/* intervals: a band fills between lo and hi (tinted, not the series colour itself) and stays
+ * inside them; error bars are drawn in the series colour from lo to hi at each point; labels at
+ * given x positions; an outside legend measures its rows and draws swatches */
+static void test_intervals(void) {
+  rl_error err;
+  gfx *g = gfx_create_headless(900, 600, &err);
+  CHECKF(g != NULL, "%s", err.msg);
+  if (!g) return;
+  const theme *th = gfx_theme(g);
+  gfx_begin_frame(g);
+  gfx_clear(g, th->bg);
+  float x[4] = {0, 1, 2, 3}, y[4] = {5, 5, 5, 5}, lo[4] = {3, 3, 3, 3}, hi[4] = {7, 7, 7, 7};
+  float y2[4] = {1, 1, 1, 1}, lo2[4] = {0.5f, 0.5f, NAN, 0.5f}, hi2[4] = {2, 2, NAN, 2};
+  SDL_Color c0 = theme_series(th, 0), c1 = theme_series(th, 1);
+  plot_series s[2] = {{.label = "band", .x = x, .y = y, .n = 4, .color = c0, .lo = lo, .hi = hi, .band = 1},
+                      {.label = "bars", .x = x, .y = y2, .n = 4, .color = c1, .lo = lo2, .hi = hi2}};
+  static const char *const labels[3] = {"1", "10", "100"};
+  static const double at[3] = {0, 1.5, 3};
+  plot_opts o = plot_opts_default();
+  o.ymin = 0;
+  o.ymax = 8;
+  o.xtick_labels = labels;
+  o.xtick_at = at;
+  o.n_xtick_labels = 3;
+  o.legend = PLOT_LEGEND_NONE;
+  plot_frame f;
+  plot_lines(g, gfx_r(0, 0, 900, 500), &o, s, 2, &f);
+  /* inside the band, between the line and its edge: a tint of c0 (neither bg/panel nor c0) */
+  int xb = (int)lroundf(plot_x_px(&f, 0.5)), yb = (int)lroundf(plot_y_px(&f, 6));
+  SDL_Color in = pixel(g, xb, yb), out = pixel(g, xb, (int)lroundf(plot_y_px(&f, 7.6)));
+  CHECKF(!same(in, out, 8) && !same(in, c0, 30), "band %d,%d,%d outside %d,%d,%d", in.r, in.g, in.b, out.r, out.g, out.b);
+  /* the band does not spill beyond hi */
+  CHECK(same(pixel(g, xb, (int)lroundf(plot_y_px(&f, 7.3))), out, 8));
+  /* error bars at x = 1 from 0.5 to 2 in c1; none at x = 2 (NaN bounds) */
+  int x1 = (int)lroundf(plot_x_px(&f, 1)), x2 = (int)lroundf(plot_x_px(&f, 2));
+  int ytop = (int)lroundf(plot_y_px(&f, 1.9)), ybot = (int)lroundf(plot_y_px(&f, 1.15));
+  CHECK(count_color(g, gfx_r(x1 - 1, ytop, 3, ybot - ytop), c1, 30) > (ybot - ytop) / 2);
+  CHECK(count_color(g, gfx_r(x2 - 1, ytop, 3, ybot - ytop), c1, 30) == 0);
+  /* tick labels at the given positions: text under x = 1.5 */
+  int xl = (int)lroundf(plot_x_px(&f, 1.5));
+  CHECK(count_color(g, gfx_r(xl - 12, f.area.y + f.area.h + 4, 24, 24), th->text, 60) > 5);
+  /* a legend strip below: measured height equals drawn rows, swatch colours present */
+  int h = plot_legend_flow(g, gfx_r(10, 510, 880, 90), s, 2, 0);
+  CHECK(h > 0 && h < 90);
+  CHECK(plot_legend_flow(g, gfx_r(10, 510, 880, 90), s, 2, 1) == h);
+  CHECK(count_color(g, gfx_r(10, 510, 880, h), c1, 30) > 10);
+  CHECK(plot_legend_flow(g, gfx_r(10, 510, 60, 90), s, 2, 0) == 2 * h); /* too narrow: a row each */
+  gfx_destroy(g);
+}
+
 int main(void) {
   test_ticks();
   test_mapping();
@@ -322,5 +375,6 @@ int main(void) {
   test_bars();
   test_heatmap();
   test_figures();
+  test_intervals();
   return test_summary("app_test_plot");
 }

@@ -122,7 +122,7 @@ static void test_replay_trains(void) {
     const tr_snapshot *snap = explorer_snapshot(e);
     CHECKF(snap->slot[0].used && snap->slot[0].step == want, "trained %ld steps, lesson asks %ld",
            snap->slot[0].step, want);
-    /* Step 5 said "bptt 0"; step 6 has no selection of its own, so timestep 0 stays selected. */
+    /* Step 5 said "bptt 1" (the first word, index 0); step 6 has no selection of its own, so it stays. */
     CHECK(explorer_selected_timestep(e) == 0);
     /* Lesson 2 never clamps: every gate is free. */
     tr_config c;

@@ -233,6 +233,36 @@ static void test_checkbox(void) {
   frame();
 }
 
+/* The label of a slider is never crossed by its handle (the trial saw "hid|den"): at any value, no
+ * accent-coloured pixel falls inside the label's text box. */
+static SDL_Rect label_box;
+static void find_label(void *ctx, const char *s, int px, SDL_Rect box) {
+  (void)px;
+  if (!strcmp(s, (const char *)ctx)) label_box = box;
+}
+
+static void test_slider_handle(void) {
+  reset_state();
+  const theme *th = gfx_theme(G);
+  for (int v = 4; v <= 256; v += 12) { /* sweep the handle across the whole track */
+    S.hidden = v;
+    label_box = gfx_r(0, 0, 0, 0);
+    gfx_set_text_observer(G, find_label, "hidden");
+    frame();
+    gfx_set_text_observer(G, NULL, NULL);
+    CHECK(label_box.w > 0);
+    uint8_t *px = malloc((size_t)label_box.w * (size_t)label_box.h * 4);
+    rl_error err;
+    int bad = 0;
+    if (px && gfx_read_pixels(G, label_box, px, &err) == 0)
+      for (long i = 0; i < (long)label_box.w * label_box.h; i++)
+        bad += abs(px[4 * i] - th->accent.r) < 16 && abs(px[4 * i + 1] - th->accent.g) < 16 &&
+               abs(px[4 * i + 2] - th->accent.b) < 16;
+    free(px);
+    CHECKF(bad == 0, "hidden = %d: %d handle pixels inside the label", v, bad);
+  }
+}
+
 static void test_slider(void) {
   reset_state();
   frame();
@@ -470,6 +500,7 @@ int main(void) {
   test_button();
   test_checkbox();
   test_slider();
+  test_slider_handle();
   test_select();
   test_cycle_textbox_panel();
   test_tooltip_and_golden();

@@ -22,6 +22,25 @@ done
 "$RNNLAB" render $SMALL --cells gru,rnn-relu,lstm --clamp keep --select 3 --train-steps 2 --out "$TMP/three.png" > /dev/null 2>&1
 check '[ $? -eq 0 ] && [ -s "$TMP/three.png" ]' "three model slots, a clamp and a selected timestep"
 
+# figures for print: the same layout at twice the pixels; the gradient plot raw or relative
+"$RNNLAB" render $SMALL --train-steps 3 --panel gradients --scale 2 --out "$TMP/g2.png" > /dev/null 2>&1
+check '[ $? -eq 0 ] && [ "$(size "$TMP/g2.png")" = 3840x2160 ]' "--panel gradients --scale 2 is 3840x2160"
+"$RNNLAB" render $SMALL --train-steps 3 --size 1280x720 --scale 2 --out "$TMP/view2x.png" > /dev/null 2>&1
+check '[ $? -eq 0 ] && [ "$(size "$TMP/view2x.png")" = 2560x1440 ]' "--size 1280x720 --scale 2 is 2560x1440"
+"$RNNLAB" render $SMALL --train-steps 3 --panel gradients --gradient raw --out "$TMP/raw.png" > /dev/null 2>&1
+check '[ $? -eq 0 ] && [ -s "$TMP/raw.png" ] && ! cmp -s "$TMP/raw.png" "$TMP/gradients.png"' "--gradient raw"
+run render --scale 3 --out "$TMP/x.png"
+check '[ "$(rc)" -eq 2 ] && has "scale"' "--scale 3 is refused"
+run render --gradient log --out "$TMP/x.png"
+check '[ "$(rc)" -eq 2 ] && has "relative or raw"' "--gradient log is refused"
+
+# the explorer's own options are listed by rnnlab --help, and bad ones are refused before any window
+run --help
+check 'has "--paused" && has "--fullscreen" && has "--cells" && has "--speed" && has "default 10"' \
+  "rnnlab --help lists the explorer window's options"
+run --speed 7
+check '[ "$(rc)" -eq 2 ] && has "1, 2, 5, 10"' "--speed 7 names the speeds there are"
+
 # events injected from a script: keys, a click, export with F12
 "$RNNLAB" render $SMALL --export-dir "$TMP/figs" --script "keys:n,n,left,F12;frames:2" --out "$TMP/s.png" > /dev/null 2>&1
 check '[ $? -eq 0 ] && ls "$TMP"/figs/explorer-view-step*.png > /dev/null 2>&1' "--script keys and F12 export"

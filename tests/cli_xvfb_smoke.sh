@@ -27,6 +27,35 @@ png=$(ls "$TMP"/figs/explorer-view-step*.png 2>/dev/null | head -1)
 check '[ -n "$png" ] && [ -s "$png" ]' "F12 exported the window as PNG"
 [ -n "$png" ] && check '[ "$(size "$png")" = 1280x720 ]' "the export has the window's size"
 
+# The window cannot be shrunk below the layout's minimum: xdotool resizes the real X window to 100x80
+# while the explorer runs; X keeps the window manager's hints (SDL sets them) ...
+env -u SDL_VIDEODRIVER timeout 120 xvfb-run -a -s "-screen 0 1920x1080x24" bash -c '
+  "$1" --size 1280x720 --distance 4 --hidden 8 --script "wait:12;quit" > /dev/null 2>&1 &
+  pid=$!
+  for i in 1 2 3 4 5 6 7 8 9 10; do w=$(xdotool search --name "^rnnlab$" 2>/dev/null | head -1); [ -n "$w" ] && break; sleep 0.3; done
+  [ -n "$w" ] || { echo "no window"; kill $pid; exit 1; }
+  for i in $(seq 1 40); do # the size hints come just after the window (later under the sanitizers)
+    xprop -id "$w" WM_NORMAL_HINTS > /tmp/hints.$$ 2>&1
+    grep -q "minimum size" /tmp/hints.$$ && break
+    sleep 0.25
+  done
+  cat /tmp/hints.$$; rm -f /tmp/hints.$$
+  wait $pid' _ "$RNNLAB" > "$TMP/hints.txt" 2>&1
+if command -v xdotool > /dev/null && command -v xprop > /dev/null; then
+  cat "$TMP/hints.txt"
+  check 'grep -q "program specified minimum size: 960 by 540" "$TMP/hints.txt"' "the window asks X for a 960x540 minimum size"
+else
+  echo "SKIP: xdotool/xprop missing; the window's minimum size hint was not read"
+fi
+
+# The presenter opens full screen by default (the screen's size), in a window with --window.
+env -u SDL_VIDEODRIVER timeout 180 xvfb-run -a -s "-screen 0 1920x1080x24" \
+  "$RNNLAB" --lesson 1 --keys pagedown --out "$TMP/full.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 0 ] && [ "$(size "$TMP/full.png")" = 1920x1080 ]' "rnnlab --lesson 1 fills a 1920x1080 screen ($(size "$TMP/full.png" 2>/dev/null))"
+env -u SDL_VIDEODRIVER timeout 180 xvfb-run -a -s "-screen 0 1920x1080x24" \
+  "$RNNLAB" --lesson 1 --window --keys pagedown --out "$TMP/win.png" > "$TMP/out.txt" 2>&1
+check '[ $? -eq 0 ] && [ "$(size "$TMP/win.png")" = 1600x900 ]' "--window opens 1600x900 ($(size "$TMP/win.png" 2>/dev/null))"
+
 # A script error is reported and the window still closes.
 env -u SDL_VIDEODRIVER timeout 120 xvfb-run -a -s "-screen 0 1280x720x24" \
   "$RNNLAB" --size 800x600 --distance 4 --hidden 8 --script "keys:nosuchkey" > "$TMP/out.txt" 2>&1

@@ -216,6 +216,8 @@ int main(void) {
     m->clamps.value[0] = 0.0f; /* input gate closed */
     m->clamps.value[1] = 1.0f; /* forget gate open: "keep" */
     check_model(m, &p, " clamp keep");
+    m->clamps.from_t = 2; /* free for the first two steps, then held */
+    check_model(m, &p, " clamp keep from step 2");
     rl_model_free(m);
     free_problem(&p);
     configs++;

@@ -225,11 +225,82 @@ static int in_list(const char *w, const char *const *list, int n) {
   return 0;
 }
 
+/* One agreement example parsed from its tokens: "the ADJ* NOUN", phrases "PREP the ADJ* NOUN" or
+ * "that the ADJ* NOUN VERB", then ADV*. 1 if the verb agrees with the subject, the relative
+ * clause's verb with its noun, and the metadata counts attractors, intervening nouns and the
+ * subject-verb distance right; the counts of 3-word filler runs and the parsed counts go out. */
+typedef struct {
+  int adj3, adv3, att, nouns;
+} agr_parse;
+
+static int agreement_example_ok(batch *b, int e, agr_parse *out) {
+  static const char *const adjs[] = {"old", "new", "big", "small", "red", "green", "famous", "quiet"};
+  static const char *const advs[] = {"really", "surely", "still", "often", "always", "also"};
+  const int *tok = b->tok + e * b->T, *tgt = b->tgt + e * b->T;
+  const rl_task_meta *m = &b->meta[e];
+  int start = b->T - m->length, ok = start >= 0, t = start;
+  for (int i = 0; i < start; i++) ok &= tok[i] == 0;
+  ok &= is(b, tok[t++], "the");
+  int nadj = 0;
+  while (t < b->T && in_list(S(b, tok[t]), adjs, 8)) nadj++, t++;
+  ok &= nadj <= 3 && t < b->T;
+  out->adj3 += nadj == 3;
+  if (!ok) return 0;
+  int subj = t, pl = noun_plural(S(b, tok[t]));
+  ok &= !in_list(S(b, tok[t]), advs, 6);
+  t++;
+  out->att = out->nouns = 0;
+  while (t < b->T && !in_list(S(b, tok[t]), advs, 6)) {
+    int rc = is(b, tok[t], "that");
+    t++;
+    if (t >= b->T || !is(b, tok[t], "the")) return 0;
+    t++;
+    int na = 0;
+    while (t < b->T && in_list(S(b, tok[t]), adjs, 8)) na++, t++;
+    out->adj3 += na == 3;
+    if (t >= b->T || na > 3) return 0;
+    int np = noun_plural(S(b, tok[t]));
+    out->att += np != pl;
+    out->nouns++;
+    t++;
+    if (rc) {
+      const char *rv = t < b->T ? S(b, tok[t]) : "";
+      ok &= t < b->T && (rv[strlen(rv) - 1] != 's') == np; /* "likes" singular, "like" plural */
+      t++;
+    }
+  }
+  int nadv = 0;
+  while (t < b->T && in_list(S(b, tok[t]), advs, 6)) nadv++, t++;
+  out->adv3 += nadv == 3;
+  ok &= t == b->T && nadv <= 3;
+  ok &= m->attractors == out->att && m->nouns == out->nouns && m->distance == b->T - 1 - subj;
+  const char *v = S(b, tgt[b->T - 1]), *f = S(b, m->foil);
+  const char *sing[] = {"is", "has", "was"}, *plur[] = {"are", "have", "were"};
+  int pair_ok = 0;
+  for (int k = 0; k < 3; k++)
+    pair_ok |= pl ? (!strcmp(v, plur[k]) && !strcmp(f, sing[k])) : (!strcmp(v, sing[k]) && !strcmp(f, plur[k]));
+  ok &= pair_ok && m->cls == pl;
+  /* the rule-based labeller (the explorer's) skips the adjectives too */
+  int *lab = malloc(sizeof(int) * (size_t)b->T);
+  if (!lab) return 0;
+  for (int i = 0; i < b->T; i++) lab[i] = -2;
+  ok &= rl_task_label(b->t, tok, b->T, lab) == 0 && !strcmp(S(b, lab[b->T - 1]), pl ? "are" : "is");
+  free(lab);
+  return ok;
+}
+
+static int report_bad(batch *b, int e, const char *what, int *bad) {
+  char buf[1024];
+  rl_task_describe(b->t, b->tok + e * b->T, b->tgt + e * b->T, buf, sizeof buf);
+  if ((*bad)++ < 3)
+    fprintf(stderr, "bad %s agreement example: %s (attractors %d, nouns %d, distance %d)\n", what, buf,
+            b->meta[e].attractors, b->meta[e].nouns, b->meta[e].distance);
+  return 0;
+}
+
 /* the filler option: 0..F adjectives before every noun and 0..F adverbs before the verb; the verb
  * still agrees with the subject, attractors and the subject-verb distance are counted right */
 static void test_agreement_filler(void) {
-  static const char *const adjs[] = {"old", "new", "big", "small", "red", "green", "famous", "quiet"};
-  static const char *const advs[] = {"really", "surely", "still", "often", "always", "also"};
   rl_task_opts o = rl_task_default(RL_TASK_AGREEMENT);
   batch b0, b;
   if (make(&o, &b0, NB)) return;
@@ -244,82 +315,19 @@ static void test_agreement_filler(void) {
   CHECK(b.T == 2 + 3 * 5 + 1 + 3 * (4 + 2 + 1)); /* 6 nouns and the adverbs, 0..3 words each */
   rl_rng r;
   rl_rng_seed(&r, 11);
-  int bad = 0, adj3 = 0, adv3 = 0, att_seen[5] = {0}, maxdist = 0;
-  int *lab = malloc(sizeof(int) * (size_t)b.T);
-  for (int rep = 0; rep < 4 && lab; rep++) {
+  int bad = 0, att_seen[5] = {0}, maxdist = 0;
+  agr_parse ps = {0};
+  for (int rep = 0; rep < 4; rep++) {
     fill(&b, &r, NB);
     check_ranges(&b, NB);
     for (int e = 0; e < NB; e++) {
-      const int *tok = b.tok + e * b.T, *tgt = b.tgt + e * b.T;
-      const rl_task_meta *m = &b.meta[e];
-      int start = b.T - m->length, ok = start >= 0, t = start;
-      for (int i = 0; i < start; i++) ok &= tok[i] == 0;
-      /* "the ADJ* NOUN" ... */
-      ok &= is(&b, tok[t++], "the");
-      int nadj = 0;
-      while (t < b.T && in_list(S(&b, tok[t]), adjs, 8)) nadj++, t++;
-      ok &= nadj <= 3 && t < b.T;
-      adj3 += nadj == 3;
-      if (!ok) goto report;
-      int subj = t, pl = noun_plural(S(&b, tok[t]));
-      ok &= !in_list(S(&b, tok[t]), advs, 6);
-      t++;
-      /* phrases "PREP the ADJ* NOUN" or "that the ADJ* NOUN VERB", then ADV* */
-      int att = 0;
-      while (t < b.T && !in_list(S(&b, tok[t]), advs, 6)) {
-        int rc = is(&b, tok[t], "that");
-        t++;
-        if (t >= b.T || !is(&b, tok[t], "the")) {
-          ok = 0;
-          break;
-        }
-        t++;
-        int na = 0;
-        while (t < b.T && in_list(S(&b, tok[t]), adjs, 8)) na++, t++;
-        adj3 += na == 3;
-        if (t >= b.T || na > 3) {
-          ok = 0;
-          break;
-        }
-        int np = noun_plural(S(&b, tok[t]));
-        att += np != pl;
-        t++;
-        if (rc) {
-          const char *rv = t < b.T ? S(&b, tok[t]) : "";
-          ok &= t < b.T && (rv[strlen(rv) - 1] != 's') == np; /* "likes" singular, "like" plural */
-          t++;
-        }
-      }
-      int nadv = 0;
-      while (t < b.T && in_list(S(&b, tok[t]), advs, 6)) nadv++, t++;
-      adv3 += nadv == 3;
-      ok &= t == b.T && nadv <= 3;
-      ok &= m->attractors == att && att <= 4 && m->distance == b.T - 1 - subj;
-      if (att >= 0 && att <= 4) att_seen[att]++;
-      if (m->distance > maxdist) maxdist = m->distance;
-      {
-        const char *v = S(&b, tgt[b.T - 1]), *f = S(&b, m->foil);
-        const char *sing[] = {"is", "has", "was"}, *plur[] = {"are", "have", "were"};
-        int pair_ok = 0;
-        for (int k = 0; k < 3; k++)
-          pair_ok |= pl ? (!strcmp(v, plur[k]) && !strcmp(f, sing[k])) : (!strcmp(v, sing[k]) && !strcmp(f, plur[k]));
-        ok &= pair_ok && m->cls == pl;
-      }
-      for (int i = 0; i < b.T; i++) lab[i] = -2;
-      /* the rule-based labeller (the explorer's) skips the adjectives too */
-      ok &= rl_task_label(b.t, tok, b.T, lab) == 0 && !strcmp(S(&b, lab[b.T - 1]), pl ? "are" : "is");
-    report:
-      if (!ok) {
-        char buf[1024];
-        rl_task_describe(b.t, tok, tgt, buf, sizeof buf);
-        if (bad++ < 3) fprintf(stderr, "bad filler agreement example: %s (attractors %d, distance %d)\n", buf,
-                               m->attractors, m->distance);
-      }
+      if (!agreement_example_ok(&b, e, &ps)) report_bad(&b, e, "filler", &bad);
+      if (ps.att >= 0 && ps.att <= 4) att_seen[ps.att]++;
+      if (b.meta[e].distance > maxdist) maxdist = b.meta[e].distance;
     }
   }
-  free(lab);
   CHECKF(bad == 0, "%d bad filler agreement examples", bad);
-  CHECK(adj3 > 0 && adv3 > 0 && att_seen[0] > 0 && att_seen[4] > 0);
+  CHECK(ps.adj3 > 0 && ps.adv3 > 0 && att_seen[0] > 0 && att_seen[4] > 0);
   CHECKF(maxdist >= 20, "longest subject-verb distance %d", maxdist);
   drop(&b);
   drop(&b0);
@@ -328,6 +336,48 @@ static void test_agreement_filler(void) {
   rl_task *bt = NULL;
   o.filler = 9;
   CHECK(rl_task_create(&o, &bt, &e) == -1 && strstr(e.msg, "filler"));
+}
+
+/* the mixed option: every intervening noun singular or plural at random. With 3 intervening nouns
+ * every attractor count 0..3 occurs (so the noun nearest the verb both agrees and disagrees), and
+ * every number of intervening nouns 0..3; the verb still agrees with the subject; the vocabulary
+ * and T are those of the default grammar. */
+static void test_agreement_mixed(void) {
+  rl_task_opts o = rl_task_default(RL_TASK_AGREEMENT);
+  o.max_attractors = 3;
+  batch b0, b;
+  if (make(&o, &b0, NB)) return;
+  o.mixed = 1;
+  if (make(&o, &b, NB)) {
+    drop(&b0);
+    return;
+  }
+  CHECK(b.V == b0.V && b.T == b0.T);
+  rl_rng r;
+  rl_rng_seed(&r, 12);
+  int bad = 0, seen3[4] = {0}, nouns_seen[4] = {0};
+  agr_parse ps = {0};
+  for (int rep = 0; rep < 4; rep++) {
+    fill(&b, &r, NB);
+    check_ranges(&b, NB);
+    for (int e = 0; e < NB; e++) {
+      if (!agreement_example_ok(&b, e, &ps)) report_bad(&b, e, "mixed", &bad);
+      if (ps.nouns >= 0 && ps.nouns <= 3) nouns_seen[ps.nouns]++;
+      if (ps.nouns == 3 && ps.att >= 0 && ps.att <= 3) seen3[ps.att]++;
+    }
+  }
+  CHECKF(bad == 0, "%d bad mixed agreement examples", bad);
+  for (int k = 0; k <= 3; k++) CHECKF(seen3[k] > 0 && nouns_seen[k] > 0, "k %d: %d with 3 nouns, %d with k nouns", k, seen3[k], nouns_seen[k]);
+  /* a fixed attractor count contradicts random numbers; 2 is no flag value */
+  rl_error e = {{0}};
+  rl_task *bt = NULL;
+  o.attractors = 1;
+  CHECK(rl_task_create(&o, &bt, &e) == -1 && strstr(e.msg, "mixed"));
+  o.attractors = -1;
+  o.mixed = 2;
+  CHECK(rl_task_create(&o, &bt, &e) == -1 && strstr(e.msg, "mixed"));
+  drop(&b);
+  drop(&b0);
 }
 
 static void test_order(void) {
@@ -712,6 +762,7 @@ int main(void) {
   test_recall();
   test_agreement();
   test_agreement_filler();
+  test_agreement_mixed();
   test_order();
   check_sentiment(0, 2);
   check_sentiment(1, 2);

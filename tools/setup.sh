@@ -9,7 +9,8 @@ PACKAGES=(
   libfontconfig-dev fonts-dejavu-core  # finding the font; the font itself
   libcjson-dev                         # model-file headers (JSON)
   libstb-dev                           # PNG export (stb_image_write)
-  xvfb xauth                           # the test that opens a real window on a virtual display
+  xvfb xauth x11-utils xdotool         # the tests that open a real window on a virtual display
+  tesseract-ocr tesseract-ocr-eng      # the projector check reads the exported slides back (OCR)
   clang libclang-rt-14-dev             # libFuzzer for tests/fuzz (CI's fuzzing smoke run)
 )
 missing=()

@@ -152,9 +152,8 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
 }
 
 static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *err) {
-  rl_memfile mf;
-  FILE *f = rl_memfile_open(&mf);
-  if (!f) return rl_fail(err, "cannot write '%s': out of memory", path);
+  FILE *f = rl_fopen_atomic(path, err); /* engine/fileio.h: fclose puts it in place */
+  if (!f) return -1;
   int rc = 0;
   switch (p) {
   case RL_PANEL_HEATMAPS: rc = panel_heatmaps_csv(e, f); break;
@@ -170,11 +169,9 @@ static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *
   case RL_PANEL_GRADNORM: rc = panel_gradnorm_csv(e, f); break;
   case RL_PANEL_SIDEBAR: rc = panel_sidebar_csv(e, f); break;
   }
-  if (rc) {
-    rl_memfile_discard(&mf);
-    return rl_fail(err, "error writing '%s'", path);
-  }
-  return rl_memfile_commit(&mf, path, err);
+  /* the writers fail only when a write failed, and then the temporary is already gone */
+  if (fclose(f) != 0 || rc) return rl_fail(err, "%s: cannot write: %s", path, strerror(errno));
+  return 0;
 }
 
 int explorer_export_panel(explorer *e, rl_panel p, int scale, char *path_out, size_t cap, rl_error *err) {

@@ -1,6 +1,5 @@
 /* rnnlab files: regular-file reads and atomic writes (see fileio.h). */
-#define _DEFAULT_SOURCE /* flock */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* flock, fopencookie */
 #include "fileio.h"
 
 #include <dirent.h>
@@ -14,7 +13,7 @@
 #include <unistd.h>
 
 static const char *reason(int e, char *buf, size_t n) {
-  if (strerror_r(e, buf, n) != 0) snprintf(buf, n, "error %d", e);
+  snprintf(buf, n, "%s", strerror(e));
   return buf;
 }
 
@@ -119,8 +118,10 @@ void rl_wfile_abort(rl_wfile *w) {
 /* Reports errno e for w's file, closes w (removing its temporary) and returns -1. */
 static int wfile_fail(rl_wfile *w, int e, const char *what, rl_error *err) {
   char eb[128];
-  rl_fail(err, "%s: %s: %s", w->path ? w->path : "?", what, reason(e ? e : EIO, eb, sizeof eb));
+  if (!e) e = EIO;
+  rl_fail(err, "%s: %s: %s", w->path ? w->path : "?", what, reason(e, eb, sizeof eb));
   rl_wfile_abort(w);
+  w->error = e;
   return -1;
 }
 
@@ -269,26 +270,43 @@ int rl_write_file(const char *path, const void *data, size_t n, rl_error *err) {
   return rl_wfile_commit(&w, err);
 }
 
-/* ---- fprintf into memory, then one atomic write ---------------------------------------------- */
+/* ---- a FILE* on an rl_wfile ---------------------------------------------------------------- */
 
-FILE *rl_memfile_open(rl_memfile *m) {
-  memset(m, 0, sizeof *m);
-  m->f = open_memstream(&m->buf, &m->len);
-  return m->f;
+static ssize_t cookie_write(void *c, const char *buf, size_t n) {
+  rl_wfile *w = c;
+  rl_error e;
+  if (w->fd < 0 || rl_wfile_write(w, buf, n, &e) != 0) {
+    errno = w->error ? w->error : EIO;
+    return -1;
+  }
+  return (ssize_t)n;
 }
 
-void rl_memfile_discard(rl_memfile *m) {
-  if (m->f) fclose(m->f);
-  free(m->buf);
-  memset(m, 0, sizeof *m);
+static int cookie_close(void *c) {
+  rl_wfile *w = c;
+  rl_error e;
+  int rc = w->fd < 0 ? -1 : rl_wfile_commit(w, &e), en = w->error ? w->error : EIO;
+  free(w);
+  if (rc) errno = en;
+  return rc ? -1 : 0;
 }
 
-int rl_memfile_commit(rl_memfile *m, const char *path, rl_error *err) {
-  int bad = !m->f || ferror(m->f);
-  if (m->f && fclose(m->f) != 0) bad = 1;
-  m->f = NULL;
-  int rc = bad ? rl_fail(err, "%s: out of memory while preparing the file", path)
-               : rl_write_file(path, m->buf ? m->buf : "", m->len, err);
-  rl_memfile_discard(m);
-  return rc;
+FILE *rl_fopen_atomic(const char *path, rl_error *err) {
+  rl_wfile *w = malloc(sizeof *w);
+  if (!w) {
+    rl_fail(err, "%s: out of memory", path ? path : "?");
+    return NULL;
+  }
+  if (rl_wfile_begin(w, path, err) != 0) {
+    free(w);
+    return NULL;
+  }
+  cookie_io_functions_t io = {NULL, cookie_write, NULL, cookie_close};
+  FILE *f = fopencookie(w, "w", io);
+  if (!f) {
+    rl_fail(err, "%s: out of memory", path);
+    rl_wfile_abort(w);
+    free(w);
+  }
+  return f;
 }

@@ -15,8 +15,8 @@
  *   rl_wfile_commit   fsync, close, rename over NAME, fsync the folder (best effort).
  * Every return value is checked. On any error the message names NAME and the reason, the
  * temporary is removed (the rl_wfile is then closed: no abort needed) and NAME is left exactly as
- * it was. rl_write_file does all three for a buffer; rl_memfile gives a FILE* for fprintf-style
- * writers whose bytes are then written with rl_write_file.
+ * it was. rl_write_file does all three for a buffer; rl_fopen_atomic gives a FILE* on top of an
+ * rl_wfile for fprintf-style writers (CSV tables).
  *
  * A log that grows while a program runs (rnnlab train --log) calls rl_wfile_publish once its first
  * lines are written: they are synced and renamed to NAME, and later writes append to NAME itself.
@@ -34,6 +34,7 @@ FILE *rl_open_regular(const char *path, rl_error *err);
 
 typedef struct {
   int fd;          /* -1 when closed (committed, failed or aborted) */
+  int error;       /* errno of the failure that closed it, 0 if none */
   int published;   /* 1 after rl_wfile_publish: writes append to NAME itself */
   long long size;  /* bytes written so far */
   char *path;      /* NAME (owned) */
@@ -51,16 +52,9 @@ void rl_wfile_abort(rl_wfile *w);              /* removes the temporary; NAME ke
 /* The whole file at once: begin, write, commit. */
 int rl_write_file(const char *path, const void *data, size_t n, rl_error *err);
 
-/* A FILE* that collects in memory (open_memstream) for writers built on fprintf. */
-typedef struct {
-  FILE *f;
-  char *buf;
-  size_t len;
-} rl_memfile;
-
-FILE *rl_memfile_open(rl_memfile *m); /* NULL if out of memory */
-/* Closes the stream and writes its bytes to path with rl_write_file; frees the buffer. */
-int rl_memfile_commit(rl_memfile *m, const char *path, rl_error *err);
-void rl_memfile_discard(rl_memfile *m);
+/* A FILE* whose writes go through an rl_wfile (fopencookie: glibc, musl). fclose commits: it
+ * returns 0 once the file is in place, or EOF with errno saying why, and then the previous file is
+ * kept (a failed write already removed the temporary; ferror is set from then on). */
+FILE *rl_fopen_atomic(const char *path, rl_error *err);
 
 #endif

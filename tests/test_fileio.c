@@ -90,13 +90,16 @@ static void test_write(void) {
   CHECKF(strstr(err.msg, "folder name"), "%s", err.msg);
 
   /* fprintf-style writers */
-  rl_memfile m;
-  FILE *f = rl_memfile_open(&m);
+  FILE *f = rl_fopen_atomic(in_dir("t.csv"), &err);
   CHECK(f != NULL);
   fprintf(f, "x,y\n%d,%d\n", 1, 2);
-  CHECK(rl_memfile_commit(&m, in_dir("t.csv"), &err) == 0);
+  CHECK(same_content(in_dir("t.csv"), "") || access(in_dir("t.csv"), F_OK) != 0); /* not there before fclose */
+  CHECK(temporaries() == 1);
+  CHECK(fclose(f) == 0);
   CHECK(same_content(in_dir("t.csv"), "x,y\n1,2\n"));
   CHECK(temporaries() == 0);
+  CHECK(rl_fopen_atomic(in_dir("no-such-folder/t.csv"), &err) == NULL);
+  CHECKF(strstr(err.msg, "no-such-folder/t.csv"), "%s", err.msg);
 }
 
 /* A killed writer's temporary is removed by the next write of the same file; one that a live

@@ -66,14 +66,16 @@ static inline const char *fuzz_as_file(const uint8_t *data, size_t size) {
   return path;
 }
 
-/* A private folder for files a target writes (removed at exit by the target). */
+/* A private folder for files a target writes (it removes them; the folder goes at exit). */
+static char fuzz_dir[64];
+static void fuzz_remove_dir(void) { rmdir(fuzz_dir); }
 static inline const char *fuzz_tmpdir(void) {
-  static char dir[64];
-  if (!dir[0]) {
-    snprintf(dir, sizeof dir, "/tmp/rnnlab-fuzz-XXXXXX");
-    REQUIRE(mkdtemp(dir) != NULL, "mkdtemp");
+  if (!fuzz_dir[0]) {
+    snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/rnnlab-fuzz-XXXXXX");
+    REQUIRE(mkdtemp(fuzz_dir) != NULL, "mkdtemp");
+    atexit(fuzz_remove_dir);
   }
-  return dir;
+  return fuzz_dir;
 }
 
 /* Bytes of a whole file (malloc'd), NULL if unreadable. */

@@ -48,7 +48,9 @@ int arg_float(const char *cmd, const char *opt, const char *val, double lo, doub
 int arg_u64(const char *cmd, const char *opt, const char *val, uint64_t *out) {
   char *end;
   errno = 0;
-  if (val[0] == '-') {
+  const char *p = val;
+  while (*p == ' ' || (*p >= '\t' && *p <= '\r')) p++; /* strtoull skips these, then reads "-1" as 2^64 - 1 */
+  if (*p == '-') {
     fprintf(stderr, "%s: %s expects a non-negative whole number, not '%s'\n", who(cmd), opt, val);
     return -1;
   }

@@ -28,6 +28,11 @@ static double now_s(void) {
 
 /* ---- options shared by the three commands ---------------------------------------------------- */
 
+/* The longest distance / sequence the explorer, render and view accept: the traced pass is linear in
+ * it, and `render --train-steps 0 --distance 5000` draws in 0.8 s (16000: 2 s; 99998: 8 s, 0.8 GB),
+ * while the columns of a 1920-pixel heatmap stopped being readable long before. */
+#define VIEW_MAX_LENGTH 5000
+
 typedef struct {
   explorer_opts ex;
   int w, h;
@@ -70,7 +75,7 @@ static void explorer_help(FILE *f, const char *cmd) {
           "  --cells A,B[,C]     model slots: rnn-tanh, rnn-relu, rnn-sigmoid, lstm, gru, off\n"
           "                      (default rnn-tanh,lstm)\n"
           "  --task NAME         recall (default), agreement, order, sentiment, lm\n"
-          "  --distance N        recall distance / sequence length (default 35)\n"
+          "  --distance N        recall distance / sequence length (default 35, at most 5000)\n"
           "  --distractors N     recall: distinct distractor tokens (default 8)\n"
           "  --hidden N          hidden size (default 32)   --embed N   --batch N (default 32)\n"
           "  --lr X --opt sgd|momentum|adam --clip X --radius X --forget-bias X --seed N\n"
@@ -117,7 +122,12 @@ static int parse_common(ex_args *a, const char *cmd, int argc, char **argv, int 
   }
   if (!strcmp(o, "--distance") || !strcmp(o, "--length")) {
     VAL();
-    return arg_int(cmd, o, v, 1, 100000, &c->task.length) ? -1 : 1;
+    if (arg_int(cmd, o, v, 1, VIEW_MAX_LENGTH, &c->task.length)) {
+      fprintf(stderr, "(the explorer traces and draws a sequence of up to %d steps within a second; rnnlab train "
+                      "takes distances up to %d)\n", VIEW_MAX_LENGTH, RL_MAX_TIME - 2);
+      return -1;
+    }
+    return 1;
   }
   if (!strcmp(o, "--distractors")) {
     VAL();
@@ -234,6 +244,7 @@ static void load_colormaps(void) {
  *   wait:SECONDS          keep running frames          frames:N     run N frames
  *   click:X,Y             left click at a pixel        drag:X0,Y0,X1,Y1     move:X,Y (hover)
  *   train:N               queue N steps and wait until they are drawn
+ *   export:PANEL          that panel's export button (PNG + CSV)
  *   quit                  close the window */
 typedef struct {
   char buf[2048];
@@ -383,8 +394,18 @@ static int script_step(script *s, explorer *e, deliver_fn deliver, void *ctx, rl
     s->frames_left = 1;
     return 0;
   }
+  if (!strncmp(c, "export:", 7)) {
+    rl_panel p;
+    if (rl_lesson_panel_parse(c + 7, &p) || p == RL_PANEL_SIDEBAR)
+      return rl_fail(err, "script: export:PANEL names a panel with an export button (heatmaps, gradients, curves, "
+                          "diagram, distribution, bptt, params), not '%s'", c + 7);
+    e->export_panels |= (unsigned)p; /* as if its export button were clicked */
+    s->frames_left = 1;
+    return 0;
+  }
   if (!strcmp(c, "quit")) return 1;
-  return rl_fail(err, "script: unknown command '%s' (keys:, key:, wait:, frames:, click:, drag:, move:, train:, quit)", c);
+  return rl_fail(err, "script: unknown command '%s' (keys:, key:, wait:, frames:, click:, drag:, move:, train:, "
+                      "export:, quit)", c);
 }
 
 static void deliver_push(void *ctx, SDL_Event *ev) {
@@ -505,7 +526,7 @@ void cmd_default_help(FILE *f) {
              "                      (default 10, a pace a class can follow; +/- change it)\n"
              "  --fullscreen        start full screen (F5 or F11 toggles it)\n"
              "  --size WxH          window size (default 1600x900; at least %dx%d)\n"
-             "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; quit\n"
+             "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; export:PANEL; quit\n"
              "  --bench-fps SECONDS print frames per second while training, then quit\n",
           DISPLAY_MIN_W, DISPLAY_MIN_H);
   explorer_help(f, "rnnlab");
@@ -633,7 +654,7 @@ int cmd_render(int argc, char **argv) {
       explorer_help(stdout, "render");
       printf("  --panel NAME        only this panel, filling the image\n"
              "  --scale 1|2         twice the pixels with the same layout (print); default 1\n"
-             "  --script \"...\"     events before drawing: keys:..., click:X,Y, drag:..., train:N\n"
+             "  --script \"...\"     events before drawing: keys:..., click:X,Y, drag:..., train:N, export:PANEL\n"
              "  --bench-fps SECONDS frames per second of the full view while both models train\n");
       return 0;
     }
@@ -708,6 +729,12 @@ int cmd_render(int argc, char **argv) {
       explorer_frame(e);
     }
     explorer_wait(e, 60.0);
+    /* an export the script asked for (F12, a panel's export button) failed: the window shows it in
+     * its header; a script's caller needs the message and the exit status */
+    if (!rc && e->notice_error && !strncmp(e->notice, "Export failed", 13)) {
+      fprintf(stderr, "rnnlab render: %s\n", e->notice);
+      rc = 1;
+    }
   }
   if (!rc && a.out) {
     rc = render_to(e, g, &a, "render");

@@ -3,6 +3,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "experiments.h"
+#include "fileio.h"
 #include "modelfile.h"
 #include "progress.h"
 #include "train.h"
@@ -14,14 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- SIGINT: finish the current step, write a checkpoint, exit ------------------------------ */
+/* ---- SIGINT (Ctrl-C) and SIGTERM (timeout, systemd, batch schedulers): finish the current step,
+ * write a checkpoint, exit 128 + the signal's number ------------------------------------------- */
 
-static volatile sig_atomic_t g_interrupted = 0;
+static volatile sig_atomic_t g_interrupted = 0; /* the signal received, 0 = none */
 
-static void on_sigint(int sig) {
-  (void)sig;
-  g_interrupted = 1;
-}
+static void on_stop_signal(int sig) { g_interrupted = sig; }
 
 /* ---- options -------------------------------------------------------------------------------- */
 
@@ -56,13 +55,14 @@ static void train_help(FILE *f) {
           "  --log FILE.csv              write every evaluation as a CSV row\n"
           "  --save FILE                 write the trained model (safetensors)\n"
           "  --checkpoint FILE           write model + optimizer + data position here (at the end, every\n"
-          "                              --checkpoint-every N steps, and on Ctrl-C)\n"
+          "                              --checkpoint-every N steps, and on Ctrl-C or SIGTERM)\n"
           "  --resume FILE               continue a checkpoint bit-identically (model, task and optimizer\n"
           "                              options come from the checkpoint; --lr and --clip may change)\n"
           "  --quiet                     no progress output\n\n");
   model_opts_help(f);
-  fprintf(f, "\nWithout --checkpoint, Ctrl-C writes the checkpoint next to --save (NAME.ckpt.safetensors)\n"
-             "or to rnnlab-checkpoint.safetensors. Exit codes: 0 done, 1 failure, 2 bad usage, 130 interrupted.\n");
+  fprintf(f, "\nWithout --checkpoint, Ctrl-C or SIGTERM writes the checkpoint next to --save\n"
+             "(NAME.ckpt.safetensors) or to rnnlab-checkpoint.safetensors. Exit codes: 0 done, 1 failure,\n"
+             "2 bad usage, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n");
 }
 
 /* Options whose value a checkpoint fixes: with --resume they must agree with it. */
@@ -360,11 +360,46 @@ static void describe_run(const rl_trainer *t, long steps, FILE *f) {
           t->B, steps);
 }
 
+#define LOG_HEADER "step,train_loss,train_accuracy,eval_loss,eval_accuracy,eval_perplexity,grad_norm,lr,tokens_per_s,elapsed_s\n"
+
+/* The training log (--log) is written through rl_wfile (engine/fileio.h): the new log replaces the
+ * old file only once its header is on disk (a full disk keeps the old one), then rows are appended
+ * as they come, every write checked. A resumed run keeps the rows up to the checkpoint's step (the
+ * rows after it came from the interrupted run and are written again) and continues. */
+static int log_open(rl_wfile *w, const char *path, long resume_step, rl_error *err) {
+  if (rl_wfile_begin(w, path, err)) return -1;
+  FILE *old = resume_step >= 0 && access(path, F_OK) == 0 ? rl_open_regular(path, err) : NULL;
+  if (resume_step >= 0 && !old && access(path, F_OK) == 0) {
+    rl_wfile_abort(w);
+    return -1;
+  }
+  int rc = 0;
+  if (old) {
+    char *line = NULL;
+    size_t cap = 0;
+    int first = 1;
+    while (!rc && getline(&line, &cap, old) > 0) {
+      char *end;
+      long step = strtol(line, &end, 10);
+      int keep = first ? !strncmp(line, "step,", 5) : end != line && *end == ',' && step <= resume_step;
+      if (first && !keep) rc = rl_wfile_printf(w, err, LOG_HEADER); /* not one of ours: start afresh */
+      if (keep) rc = rl_wfile_printf(w, err, "%s%s", line, strchr(line, '\n') ? "" : "\n");
+      first = 0;
+    }
+    if (first && !rc) rc = rl_wfile_printf(w, err, LOG_HEADER);
+    free(line);
+    fclose(old);
+  } else {
+    rc = rl_wfile_printf(w, err, LOG_HEADER);
+  }
+  return rc ? -1 : rl_wfile_publish(w, err); /* a failed write has already removed the temporary */
+}
+
 static int run_train(train_args *a) {
   rl_error err;
   rl_trainer *t = NULL;
   int rc = 1;
-  FILE *log = NULL;
+  rl_wfile log = {.fd = -1};
   if (a->resume) {
     if (rl_trainer_load(a->resume, &t, &err)) {
       fprintf(stderr, "rnnlab train: %s\n", err.msg);
@@ -413,16 +448,9 @@ static int run_train(train_args *a) {
     snprintf(ckpt, sizeof ckpt, "%s", a->checkpoint ? a->checkpoint : a->resume);
     ckpt_written = !a->checkpoint;
   }
-  if (a->log) {
-    int append = a->resume && access(a->log, F_OK) == 0;
-    log = fopen(a->log, append ? "a" : "w");
-    if (!log) {
-      fprintf(stderr, "rnnlab train: cannot write the log %s: %s\n", a->log, strerror(errno));
-      goto done;
-    }
-    if (!append)
-      fprintf(log, "step,train_loss,train_accuracy,eval_loss,eval_accuracy,eval_perplexity,grad_norm,lr,tokens_per_s,"
-                   "elapsed_s\n");
+  if (a->log && log_open(&log, a->log, a->resume ? t->step : -1, &err)) {
+    fprintf(stderr, "rnnlab train: cannot write the log: %s\n", err.msg);
+    goto done;
   }
   if (!a->quiet) {
     if (a->resume) printf("resuming %s at step %ld: ", a->resume, t->step);
@@ -430,11 +458,12 @@ static int run_train(train_args *a) {
     fflush(stdout);
   }
 
-  struct sigaction sa, old_sa;
+  struct sigaction sa, old_int, old_term;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
+  sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_sa);
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
   g_interrupted = 0;
 
   progress pr;
@@ -473,10 +502,13 @@ static int run_train(train_args *a) {
       }
       have_eval = 1;
       double el = progress_now() - pr.t_start;
-      if (log) {
-        fprintf(log, "%ld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.3f\n", t->step, win_loss / win_n, win_acc / win_n,
-                ev.loss, ev.accuracy, ev.perplexity, s.grad_norm, t->opt.lr, progress_rate(&pr), el);
-        fflush(log);
+      if (a->log && rl_wfile_printf(&log, &err, "%ld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.3f\n", t->step,
+                                    win_loss / win_n, win_acc / win_n, ev.loss, ev.accuracy, ev.perplexity,
+                                    s.grad_norm, t->opt.lr, progress_rate(&pr), el)) {
+        if (!a->quiet) progress_break(&pr);
+        fprintf(stderr, "rnnlab train: stopped at step %ld: cannot write the log: %s\n", t->step, err.msg);
+        if (ckpt_written) fprintf(stderr, "rnnlab train: the last good checkpoint, %s (step %ld), is kept\n", ckpt, ckpt_step);
+        goto restore;
       }
       if (!a->quiet && !pr.tty) {
         char els[32];
@@ -490,7 +522,7 @@ static int run_train(train_args *a) {
       win_n = 0;
     }
     if (a->checkpoint && a->checkpoint_every > 0 && t->step % a->checkpoint_every == 0 && !last) {
-      if (rl_trainer_save(t, a->checkpoint, &err)) {
+      if (rl_trainer_save(t, a->checkpoint, &err) || (a->log && rl_wfile_sync(&log, &err))) {
         if (!a->quiet) progress_break(&pr);
         fprintf(stderr, "rnnlab train: %s\n", err.msg);
         goto restore;
@@ -511,15 +543,21 @@ static int run_train(train_args *a) {
     have_eval = 1;
   }
   if (g_interrupted) {
+    const char *how = g_interrupted == SIGTERM ? "terminated (SIGTERM)" : "interrupted";
     if (rl_trainer_save(t, ckpt, &err)) {
-      fprintf(stderr, "rnnlab train: interrupted at step %ld, and the checkpoint could not be written: %s\n", t->step,
+      fprintf(stderr, "rnnlab train: %s at step %ld, and the checkpoint could not be written: %s\n", how, t->step,
               err.msg);
       goto restore;
     }
-    fprintf(stderr, "rnnlab train: interrupted at step %ld; checkpoint written to %s\n"
+    if (a->log && rl_wfile_commit(&log, &err)) {
+      fprintf(stderr, "rnnlab train: %s at step %ld; checkpoint written to %s, but the log: %s\n", how, t->step, ckpt,
+              err.msg);
+      goto restore;
+    }
+    fprintf(stderr, "rnnlab train: %s at step %ld; checkpoint written to %s\n"
                     "continue with: rnnlab train --resume %s --steps %ld%s%s\n",
-            t->step, ckpt, ckpt, steps, a->save ? " --save " : "", a->save ? a->save : "");
-    rc = 130;
+            how, t->step, ckpt, ckpt, steps, a->save ? " --save " : "", a->save ? a->save : "");
+    rc = 128 + g_interrupted;
     goto restore;
   }
   if (have_eval && !a->quiet) {
@@ -541,17 +579,29 @@ static int run_train(train_args *a) {
     }
     if (!a->quiet) printf("wrote model %s\n", a->save);
   }
+  if (a->log && rl_wfile_commit(&log, &err)) {
+    fprintf(stderr, "rnnlab train: %s\n", err.msg);
+    goto restore;
+  }
   rc = 0;
 restore:
-  sigaction(SIGINT, &old_sa, NULL);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
   goto done;
 fail:
   fprintf(stderr, "rnnlab train: %s\n", err.msg);
   rc = 2;
 done:
-  if (log) fclose(log);
+  if (log.fd >= 0) rl_wfile_commit(&log, &err); /* after an error: what the log holds so far, synced */
   rl_trainer_free(t);
   return rc;
+}
+
+int cmd_train_parse(int argc, char **argv, rl_train_opts *out, long *steps) {
+  train_args a;
+  int r = parse_train_args(&a, argc, argv);
+  if (r == 0) *out = a.to, *steps = a.steps;
+  return r;
 }
 
 int cmd_train(int argc, char **argv) {

@@ -2,6 +2,7 @@
  * returns the process exit code (0 success, 1 runtime failure, 2 bad usage). */
 #ifndef RNNLAB_COMMANDS_H
 #define RNNLAB_COMMANDS_H
+#include "train.h"
 #include <stdio.h>
 
 typedef struct {
@@ -19,6 +20,9 @@ int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 /* Training from the command line (app/cmd_train.c). */
 int cmd_train(int argc, char **argv);
+/* train's option parsing alone (tests/fuzz): 0 valid (*out and *steps are what a run would use),
+ * 1 help printed, 2 usage error (message printed). */
+int cmd_train_parse(int argc, char **argv, rl_train_opts *out, long *steps);
 int cmd_sample(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);
 int cmd_render(int argc, char **argv);

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "experiment_common.h"
 
+#include "fileio.h"
 #include "theme.h"
 
 #include <errno.h>
@@ -36,16 +37,15 @@ int ex_make_dir(const char *dir, rl_error *err) {
 
 static void join(char *buf, size_t n, const char *dir, const char *file) { snprintf(buf, n, "%s/%s", dir, file); }
 
+/* CSV files are written atomically (engine/fileio.h): a failed write keeps the previous result. */
 FILE *ex_csv_open(const experiment_opts *eo, const char *file, char *path, size_t n, rl_error *err) {
   join(path, n, eo->out_dir, file);
-  FILE *f = fopen(path, "w");
-  if (!f) rl_fail(err, "cannot write %s: %s", path, strerror(errno));
-  return f;
+  return rl_fopen_atomic(path, err);
 }
 
 int ex_csv_close(FILE *f, const char *path, rl_error *err) {
   int bad = ferror(f);
-  if (fclose(f) != 0 || bad) return rl_fail(err, "error writing %s", path);
+  if (fclose(f) != 0 || bad) return rl_fail(err, "%s: cannot write: %s", path, strerror(errno));
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Export of the whole view and of single panels (PNG + CSV); see export.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "export.h"
+#include "fileio.h"
 #include "panels.h"
 #include <errno.h>
 #include <math.h>
@@ -151,8 +152,8 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
 }
 
 static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *err) {
-  FILE *f = fopen(path, "w");
-  if (!f) return rl_fail(err, "cannot write '%s': %s", path, strerror(errno));
+  FILE *f = rl_fopen_atomic(path, err); /* engine/fileio.h: fclose puts it in place */
+  if (!f) return -1;
   int rc = 0;
   switch (p) {
   case RL_PANEL_HEATMAPS: rc = panel_heatmaps_csv(e, f); break;
@@ -168,8 +169,8 @@ static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *
   case RL_PANEL_GRADNORM: rc = panel_gradnorm_csv(e, f); break;
   case RL_PANEL_SIDEBAR: rc = panel_sidebar_csv(e, f); break;
   }
-  if (fclose(f)) rc = -1;
-  if (rc) return rl_fail(err, "error writing '%s'", path);
+  /* the writers fail only when a write failed, and then the temporary is already gone */
+  if (fclose(f) != 0 || rc) return rl_fail(err, "%s: cannot write: %s", path, strerror(errno));
   return 0;
 }
 

@@ -1,5 +1,6 @@
 /* rnnlab gfx: render context, fonts (fontconfig + SDL2_ttf), cached text, primitives, PNG. */
 #include "gfx.h"
+#include "fileio.h"
 #include <SDL2/SDL_ttf.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -1025,22 +1026,38 @@ int gfx_read_pixels(gfx *g, SDL_Rect r, uint8_t *rgba, rl_error *err) {
   return 0;
 }
 
-static void write_cb(void *ctx, void *data, int size) {
-  FILE *f = ctx;
-  if (fwrite(data, 1, (size_t)size, f) != (size_t)size) clearerr(f), fseek(f, 0, SEEK_END);
+/* stb's PNG encoder writes through a callback: collect the bytes, then write the file atomically. */
+typedef struct {
+  unsigned char *buf;
+  size_t len, cap;
+  int oom;
+} png_bytes;
+
+static void png_collect(void *ctx, void *data, int size) {
+  png_bytes *b = ctx;
+  if (b->oom || size <= 0) return;
+  if (b->len + (size_t)size > b->cap) {
+    size_t cap = b->cap ? 2 * b->cap : 1 << 16;
+    while (cap < b->len + (size_t)size) cap *= 2;
+    unsigned char *nb = realloc(b->buf, cap);
+    if (!nb) {
+      b->oom = 1;
+      return;
+    }
+    b->buf = nb;
+    b->cap = cap;
+  }
+  memcpy(b->buf + b->len, data, (size_t)size);
+  b->len += (size_t)size;
 }
 
 int gfx_write_png(const char *path, const uint8_t *rgba, int w, int h, rl_error *err) {
-  FILE *f = fopen(path, "wb");
-  if (!f) return rl_fail(err, "cannot write %s: %s", path, strerror(errno));
-  int ok = stbi_write_png_to_func(write_cb, f, w, h, 4, rgba, w * 4);
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  if (!ok || bad) {
-    remove(path);
-    return rl_fail(err, "cannot write %s: %s", path, ok ? strerror(errno) : "PNG encoding failed");
-  }
-  return 0;
+  png_bytes b = {0};
+  int ok = stbi_write_png_to_func(png_collect, &b, w, h, 4, rgba, w * 4);
+  int rc = !ok || b.oom ? rl_fail(err, "%s: cannot write: %s", path, b.oom ? "out of memory" : "PNG encoding failed")
+                        : rl_write_file(path, b.buf, b.len, err);
+  free(b.buf);
+  return rc;
 }
 
 uint8_t *gfx_load_png(const char *path, int *w, int *h, rl_error *err) {

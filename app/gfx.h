@@ -148,8 +148,9 @@ int gfx_save_png(gfx *g, const char *path, rl_error *err);
 /* One rectangle (e.g. one panel) as PNG; r is clipped to the output. */
 int gfx_save_png_region(gfx *g, SDL_Rect r, const char *path, rl_error *err);
 
-/* Plain PNG helpers (tests, golden images): write/read RGBA8. gfx_load_png returns a malloc'ed
- * buffer (free() it) or NULL with err filled. */
+/* Plain PNG helpers: write/read RGBA8. gfx_write_png writes atomically (engine/fileio.h: the
+ * previous file survives any error); gfx_load_png returns a malloc'ed buffer (free() it) or NULL
+ * with err filled. */
 int gfx_write_png(const char *path, const uint8_t *rgba, int w, int h, rl_error *err);
 uint8_t *gfx_load_png(const char *path, int *w, int *h, rl_error *err);
 

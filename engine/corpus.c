@@ -1,5 +1,8 @@
 /* rnnlab corpus: streaming UTF-8 validation, vocabulary counting and encoding (see corpus.h). */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include "corpus.h"
+#include "fileio.h"
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +11,7 @@
 #define CHUNK (1 << 16)
 #define MAX_TOKENS_LIMIT ((int64_t)1 << 28)
 #define ARENA_LIMIT ((size_t)16 << 20) /* bytes of distinct token text counted */
-#define SLOTS (2 * RL_CORPUS_MAX_TYPES)  /* open-addressing table, power of two */
+#define SLOTS (2 * RL_CORPUS_MAX_TYPES)  /* open-addressing table, power of two, at most */
 
 rl_corpus_opts rl_corpus_default_opts(void) {
   rl_corpus_opts o;
@@ -16,12 +19,14 @@ rl_corpus_opts rl_corpus_default_opts(void) {
   o.max_vocab = 10000;
   o.max_tokens = 0;
   o.holdout = 0.1f;
+  o.chunk = 0;
   return o;
 }
 
 /* ---- input: a file or a memory buffer, read in chunks ---- */
 typedef struct {
   FILE *f;
+  int64_t size; /* of the file */
   const char *mem;
   size_t len, pos;
 } source;
@@ -59,7 +64,8 @@ typedef struct {
 } entry;
 
 typedef struct {
-  uint32_t *slots; /* [SLOTS], entry index + 1, 0 = empty */
+  uint32_t *slots; /* [nslots], entry index + 1, 0 = empty */
+  size_t nslots;   /* a power of two; at most half of the slots are used */
   entry *e;
   int n, cap;
   char *arena;
@@ -78,7 +84,7 @@ static uint64_t hash_bytes(const char *p, int n) {
 /* Index of the entry, or -1. If add and absent and there is room, inserts it (count 0). */
 static int table_lookup(table *t, const char *p, int n, int add) {
   uint64_t h = hash_bytes(p, n);
-  size_t mask = SLOTS - 1, i = (size_t)h & mask;
+  size_t mask = t->nslots - 1, i = (size_t)h & mask;
   for (;;) {
     uint32_t s = t->slots[i];
     if (s == 0) break;
@@ -86,7 +92,7 @@ static int table_lookup(table *t, const char *p, int n, int add) {
     if (e->len == n && memcmp(t->arena + e->off, p, (size_t)n) == 0) return (int)(s - 1);
     i = (i + 1) & mask;
   }
-  if (!add || t->n >= RL_CORPUS_MAX_TYPES) return -1;
+  if (!add || (size_t)t->n >= t->nslots / 2) return -1;
   if (t->arena_len + (size_t)n > ARENA_LIMIT) return -1;
   if (t->n == t->cap) {
     int nc = t->cap ? 2 * t->cap : 1024;
@@ -126,12 +132,14 @@ typedef struct {
   rl_vocab_level level;
   int pass;            /* 1: validate and count, 2: encode */
   int64_t max_tokens;
+  int chunk;           /* bytes per read */
   table *tab;
   /* results */
   int64_t ntok;        /* tokens emitted (pass 1: counted; pass 2: encoded) */
   int64_t unk;         /* tokens without a table entry (pass 1) or mapped to <unk> (pass 2) */
   int truncated;
   int64_t bytes;
+  uint64_t hash;       /* pass 1: FNV-1a of the bytes consumed */
   int32_t *ids;        /* pass 2 output */
   int unk_id;
   int oom;
@@ -143,7 +151,9 @@ static int emit(scanner *sc, const char *p, int n, int too_long) {
     sc->truncated = 1;
     return 0;
   }
-  int idx = too_long ? -1 : table_lookup(sc->tab, p, n, sc->pass == 1);
+  /* the word "<unk>" in the text (Penn Treebank, WikiText) is the unknown token itself */
+  int literal_unk = sc->level == RL_VOCAB_WORD && n == 5 && memcmp(p, "<unk>", 5) == 0;
+  int idx = too_long || literal_unk ? -1 : table_lookup(sc->tab, p, n, sc->pass == 1);
   if (idx == -2) return -2;
   if (sc->pass == 1) {
     if (idx >= 0) sc->tab->e[idx].count++;
@@ -163,7 +173,7 @@ static int emit(scanner *sc, const char *p, int n, int too_long) {
 static int is_space(uint32_t cp) { return cp == ' ' || (cp >= 9 && cp <= 13); }
 
 static int scan(scanner *sc, source *src, rl_error *err) {
-  unsigned char *buf = malloc(CHUNK);
+  unsigned char *buf = malloc((size_t)sc->chunk);
   if (!buf) return rl_fail(err, "out of memory reading %s", sc->name);
   int need = 0, nb = 0;
   uint32_t cp = 0, minv = 0;
@@ -173,12 +183,13 @@ static int scan(scanner *sc, source *src, rl_error *err) {
   int wlen = 0, too_long = 0;
   int rc = 0, stop = 0;
   for (;;) {
-    long got = source_read(src, buf, CHUNK);
+    long got = source_read(src, buf, (size_t)sc->chunk);
     if (got < 0) {
       rc = rl_fail(err, "cannot read %s: %s", sc->name, strerror(errno));
       goto done;
     }
     if (got == 0) break;
+    int64_t chunk_off = off;
     for (long i = 0; i < got; i++, off++) {
       unsigned char c = buf[i];
       if (c == 0) {
@@ -235,6 +246,7 @@ static int scan(scanner *sc, source *src, rl_error *err) {
       }
       goto done;
     }
+    for (int64_t k = 0; sc->pass == 1 && k < off - chunk_off; k++) sc->hash = (sc->hash ^ buf[k]) * 0x100000001b3ULL;
     if (stop) break;
   }
   if (!stop) {
@@ -343,12 +355,18 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   if (opts.max_tokens < 2 || opts.max_tokens > MAX_TOKENS_LIMIT)
     return rl_fail(err, "max tokens %lld out of range (2..%lld)", (long long)opts.max_tokens,
                    (long long)MAX_TOKENS_LIMIT);
+  if (opts.chunk == 0) opts.chunk = CHUNK;
+  if (opts.chunk < 1 || opts.chunk > (1 << 24)) return rl_fail(err, "read size %d out of range (1..%d)", opts.chunk, 1 << 24);
   if (!(opts.holdout >= 0.0f && opts.holdout <= 0.5f))
     return rl_fail(err, "held-out fraction %g out of range (0..0.5)", (double)opts.holdout);
 
   rl_corpus *c = calloc(1, sizeof *c);
   table t = {0};
-  t.slots = calloc(SLOTS, sizeof *t.slots);
+  /* a text of n bytes has at most n distinct tokens: a small text gets a small table */
+  t.nslots = 64;
+  while (t.nslots < SLOTS && (src->f ? src->size < 0 || (uint64_t)src->size >= t.nslots / 2 : src->len >= t.nslots / 2))
+    t.nslots *= 2;
+  t.slots = calloc(t.nslots, sizeof *t.slots);
   if (!c || !t.slots) {
     free(c);
     table_free(&t);
@@ -362,7 +380,9 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   sc.level = opts.level;
   sc.pass = 1;
   sc.max_tokens = opts.max_tokens;
+  sc.chunk = opts.chunk;
   sc.tab = &t;
+  sc.hash = 0xcbf29ce484222325ULL;
   if (scan(&sc, src, err) != 0) goto fail;
   if (sc.bytes == 0) { rl_fail(err, "%s is empty", name); goto fail; }
   if (sc.ntok == 0) {
@@ -385,6 +405,7 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   s2.level = opts.level;
   s2.pass = 2;
   s2.max_tokens = counted;
+  s2.chunk = opts.chunk;
   s2.tab = &t;
   s2.ids = c->ids;
   s2.unk_id = c->unk;
@@ -397,6 +418,8 @@ static int corpus_build(source *src, const char *name, const rl_corpus_opts *opt
   c->n = counted;
   c->unk_count = s2.unk;
   c->bytes_read = sc.bytes;
+  c->hash = sc.hash;
+  c->file_size = src->f ? src->size : (int64_t)src->len;
   c->ntrain = c->n - (int64_t)((double)c->n * (double)opts.holdout);
   table_free(&t);
   *out = c;
@@ -411,9 +434,10 @@ int rl_corpus_load(const char *path, const rl_corpus_opts *opts, rl_corpus **out
   if (out) *out = NULL;
   if (!path || !*path) return rl_fail(err, "no text file given");
   if (!out) return rl_fail(err, "rl_corpus_load: no output");
-  FILE *f = fopen(path, "rb");
-  if (!f) return rl_fail(err, "cannot open %s: %s", path, strerror(errno));
-  source s = {f, NULL, 0, 0};
+  FILE *f = rl_open_regular(path, err);
+  if (!f) return -1;
+  struct stat st;
+  source s = {f, fstat(fileno(f), &st) == 0 ? (int64_t)st.st_size : -1, NULL, 0, 0};
   int rc = corpus_build(&s, path, opts, out, err);
   fclose(f);
   return rc;
@@ -423,7 +447,7 @@ int rl_corpus_from_text(const char *text, size_t len, const char *name, const rl
                         rl_corpus **out, rl_error *err) {
   if (out) *out = NULL;
   if (!out || (!text && len)) return rl_fail(err, "rl_corpus_from_text: bad arguments");
-  source s = {NULL, text ? text : "", len, 0};
+  source s = {NULL, 0, text ? text : "", len, 0};
   return corpus_build(&s, name ? name : "text", opts, out, err);
 }
 

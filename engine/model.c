@@ -492,27 +492,68 @@ static double dot(const float *a, const float *b, int n) {
   return s;
 }
 
-/* Trace: the norm of the running sum of the W_hh terms each time the backward pass has added one
- * more step (in the order it visits them). Term j is the outer product dg(j) h_prev(j)^T, so
- * ||sum_j term_j||^2 = sum_{j,k} (dg(j) . dg(k)) (h_prev(j) . h_prev(k)): no H x GH matrix needed. */
+/* The v-th term the backward pass visits (v = 0 is the last step for the forward direction, the
+ * first for the reverse one): dg(t) [GH] and the state h_prev(t) [H] it multiplies. */
+static void bptt_term(const bptt_args *A, int row, int v, const float **g, const float **hp) {
+  int T = A->T, t = A->d ? v : T - 1 - v, first = A->d ? t == T - 1 : t == 0, tp = A->d ? t + 1 : t - 1;
+  *g = A->dg_hh + ((size_t)t * A->Bs + row) * (size_t)(A->G * A->H);
+  *hp = first ? A->h0 + (size_t)row * A->H : A->a->h + ((size_t)tp * A->Bs + row) * A->H;
+}
+
+/* S [GH][H] += g hp^T, returning g^T S hp as it was before (one pass over S). */
+static double cum_update(double *S, const float *g, const float *hp, int GH, int H) {
+  double cross = 0;
+  for (int i = 0; i < GH; i++) {
+    double *r = S + (size_t)i * H, acc = 0, gi = g[i];
+    for (int j = 0; j < H; j++) acc += r[j] * hp[j];
+    for (int j = 0; j < H; j++) r[j] += gi * hp[j];
+    cross += gi * acc;
+  }
+  return cross;
+}
+
+/* Beyond this many entries the running-sum matrix is not kept (a hidden size above about 2000). */
+#define CUM_MATRIX_MAX ((size_t)1 << 24)
+
+/* Trace: the norm of the running sum S of the W_hh terms each time the backward pass has added one
+ * more step (in the order it visits them). Term v is the outer product g(v) h(v)^T, so
+ * ||S + g h^T||^2 = ||S||^2 + 2 g^T S h + |g|^2 |h|^2, and g^T S h = sum_{u<v} (g(v).g(u)) (h(v).h(u)).
+ * That sum over earlier terms costs v (GH + H) at step v; keeping S as a GH x H matrix costs 2 GH H
+ * per step instead, so the pass switches to S once the pairs would cost more (T > about 2H): the
+ * classroom's short sequences need no extra memory, and long ones cost time linear in T. */
 static void bptt_cum_norms(const bptt_args *A, int tr) {
-  int T = A->T, Bs = A->Bs, H = A->H, GH = A->G * H, row = A->r0 + tr;
+  int T = A->T, H = A->H, GH = A->G * H, row = A->r0 + tr;
+  size_t cells = (size_t)GH * (size_t)H;
+  int switch_at = T;
+  if (cells <= CUM_MATRIX_MAX) {
+    double v0 = 2.0 * (double)cells / (double)(GH + H) + 1.0;
+    if (v0 < T) switch_at = (int)v0;
+  }
+  double *S = NULL;
   double s2 = 0;
   for (int v = 0; v < T; v++) {
-    int t = A->d ? v : T - 1 - v; /* the v-th step the pass visits */
-    const float *g = A->dg_hh + ((size_t)t * Bs + row) * GH;
-    int first = A->d ? t == T - 1 : t == 0, tp = A->d ? t + 1 : t - 1;
-    const float *hp = first ? A->h0 + (size_t)row * H : A->a->h + ((size_t)tp * Bs + row) * H;
+    const float *g, *hp;
+    bptt_term(A, row, v, &g, &hp);
+    if (v == switch_at && (S = calloc(cells, sizeof *S)) != NULL)
+      for (int u = 0; u < v; u++) {
+        const float *gu, *hu;
+        bptt_term(A, row, u, &gu, &hu);
+        cum_update(S, gu, hu, GH, H);
+      }
     double cross = 0;
-    for (int u = 0; u < v; u++) {
-      int k = A->d ? u : T - 1 - u;
-      int kfirst = A->d ? k == T - 1 : k == 0, kp = A->d ? k + 1 : k - 1;
-      const float *hk = kfirst ? A->h0 + (size_t)row * H : A->a->h + ((size_t)kp * Bs + row) * H;
-      cross += dot(g, A->dg_hh + ((size_t)k * Bs + row) * GH, GH) * dot(hp, hk, H);
+    if (S) {
+      cross = cum_update(S, g, hp, GH, H);
+    } else {
+      for (int u = 0; u < v; u++) {
+        const float *gu, *hu;
+        bptt_term(A, row, u, &gu, &hu);
+        cross += dot(g, gu, GH) * dot(hp, hu, H);
+      }
     }
     s2 += 2.0 * cross + dot(g, g, GH) * dot(hp, hp, H);
-    A->dwhh_cum_norm[t] = (float)sqrt(s2 > 0 ? s2 : 0);
+    A->dwhh_cum_norm[A->d ? v : T - 1 - v] = (float)sqrt(s2 > 0 ? s2 : 0);
   }
+  free(S);
 }
 
 /* Walks time backwards for one direction, producing dg_ih / dg_hh for every step. */

@@ -212,7 +212,9 @@ const float *rl_model_probs(const rl_model *m, int b, int t);
 /* Copies parameters (same config) from src to dst. */
 int rl_model_copy_params(rl_model *dst, const rl_model *src, rl_error *err);
 
-/* Vocabulary helpers. */
+/* Vocabulary helpers. rl_vocab_set copies the tokens after checking them: each non-empty, valid
+ * UTF-8 of at most RL_MAX_TOKEN_BYTES bytes, all different (the message names the token). */
+#define RL_MAX_TOKEN_BYTES 255
 int rl_vocab_set(rl_vocab *v, rl_vocab_level level, int size, const char *const *tokens, rl_error *err);
 void rl_vocab_free(rl_vocab *v);
 /* Encodes text with the vocabulary (char level: UTF-8 code points; word level: whitespace split).

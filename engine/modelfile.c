@@ -288,6 +288,21 @@ static long json_flat_array_items(const char *s) {
   return -1;
 }
 
+/* Whether a JSON text has a string escape "\u0000": cJSON would end that string at the NUL and hand
+ * back a shorter token than the file holds. */
+static int json_has_nul_escape(const char *s) {
+  int in_string = 0;
+  for (; *s; s++) {
+    if (!in_string) in_string = *s == '"';
+    else if (*s == '"') in_string = 0;
+    else if (*s == '\\' && s[1]) {
+      if (s[1] == 'u' && !strncmp(s + 2, "0000", 4)) return 1;
+      s++;
+    }
+  }
+  return 0;
+}
+
 static int vocab_from_meta(const rl_st_file *f, const char *what, rl_model *m, rl_error *err) {
   const char *level = rl_st_meta(f, "vocab_level"), *json = rl_st_meta(f, "vocab");
   if (!level && !json) return 0;
@@ -301,6 +316,7 @@ static int vocab_from_meta(const rl_st_file *f, const char *what, rl_model *m, r
   if (items < 0) return rl_fail(err, "%s: metadata 'vocab' is not a JSON array of strings", what);
   if (items != m->cfg.vocab)
     return rl_fail(err, "%s: metadata 'vocab' has %ld tokens but vocab_size is %d", what, items, m->cfg.vocab);
+  if (json_has_nul_escape(json)) return rl_fail(err, "%s: metadata 'vocab' has a token with a NUL character", what);
   cJSON *arr = cJSON_Parse(json);
   if (!cJSON_IsArray(arr)) {
     cJSON_Delete(arr);

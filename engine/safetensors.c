@@ -5,10 +5,12 @@
  * type-checked, shapes are bounded and multiplied with overflow checks, and the data offsets must
  * tile the data region exactly (sorted by offset: no gap, no overlap, nothing left over), as the
  * reference implementation requires. Only then is memory for the tensors allocated, and its total
- * is at most the size of the image. Data is little-endian on disk; bytes are assembled explicitly,
+ * is at most the size of the image. A file is read the same way: its header is read and checked in
+ * full before any tensor data is read. Data is little-endian on disk; bytes are assembled explicitly,
  * so the code is correct on any host byte order. */
 #define _POSIX_C_SOURCE 200809L
 #include "safetensors.h"
+#include "fileio.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -268,8 +270,26 @@ static int parse_metadata(const char *what, const cJSON *meta, rl_st_file *out, 
   return 0;
 }
 
-static int parse_json(const unsigned char *bytes, size_t len, const char *what, const cJSON *root,
-                      uint64_t data_len, rl_st_file *out, rl_error *err) {
+/* Where the tensors' bytes come from: the data region of an image in memory, or of an open file
+ * (read only after the whole header has been validated). */
+typedef struct {
+  const unsigned char *mem; /* the data region, or NULL */
+  FILE *fp;                 /* otherwise: the file, whose data region starts at byte `base` */
+  uint64_t base;
+} data_source;
+
+static int read_data(const data_source *src, uint64_t off, void *dst, size_t n) {
+  if (n == 0) return 0;
+  if (src->mem) {
+    memcpy(dst, src->mem + off, n);
+    return 0;
+  }
+  if (src->base + off > (uint64_t)INT64_MAX || fseeko(src->fp, (off_t)(src->base + off), SEEK_SET) != 0) return -1;
+  return fread(dst, 1, n, src->fp) == n ? 0 : -1;
+}
+
+static int parse_json(const data_source *src, const char *what, const cJSON *root, uint64_t data_len, rl_st_file *out,
+                      rl_error *err) {
   if (!cJSON_IsObject(root)) return rl_fail(err, "%s: header is not a JSON object", what);
   int n = cJSON_GetArraySize(root);
   const cJSON *meta = NULL;
@@ -329,7 +349,6 @@ static int parse_json(const unsigned char *bytes, size_t len, const char *what, 
   }
 
   if (meta && parse_metadata(what, meta, out, err) != 0) goto done;
-  const unsigned char *data = bytes + (len - data_len);
   out->tensors = calloc((size_t)ne + 1, sizeof *out->tensors);
   if (!out->tensors) {
     rl_fail(err, "%s: out of memory", what);
@@ -349,8 +368,13 @@ static int parse_json(const unsigned char *bytes, size_t len, const char *what, 
     t->ndim = e->ndim;
     memcpy(t->shape, e->shape, sizeof t->shape);
     t->numel = e->numel;
-    for (size_t k = 0; k < e->numel; k++) t->data[k] = load_le_f32(data + e->begin + 4 * k);
     out->ntensors++;
+    if (read_data(src, e->begin, t->data, e->numel * 4) != 0) {
+      rl_fail(err, "%s: read error in the data of tensor '%s'", what, e->name);
+      goto done;
+    }
+    /* little-endian bytes to floats, in place */
+    for (size_t k = 0; k < e->numel; k++) t->data[k] = load_le_f32((const unsigned char *)t->data + 4 * k);
   }
   rc = 0;
 done:
@@ -375,29 +399,30 @@ static size_t count_json_values(const char *s, size_t n) {
   return count;
 }
 
-int rl_st_parse(const unsigned char *bytes, size_t len, const char *what, rl_st_file *out, rl_error *err) {
-  memset(out, 0, sizeof *out);
-  if (!what) what = "safetensors";
-  if (!bytes || len < 8)
-    return rl_fail(err, "%s: file is %zu bytes, too short for a safetensors file (the header length alone is 8)", what,
-                   bytes ? len : (size_t)0);
-  uint64_t n = load_le64(bytes);
+/* The 8-byte header length n against what follows it (avail bytes). */
+static int check_header_len(uint64_t n, uint64_t avail, const char *what, rl_error *err) {
   if (n > RL_ST_MAX_HEADER)
     return rl_fail(err, "%s: header length %llu is larger than the limit of %u bytes (not a safetensors file?)", what,
                    (unsigned long long)n, RL_ST_MAX_HEADER);
-  if (n > len - 8)
-    return rl_fail(err, "%s: header length %llu is larger than the file (%zu bytes after the length): truncated?",
-                   what, (unsigned long long)n, len - 8);
+  if (n > avail)
+    return rl_fail(err, "%s: header length %llu is larger than the file (%llu bytes after the length): truncated?",
+                   what, (unsigned long long)n, (unsigned long long)avail);
   if (n < 2) return rl_fail(err, "%s: header is empty (invalid JSON)", what);
-  const char *hdr = (const char *)bytes + 8, *end = NULL;
-  size_t values = count_json_values(hdr, (size_t)n);
+  return 0;
+}
+
+/* Parses and checks the n-byte JSON header completely, then reads the tensors from src. */
+static int parse_header(const char *hdr, size_t n, uint64_t data_len, const data_source *src, const char *what,
+                        rl_st_file *out, rl_error *err) {
+  const char *end = NULL;
+  size_t values = count_json_values(hdr, n);
   if (values > RL_ST_MAX_JSON_VALUES)
     return rl_fail(err, "%s: header has too many JSON values (about %zu, at most %d)", what, values,
                    RL_ST_MAX_JSON_VALUES);
-  cJSON *root = cJSON_ParseWithLengthOpts(hdr, (size_t)n, &end, 0);
+  cJSON *root = cJSON_ParseWithLengthOpts(hdr, n, &end, 0);
   if (!root) {
     long at = end && end >= hdr && end <= hdr + n ? (long)(end - hdr) : -1;
-    return rl_fail(err, "%s: header is invalid JSON (near byte %ld of %llu)", what, at, (unsigned long long)n);
+    return rl_fail(err, "%s: header is invalid JSON (near byte %ld of %zu)", what, at, n);
   }
   /* Only whitespace may follow the JSON value (writers pad with spaces to a multiple of 8). */
   for (const char *p = end; p && p < hdr + n; p++) {
@@ -407,48 +432,72 @@ int rl_st_parse(const unsigned char *bytes, size_t len, const char *what, rl_st_
                      (long)(p - hdr));
     }
   }
-  uint64_t data_len = (uint64_t)(len - 8) - n;
-  int rc = parse_json(bytes, len, what, root, data_len, out, err);
+  int rc = parse_json(src, what, root, data_len, out, err);
   cJSON_Delete(root);
   if (rc != 0) rl_st_free(out);
   return rc;
 }
 
+int rl_st_parse(const unsigned char *bytes, size_t len, const char *what, rl_st_file *out, rl_error *err) {
+  memset(out, 0, sizeof *out);
+  if (!what) what = "safetensors";
+  if (!bytes || len < 8)
+    return rl_fail(err, "%s: file is %zu bytes, too short for a safetensors file (the header length alone is 8)", what,
+                   bytes ? len : (size_t)0);
+  uint64_t n = load_le64(bytes);
+  if (check_header_len(n, len - 8, what, err) != 0) return -1;
+  data_source src = {bytes + 8 + n, NULL, 0};
+  return parse_header((const char *)bytes + 8, (size_t)n, (uint64_t)(len - 8) - n, &src, what, out, err);
+}
+
+/* Reads the length and the header first and checks all of it before reading any tensor, so a
+ * large file with a broken header costs neither memory nor time. */
 int rl_st_read(const char *path, rl_st_file *out, rl_error *err) {
   memset(out, 0, sizeof *out);
   char eb[128];
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return rl_fail(err, "%s: cannot open: %s", path, sys_error(errno, eb, sizeof eb));
+  FILE *fp = rl_open_regular(path, err);
+  if (!fp) return -1;
   struct stat st;
   if (fstat(fileno(fp), &st) != 0) {
     int e = errno;
     fclose(fp);
     return rl_fail(err, "%s: cannot stat: %s", path, sys_error(e, eb, sizeof eb));
   }
-  if (!S_ISREG(st.st_mode)) {
-    fclose(fp);
-    return rl_fail(err, "%s: not a regular file", path);
-  }
   if (st.st_size < 0 || (uint64_t)st.st_size > RL_ST_MAX_FILE || (uint64_t)st.st_size > SIZE_MAX) {
     fclose(fp);
     return rl_fail(err, "%s: file is too large (%lld bytes; rnnlab reads model files up to 4 GiB)", path,
                    (long long)st.st_size);
   }
-  size_t size = (size_t)st.st_size;
-  unsigned char *buf = malloc(size ? size : 1);
-  if (!buf) {
+  uint64_t size = (uint64_t)st.st_size;
+  unsigned char len8[8];
+  if (size < 8) {
     fclose(fp);
-    return rl_fail(err, "%s: out of memory reading %zu bytes", path, size);
+    return rl_fail(err, "%s: file is %llu bytes, too short for a safetensors file (the header length alone is 8)",
+                   path, (unsigned long long)size);
   }
-  size_t got = fread(buf, 1, size, fp);
-  int read_error = ferror(fp);
+  if (fread(len8, 1, 8, fp) != 8) {
+    fclose(fp);
+    return rl_fail(err, "%s: read error in the header length", path);
+  }
+  uint64_t n = load_le64(len8);
+  if (check_header_len(n, size - 8, path, err) != 0) {
+    fclose(fp);
+    return -1;
+  }
+  char *hdr = malloc((size_t)n);
+  if (!hdr) {
+    fclose(fp);
+    return rl_fail(err, "%s: out of memory reading a %llu-byte header", path, (unsigned long long)n);
+  }
+  int rc;
+  if (fread(hdr, 1, (size_t)n, fp) != (size_t)n) {
+    rc = rl_fail(err, "%s: read error in the header", path);
+  } else {
+    data_source src = {NULL, fp, 8 + n};
+    rc = parse_header(hdr, (size_t)n, size - 8 - n, &src, path, out, err);
+  }
+  free(hdr);
   fclose(fp);
-  if (read_error || got != size) {
-    free(buf);
-    return rl_fail(err, "%s: read error (got %zu of %zu bytes)", path, got, size);
-  }
-  int rc = rl_st_parse(buf, size, path, out, err);
-  free(buf);
   return rc;
 }
 
@@ -513,71 +562,25 @@ static int build_image(const char *path, const rl_st_file *f, unsigned char **ou
   return 0;
 }
 
-int rl_st_write(const char *path, const rl_st_file *f, rl_error *err) {
-  char eb[128];
-  unsigned char *img = NULL;
-  size_t len = 0;
-  if (!path || !*path) return rl_fail(err, "safetensors: no file name given");
+/* The image of f; `what` names it in messages. */
+static int serialize(const char *what, const rl_st_file *f, unsigned char **img, size_t *len, rl_error *err) {
   for (int i = 0; i < f->ntensors; i++)
     for (int j = 0; j < i; j++)
       if (strcmp(f->tensors[i].name, f->tensors[j].name) == 0)
-        return rl_fail(err, "%s: tensor name '%s' appears twice", path, f->tensors[i].name);
-  if (build_image(path, f, &img, &len, err) != 0) return -1;
+        return rl_fail(err, "%s: tensor name '%s' appears twice", what, f->tensors[i].name);
+  return build_image(what, f, img, len, err);
+}
 
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 16);
-  if (!tmp) {
-    free(img);
-    return rl_fail(err, "%s: out of memory", path);
-  }
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int e = errno;
-    free(img);
-    free(tmp);
-    return rl_fail(err, "%s: cannot create a file in that folder: %s", path, sys_error(e, eb, sizeof eb));
-  }
-  /* mkstemp makes the file private (0600); a model file is an ordinary document. */
-  (void)fchmod(fd, 0644);
-  FILE *fp = fdopen(fd, "wb");
-  if (!fp) {
-    int e = errno;
-    close(fd);
-    unlink(tmp);
-    free(img);
-    free(tmp);
-    return rl_fail(err, "%s: cannot write: %s", path, sys_error(e, eb, sizeof eb));
-  }
-  int e = 0;
-  errno = 0;
-  if (fwrite(img, 1, len, fp) != len || fflush(fp) != 0 || fsync(fileno(fp)) != 0) e = errno ? errno : EIO;
-  if (fclose(fp) != 0 && !e) e = errno ? errno : EIO;
+int rl_st_serialize(const rl_st_file *f, unsigned char **out, size_t *len, rl_error *err) {
+  return serialize("safetensors", f, out, len, err);
+}
+
+int rl_st_write(const char *path, const rl_st_file *f, rl_error *err) {
+  unsigned char *img = NULL;
+  size_t len = 0;
+  if (!path || !*path) return rl_fail(err, "safetensors: no file name given");
+  if (serialize(path, f, &img, &len, err) != 0) return -1;
+  int rc = rl_write_file(path, img, len, err);
   free(img);
-  if (!e && rename(tmp, path) != 0) e = errno;
-  if (e) {
-    unlink(tmp);
-    free(tmp);
-    return rl_fail(err, "%s: write failed: %s", path, sys_error(e, eb, sizeof eb));
-  }
-  free(tmp);
-  /* Make the rename itself durable (best effort: some file systems refuse to sync a folder). */
-  char *dir = dup_string(path);
-  if (dir) {
-    char *slash = strrchr(dir, '/');
-    const char *d = ".";
-    if (slash == dir) d = "/";
-    else if (slash) {
-      *slash = '\0';
-      d = dir;
-    }
-    int dfd = open(d, O_RDONLY);
-    if (dfd >= 0) {
-      (void)fsync(dfd);
-      close(dfd);
-    }
-    free(dir);
-  }
-  return 0;
+  return rc;
 }

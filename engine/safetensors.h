@@ -30,7 +30,9 @@ typedef struct {
 int rl_st_read(const char *path, rl_st_file *out, rl_error *err);
 /* Parses an in-memory image (what rl_st_read does after reading); `what` names it in messages. */
 int rl_st_parse(const unsigned char *bytes, size_t len, const char *what, rl_st_file *out, rl_error *err);
-/* Writes atomically: a temporary file in the same folder, fsync, then rename over path. */
+/* Writes atomically (rl_write_file, fileio.h): a temporary in the same folder, fsync, rename. */
+/* The file's bytes in memory (what rl_st_write writes): *out is malloc'd. */
+int rl_st_serialize(const rl_st_file *f, unsigned char **out, size_t *len, rl_error *err);
 int rl_st_write(const char *path, const rl_st_file *f, rl_error *err);
 void rl_st_free(rl_st_file *f);
 

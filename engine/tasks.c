@@ -375,6 +375,12 @@ int rl_task_create(const rl_task_opts *opts, rl_task **out, rl_error *err) {
 }
 
 const rl_task_opts *rl_task_options(const rl_task *t) { return &t->o; }
+int rl_task_data_id(const rl_task *t, int64_t *size, uint64_t *hash) {
+  if (!t->corpus || !t->data_path) return -1;
+  *size = t->corpus->file_size;
+  *hash = t->corpus->hash;
+  return 0;
+}
 int rl_task_vocab_size(const rl_task *t) { return t->V; }
 const char *rl_task_token(const rl_task *t, int id) { return id >= 0 && id < t->V ? t->tok[id] : "?"; }
 const char *const *rl_task_tokens(const rl_task *t) { return (const char *const *)t->tok; }

@@ -109,6 +109,8 @@ typedef struct {
 int rl_task_create(const rl_task_opts *opts, rl_task **out, rl_error *err);
 void rl_task_free(rl_task *t);
 const rl_task_opts *rl_task_options(const rl_task *t); /* data_path points into the task */
+/* lm with a text file: its size and the hash of the bytes read (corpus.h); 0 if read, -1 otherwise. */
+int rl_task_data_id(const rl_task *t, int64_t *size, uint64_t *hash);
 
 int rl_task_vocab_size(const rl_task *t);          /* V */
 const char *rl_task_token(const rl_task *t, int id); /* token string ("?" if out of range) */

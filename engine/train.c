@@ -125,8 +125,27 @@ static size_t carry_numel(const rl_trainer *t) {
   return (size_t)t->m->cfg.layers * (size_t)t->m->D * (size_t)t->B * (size_t)t->m->cfg.hidden;
 }
 
-/* Everything except the model: task, buffers, optimizer, rng. model may be NULL (fresh init). */
-static int build(const rl_train_opts *opts, rl_model *model, rl_trainer **out, rl_error *err) {
+/* What a checkpoint says about its text file (rl_task_data_id). */
+typedef struct {
+  int check;
+  int64_t size;
+  uint64_t hash;
+} data_id;
+
+static int same_data(const rl_task *task, const data_id *want, rl_error *err) {
+  int64_t size;
+  uint64_t hash;
+  if (!want || !want->check || rl_task_data_id(task, &size, &hash) != 0) return 0;
+  if (size == want->size && hash == want->hash) return 0;
+  return rl_fail(err, "the text file %s has changed since this checkpoint was written (it was %lld bytes, hash "
+                 "%016llx; now %lld bytes, hash %016llx): resuming would train on other text. Put the original file "
+                 "back, or start a new run without --resume", rl_task_options(task)->data_path, (long long)want->size,
+                 (unsigned long long)want->hash, (long long)size, (unsigned long long)hash);
+}
+
+/* Everything except the model: task, buffers, optimizer, rng. model may be NULL (fresh init);
+ * data, if given, is the text file the task must find. */
+static int build(const rl_train_opts *opts, rl_model *model, const data_id *data, rl_trainer **out, rl_error *err) {
   *out = NULL;
   if (check_opts(opts, err)) {
     rl_model_free(model);
@@ -144,7 +163,7 @@ static int build(const rl_train_opts *opts, rl_model *model, rl_trainer **out, r
     if (!t->data_path) goto oom;
   }
   t->o.task.data_path = t->data_path;
-  if (rl_task_create(&t->o.task, &t->task, err)) goto fail;
+  if (rl_task_create(&t->o.task, &t->task, err) || same_data(t->task, data, err)) goto fail;
 
   rl_config cfg = opts->model;
   cfg.vocab = rl_task_vocab_size(t->task);
@@ -183,7 +202,7 @@ fail:
 
 int rl_trainer_create(const rl_train_opts *opts, rl_trainer **out, rl_error *err) {
   if (!opts || !out) return rl_fail(err, "rl_trainer_create: missing arguments");
-  return build(opts, NULL, out, err);
+  return build(opts, NULL, NULL, out, err);
 }
 
 /* ---- one step ------------------------------------------------------------------------------- */
@@ -419,6 +438,11 @@ static int add_train_meta(const rl_trainer *t, rl_st_file *f, rl_error *err) {
       meta_hex(f, "task.seed", k->seed, err))
     return -1;
   if (k->data_path && rl_st_add_meta(f, "task.data", k->data_path, err)) return -1;
+  int64_t size;
+  uint64_t hash;
+  if (rl_task_data_id(t->task, &size, &hash) == 0 &&
+      (meta_i64(f, "task.data_size", size, err) || meta_hex(f, "task.data_hash", hash, err)))
+    return -1;
   for (int i = 0; i < 2; i++) {
     snprintf(key, sizeof key, "task.cursor.%d", i);
     if (meta_i64(f, key, st.cursor[i], err)) return -1;
@@ -616,8 +640,17 @@ int rl_trainer_load(const char *path, rl_trainer **out, rl_error *err) {
     rl_fail(err, "%s: checkpoint random state is all zero", path);
     goto done;
   }
+  /* the text file must be the one the checkpoint was trained on (checkpoints written before these
+   * keys existed are taken on trust) */
+  data_id want = {0, 0, 0};
+  if (rl_st_meta(&f, "task.data_size")) {
+    want.check = 1;
+    want.size = get_i64(&r, "task.data_size", 0, INT64_MAX);
+    want.hash = get_hex(&r, "task.data_hash");
+    if (r.failed) goto done;
+  }
   o.model = m->cfg;
-  if (build(&o, m, &t, err)) {
+  if (build(&o, m, &want, &t, err)) {
     m = NULL; /* build owns it (freed on failure) */
     char msg[sizeof err->msg];
     snprintf(msg, sizeof msg, "%.200s: %.300s", path, err ? err->msg : "");

@@ -25,7 +25,9 @@
  *             "task", "task.length", "task.keys", "task.distractors", "task.max_attractors",
  *             "task.attractors", "task.per_token", "task.classes", "task.data", "task.level",
  *             "task.max_vocab", "task.max_tokens", "task.holdout", "task.seed",
- *             "task.cursor.0/1", "task.B.0/1", "task.epoch.0/1", "train.have_carry".
+ *             "task.cursor.0/1", "task.B.0/1", "task.epoch.0/1", "train.have_carry", and with a text
+ *             file "task.data_size" and "task.data_hash" (corpus.h): loading refuses a checkpoint
+ *             whose text file has changed since.
  * Floats are written with 9 significant digits (exact for float). Written atomically (rl_st_write).
  */
 #ifndef RNNLAB_TRAIN_H

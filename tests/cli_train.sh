@@ -6,15 +6,6 @@ R="$1"
 T=$TMP
 cd "$T" || exit 1
 
-# expect CODE "what it must say" COMMAND...   (checks exit code and a fragment of stderr+stdout)
-expect() {
-  local want=$1 say=$2
-  shift 2
-  "$@" > out.txt 2>&1
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc (want $want): $*: $(head -c 400 out.txt)"
-  grep -qF -- "$say" out.txt || fail "'$say' missing from output of: $*: $(head -c 400 out.txt)"
-}
 
 # ---- bad values: clear message, exit 2 ----
 expect 2 "--hidden must be between" "$R" train --hidden -3
@@ -64,14 +55,8 @@ expect 2 "differs from the checkpoint" "$R" train --resume half.safetensors --hi
 expect 2 "past --steps" "$R" train --resume half.safetensors --steps 10
 
 # ---- Ctrl-C leaves a loadable checkpoint ----
-"$R" train --task recall --distance 20 --cell lstm --hidden 16 --steps 100000000 --checkpoint int.safetensors \
-  > int.out 2> int.err &
-pid=$!
-for _ in $(seq 1 100); do grep -q "recall task" int.out && break; sleep 0.1; done
-sleep 0.5
-kill -INT "$pid"
-wait "$pid"
-rc=$?
+stop_train INT int "$R" train --task recall --distance 20 --cell lstm --hidden 16 --steps 100000000 \
+  --checkpoint int.safetensors
 [ "$rc" = 130 ] || fail "interrupted train exited $rc (want 130): $(cat int.err)"
 grep -q "checkpoint written to int.safetensors" int.err || fail "no checkpoint message: $(cat int.err)"
 step=$(sed -n 's/.*interrupted at step \([0-9]*\).*/\1/p' int.err)

@@ -277,8 +277,40 @@ static void test_large_file(void) {
   remove(path);
 }
 
+/* A text that already contains the word "<unk>" (Penn Treebank, WikiText): it is the unknown token
+ * itself, so the vocabulary holds "<unk>" once and the text's "<unk>" gets its id (it used to be
+ * a second "<unk>" entry: training used one id, inspect/sample the other). */
+static void test_literal_unk(void) {
+  const char *text = "the <unk> sat on the <unk> .\n<unk> <unk> the cat\n";
+  rl_corpus_opts o = rl_corpus_default_opts();
+  rl_corpus *c = NULL;
+  rl_error e = {{0}};
+  CHECKF(rl_corpus_from_text(text, strlen(text), "ptb.txt", &o, &c, &e) == 0, "%s", e.msg);
+  if (!c) return;
+  int seen = 0;
+  for (int i = 0; i < c->vocab; i++) seen += strcmp(c->tokens[i], "<unk>") == 0;
+  CHECKF(seen == 1, "\"<unk>\" is in the vocabulary %d times", seen);
+  CHECK(c->unk == 0 && rl_corpus_find(c, "<unk>") == c->unk);
+  CHECK(c->vocab == 1 + 5); /* <unk> the sat on . cat */
+  const int unk_at[] = {1, 5, 7, 8};
+  for (int k = 0; k < 4; k++) CHECKF(c->ids[unk_at[k]] == c->unk, "position %d has id %d", unk_at[k], c->ids[unk_at[k]]);
+  CHECK(c->unk_count == 4);
+  /* all tokens distinct */
+  for (int i = 0; i < c->vocab; i++)
+    for (int j = 0; j < i; j++) CHECKF(strcmp(c->tokens[i], c->tokens[j]) != 0, "token '%s' twice", c->tokens[i]);
+  rl_corpus_free(c);
+  /* with a capped vocabulary "<unk>" is not one of the kept words either */
+  o.max_vocab = 2;
+  CHECKF(rl_corpus_from_text(text, strlen(text), "ptb.txt", &o, &c, &e) == 0, "%s", e.msg);
+  if (!c) return;
+  CHECK(c->vocab == 3 && strcmp(c->tokens[0], "<unk>") == 0 && strcmp(c->tokens[1], "the") == 0);
+  for (int i = 1; i < c->vocab; i++) CHECK(strcmp(c->tokens[i], "<unk>") != 0);
+  rl_corpus_free(c);
+}
+
 int main(void) {
   test_small_word();
+  test_literal_unk();
   test_char_level();
   test_bad_inputs();
   test_chunk_boundary();

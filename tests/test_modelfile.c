@@ -342,6 +342,19 @@ static void test_bad_metadata(void) {
       {"vocab", "[\"a\",\"b\"]", "metadata 'vocab' has 2 tokens but vocab_size is 12"},
       {"vocab", "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",7]", "'vocab' entry 11 is not a string"},
       {"format", "rnnlab-model-2", "format 'rnnlab-model-2' is not one this rnnlab reads"},
+      /* vocabularies are checked the way the text reader builds them: distinct, non-empty, valid
+       * UTF-8 without NUL, at most 255 bytes per token */
+      {"vocab", "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"b\"]",
+       "vocabulary: token 11 ('b') is the same as token 1"},
+      {"vocab", "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"\",\"i\",\"j\",\"k\",\"l\"]", "vocabulary: token 7 is empty"},
+      {"vocab", "[\"a\",\"b\\u0000c\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\"]",
+       "metadata 'vocab' has a token with a NUL character"},
+      {"vocab", "[\"a\",\"b\",\"\xff\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\"]",
+       "vocabulary: token 2 is not valid UTF-8"},
+      {"vocab", "[\"a\",\"b\",\"c\",\"\xc0\xaf\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\"]",
+       "vocabulary: token 3 is not valid UTF-8"},
+      {"vocab", "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"\xed\xa0\x80\"]",
+       "vocabulary: token 11 is not valid UTF-8"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     rl_st_file f = file_of(m);
@@ -349,6 +362,28 @@ static void test_bad_metadata(void) {
     CHECK(rl_st_add_meta(&f, cases[i].key, cases[i].value, &err) == 0);
     expect_fail(__LINE__ * 1000 + (int)i, &f, cases[i].phrase);
     rl_st_free(&f);
+  }
+  /* a 256-byte token and a 10 MB one are too long; 255 bytes is fine */
+  const size_t lens[] = {255, 256, 10u << 20};
+  for (int li = 0; li < 3; li++) {
+    size_t len = lens[li];
+    char *v = malloc(len + 64);
+    size_t k = (size_t)sprintf(v, "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"");
+    memset(v + k, 'x', len);
+    strcpy(v + k + len, "\"]");
+    rl_st_file f = file_of(m);
+    rl_error err;
+    CHECK(rl_st_add_meta(&f, "vocab", v, &err) == 0);
+    if (len == 255) {
+      rl_model *l = expect_ok(__LINE__, &f);
+      CHECK(l && strlen(l->vocab.tokens[11]) == 255);
+      rl_model_free(l);
+    } else {
+      FAIL(&f, "vocabulary: token 11 (");
+      FAIL(&f, "bytes long (at most 255)");
+    }
+    rl_st_free(&f);
+    free(v);
   }
   const char *required[] = {"cell", "nonlinearity", "head", "classes", "residual", "bidirectional",
                             "layers", "hidden", "embed", "vocab_size"};

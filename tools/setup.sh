@@ -11,6 +11,7 @@ PACKAGES=(
   libstb-dev                           # PNG export (stb_image_write)
   xvfb xauth x11-utils xdotool         # the tests that open a real window on a virtual display
   tesseract-ocr tesseract-ocr-eng      # the projector check reads the exported slides back (OCR)
+  clang libclang-rt-14-dev             # libFuzzer for tests/fuzz (CI's fuzzing smoke run)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -13,6 +13,7 @@ typedef struct {
   SDL_Rect a;   /* design space [0,1]x[0,1] maps into a */
   float lw;     /* wire width */
   int small, body;
+  int compact;  /* gate names in their boxes, values alone below */
   const tr_slot_snap *s;
   int t;
 } dctx;
@@ -66,8 +67,10 @@ static void gate_box(const dctx *d, float u, float v, const char *act, const cha
   SDL_Color fill = kind == 0 ? gfx_mix(d->th->panel, d->th->series[2], 0.45f) : gfx_mix(d->th->panel, d->th->series[5], 0.45f);
   gfx_fill_round_rect(d->g, r, gfx_px(d->g, 6), fill);
   gfx_rect(d->g, r, clamped ? gfx_px(d->g, 3) : 1, clamped ? d->th->warn : d->th->axis);
-  gfx_text(d->g, r.x + r.w / 2, r.y + r.h / 2, act, GFX_SANS, d->body, d->th->text, GFX_CENTER | GFX_MIDDLE);
-  /* "f" over "0.92" (or "= 1" when clamped): two short lines fit between neighbouring gates */
+  /* a narrow diagram names the gate in its box (colour tells sigmoid from tanh) and puts only the
+   * value below, so labels never run into their neighbours or the wires */
+  gfx_text(d->g, r.x + r.w / 2, r.y + r.h / 2, d->compact ? name : act, GFX_SANS, d->body, d->th->text,
+           GFX_CENTER | GFX_MIDDLE);
   char val[32];
   float m = vals ? mean(vals, n) : NAN;
   if (clamped) snprintf(val, sizeof val, "= %.0f", (double)m);
@@ -76,8 +79,10 @@ static void gate_box(const dctx *d, float u, float v, const char *act, const cha
   strip(d, u, sy, 0.12f, vals, n, 1, kind);
   SDL_Color col = clamped ? d->th->warn : d->th->text;
   float ly = Y(d, sy) + gfx_px(d->g, 10);
-  plate(d, X(d, u), ly, name, col, GFX_CENTER | GFX_TOP);
-  plate(d, X(d, u), ly + gfx_line_height(d->g, GFX_SANS, d->small), val, col, GFX_CENTER | GFX_TOP);
+  char lab[64];
+  if (d->compact) snprintf(lab, sizeof lab, "%s", val); /* the name is in the box */
+  else snprintf(lab, sizeof lab, "%s %s", name, val);
+  plate(d, X(d, u), ly, lab, col, GFX_CENTER | GFX_TOP);
 }
 
 static void op(const dctx *d, float u, float v, const char *sym) {
@@ -292,6 +297,9 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
   int lw = 0;
   gfx_text_size(e->g, "-0.00", GFX_SANS, d.small, &lw, NULL);
   float room = 0.12f * (float)a.w;
+  int full = 0;
+  gfx_text_size(e->g, "g -0.00", GFX_SANS, d.small, &full, NULL);
+  d.compact = full > room;
   if (lw > room && gfx_scale(e->g) < 1.0f) {
     d.small = (int)(d.small * room / lw);
     if (d.small < 10) d.small = 10;

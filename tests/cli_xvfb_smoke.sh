@@ -35,6 +35,8 @@ env -u SDL_VIDEODRIVER timeout 120 xvfb-run -a -s "-screen 0 1920x1080x24" bash 
   for i in 1 2 3 4 5 6 7 8 9 10; do w=$(xdotool search --name "^rnnlab$" 2>/dev/null | head -1); [ -n "$w" ] && break; sleep 0.3; done
   [ -n "$w" ] || { echo "no window"; kill $pid; exit 1; }
   for i in $(seq 1 40); do # the size hints come just after the window (later under the sanitizers)
+    # SDL may destroy and re-create its window when the renderer starts: look the window up each time.
+    w2=$(xdotool search --name "^rnnlab$" 2>/dev/null | tail -1); [ -n "$w2" ] && w=$w2
     xprop -id "$w" WM_NORMAL_HINTS > /tmp/hints.$$ 2>&1
     grep -q "minimum size" /tmp/hints.$$ && break
     sleep 0.25

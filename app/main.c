@@ -1,5 +1,5 @@
 /* rnnlab: one executable. No arguments opens the explorer; otherwise a subcommand. */
-#include "commands.h"
+#include "cli/commands.h"
 #include <stdio.h>
 #include <string.h>
 

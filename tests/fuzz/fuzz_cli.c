@@ -5,8 +5,8 @@
  *   - model options that model_opts_finish accepts pass rl_config_check;
  *   - train options it accepts are inside the documented ranges (rate, clipping, batch, evaluation
  *     size, threads, steps, sizes, task options). Messages go to /dev/null. */
-#include "cli_args.h"
-#include "commands.h"
+#include "cli/cli_args.h"
+#include "cli/commands.h"
 #include "fuzz_common.h"
 
 #include <errno.h>

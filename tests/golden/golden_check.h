@@ -14,7 +14,7 @@
  */
 #ifndef RNNLAB_GOLDEN_CHECK_H
 #define RNNLAB_GOLDEN_CHECK_H
-#include "gfx.h"
+#include "draw/gfx.h"
 #include "../testutil.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #include "experiment_common.h"
 
 #include "fileio.h"
-#include "theme.h"
+#include "draw/theme.h"
 
 #include <errno.h>
 #include <math.h>

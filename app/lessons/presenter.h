@@ -6,7 +6,7 @@
  * screen, and live reload when the lesson file changes on disk. */
 #ifndef RNNLAB_PRESENTER_H
 #define RNNLAB_PRESENTER_H
-#include "explorer.h"
+#include "explorer/explorer.h"
 #include "lesson.h"
 #include <time.h>
 

@@ -3,8 +3,8 @@
  * What is checked is what was drawn (text through an observer, pixels of the panels) and what the
  * models computed (the snapshot), not the lesson file's wording. */
 #define _POSIX_C_SOURCE 200809L
-#include "panels.h"
-#include "presenter.h"
+#include "explorer/panels.h"
+#include "lessons/presenter.h"
 #include "testutil.h"
 #include <math.h>
 #include <stdlib.h>

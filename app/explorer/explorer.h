@@ -11,11 +11,11 @@
  */
 #ifndef RNNLAB_EXPLORER_H
 #define RNNLAB_EXPLORER_H
-#include "gfx.h"
-#include "lesson.h"
+#include "draw/gfx.h"
+#include "lessons/lesson.h"
 #include "rl_base.h"
 #include "trainer.h"
-#include "ui.h"
+#include "draw/ui.h"
 
 typedef struct explorer explorer;
 

@@ -1,7 +1,7 @@
 /* ui: event-injection tests. Synthetic SDL_Events (built by hand, no display) drive the widgets;
  * the checks look at return values and the values the widgets edit. One golden image of a
  * sidebar, and pixel checks of an open dropdown and a tooltip. */
-#include "ui.h"
+#include "draw/ui.h"
 #include "testutil.h"
 #include "golden/golden_check.h"
 #include <math.h>

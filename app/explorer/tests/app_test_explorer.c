@@ -3,7 +3,7 @@
  * PNG + CSV, an unwritable export folder is an error the explorer survives. */
 #define _POSIX_C_SOURCE 200809L
 #include "modelfile.h"
-#include "panels.h"
+#include "explorer/panels.h"
 #include "testutil.h"
 #include <math.h>
 #include <stdlib.h>

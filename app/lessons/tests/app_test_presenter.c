@@ -2,7 +2,7 @@
  * lesson says and renders; a short lesson's training runs; the clicker keys, blank screen and menu
  * move as documented; editing the open lesson reloads it (and a broken edit keeps the old one). */
 #define _POSIX_C_SOURCE 200809L
-#include "presenter.h"
+#include "lessons/presenter.h"
 #include "testutil.h"
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* stats: the Wilson score interval against published values, quartiles against numpy's
  * definition, the log-linear slope, the one-half crossing of a solve-rate curve and the decimals
  * rule the experiments use to print median [IQR]. */
-#include "stats.h"
+#include "cli/stats.h"
 #include "testutil.h"
 #include <math.h>
 

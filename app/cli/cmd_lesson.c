@@ -5,10 +5,10 @@
  * Steps are numbered from 1 on the command line, as on screen. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
-#include "colormap.h"
+#include "draw/colormap.h"
 #include "commands.h"
-#include "display.h"
-#include "presenter.h"
+#include "host/display.h"
+#include "lessons/presenter.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

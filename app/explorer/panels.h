@@ -6,7 +6,7 @@
 #ifndef RNNLAB_PANELS_H
 #define RNNLAB_PANELS_H
 #include "explorer.h"
-#include "plot.h"
+#include "draw/plot.h"
 #include <stdio.h>
 
 #define EX_NOTICE 256

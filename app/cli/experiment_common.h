@@ -13,7 +13,7 @@
 #ifndef RNNLAB_EXPERIMENT_COMMON_H
 #define RNNLAB_EXPERIMENT_COMMON_H
 #include "experiments.h"
-#include "plot.h"
+#include "draw/plot.h"
 #include "progress.h"
 #include "train.h"
 

@@ -1,7 +1,7 @@
 /* plot: tick helpers, coordinate mapping (linear and log10), headless renders of line plots,
  * bar charts and heatmaps checked at specific pixels (axes, series, legend, colour legend),
  * golden images, and the one-call PNG figures. */
-#include "plot.h"
+#include "draw/plot.h"
 #include "testutil.h"
 #include "golden/golden_check.h"
 #include <math.h>

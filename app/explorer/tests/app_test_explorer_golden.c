@@ -2,7 +2,7 @@
  * of golden_check.h). The models are untrained (step 0, fixed seed and example), so the pictures
  * depend only on the initialisation and the drawing code. Regenerate on purpose with
  * RNNLAB_UPDATE_GOLDEN=1 and look at the PNGs before committing them. */
-#include "panels.h"
+#include "explorer/panels.h"
 #include "testutil.h"
 #include "golden/golden_check.h"
 #include <stdlib.h>

@@ -6,10 +6,10 @@
  * minimum window size, truncated labels, a column frame across a model's line). What is checked
  * is what was drawn: every string goes through a text observer with its pixel size and box. */
 #define _POSIX_C_SOURCE 200809L
-#include "display.h"
-#include "export.h"
-#include "panels.h"
-#include "presenter.h"
+#include "host/display.h"
+#include "explorer/export.h"
+#include "explorer/panels.h"
+#include "lessons/presenter.h"
 #include "testutil.h"
 #include <math.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@ if ! command -v tesseract > /dev/null; then
   echo "SKIP: tesseract is not installed (bash tools/setup.sh installs it); the OCR projector check did not run"
   exit 0
 fi
-LESSONS="$(dirname "$0")/../lessons"
+LESSONS="$(dirname "$0")/../../../lessons"
 export OMP_THREAD_LIMIT=1 # tesseract: one thread (ctest runs two tests at once)
 
 found_total=0

@@ -2,12 +2,12 @@
  * `rnnlab view MODEL --text "..."` (a loaded model's gates on a sentence). */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
-#include "colormap.h"
+#include "draw/colormap.h"
 #include "commands.h"
-#include "display.h"
-#include "explorer.h"
+#include "host/display.h"
+#include "explorer/explorer.h"
 #include "modelfile.h"
-#include "panels.h"
+#include "explorer/panels.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
  *    steps before T greyed out), with the norm of the running sum from the trace, which at step 0
  *    is the norm of the whole dJ/dW_h of the example. */
 #define _POSIX_C_SOURCE 200809L
-#include "panels.h"
-#include "presenter.h"
+#include "explorer/panels.h"
+#include "lessons/presenter.h"
 #include "tasks.h"
 #include "testutil.h"
 #include <math.h>

@@ -2,8 +2,8 @@
  * colormap properties (monotone / symmetric lightness, file == compiled-in table), a golden image
  * of the primitives. Runs with SDL_VIDEODRIVER=dummy; needs no display. */
 #define _POSIX_C_SOURCE 200809L /* setenv */
-#include "colormap.h"
-#include "gfx.h"
+#include "draw/colormap.h"
+#include "draw/gfx.h"
 #include "testutil.h"
 #include "golden/golden_check.h"
 #include <math.h>

@@ -4,12 +4,14 @@
 #include "cli_args.h"
 #include "draw/colormap.h"
 #include "commands.h"
-#include "host/display.h"
+#include "host/files.h"
+#include "host/host.h"
 #include "explorer/explorer.h"
 #include "modelfile.h"
 #include "explorer/panels.h"
 #include <math.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -234,7 +236,9 @@ static int apply_view_args(explorer *e, const ex_args *a, const char *cmd) {
 
 static void load_colormaps(void) {
   rl_error err;
-  colormap_load_dir(RNNLAB_SOURCE_ASSETS "/colormaps", &err); /* falls back to the built-in tables */
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/colormaps", host_assets_dir());
+  colormap_load_dir(dir, &err); /* falls back to the built-in tables */
 }
 
 /* ---- scripts: events injected as if typed ---------------------------------------------------- */
@@ -267,9 +271,9 @@ static int script_init(script *s, const char *text) {
   return 0;
 }
 
-static int make_key(const char *name, SDL_Event *ev) {
+static int make_key(const char *name, ui_event *ev) {
   memset(ev, 0, sizeof *ev);
-  Uint16 mod = 0;
+  int mod = 0;
   char buf[64];
   snprintf(buf, sizeof buf, "%s", name);
   char *p = buf;
@@ -277,27 +281,21 @@ static int make_key(const char *name, SDL_Event *ev) {
     char *plus = strchr(p, '+');
     if (!plus || plus == p || !plus[1]) break;
     *plus = 0;
-    if (!SDL_strcasecmp(p, "shift")) mod |= KMOD_LSHIFT;
-    else if (!SDL_strcasecmp(p, "ctrl")) mod |= KMOD_LCTRL;
-    else if (!SDL_strcasecmp(p, "alt")) mod |= KMOD_LALT;
+    if (!strcasecmp(p, "shift")) mod |= UI_MOD_SHIFT;
+    else if (!strcasecmp(p, "ctrl")) mod |= UI_MOD_CTRL;
+    else if (!strcasecmp(p, "alt")) mod |= UI_MOD_ALT;
     else return -1;
     p = plus + 1;
   }
-  SDL_Keycode k = SDL_GetKeyFromName(p);
-  if (k == SDLK_UNKNOWN) {
-    if (!strcmp(p, "+") || !strcmp(p, "plus")) k = SDLK_PLUS;
-    else if (!strcmp(p, "-") || !strcmp(p, "minus")) k = SDLK_MINUS;
-    else return -1;
-  }
-  ev->type = SDL_KEYDOWN;
-  ev->key.state = SDL_PRESSED;
-  ev->key.keysym.sym = k;
-  ev->key.keysym.scancode = SDL_GetScancodeFromKey(k);
-  ev->key.keysym.mod = mod;
+  ui_key k = ui_key_from_name(p);
+  if (k == UI_KEY_UNKNOWN) return -1;
+  ev->type = UI_EV_KEY_DOWN;
+  ev->key = k;
+  ev->mods = mod;
   return 0;
 }
 
-typedef void (*deliver_fn)(void *ctx, SDL_Event *ev);
+typedef void (*deliver_fn)(void *ctx, const ui_event *ev);
 
 /* Runs the script one frame at a time. Returns 1 to quit, -1 on a script error, 0 to continue. */
 static int script_step(script *s, explorer *e, deliver_fn deliver, void *ctx, rl_error *err) {
@@ -318,11 +316,10 @@ static int script_step(script *s, explorer *e, deliver_fn deliver, void *ctx, rl
     memcpy(name, s->keys_rest, len);
     name[len] = 0;
     s->keys_rest = comma ? comma + 1 : NULL;
-    SDL_Event ev;
+    ui_event ev;
     if (make_key(name, &ev)) return rl_fail(err, "script: unknown key '%s'", name);
     deliver(ctx, &ev);
-    ev.type = SDL_KEYUP;
-    ev.key.state = SDL_RELEASED;
+    ev.type = UI_EV_KEY_UP;
     deliver(ctx, &ev);
     s->frames_left = 1; /* let the frame see it */
     return 0;
@@ -353,43 +350,22 @@ static int script_step(script *s, explorer *e, deliver_fn deliver, void *ctx, rl
     if (drag ? sscanf(c + 5, "%d,%d,%d,%d", &x0, &y0, &x1, &y1) != 4 : sscanf(c + 6, "%d,%d", &x0, &y0) != 2)
       return rl_fail(err, "script: expected %s", drag ? "drag:X0,Y0,X1,Y1" : "click:X,Y");
     if (!drag) x1 = x0, y1 = y0;
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = SDL_MOUSEMOTION;
-    ev.motion.x = x0;
-    ev.motion.y = y0;
+    ui_event ev = {.type = UI_EV_MOUSE_MOVE, .x = x0, .y = y0};
     deliver(ctx, &ev);
-    memset(&ev, 0, sizeof ev);
-    ev.type = SDL_MOUSEBUTTONDOWN;
-    ev.button.button = SDL_BUTTON_LEFT;
-    ev.button.state = SDL_PRESSED;
-    ev.button.clicks = 1;
-    ev.button.x = x0;
-    ev.button.y = y0;
+    ev = (ui_event){.type = UI_EV_MOUSE_DOWN, .x = x0, .y = y0, .button = UI_BUTTON_LEFT};
     deliver(ctx, &ev);
     if (drag) {
-      memset(&ev, 0, sizeof ev);
-      ev.type = SDL_MOUSEMOTION;
-      ev.motion.x = x1;
-      ev.motion.y = y1;
-      ev.motion.state = SDL_BUTTON_LMASK;
+      ev = (ui_event){.type = UI_EV_MOUSE_MOVE, .x = x1, .y = y1, .buttons = 1 << (UI_BUTTON_LEFT - 1)};
       deliver(ctx, &ev);
     }
-    memset(&ev, 0, sizeof ev);
-    ev.type = SDL_MOUSEBUTTONUP;
-    ev.button.button = SDL_BUTTON_LEFT;
-    ev.button.state = SDL_RELEASED;
-    ev.button.x = x1;
-    ev.button.y = y1;
+    ev = (ui_event){.type = UI_EV_MOUSE_UP, .x = x1, .y = y1, .button = UI_BUTTON_LEFT};
     deliver(ctx, &ev);
     s->frames_left = 1;
     return 0;
   }
   if (!strncmp(c, "move:", 5)) {
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = SDL_MOUSEMOTION;
-    if (sscanf(c + 5, "%d,%d", &ev.motion.x, &ev.motion.y) != 2) return rl_fail(err, "script: expected move:X,Y");
+    ui_event ev = {.type = UI_EV_MOUSE_MOVE};
+    if (sscanf(c + 5, "%d,%d", &ev.x, &ev.y) != 2) return rl_fail(err, "script: expected move:X,Y");
     deliver(ctx, &ev);
     s->frames_left = 1;
     return 0;
@@ -408,115 +384,100 @@ static int script_step(script *s, explorer *e, deliver_fn deliver, void *ctx, rl
                       "export:, quit)", c);
 }
 
-static void deliver_push(void *ctx, SDL_Event *ev) {
-  (void)ctx;
-  SDL_PushEvent(ev);
-}
+static void deliver_post(void *ctx, const ui_event *ev) { host_post_event((host *)ctx, ev); }
 
-static void deliver_direct(void *ctx, SDL_Event *ev) { explorer_handle_event((explorer *)ctx, ev); }
+static void deliver_direct(void *ctx, const ui_event *ev) { explorer_handle_event((explorer *)ctx, ev); }
 
 /* ---- the window ------------------------------------------------------------------------------ */
 
+/* The explorer in a window: what the host's loop calls (host.h). */
+typedef struct {
+  host *h;
+  gfx *g;
+  explorer *e;
+  const ex_args *a;
+  script sc;
+  int rc;
+  long frames, flast;
+  double t0, tlast, cpu0;
+} window_run;
+
+static void window_event(void *ctx, const ui_event *ev) {
+  window_run *w = ctx;
+  if (ev->type == UI_EV_KEY_DOWN && (ev->key == UI_KEY_F5 || ev->key == UI_KEY_F11)) {
+    host_set_fullscreen(w->h, !host_fullscreen(w->h));
+    return;
+  }
+  explorer_handle_event(w->e, ev);
+}
+
+/* One turn: the script's next command, then a frame if anything changed. */
+static int window_frame(void *ctx) {
+  window_run *w = ctx;
+  const ex_args *a = w->a;
+  if (w->rc || explorer_should_quit(w->e) || (a->bench_s > 0 && now_s() - w->t0 >= a->bench_s)) return HOST_QUIT;
+  if (a->script) {
+    rl_error err;
+    int s = script_step(&w->sc, w->e, deliver_post, w->h, &err);
+    if (s < 0) {
+      fprintf(stderr, "rnnlab: %s\n", err.msg);
+      w->rc = 2;
+      return HOST_QUIT;
+    }
+    if (s > 0) return HOST_QUIT;
+  }
+  /* draw only when something changed (the window keeps its last frame); the benchmark draws
+   * every frame to measure the worst case */
+  if (a->bench_s <= 0 && !explorer_needs_redraw(w->e)) return HOST_IDLE;
+  explorer_frame(w->e);
+  w->frames++;
+  double t = now_s();
+  if (a->bench_s > 0 && t - w->tlast >= 1.0) {
+    printf("frames/s %.1f\n", (double)(w->frames - w->flast) / (t - w->tlast));
+    fflush(stdout);
+    w->tlast = t;
+    w->flast = w->frames;
+  }
+  return HOST_DREW;
+}
+
+static void window_bench_summary(const window_run *w) {
+  double cpu = thread_cpu_s() - w->cpu0, dt = now_s() - w->t0;
+  long frames = w->frames;
+  printf("window %dx%d (%s renderer): %ld frames in %.1f s = %.1f frames/s while training (%ld steps); "
+         "drawing thread CPU %.1f ms/frame (%.0f frames/s if it has a core to itself)\n",
+         gfx_width(w->g), gfx_height(w->g), gfx_backend_name(w->g), frames, dt, (double)frames / dt,
+         trainer_total_steps(w->e->tr), 1e3 * cpu / (double)(frames ? frames : 1), cpu > 0 ? (double)frames / cpu : 0.0);
+}
+
 static int run_window(ex_args *a, rl_model *view_model, const char *cmd) {
-  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS)) {
-    fprintf(stderr, "rnnlab: cannot open a window: %s\n(for figures without a display use 'rnnlab render')\n",
-            SDL_GetError());
+  window_run w;
+  memset(&w, 0, sizeof w);
+  w.a = a;
+  host_window_opts wo = {"rnnlab", a->w, a->h, a->fullscreen, "explorer"};
+  if (host_open(&wo, &w.h, &w.g)) {
     rl_model_free(view_model);
     return 1;
   }
-  if (display_check(cmd)) {
-    SDL_Quit();
-    rl_model_free(view_model);
-    return 1;
-  }
-  SDL_Window *win = display_open_window("rnnlab", a->w, a->h, a->fullscreen);
-  if (!win) {
-    rl_model_free(view_model);
-    SDL_Quit();
-    return 1;
-  }
+  gfx_set_theme(w.g, theme_get(a->theme));
   rl_error err;
-  gfx *g = gfx_create_window(win, &err);
-  if (!g) {
-    fprintf(stderr, "rnnlab: %s\n", err.msg);
-    rl_model_free(view_model);
-    SDL_DestroyWindow(win);
-    SDL_Quit();
-    return 1;
-  }
-  display_keep_min_size(win);
-  gfx_set_theme(g, theme_get(a->theme));
-  explorer *e = NULL;
-  int rc = view_model ? explorer_create_view(g, view_model, a->text, &e, &err)
-                      : explorer_create(g, &a->ex, &e, &err);
+  int rc = view_model ? explorer_create_view(w.g, view_model, a->text, &w.e, &err)
+                      : explorer_create(w.g, &a->ex, &w.e, &err);
   if (rc) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
-    gfx_destroy(g);
-    SDL_DestroyWindow(win);
-    SDL_Quit();
+    host_close(w.h);
     return 1;
   }
-  if (view_model && a->model_path) snprintf(e->model_path, sizeof e->model_path, "%s", a->model_path);
-  if (apply_view_args(e, a, cmd)) rc = 2;
-  script sc;
-  script_init(&sc, a->script);
-  long frames = 0;
-  double t0 = now_s(), tlast = t0, cpu0 = thread_cpu_s();
-  long flast = 0;
-  while (!rc && !explorer_should_quit(e)) {
-    SDL_Event ev;
-    while (SDL_PollEvent(&ev)) {
-      if (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_F5 || ev.key.keysym.sym == SDLK_F11)) {
-        int full = (SDL_GetWindowFlags(win) & SDL_WINDOW_FULLSCREEN_DESKTOP) == SDL_WINDOW_FULLSCREEN_DESKTOP;
-        SDL_SetWindowFullscreen(win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
-        continue;
-      }
-      explorer_handle_event(e, &ev);
-    }
-    if (a->script) {
-      int s = script_step(&sc, e, deliver_push, NULL, &err);
-      if (s < 0) {
-        fprintf(stderr, "rnnlab: %s\n", err.msg);
-        rc = 2;
-        break;
-      }
-      if (s > 0) break;
-    }
-    /* draw only when something changed (the window keeps its last frame); the benchmark draws
-     * every frame to measure the worst case */
-    if (a->bench_s <= 0 && !explorer_needs_redraw(e)) {
-      SDL_Event wev;
-      if (SDL_WaitEventTimeout(&wev, 15)) explorer_handle_event(e, &wev);
-      continue;
-    }
-    explorer_frame(e);
-    gfx_present(g);
-    frames++;
-    double t = now_s();
-    if (a->bench_s > 0 && t - tlast >= 1.0) {
-      printf("frames/s %.1f\n", (double)(frames - flast) / (t - tlast));
-      fflush(stdout);
-      tlast = t;
-      flast = frames;
-    }
-    if (a->bench_s > 0 && t - t0 >= a->bench_s) break;
-  }
-  if (a->bench_s > 0) {
-    SDL_RendererInfo info;
-    memset(&info, 0, sizeof info);
-    SDL_GetRendererInfo(gfx_renderer(g), &info);
-    double cpu = thread_cpu_s() - cpu0;
-    printf("window %dx%d (%s renderer): %ld frames in %.1f s = %.1f frames/s while training (%ld steps); "
-           "drawing thread CPU %.1f ms/frame (%.0f frames/s if it has a core to itself)\n",
-           gfx_width(g), gfx_height(g), info.name ? info.name : "?", frames, now_s() - t0,
-           (double)frames / (now_s() - t0), trainer_total_steps(e->tr), 1e3 * cpu / (double)(frames ? frames : 1),
-           cpu > 0 ? (double)frames / cpu : 0.0);
-  }
-  explorer_destroy(e);
-  gfx_destroy(g);
-  SDL_DestroyWindow(win);
-  SDL_Quit();
-  return rc;
+  if (apply_view_args(w.e, a, cmd)) w.rc = 2;
+  script_init(&w.sc, a->script);
+  w.t0 = w.tlast = now_s();
+  w.cpu0 = thread_cpu_s();
+  host_app app = {&w, window_event, window_frame};
+  host_run(w.h, &app);
+  if (a->bench_s > 0) window_bench_summary(&w);
+  explorer_destroy(w.e);
+  host_close(w.h);
+  return w.rc;
 }
 
 void cmd_default_help(FILE *f) {
@@ -528,7 +489,7 @@ void cmd_default_help(FILE *f) {
              "  --size WxH          window size (default 1600x900; at least %dx%d)\n"
              "  --script \"...\"     inject events: keys:space,n,F12; wait:1; click:X,Y; train:N; export:PANEL; quit\n"
              "  --bench-fps SECONDS print frames per second while training, then quit\n",
-          DISPLAY_MIN_W, DISPLAY_MIN_H);
+          HOST_MIN_W, HOST_MIN_H);
   explorer_help(f, "rnnlab");
 }
 

@@ -7,7 +7,8 @@
 #include "cli_args.h"
 #include "draw/colormap.h"
 #include "commands.h"
-#include "host/display.h"
+#include "host/files.h"
+#include "host/host.h"
 #include "lessons/presenter.h"
 #include <errno.h>
 #include <limits.h>
@@ -26,16 +27,6 @@ typedef struct {
   int fullscreen;
   const char *keys;     /* window: keys injected one per frame, then quit */
 } lesson_args;
-
-/* Where lessons live: --lessons, $RNNLAB_LESSONS, ./lessons, else the source tree's. */
-static const char *lessons_dir(const char *given) {
-  if (given) return given;
-  const char *env = getenv("RNNLAB_LESSONS");
-  if (env && *env) return env;
-  struct stat st;
-  if (stat("lessons", &st) == 0 && S_ISDIR(st.st_mode)) return "lessons";
-  return RNNLAB_SOURCE_LESSONS;
-}
 
 static int parse_size(const char *cmd, const char *v, int *w, int *h) {
   char *x;
@@ -106,7 +97,7 @@ static void lesson_help(FILE *f) {
 /* Loads lesson a->number from the folder; prints the message and returns NULL on failure. */
 static int load_lesson(const lesson_args *a, const char *cmd, rl_lesson_set *set, const rl_lesson **out) {
   rl_error err;
-  const char *dir = lessons_dir(a->dir);
+  const char *dir = host_lessons_dir(a->dir);
   if (rl_lesson_dir_load(dir, set, &err)) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
     return 1;
@@ -132,7 +123,9 @@ typedef struct {
 
 static int headless_open(const lesson_args *a, const char *cmd, headless *h) {
   rl_error err;
-  colormap_load_dir(RNNLAB_SOURCE_ASSETS "/colormaps", &err); /* falls back to built-in tables */
+  char cmaps[1024];
+  snprintf(cmaps, sizeof cmaps, "%s/colormaps", host_assets_dir());
+  colormap_load_dir(cmaps, &err); /* falls back to built-in tables */
   h->e = NULL;
   h->g = gfx_create_headless(a->w, a->h, &err);
   if (!h->g) {
@@ -274,10 +267,59 @@ int cmd_export_lesson(int argc, char **argv) {
   return rc;
 }
 
-static SDL_Keycode key_by_name(const char *s) {
-  if (!strcmp(s, "pagedown")) return SDLK_PAGEDOWN;
-  if (!strcmp(s, "pageup")) return SDLK_PAGEUP;
-  return SDL_GetKeyFromName(s);
+/* The presenter in a window: what the host's loop calls (host.h). */
+typedef struct {
+  host *h;
+  gfx *g;
+  explorer *e;
+  presenter *p;
+  const lesson_args *a;
+  char keybuf[512];
+  char *next_key; /* --keys: the keys not pressed yet (NULL: none given) */
+  int quit, rc;
+} present_run;
+
+static void present_event(void *ctx, const ui_event *ev) {
+  present_run *r = ctx;
+  if (ev->type == UI_EV_QUIT) r->quit = 1;
+  else if (!presenter_handle_event(r->p, ev)) explorer_handle_event(r->e, ev);
+}
+
+/* --keys: presses the next key; once none is left, draws the last frame, saves it (--out), says
+ * where the lesson is and quits. Returns 1 when done. */
+static int press_next_key(present_run *r) {
+  if (!*r->next_key) {
+    rl_error err;
+    presenter_frame(r->p);
+    if (r->a->out && gfx_save_png(r->g, r->a->out, &err)) {
+      fprintf(stderr, "rnnlab: %s\n", err.msg);
+      r->rc = 1;
+    }
+    presenter *p = r->p;
+    printf("lesson %d, step %d of %d%s%s\n", presenter_lesson(p) ? presenter_lesson(p)->number : -1,
+           presenter_step(p) + 1, presenter_nsteps(p), presenter_blanked(p) ? ", blank" : "",
+           presenter_menu_open(p) ? ", menu" : "");
+    return 1;
+  }
+  char *comma = strchr(r->next_key, ',');
+  if (comma) *comma = 0;
+  ui_event kev = {.type = UI_EV_KEY_DOWN, .key = ui_key_from_name(r->next_key)};
+  if (kev.key == UI_KEY_UNKNOWN) {
+    fprintf(stderr, "rnnlab: --keys: unknown key '%s'\n", r->next_key);
+    r->rc = 2;
+    return 1;
+  }
+  if (!presenter_handle_event(r->p, &kev)) explorer_handle_event(r->e, &kev);
+  r->next_key = comma ? comma + 1 : r->next_key + strlen(r->next_key);
+  return 0;
+}
+
+static int present_frame(void *ctx) {
+  present_run *r = ctx;
+  if (r->quit || r->rc || explorer_should_quit(r->e)) return HOST_QUIT;
+  if (r->next_key && press_next_key(r)) return HOST_QUIT;
+  presenter_frame(r->p);
+  return HOST_DREW;
 }
 
 int cmd_present(int argc, char **argv) {
@@ -295,7 +337,7 @@ int cmd_present(int argc, char **argv) {
              "file is saved.\n\n");
       lesson_help(stdout);
       printf("  --window            open a window (--size, default 1600x900) instead of full screen\n"
-             "  --keys K1,K2,...    press these keys one per frame, then quit (testing); names as SDL's,\n"
+             "  --keys K1,K2,...    press these keys one per frame, then quit (testing); key names\n"
              "                      e.g. pagedown,right,b,m,escape\n"
              "  --out FILE.png      with --keys: save the last frame\n");
       return 0;
@@ -313,85 +355,33 @@ int cmd_present(int argc, char **argv) {
       return 2;
     }
   }
-  if (SDL_Init(SDL_INIT_VIDEO)) {
-    fprintf(stderr, "rnnlab: cannot start SDL video: %s\n", SDL_GetError());
-    return 1;
-  }
-  if (display_check("--lesson")) {
-    SDL_Quit();
-    return 1;
-  }
+  present_run r;
+  memset(&r, 0, sizeof r);
+  r.a = &a;
+  host_window_opts wo = {"rnnlab lesson", a.w, a.h, a.fullscreen, "presenter"};
+  if (host_open(&wo, &r.h, &r.g)) return 1;
   rl_error err;
-  colormap_load_dir(RNNLAB_SOURCE_ASSETS "/colormaps", &err);
-  SDL_Window *win = display_open_window("rnnlab lesson", a.w, a.h, a.fullscreen);
-  if (!win) {
-    SDL_Quit();
-    return 1;
-  }
-  gfx *g = gfx_create_window(win, &err);
-  if (!g) {
-    fprintf(stderr, "rnnlab: %s\n", err.msg);
-    SDL_DestroyWindow(win);
-    SDL_Quit();
-    return 1;
-  }
-  display_keep_min_size(win);
-  gfx_set_theme(g, theme_get(a.theme));
+  char cmaps[1024];
+  snprintf(cmaps, sizeof cmaps, "%s/colormaps", host_assets_dir());
+  colormap_load_dir(cmaps, &err);
+  gfx_set_theme(r.g, theme_get(a.theme));
   explorer_opts o = explorer_opts_default();
   o.autoplay = 0;
-  explorer *e = NULL;
-  presenter *p = NULL;
-  int rc = 0;
-  if (explorer_create(g, &o, &e, &err) ||
-      presenter_create(e, g, win, lessons_dir(a.dir), a.number, &p, &err)) {
+  if (explorer_create(r.g, &o, &r.e, &err) ||
+      presenter_create(r.e, r.g, r.h, host_lessons_dir(a.dir), a.number, &r.p, &err)) {
     fprintf(stderr, "rnnlab: %s\n", err.msg);
-    rc = 1;
+    r.rc = 1;
   }
-  if (!rc && presenter_error(p)[0]) fprintf(stderr, "rnnlab: %s\n", presenter_error(p));
+  if (!r.rc && presenter_error(r.p)[0]) fprintf(stderr, "rnnlab: %s\n", presenter_error(r.p));
   /* Injected keys (testing): one per frame. */
-  char keybuf[512];
-  snprintf(keybuf, sizeof keybuf, "%s", a.keys ? a.keys : "");
-  char *next_key = a.keys ? keybuf : NULL;
-  while (!rc && !explorer_should_quit(e)) {
-    SDL_Event ev;
-    while (SDL_PollEvent(&ev)) {
-      if (ev.type == SDL_QUIT) goto done;
-      if (!presenter_handle_event(p, &ev)) explorer_handle_event(e, &ev);
-    }
-    if (next_key) {
-      if (!*next_key) {
-        presenter_frame(p);
-        if (a.out && gfx_save_png(g, a.out, &err)) {
-          fprintf(stderr, "rnnlab: %s\n", err.msg);
-          rc = 1;
-        }
-        printf("lesson %d, step %d of %d%s%s\n", presenter_lesson(p) ? presenter_lesson(p)->number : -1,
-               presenter_step(p) + 1, presenter_nsteps(p), presenter_blanked(p) ? ", blank" : "",
-               presenter_menu_open(p) ? ", menu" : "");
-        break;
-      }
-      char *comma = strchr(next_key, ',');
-      if (comma) *comma = 0;
-      SDL_Event kev;
-      memset(&kev, 0, sizeof kev);
-      kev.type = SDL_KEYDOWN;
-      kev.key.keysym.sym = key_by_name(next_key);
-      if (kev.key.keysym.sym == SDLK_UNKNOWN) {
-        fprintf(stderr, "rnnlab: --keys: unknown key '%s'\n", next_key);
-        rc = 2;
-        break;
-      }
-      if (!presenter_handle_event(p, &kev)) explorer_handle_event(e, &kev);
-      next_key = comma ? comma + 1 : next_key + strlen(next_key);
-    }
-    presenter_frame(p);
-    gfx_present(g);
+  snprintf(r.keybuf, sizeof r.keybuf, "%s", a.keys ? a.keys : "");
+  r.next_key = a.keys ? r.keybuf : NULL;
+  if (!r.rc) {
+    host_app app = {&r, present_event, present_frame};
+    host_run(r.h, &app);
   }
-done:
-  presenter_destroy(p);
-  explorer_destroy(e);
-  gfx_destroy(g);
-  SDL_DestroyWindow(win);
-  SDL_Quit();
-  return rc;
+  presenter_destroy(r.p);
+  explorer_destroy(r.e);
+  host_close(r.h);
+  return r.rc;
 }

@@ -354,7 +354,7 @@ static void ag_quart_into(ag_curve *cv, int i, const double *v, int m) {
 }
 
 static plot_series ag_series(ag_curve *cv, int c, int mixed) {
-  SDL_Color col = ex_color(c);
+  gfx_color col = ex_color(c);
   return (plot_series){.label = cv->label, .x = cv->x, .y = cv->mid, .n = cv->n, .color = col, .width = 3.0f,
                        .markers = cv->n < 20, .dashed = mixed, .lo = cv->lo, .hi = cv->hi, .band = 1};
 }

@@ -13,7 +13,7 @@
 
 const char *ex_cell_label(rl_cell c) { return c == RL_CELL_RNN ? "RNN" : c == RL_CELL_LSTM ? "LSTM" : "GRU"; }
 
-SDL_Color ex_color(int i) { return theme_series(theme_get(THEME_LIGHT), i); }
+gfx_color ex_color(int i) { return theme_series(theme_get(THEME_LIGHT), i); }
 
 /* ---- files ------------------------------------------------------------------------------------- */
 

@@ -24,7 +24,7 @@ int run_gradients(const experiment_opts *eo, rl_error *err);
 int run_agreement(const experiment_opts *eo, rl_error *err);
 
 const char *ex_cell_label(rl_cell c); /* "RNN", "LSTM", "GRU" */
-SDL_Color ex_color(int i);           /* series colour i of the light theme (figures are light) */
+gfx_color ex_color(int i);           /* series colour i of the light theme (figures are light) */
 
 /* ---- files ------------------------------------------------------------------------------------- */
 

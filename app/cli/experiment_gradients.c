@@ -467,7 +467,7 @@ static void gr_factor_series(const gr_job *jobs, int n, gr_factors *f, plot_seri
       f->fhi[w][r] = (float)fq.q3;
       f->sig[w][r] = (float)sq.median;
     }
-  SDL_Color orth = ex_color(0), pyt = ex_color(1), grey = {120, 120, 120, 255};
+  gfx_color orth = ex_color(0), pyt = ex_color(1), grey = {120, 120, 120, 255};
   s[0] = (plot_series){.label = "measured, orthogonal W_hh (median, IQR bars)", .x = f->rx, .y = f->fac[0],
                        .n = GR_NR, .color = orth, .width = 3.0f, .markers = 1, .lo = f->flo[0], .hi = f->fhi[0]};
   s[1] = (plot_series){.label = "measured, PyTorch uniform W_hh", .x = f->rx, .y = f->fac[1], .n = GR_NR,

@@ -81,8 +81,8 @@ const uint8_t *colormap_table(colormap_id id) {
 
 const uint8_t *colormap_builtin(colormap_id id) { return BUILTIN[valid_id(id) ? id : 0]; }
 
-SDL_Color colormap_at(colormap_id id, float t) {
-  SDL_Color c = {128, 128, 128, 255};
+gfx_color colormap_at(colormap_id id, float t) {
+  gfx_color c = {128, 128, 128, 255};
   if (t != t) return c;
   if (t < 0) t = 0;
   if (t > 1) t = 1;
@@ -94,7 +94,7 @@ SDL_Color colormap_at(colormap_id id, float t) {
   return c;
 }
 
-SDL_Color colormap_value(colormap_id id, float v, float lo, float hi) {
+gfx_color colormap_value(colormap_id id, float v, float lo, float hi) {
   if (!(hi > lo)) return colormap_at(id, 0.5f);
   return colormap_at(id, (v - lo) / (hi - lo));
 }

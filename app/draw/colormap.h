@@ -13,7 +13,7 @@
 #ifndef RNNLAB_COLORMAP_H
 #define RNNLAB_COLORMAP_H
 #include "rl_base.h"
-#include <SDL2/SDL.h>
+#include "gfx_types.h"
 #include <stdint.h>
 
 typedef enum { COLORMAP_DIVERGING = 0, COLORMAP_SEQUENTIAL = 1, COLORMAP_COUNT } colormap_id;
@@ -34,9 +34,9 @@ const uint8_t *colormap_table(colormap_id id);
 const uint8_t *colormap_builtin(colormap_id id);
 
 /* Colour at t in [0, 1] (clamped; NaN gives mid-grey), nearest table entry. */
-SDL_Color colormap_at(colormap_id id, float t);
+gfx_color colormap_at(colormap_id id, float t);
 /* Colour of value v on the range [lo, hi] (lo < hi): t = (v - lo) / (hi - lo). */
-SDL_Color colormap_value(colormap_id id, float v, float lo, float hi);
+gfx_color colormap_value(colormap_id id, float v, float lo, float hi);
 
 /* OKLab lightness L in [0, 1] of an sRGB colour (for tests and legends' text colour choice). */
 float colormap_lightness(uint8_t r, uint8_t g, uint8_t b);

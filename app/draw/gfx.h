@@ -1,9 +1,16 @@
-/* rnnlab gfx: the drawing layer under every panel, plot and widget.
+/* rnnlab gfx: the drawing interface under every panel, plot and widget.
  *
- * One gfx context wraps one SDL_Renderer. The renderer targets either a window (the explorer) or
- * an SDL_Surface through SDL_CreateSoftwareRenderer (headless: tests, `rnnlab render`, experiment
- * figures; works with SDL_VIDEODRIVER=dummy and no display). Every drawing call below is the same
- * for both, so a headless render and the window share every line of drawing code.
+ * Panels, plots and widgets draw through the calls below: rectangles, lines, polylines, circles,
+ * triangles, images, text and clipping, in pixels, with gfx_color / gfx_rect (gfx_types.h). What
+ * they draw on is a backend behind a small table of functions (gfx_backend.h): today the raster
+ * backend, gfx_sdl.c (an SDL_Renderer with SDL2_ttf text, on a window or on an image in memory);
+ * an output format that is not pixels (SVG, PDF) is one more backend file. Nothing here includes
+ * SDL, and nothing here knows what an RNN is.
+ *
+ * Headless targets (tests, `rnnlab render`, exports, experiment figures) are images in memory
+ * (gfx_create_headless); a window's target is made by the host (app/host) with gfx_sdl.h. Every
+ * drawing call is the same for both, so a headless render and the window share every line of
+ * drawing code.
  *
  * Sizes scale with the target height: gfx_px(g, n) converts a length designed for a 1080-pixel
  * high screen into pixels for this target (a 2x export re-renders everything at twice the size).
@@ -15,33 +22,31 @@
  */
 #ifndef RNNLAB_GFX_H
 #define RNNLAB_GFX_H
+#include "gfx_types.h"
 #include "rl_base.h"
 #include "theme.h"
-#include <SDL2/SDL.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct gfx gfx;
 
 /* ---- contexts ---------------------------------------------------------------------------- */
 
-/* Creates a renderer for an existing window (accelerated if available, else software; vsync on).
- * OpenGL that runs on the CPU (Mesa llvmpipe: Xvfb, VMs) is replaced by SDL's software renderer
- * writing straight to the window, which is faster here; setting SDL_RENDER_DRIVER disables that.
- * The window stays owned by the caller. Fonts are located through fontconfig; if DejaVu is
- * missing the error names the Debian package (fonts-dejavu-core). The environment variables
- * RNNLAB_FONT / RNNLAB_FONT_MONO may name .ttf files instead. Theme starts as THEME_DARK. */
-gfx *gfx_create_window(SDL_Window *win, rl_error *err);
-/* Headless: a w x h RGBA surface with a software renderer. Needs no display and no SDL_Init. */
+/* Headless: a w x h RGBA image in memory, drawn by the raster backend (gfx_sdl.c). Needs no display.
+ * Fonts are located through fontconfig; if DejaVu is missing the error names the Debian package
+ * (fonts-dejavu-core). The environment variables RNNLAB_FONT / RNNLAB_FONT_MONO may name .ttf
+ * files instead. Theme starts as THEME_DARK. (A window's target: gfx_sdl.h, used by app/host.) */
 gfx *gfx_create_headless(int w, int h, rl_error *err);
-void gfx_destroy(gfx *g); /* NULL is fine */
+void gfx_destroy(gfx *g); /* NULL is fine; also destroys the backend */
 
-/* Headless only: reallocate the surface at a new size (drawn content is lost). */
+/* Headless only: reallocate the image at a new size (drawn content is lost). */
 int gfx_resize_headless(gfx *g, int w, int h, rl_error *err);
 
-SDL_Renderer *gfx_renderer(gfx *g);
 int gfx_width(const gfx *g);   /* current output size in pixels (window: drawable size) */
 int gfx_height(const gfx *g);
 int gfx_is_headless(const gfx *g);
+/* What draws: the backend's name and, for the raster backend, its renderer ("software", ...). */
+const char *gfx_backend_name(const gfx *g);
 
 /* Scale factor: target height / 1080, times the user zoom (default 1). Lengths a panel designs
  * for a 1080p screen become gfx_px(g, len) = max(1, round(len * scale)). */
@@ -65,36 +70,36 @@ const theme *gfx_theme(const gfx *g);
 
 /* Start of a frame: refreshes the output size (window resizes), ages the text cache. */
 void gfx_begin_frame(gfx *g);
-/* Window: SDL_RenderPresent. Headless: no-op. Read or save pixels BEFORE presenting. */
+/* Window: shows the frame. Headless: finishes queued drawing. Read or save pixels BEFORE presenting. */
 void gfx_present(gfx *g);
 
 /* ---- primitives (colours with alpha blend) ------------------------------------------------ */
 
-void gfx_clear(gfx *g, SDL_Color c);
-void gfx_fill_rect(gfx *g, SDL_Rect r, SDL_Color c);
-void gfx_rect(gfx *g, SDL_Rect r, int thickness, SDL_Color c);       /* outline inside r */
-void gfx_fill_round_rect(gfx *g, SDL_Rect r, int radius, SDL_Color c);
+void gfx_clear(gfx *g, gfx_color c);
+void gfx_fill_rect(gfx *g, gfx_rect r, gfx_color c);
+void gfx_stroke_rect(gfx *g, gfx_rect r, int thickness, gfx_color c);       /* outline inside r */
+void gfx_fill_round_rect(gfx *g, gfx_rect r, int radius, gfx_color c);
 /* Straight line of the given thickness in pixels (>= 1), float coordinates. */
-void gfx_line(gfx *g, float x0, float y0, float x1, float y1, float thickness, SDL_Color c);
+void gfx_line(gfx *g, float x0, float y0, float x1, float y1, float thickness, gfx_color c);
 /* Connected line through n points (xs[i], ys[i]) in pixel coordinates; non-finite points break
  * the line into pieces. Joints are rounded so thick lines look continuous. */
-void gfx_polyline(gfx *g, const float *xs, const float *ys, int n, float thickness, SDL_Color c);
-void gfx_fill_circle(gfx *g, float cx, float cy, float radius, SDL_Color c);
-void gfx_circle(gfx *g, float cx, float cy, float radius, float thickness, SDL_Color c);
+void gfx_polyline(gfx *g, const float *xs, const float *ys, int n, float thickness, gfx_color c);
+void gfx_fill_circle(gfx *g, float cx, float cy, float radius, gfx_color c);
+void gfx_circle(gfx *g, float cx, float cy, float radius, float thickness, gfx_color c);
 void gfx_fill_triangle(gfx *g, float x0, float y0, float x1, float y1, float x2, float y2,
-                       SDL_Color c);
+                       gfx_color c);
 /* A line with an arrowhead at (x1, y1); head length scales with thickness. */
-void gfx_arrow(gfx *g, float x0, float y0, float x1, float y1, float thickness, SDL_Color c);
+void gfx_arrow(gfx *g, float x0, float y0, float x1, float y1, float thickness, gfx_color c);
 /* Dashed line (grid lines, selected-timestep markers). */
 void gfx_dashed_line(gfx *g, float x0, float y0, float x1, float y1, float thickness, float dash,
-                     SDL_Color c);
+                     gfx_color c);
 
 /* An RGBA8 image (w x h, row-major, 4 bytes/pixel, rows tightly packed) stretched into dst with
  * nearest-neighbour sampling (heatmap cells stay crisp). */
-void gfx_image_rgba(gfx *g, SDL_Rect dst, const uint8_t *rgba, int w, int h);
+void gfx_image_rgba(gfx *g, gfx_rect dst, const uint8_t *rgba, int w, int h);
 
 /* Clip stack (intersected with the enclosing clip). Up to 16 levels. */
-void gfx_push_clip(gfx *g, SDL_Rect r);
+void gfx_push_clip(gfx *g, gfx_rect r);
 void gfx_pop_clip(gfx *g);
 
 /* ---- text --------------------------------------------------------------------------------- */
@@ -110,12 +115,12 @@ enum {
 /* Draws UTF-8 text at pixel size px (font size, ~cap height * 1.4). Returns the drawn width in
  * pixels (0 for empty/NULL text or if the font cannot render it). Rendered strings are cached
  * (LRU by face+size+colour+string), so redrawing the same labels every frame is cheap. */
-int gfx_text(gfx *g, float x, float y, const char *s, gfx_face face, int px, SDL_Color c,
+int gfx_text(gfx *g, float x, float y, const char *s, gfx_face face, int px, gfx_color c,
              int align);
 /* The same, rotated 90 degrees counter-clockwise (reads bottom-to-top: y-axis labels). The
  * anchor refers to the rotated box. */
 int gfx_text_vertical(gfx *g, float x, float y, const char *s, gfx_face face, int px,
-                      SDL_Color c, int align);
+                      gfx_color c, int align);
 /* Size of the text's line box without drawing it. Either pointer may be NULL. */
 void gfx_text_size(gfx *g, const char *s, gfx_face face, int px, int *w, int *h);
 /* Line height (ascent + descent) for this face and size. */
@@ -133,7 +138,7 @@ int gfx_font_px(const gfx *g, theme_text role);
 
 /* Called after every string gfx_text / gfx_text_vertical draws, with its pixel size and box:
  * lets a test check what a slide says and how large (the projector check). NULL turns it off. */
-typedef void (*gfx_text_observer)(void *ctx, const char *s, int px, SDL_Rect box);
+typedef void (*gfx_text_observer)(void *ctx, const char *s, int px, gfx_rect box);
 void gfx_set_text_observer(gfx *g, gfx_text_observer fn, void *ctx);
 
 /* Statistics of the text cache (tests and the benchmark): hits, misses, entries. */
@@ -142,11 +147,11 @@ void gfx_text_cache_stats(const gfx *g, long *hits, long *misses, int *entries);
 /* ---- pixels and PNG ----------------------------------------------------------------------- */
 
 /* Reads the current back buffer (call before gfx_present) into rgba: r.w*r.h*4 bytes, RGBA8. */
-int gfx_read_pixels(gfx *g, SDL_Rect r, uint8_t *rgba, rl_error *err);
+int gfx_read_pixels(gfx *g, gfx_rect r, uint8_t *rgba, rl_error *err);
 /* The whole output as PNG. An unwritable path returns -1 with a message naming the path. */
 int gfx_save_png(gfx *g, const char *path, rl_error *err);
 /* One rectangle (e.g. one panel) as PNG; r is clipped to the output. */
-int gfx_save_png_region(gfx *g, SDL_Rect r, const char *path, rl_error *err);
+int gfx_save_png_region(gfx *g, gfx_rect r, const char *path, rl_error *err);
 
 /* Plain PNG helpers: write/read RGBA8. gfx_write_png writes atomically (engine/fileio.h: the
  * previous file survives any error); gfx_load_png returns a malloc'ed buffer (free() it) or NULL
@@ -154,22 +159,15 @@ int gfx_save_png_region(gfx *g, SDL_Rect r, const char *path, rl_error *err);
 int gfx_write_png(const char *path, const uint8_t *rgba, int w, int h, rl_error *err);
 uint8_t *gfx_load_png(const char *path, int *w, int *h, rl_error *err);
 
-/* ---- small helpers ------------------------------------------------------------------------ */
-
-static inline SDL_Color gfx_rgba(uint8_t r, uint8_t g, uint8_t b, uint8_t a) {
-  SDL_Color c = {r, g, b, a};
-  return c;
-}
-static inline SDL_Rect gfx_r(int x, int y, int w, int h) {
-  SDL_Rect r = {x, y, w, h};
-  return r;
-}
+/* ---- small helpers (gfx_rgba and gfx_r are in gfx_types.h) --------------------------------- */
 /* Same colour with alpha multiplied by a in [0,1]. */
-SDL_Color gfx_fade(SDL_Color c, float a);
+gfx_color gfx_fade(gfx_color c, float a);
 /* Linear mix in sRGB: t = 0 -> a, t = 1 -> b. */
-SDL_Color gfx_mix(SDL_Color a, SDL_Color b, float t);
+gfx_color gfx_mix(gfx_color a, gfx_color b, float t);
 /* Rectangle shrunk by d on every side (never negative size). */
-SDL_Rect gfx_inset(SDL_Rect r, int d);
-int gfx_contains(SDL_Rect r, int x, int y);
+gfx_rect gfx_inset(gfx_rect r, int d);
+int gfx_contains(gfx_rect r, int x, int y);
+/* The overlap of a and b in *out; 0 (and an empty *out) if they do not overlap. */
+int gfx_intersect(gfx_rect a, gfx_rect b, gfx_rect *out);
 
 #endif

@@ -164,9 +164,9 @@ static void make_yticks(const plot_frame *f, yticks *t, int target) {
 
 /* Lays out title, y label, tick labels and x label around the data area; returns the area.
  * xlab_rows: number of text rows under the axis (1 tick row, +1 for an x label). */
-static SDL_Rect layout_frame(gfx *g, SDL_Rect r, const metrics *m, const char *title,
+static gfx_rect layout_frame(gfx *g, gfx_rect r, const metrics *m, const char *title,
                              const char *xlabel, const char *ylabel, int ytick_w) {
-  SDL_Rect a = gfx_inset(r, m->pad);
+  gfx_rect a = gfx_inset(r, m->pad);
   int lh_small = gfx_line_height(g, GFX_SANS, m->px_small);
   int lh_body = gfx_line_height(g, GFX_SANS, m->px_body);
   if (title && *title) {
@@ -193,7 +193,7 @@ static SDL_Rect layout_frame(gfx *g, SDL_Rect r, const metrics *m, const char *t
   return a;
 }
 
-static void draw_titles(gfx *g, SDL_Rect r, SDL_Rect area, const metrics *m, const char *title,
+static void draw_titles(gfx *g, gfx_rect r, gfx_rect area, const metrics *m, const char *title,
                         const char *xlabel, const char *ylabel) {
   const theme *th = gfx_theme(g);
   if (title && *title) {
@@ -237,7 +237,7 @@ static void format_decade_plain(int e, char *buf, size_t cap) {
 static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, const plot_opts *o, int integer_x,
                         int no_grid) {
   const theme *th = gfx_theme(g);
-  SDL_Rect a = f->area;
+  gfx_rect a = f->area;
   const char *const *labels = o->xtick_labels;
   int nlabels = o->n_xtick_labels;
   const double *at = o->xtick_at;
@@ -329,7 +329,7 @@ static float axis_y_px(const plot_frame *f, double v) {
 
 static void draw_yticks(gfx *g, const plot_frame *f, const metrics *m, const yticks *t, int no_grid) {
   const theme *th = gfx_theme(g);
-  SDL_Rect a = f->area;
+  gfx_rect a = f->area;
   for (int i = 0; i < t->nyt; i++) {
     float y = axis_y_px(f, t->yt[i]);
     if (!no_grid) gfx_line(g, a.x, y, a.x + a.w, y, 1, th->grid);
@@ -362,7 +362,7 @@ static int ytick_width(gfx *g, const metrics *m, const yticks *t) {
   return w;
 }
 
-static void draw_axes_box(gfx *g, SDL_Rect a, const metrics *m) {
+static void draw_axes_box(gfx *g, gfx_rect a, const metrics *m) {
   const theme *th = gfx_theme(g);
   int lw = (int)lroundf(m->line_w);
   if (lw < 1) lw = 1;
@@ -438,7 +438,7 @@ static void finish_ranges(plot_frame *f, const plot_opts *o, double xlo, double 
   }
 }
 
-static SDL_Color series_color(gfx *g, const plot_series *s, int k) {
+static gfx_color series_color(gfx *g, const plot_series *s, int k) {
   return s->color.a ? s->color : theme_series(gfx_theme(g), k);
 }
 
@@ -446,7 +446,7 @@ static SDL_Color series_color(gfx *g, const plot_series *s, int k) {
 
 /* How much data a legend box at b would hide: points (and segment midpoints) inside it; bars
  * whose extent crosses it. */
-static long legend_cover(const plot_frame *f, const plot_series *s, int ns, SDL_Rect b, int bars) {
+static long legend_cover(const plot_frame *f, const plot_series *s, int ns, gfx_rect b, int bars) {
   long n = 0;
   float base = f->log_y ? (float)(f->area.y + f->area.h) : plot_y_px(f, 0);
   for (int k = 0; k < ns; k++) {
@@ -471,7 +471,7 @@ static long legend_cover(const plot_frame *f, const plot_series *s, int ns, SDL_
   return n;
 }
 
-static SDL_Color band_color(SDL_Color c) {
+static gfx_color band_color(gfx_color c) {
   c.a = (uint8_t)(c.a * 0.24f);
   return c;
 }
@@ -479,7 +479,7 @@ static SDL_Color band_color(SDL_Color c) {
 /* A legend entry's sample, sw wide, centred on cy: a square for bars; else the line (dashed if
  * the series is) with its marker, and its band or an error bar behind it */
 static void draw_swatch(gfx *g, float x, float cy, int sw, int lh, const plot_series *s, int k, int bars) {
-  SDL_Color c = series_color(g, s, k);
+  gfx_color c = series_color(g, s, k);
   if (bars) {
     int sq = lh * 6 / 10;
     gfx_fill_rect(g, gfx_r((int)x + sw / 2 - sq / 2, (int)(cy - sq / 2), sq, sq), c);
@@ -502,7 +502,7 @@ static void draw_swatch(gfx *g, float x, float cy, int sw, int lh, const plot_se
 
 /* Legend entries flowing left to right in rows across r: returns the height the rows take; draws
  * them from r's top-left corner if draw. Bar charts get square swatches. */
-static int legend_rows(gfx *g, SDL_Rect r, const plot_series *s, int ns, int bars, int draw) {
+static int legend_rows(gfx *g, gfx_rect r, const plot_series *s, int ns, int bars, int draw) {
   metrics m = get_metrics(g);
   const theme *th = gfx_theme(g);
   int lh = gfx_line_height(g, GFX_SANS, m.px_small) * 5 / 4;
@@ -524,7 +524,7 @@ static int legend_rows(gfx *g, SDL_Rect r, const plot_series *s, int ns, int bar
   return rows * lh;
 }
 
-int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw) {
+int plot_legend_flow(gfx *g, gfx_rect r, const plot_series *s, int ns, int draw) {
   return legend_rows(g, r, s, ns, 0, draw);
 }
 
@@ -544,7 +544,7 @@ static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plo
   int lh = gfx_line_height(g, GFX_SANS, m->px_small);
   int sw = gfx_px(g, 28), gap = gfx_px(g, 8), p = gfx_px(g, 8);
   int bw = p + sw + gap + maxw + p, bh = p + n * lh + p;
-  SDL_Rect a = f->area;
+  gfx_rect a = f->area;
   if (bw > a.w - 2 * p) bw = a.w - 2 * p;
   if (where < 0 || where > PLOT_LEGEND_AUTO) where = PLOT_LEGEND_AUTO;
   int x = 0, y = 0;
@@ -559,9 +559,9 @@ static void draw_legend(gfx *g, const plot_frame *f, const metrics *m, const plo
     long cover = where == PLOT_LEGEND_AUTO ? legend_cover(f, s, ns, gfx_r(cx, cy, bw, bh), bars) : 0;
     if (best < 0 || cover < best) best = cover, x = cx, y = cy;
   }
-  SDL_Rect box = {x, y, bw, bh};
+  gfx_rect box = {x, y, bw, bh};
   gfx_fill_round_rect(g, box, gfx_px(g, 4), gfx_fade(th->panel, 0.88f));
-  gfx_rect(g, box, 1, th->panel_border);
+  gfx_stroke_rect(g, box, 1, th->panel_border);
   int row = 0;
   for (int k = 0; k < ns; k++) {
     if (!s[k].label || !*s[k].label) continue;
@@ -595,7 +595,7 @@ static void band_label(const plot_frame *f, int above, char *buf, size_t cap) {
 }
 
 /* Ranges, final y ticks and the data area of a plot in r (no drawing). */
-static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts *o, const plot_series *s,
+static void frame_layout(gfx *g, gfx_rect r, const metrics *mp, const plot_opts *o, const plot_series *s,
                          int ns, int ncat, int bars, plot_frame *fp, yticks *ytp) {
   const metrics m = *mp;
   plot_frame f;
@@ -640,7 +640,7 @@ static void frame_layout(gfx *g, SDL_Rect r, const metrics *mp, const plot_opts 
   *ytp = yt;
 }
 
-plot_frame plot_lines_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns) {
+plot_frame plot_lines_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns) {
   metrics m = get_metrics(g);
   plot_opts def = plot_opts_default();
   if (!o) o = &def;
@@ -652,7 +652,7 @@ plot_frame plot_lines_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_s
   return f;
 }
 
-plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat) {
+plot_frame plot_bars_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns, int ncat) {
   metrics m = get_metrics(g);
   plot_opts def = plot_opts_default();
   if (!o) o = &def;
@@ -668,7 +668,7 @@ plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_se
  * lines are), so a translucent colour blends exactly once everywhere */
 static void draw_band(gfx *g, const plot_frame *f, const plot_series *s, int k) {
   if (!s->lo || !s->hi) return;
-  SDL_Color c = band_color(series_color(g, s, k));
+  gfx_color c = band_color(series_color(g, s, k));
   float px = NAN, plo = NAN, phi = NAN;
   for (int i = 0; i < s->n; i++) {
     float x = plot_x_px(f, s->x ? s->x[i] : i);
@@ -688,7 +688,7 @@ static void draw_band(gfx *g, const plot_frame *f, const plot_series *s, int k) 
 }
 
 /* Vertical error bars with caps at the pixel positions xs of s's points */
-static void draw_error_bars(gfx *g, const plot_frame *f, const plot_series *s, const float *xs, float w, SDL_Color c) {
+static void draw_error_bars(gfx *g, const plot_frame *f, const plot_series *s, const float *xs, float w, gfx_color c) {
   if (!s->lo || !s->hi) return;
   float ew = fmaxf(2.0f, w * 0.6f), cap = (float)gfx_px(g, 6);
   for (int i = 0; i < s->n; i++) {
@@ -700,7 +700,7 @@ static void draw_error_bars(gfx *g, const plot_frame *f, const plot_series *s, c
   }
 }
 
-static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
+static void plot_common(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns,
                         int ncat, plot_frame *out, int bars) {
   const theme *th = gfx_theme(g);
   metrics m = get_metrics(g);
@@ -719,7 +719,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   for (int above = 0; above < 2; above++) { /* out-of-range bands: shaded, labelled like a tick */
     int bh = above ? f.band_hi : f.band_lo;
     if (!bh) continue;
-    SDL_Rect band = {f.area.x, above ? f.area.y : f.area.y + f.area.h - bh, f.area.w, bh};
+    gfx_rect band = {f.area.x, above ? f.area.y : f.area.y + f.area.h - bh, f.area.w, bh};
     gfx_fill_rect(g, band, gfx_fade(th->grid, 0.8f));
     char lab[40];
     band_label(&f, above, lab, sizeof lab);
@@ -735,7 +735,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
     double group = 0.8, bw = group / nsb;
     float base = o->log_y ? (float)(f.area.y + f.area.h) : plot_y_px(&f, 0);
     for (int k = 0; k < ns; k++) {
-      SDL_Color c = series_color(g, &s[k], k);
+      gfx_color c = series_color(g, &s[k], k);
       for (int i = 0; i < ncat && i < s[k].n; i++) {
         float v = s[k].y[i];
         float y = plot_y_px(&f, v);
@@ -766,7 +766,7 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
           continue;
         }
       }
-      SDL_Color c = series_color(g, &s[k], k);
+      gfx_color c = series_color(g, &s[k], k);
       float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
       if (w < 1.8f) w = 1.8f; /* thinner antialiased lines fade into the background */
       float lo_y = (float)(f.area.y + f.area.h) - f.band_lo / 2.0f, hi_y = (float)f.area.y + f.band_hi / 2.0f;
@@ -813,12 +813,12 @@ static void plot_common(gfx *g, SDL_Rect r, const plot_opts *o, const plot_serie
   if (out) *out = f;
 }
 
-void plot_lines(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
+void plot_lines(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns,
                 plot_frame *out) {
   plot_common(g, r, o, s, ns, 0, out, 0);
 }
 
-void plot_bars(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat,
+void plot_bars(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns, int ncat,
                plot_frame *out) {
   if (ncat < 1) ncat = 1;
   plot_common(g, r, o, s, ns, ncat, out, 1);
@@ -826,7 +826,7 @@ void plot_bars(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int
 
 /* ---- colour legend ------------------------------------------------------------------------- */
 
-void plot_colorbar(gfx *g, SDL_Rect r, colormap_id cmap, float vmin, float vmax, const char *label) {
+void plot_colorbar(gfx *g, gfx_rect r, colormap_id cmap, float vmin, float vmax, const char *label) {
   const theme *th = gfx_theme(g);
   metrics m = get_metrics(g);
   if (r.w <= 0 || r.h <= 0) return;
@@ -837,13 +837,13 @@ void plot_colorbar(gfx *g, SDL_Rect r, colormap_id cmap, float vmin, float vmax,
   for (int i = 0; i < n; i++) {
     float t = n > 1 ? (float)i / (n - 1) : 0.5f;
     if (vertical) t = 1 - t; /* high values at the top */
-    SDL_Color c = colormap_at(cmap, t);
+    gfx_color c = colormap_at(cmap, t);
     img[4 * i] = c.r, img[4 * i + 1] = c.g, img[4 * i + 2] = c.b, img[4 * i + 3] = 255;
   }
   if (vertical) gfx_image_rgba(g, r, img, 1, n);
   else gfx_image_rgba(g, r, img, n, 1);
   free(img);
-  gfx_rect(g, r, 1, th->axis);
+  gfx_stroke_rect(g, r, 1, th->axis);
   /* ticks at vmin, mid, vmax (nice values if the range allows) */
   double ticks[MAX_TICKS];
   int nt = plot_nice_ticks(vmin, vmax, vertical ? (r.h > 160 ? 4 : 2) : 4, ticks, MAX_TICKS);
@@ -897,7 +897,7 @@ int plot_heatmap_hit(const plot_frame *f, int rows, int cols, int px, int py, in
   return 1;
 }
 
-void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *out) {
+void plot_heatmap(gfx *g, gfx_rect r, const plot_heatmap_opts *o, plot_frame *out) {
   const theme *th = gfx_theme(g);
   metrics m = get_metrics(g);
   gfx_fill_rect(g, r, th->panel);
@@ -925,7 +925,7 @@ void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *ou
   int bar_w = gfx_px(g, 16) < 10 ? 10 : gfx_px(g, 16);
   int legend_w = m.pad + bar_w + m.tick_len + gfx_px(g, 3) + labw;
 
-  SDL_Rect a = gfx_inset(r, m.pad);
+  gfx_rect a = gfx_inset(r, m.pad);
   if (o->title && *o->title) {
     int lh = gfx_line_height(g, GFX_SANS, m.px_head);
     a.y += lh + m.pad / 2;
@@ -968,21 +968,21 @@ void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *ou
     if (img) {
       for (int i = 0; i < rows * cols; i++) {
         float v = o->data[i];
-        SDL_Color c = isfinite(v) ? colormap_value(o->cmap, v, vmin, vmax) : gfx_rgba(128, 128, 128, 255);
+        gfx_color c = isfinite(v) ? colormap_value(o->cmap, v, vmin, vmax) : gfx_rgba(128, 128, 128, 255);
         img[4 * i] = c.r, img[4 * i + 1] = c.g, img[4 * i + 2] = c.b, img[4 * i + 3] = 255;
       }
       gfx_image_rgba(g, a, img, cols, rows);
       free(img);
     }
   }
-  gfx_rect(g, gfx_inset(a, -1), 1, th->panel_border);
+  gfx_stroke_rect(g, gfx_inset(a, -1), 1, th->panel_border);
 
   /* selected column */
   if (o->selected_col >= 0 && o->selected_col < cols) {
     int x0 = a.x + (int)((long)o->selected_col * a.w / cols);
     int x1 = a.x + (int)((long)(o->selected_col + 1) * a.w / cols);
     int t = gfx_px(g, 2.5f);
-    gfx_rect(g, gfx_r(x0 - t, a.y - t, x1 - x0 + 2 * t, a.h + 2 * t), t, th->accent);
+    gfx_stroke_rect(g, gfx_r(x0 - t, a.y - t, x1 - x0 + 2 * t, a.h + 2 * t), t, th->accent);
   }
 
   /* row ticks: first, last and nice steps in between */
@@ -1031,7 +1031,7 @@ void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *ou
       const char *s = o->col_labels ? o->col_labels[i] : (snprintf(buf, sizeof buf, "%d", i), buf);
       float x = a.x + (i + 0.5f) * cw;
       gfx_line(g, x, a.y + a.h + 1, x, a.y + a.h + m.tick_len, 1, th->axis);
-      SDL_Color c = (i == o->selected_col) ? th->accent : (o->col_labels ? th->text : th->text_dim);
+      gfx_color c = (i == o->selected_col) ? th->accent : (o->col_labels ? th->text : th->text_dim);
       gfx_text(g, x, a.y + a.h + m.tick_len, s, o->col_labels ? GFX_MONO : GFX_SANS, m.px_small, c,
                GFX_CENTER | GFX_TOP);
     }
@@ -1048,7 +1048,7 @@ void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *ou
     gfx_text_vertical(g, r.x + m.pad, a.y + a.h * 0.5f, o->row_axis, GFX_SANS, m.px_body,
                       th->text_dim, GFX_LEFT | GFX_MIDDLE);
   /* the colour legend, always */
-  SDL_Rect bar = {a.x + a.w + m.pad, a.y, bar_w, a.h};
+  gfx_rect bar = {a.x + a.w + m.pad, a.y, bar_w, a.h};
   plot_colorbar(g, bar, o->cmap, vmin, vmax, NULL);
   if (out) *out = f;
 }

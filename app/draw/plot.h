@@ -15,12 +15,12 @@
 
 /* The data area and the data range it shows. Filled by every plot_* drawing call. */
 typedef struct {
-  SDL_Rect area;           /* data area in pixels (inside the axes), out-of-range bands included */
+  gfx_rect area;           /* data area in pixels (inside the axes), out-of-range bands included */
   double x0, x1, y0, y1;   /* data range at the area's left/right/bottom/top edges */
   int log_y, log_x;        /* y0, y1 / x0, x1 are then the decimal exponents (log10) */
   int band_lo, band_hi;    /* pixel height of the below-range / above-range bands (0 = none);
                               y0 and y1 sit at the inner edges of the bands */
-  SDL_Rect legend;         /* where the legend was drawn (w = 0: none) */
+  gfx_rect legend;         /* where the legend was drawn (w = 0: none) */
 } plot_frame;
 
 /* Data -> pixel and back (honours log_x / log_y; non-positive values on a log axis give NaN). */
@@ -36,7 +36,7 @@ typedef struct {
   const float *x;          /* NULL: x[i] = i (timesteps, training steps as indices) */
   const float *y;          /* n values; non-finite (and <= 0 on a log axis) values break the line */
   int n;
-  SDL_Color color;         /* alpha 0 = theme series colour of this series' index */
+  gfx_color color;         /* alpha 0 = theme series colour of this series' index */
   float width;             /* line width at 1080p; 0 = 3 */
   int markers;             /* 1: a dot at every point (short series, e.g. per-timestep norms) */
   int dashed;              /* 1: dashed line */
@@ -81,14 +81,14 @@ typedef struct {
 plot_opts plot_opts_default(void);
 
 /* Draws panel background, title, axes with ticks and labels, grid, the series and the legend. */
-void plot_lines(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns,
+void plot_lines(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns,
                 plot_frame *out);
 /* The frame plot_lines would use in r, without drawing (e.g. to choose tick labels first). */
-plot_frame plot_lines_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns);
+plot_frame plot_lines_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns);
 
 /* A legend outside any plot: the labelled series' swatches and labels flow left to right in rows
  * across r (from its top-left corner). Returns the height the rows take; draw = 0 only measures. */
-int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw);
+int plot_legend_flow(gfx *g, gfx_rect r, const plot_series *s, int ns, int draw);
 
 /* ---- bar charts --------------------------------------------------------------------------- */
 
@@ -96,11 +96,11 @@ int plot_legend_flow(gfx *g, SDL_Rect r, const plot_series *s, int ns, int draw)
  * all series need n == ncat). Category labels from o->xtick_labels (else the index).
  * Negative values grow downward from 0; on a log axis bars start at the bottom edge.
  * For "per-timestep terms add up to the total", pass the terms plus a last category "total". */
-void plot_bars(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat,
+void plot_bars(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns, int ncat,
                plot_frame *out);
 /* The frame plot_bars would use in r (data area and ranges), without drawing: lets a caller
  * choose how many categories fit before drawing them. */
-plot_frame plot_bars_frame(gfx *g, SDL_Rect r, const plot_opts *o, const plot_series *s, int ns, int ncat);
+plot_frame plot_bars_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns, int ncat);
 /* Whether category labels of width label_w (pixels) all fit side by side, one per bar, in f. */
 int plot_category_labels_fit(gfx *g, const plot_frame *f, int label_w);
 
@@ -124,12 +124,12 @@ plot_heatmap_opts plot_heatmap_opts_default(void); /* sequential, 0..1, selected
 /* Draws title, the cells (row 0 at the top), column labels, row ticks and ALWAYS a colour legend
  * (vertical bar with ticks at vmin, the midpoint and vmax) at the right. out->area is the cell
  * area with x0=0, x1=cols, y0=rows, y1=0 (so plot_px_x gives the column as a fraction). */
-void plot_heatmap(gfx *g, SDL_Rect r, const plot_heatmap_opts *o, plot_frame *out);
+void plot_heatmap(gfx *g, gfx_rect r, const plot_heatmap_opts *o, plot_frame *out);
 /* Which cell is at pixel (px, py)? 1 and row/col if inside the cell area, else 0. */
 int plot_heatmap_hit(const plot_frame *f, int rows, int cols, int px, int py, int *row, int *col);
 
 /* A standalone colour legend: a vertical (w < h) or horizontal bar with ticks and value labels. */
-void plot_colorbar(gfx *g, SDL_Rect r, colormap_id cmap, float vmin, float vmax, const char *label);
+void plot_colorbar(gfx *g, gfx_rect r, colormap_id cmap, float vmin, float vmax, const char *label);
 
 /* ---- tick helpers (exposed for tests and other panels) ------------------------------------ */
 

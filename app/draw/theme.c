@@ -87,7 +87,7 @@ float theme_text_scale(float scale) {
   return scale >= 1 ? scale : sqrtf(scale);
 }
 
-SDL_Color theme_series(const theme *t, int i) {
+gfx_color theme_series(const theme *t, int i) {
   if (!t) t = theme_get(THEME_DARK);
   if (i < 0) i = -i;
   return t->series[i % THEME_SERIES];

@@ -12,7 +12,7 @@
  */
 #ifndef RNNLAB_THEME_H
 #define RNNLAB_THEME_H
-#include <SDL2/SDL.h>
+#include "gfx_types.h"
 
 typedef enum { THEME_DARK = 0, THEME_LIGHT = 1, THEME_COUNT } theme_id;
 
@@ -29,24 +29,24 @@ typedef enum {
 
 typedef struct {
   const char *name;     /* "dark", "light" */
-  SDL_Color bg;         /* window background */
-  SDL_Color panel;      /* panel background */
-  SDL_Color panel_border;
-  SDL_Color text;       /* main text */
-  SDL_Color text_dim;   /* secondary text: axis labels, units */
-  SDL_Color axis;       /* plot axes and ticks */
-  SDL_Color grid;       /* plot grid lines (subtle) */
-  SDL_Color accent;     /* selection, focus, slider fill */
-  SDL_Color widget;     /* widget background */
-  SDL_Color widget_hover;
-  SDL_Color widget_active;
-  SDL_Color widget_border;
-  SDL_Color tooltip_bg;
-  SDL_Color tooltip_text;
-  SDL_Color ok;         /* notices: success */
-  SDL_Color warn;       /* notices: attention (e.g. "training reset") */
-  SDL_Color error;      /* notices: failure */
-  SDL_Color series[THEME_SERIES]; /* plot series in order; series[0] and [1] contrast best */
+  gfx_color bg;         /* window background */
+  gfx_color panel;      /* panel background */
+  gfx_color panel_border;
+  gfx_color text;       /* main text */
+  gfx_color text_dim;   /* secondary text: axis labels, units */
+  gfx_color axis;       /* plot axes and ticks */
+  gfx_color grid;       /* plot grid lines (subtle) */
+  gfx_color accent;     /* selection, focus, slider fill */
+  gfx_color widget;     /* widget background */
+  gfx_color widget_hover;
+  gfx_color widget_active;
+  gfx_color widget_border;
+  gfx_color tooltip_bg;
+  gfx_color tooltip_text;
+  gfx_color ok;         /* notices: success */
+  gfx_color warn;       /* notices: attention (e.g. "training reset") */
+  gfx_color error;      /* notices: failure */
+  gfx_color series[THEME_SERIES]; /* plot series in order; series[0] and [1] contrast best */
   float text_px[THEME_TEXT_COUNT]; /* at a 1080-pixel high target */
 } theme;
 
@@ -61,6 +61,6 @@ int theme_text_px(const theme *t, theme_text role, float scale);
 float theme_text_scale(float scale);
 
 /* Series colour i (wraps around). */
-SDL_Color theme_series(const theme *t, int i);
+gfx_color theme_series(const theme *t, int i);
 
 #endif

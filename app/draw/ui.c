@@ -1,4 +1,5 @@
 /* rnnlab ui: immediate-mode widgets (see ui.h). */
+#define _POSIX_C_SOURCE 200809L /* strnlen */
 #include "ui.h"
 #include <math.h>
 #include <stdio.h>
@@ -14,11 +15,11 @@
 #define UI_NBUTTONS 6
 
 typedef struct {
-  SDL_Rect area; /* inner area */
+  gfx_rect area; /* inner area */
   int y;         /* top of the current row */
   int ncols, widths[UI_MAX_COLS], height;
   int col;
-  SDL_Rect view; /* scrolling layouts: the visible part (widgets outside it are not hovered) */
+  gfx_rect view; /* scrolling layouts: the visible part (widgets outside it are not hovered) */
   int scrolls;
 } layout;
 
@@ -28,10 +29,10 @@ struct ui {
   int mx, my;
   int down[UI_NBUTTONS], pressed[UI_NBUTTONS], released[UI_NBUTTONS];
   int wheel;
-  SDL_Keycode keys[UI_MAX_KEYS];
+  ui_key keys[UI_MAX_KEYS];
   int key_used[UI_MAX_KEYS];
   int nkeys;
-  SDL_Keymod mods;
+  int mods;
   char text[128];
   /* widget state */
   ui_id hot, active, focus;
@@ -45,14 +46,14 @@ struct ui {
   int norder, nprev_order;
   layout lay[UI_MAX_LAYOUT];
   int nlay;
-  SDL_Rect last_rect;
+  gfx_rect last_rect;
   ui_id last_id;
   int last_hovered;
   char tip[512];
   int tip_set;
   /* dropdown */
   ui_id popup_id;
-  SDL_Rect popup_rect, popup_anchor;
+  gfx_rect popup_rect, popup_anchor;
   char popup_items[UI_POPUP_MAX][64];
   int popup_n, popup_sel, popup_seen;
   int over_popup; /* mouse is over the open popup (other widgets are blocked) */
@@ -79,45 +80,48 @@ gfx *ui_gfx(ui *u) { return u->g; }
 
 static int button_index(int b) { return (b >= 1 && b < UI_NBUTTONS) ? b : 0; }
 
-int ui_input(ui *u, const SDL_Event *ev) {
+int ui_input(ui *u, const ui_event *ev) {
   switch (ev->type) {
-  case SDL_MOUSEMOTION:
-    u->mx = ev->motion.x;
-    u->my = ev->motion.y;
+  case UI_EV_MOUSE_MOVE:
+    u->mx = ev->x;
+    u->my = ev->y;
     return u->prev_hovered_any || u->active || u->popup_id;
-  case SDL_MOUSEBUTTONDOWN: {
-    int b = button_index(ev->button.button);
-    u->mx = ev->button.x;
-    u->my = ev->button.y;
+  case UI_EV_MOUSE_DOWN: {
+    int b = button_index(ev->button);
+    u->mx = ev->x;
+    u->my = ev->y;
     u->down[b] = 1;
     u->pressed[b] = 1;
     return u->prev_hovered_any || u->popup_id;
   }
-  case SDL_MOUSEBUTTONUP: {
-    int b = button_index(ev->button.button);
-    u->mx = ev->button.x;
-    u->my = ev->button.y;
+  case UI_EV_MOUSE_UP: {
+    int b = button_index(ev->button);
+    u->mx = ev->x;
+    u->my = ev->y;
     u->down[b] = 0;
     u->released[b] = 1;
     return u->prev_hovered_any || u->active || u->popup_id;
   }
-  case SDL_MOUSEWHEEL:
-    u->wheel += ev->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -ev->wheel.y : ev->wheel.y;
+  case UI_EV_WHEEL:
+    u->wheel += ev->wheel;
     return u->prev_hovered_any;
-  case SDL_KEYDOWN:
+  case UI_EV_KEY_DOWN:
     if (u->nkeys < UI_MAX_KEYS) {
-      u->keys[u->nkeys] = ev->key.keysym.sym;
+      u->keys[u->nkeys] = ev->key;
       u->key_used[u->nkeys] = 0;
       u->nkeys++;
     }
-    u->mods = (SDL_Keymod)ev->key.keysym.mod;
-    return u->focus != 0 || ev->key.keysym.sym == SDLK_TAB;
-  case SDL_KEYUP:
-    u->mods = (SDL_Keymod)ev->key.keysym.mod;
+    u->mods = ev->mods;
+    return u->focus != 0 || ev->key == UI_KEY_TAB;
+  case UI_EV_KEY_UP:
+    u->mods = ev->mods;
     return u->focus != 0;
-  case SDL_TEXTINPUT: {
-    size_t n = strlen(u->text), add = strlen(ev->text.text);
-    if (n + add < sizeof u->text) memcpy(u->text + n, ev->text.text, add + 1);
+  case UI_EV_TEXT: {
+    size_t n = strlen(u->text), add = strnlen(ev->text, sizeof ev->text);
+    if (n + add < sizeof u->text) {
+      memcpy(u->text + n, ev->text, add);
+      u->text[n + add] = 0;
+    }
     return u->focus != 0;
   }
   default:
@@ -126,7 +130,7 @@ int ui_input(ui *u, const SDL_Event *ev) {
 }
 
 /* Takes a pressed key (marks it used); 1 if it was pressed this frame and not used yet. */
-static int take_key(ui *u, SDL_Keycode k) {
+static int take_key(ui *u, ui_key k) {
   for (int i = 0; i < u->nkeys; i++)
     if (u->keys[i] == k && !u->key_used[i]) {
       u->key_used[i] = 1;
@@ -154,14 +158,14 @@ void ui_begin(ui *u) {
   u->truncated = 0;
   /* an open dropdown: the mouse over it belongs to it; a press elsewhere closes it */
   u->over_popup = u->popup_id && gfx_contains(u->popup_rect, u->mx, u->my);
-  if (u->popup_id && u->pressed[SDL_BUTTON_LEFT] && !u->over_popup &&
+  if (u->popup_id && u->pressed[UI_BUTTON_LEFT] && !u->over_popup &&
       !gfx_contains(u->popup_anchor, u->mx, u->my)) {
     u->popup_id = 0;
     u->swallow = 1;
   }
   /* focus keys */
-  if (take_key(u, SDLK_TAB)) {
-    int dir = (u->mods & KMOD_SHIFT) ? -1 : 1, n = u->nprev_order;
+  if (take_key(u, UI_KEY_TAB)) {
+    int dir = (u->mods & UI_MOD_SHIFT) ? -1 : 1, n = u->nprev_order;
     if (n > 0) {
       int at = -1;
       for (int i = 0; i < n; i++)
@@ -170,7 +174,7 @@ void ui_begin(ui *u) {
       u->focus = u->prev_order[at];
     }
   }
-  if (u->focus && take_key(u, SDLK_ESCAPE)) {
+  if (u->focus && take_key(u, UI_KEY_ESCAPE)) {
     if (u->popup_id) u->popup_id = 0;
     else u->focus = 0;
   }
@@ -184,8 +188,8 @@ void ui_end(ui *u) {
   if (u->popup_id && !u->popup_seen) u->popup_id = 0; /* its select was not drawn this frame */
   if (u->popup_id) draw_popup(u);
   if (u->tip_set) draw_tooltip(u);
-  if (u->pressed[SDL_BUTTON_LEFT] && !u->press_widget && !u->over_popup) u->focus = 0;
-  if (!u->down[SDL_BUTTON_LEFT]) u->active = 0;
+  if (u->pressed[UI_BUTTON_LEFT] && !u->press_widget && !u->over_popup) u->focus = 0;
+  if (!u->down[UI_BUTTON_LEFT]) u->active = 0;
   memcpy(u->prev_order, u->order, sizeof(ui_id) * (size_t)u->norder);
   u->nprev_order = u->norder;
   u->prev_hovered_any = u->hovered_any || u->over_popup;
@@ -207,18 +211,18 @@ int ui_mouse_down(const ui *u, int b) { return u->down[button_index(b)]; }
 int ui_mouse_pressed(const ui *u, int b) { return u->pressed[button_index(b)] && !u->swallow; }
 int ui_mouse_released(const ui *u, int b) { return u->released[button_index(b)]; }
 int ui_mouse_wheel(const ui *u) { return u->wheel; }
-SDL_Keymod ui_key_mods(const ui *u) { return u->mods; }
+int ui_key_mods(const ui *u) { return u->mods; }
 
-int ui_key_pressed(const ui *u, SDL_Keycode k) {
+int ui_key_pressed(const ui *u, ui_key k) {
   for (int i = 0; i < u->nkeys; i++)
     if (u->keys[i] == k && !u->key_used[i]) return 1;
   return 0;
 }
 
-int ui_hover(const ui *u, SDL_Rect r) { return !u->over_popup && gfx_contains(r, u->mx, u->my); }
+int ui_hover(const ui *u, gfx_rect r) { return !u->over_popup && gfx_contains(r, u->mx, u->my); }
 
-int ui_clicked(ui *u, SDL_Rect r) {
-  if (!u->pressed[SDL_BUTTON_LEFT] || u->swallow || u->press_taken || !ui_hover(u, r)) return 0;
+int ui_clicked(ui *u, gfx_rect r) {
+  if (!u->pressed[UI_BUTTON_LEFT] || u->swallow || u->press_taken || !ui_hover(u, r)) return 0;
   u->press_taken = 1;
   return 1;
 }
@@ -256,7 +260,7 @@ static int spacing(const ui *u) { return gfx_px(u->g, 6); }
 
 static layout *cur(ui *u) { return &u->lay[u->nlay > 0 ? u->nlay - 1 : 0]; }
 
-void ui_layout_begin(ui *u, SDL_Rect area) {
+void ui_layout_begin(ui *u, gfx_rect area) {
   if (u->nlay >= UI_MAX_LAYOUT) u->nlay = UI_MAX_LAYOUT - 1;
   layout *l = &u->lay[u->nlay++];
   memset(l, 0, sizeof *l);
@@ -289,7 +293,7 @@ void ui_row(ui *u, int ncols, const int *widths, int height) {
   l->height = height > 0 ? height : 0;
 }
 
-SDL_Rect ui_next(ui *u) {
+gfx_rect ui_next(ui *u) {
   layout *l = cur(u);
   int h = l->height > 0 ? l->height : ui_widget_height(u);
   int sp = spacing(u), fixed = 0, nfill = 0;
@@ -303,7 +307,7 @@ SDL_Rect ui_next(ui *u) {
   for (int i = 0; i < l->col; i++) x += (l->widths[i] > 0 ? l->widths[i] : fill) + sp;
   int w = l->widths[l->col] > 0 ? l->widths[l->col] : fill;
   if (l->col == l->ncols - 1 && l->widths[l->col] <= 0) w = l->area.x + l->area.w - x; /* absorb rounding */
-  SDL_Rect r = {x, l->y, w, h};
+  gfx_rect r = {x, l->y, w, h};
   if (++l->col >= l->ncols) {
     l->col = 0;
     l->y += h + sp;
@@ -316,7 +320,7 @@ void ui_space(ui *u, int h) {
   cur(u)->y += h;
 }
 
-void ui_layout_begin_scroll(ui *u, SDL_Rect area, ui_scroll *s) {
+void ui_layout_begin_scroll(ui *u, gfx_rect area, ui_scroll *s) {
   ui_layout_begin(u, area);
   layout *l = cur(u);
   l->view = area;
@@ -331,7 +335,7 @@ void ui_layout_begin_scroll(ui *u, SDL_Rect area, ui_scroll *s) {
 void ui_layout_end_scroll(ui *u, ui_scroll *s) {
   finish_row(u);
   layout *l = cur(u);
-  SDL_Rect view = l->view, inner = l->area;
+  gfx_rect view = l->view, inner = l->area;
   s->content_h = l->y + s->offset - inner.y;
   gfx_pop_clip(u->g);
   ui_layout_end(u);
@@ -345,16 +349,16 @@ void ui_layout_end_scroll(ui *u, ui_scroll *s) {
   if (hovered && u->wheel && !u->wheel_taken) s->offset -= u->wheel * step;
   /* the bar: a thin track at the right edge, the thumb sized by the visible fraction */
   int bw = gfx_px(u->g, 8);
-  SDL_Rect track = {view.x + view.w - bw - gfx_px(u->g, 2), view.y + gfx_px(u->g, 4), bw,
+  gfx_rect track = {view.x + view.w - bw - gfx_px(u->g, 2), view.y + gfx_px(u->g, 4), bw,
                     view.h - gfx_px(u->g, 8)};
   int th = track.h * inner.h / s->content_h;
   if (th < bw * 3) th = bw * 3;
-  SDL_Rect hit = {track.x - bw, track.y, track.w + 2 * bw, track.h};
-  if (u->pressed[SDL_BUTTON_LEFT] && !u->press_taken && !u->swallow && gfx_contains(hit, u->mx, u->my)) {
+  gfx_rect hit = {track.x - bw, track.y, track.w + 2 * bw, track.h};
+  if (u->pressed[UI_BUTTON_LEFT] && !u->press_taken && !u->swallow && gfx_contains(hit, u->mx, u->my)) {
     s->dragging = 1;
     u->press_taken = u->press_widget = 1;
   }
-  if (!u->down[SDL_BUTTON_LEFT]) s->dragging = 0;
+  if (!u->down[UI_BUTTON_LEFT]) s->dragging = 0;
   if (s->dragging && track.h > th)
     s->offset = (int)((long)(u->my - track.y - th / 2) * over / (track.h - th));
   if (s->offset > over) s->offset = over;
@@ -366,7 +370,7 @@ void ui_layout_end_scroll(ui *u, ui_scroll *s) {
   if (hovered) u->hovered_any = 1;
 }
 
-SDL_Rect ui_remaining(ui *u) {
+gfx_rect ui_remaining(ui *u) {
   finish_row(u);
   layout *l = cur(u);
   int h = l->area.y + l->area.h - l->y;
@@ -382,7 +386,7 @@ static int in_view(ui *u, int x, int y) {
   return 1;
 }
 
-static int widget(ui *u, ui_id id, SDL_Rect r, int focusable) {
+static int widget(ui *u, ui_id id, gfx_rect r, int focusable) {
   u->last_id = id;
   u->last_rect = r;
   int hov = !u->over_popup && gfx_contains(r, u->mx, u->my) && in_view(u, u->mx, u->my) &&
@@ -394,7 +398,7 @@ static int widget(ui *u, ui_id id, SDL_Rect r, int focusable) {
   }
   if (focusable && u->norder < UI_MAX_ORDER) u->order[u->norder++] = id;
   if (hov && !u->swallow && !u->press_taken &&
-      (u->pressed[SDL_BUTTON_LEFT] || u->pressed[SDL_BUTTON_RIGHT])) {
+      (u->pressed[UI_BUTTON_LEFT] || u->pressed[UI_BUTTON_RIGHT])) {
     u->active = id;
     u->press_taken = 1;
     u->press_widget = 1;
@@ -404,16 +408,16 @@ static int widget(ui *u, ui_id id, SDL_Rect r, int focusable) {
 }
 
 
-static void draw_frame(ui *u, ui_id id, SDL_Rect r, int hov) {
+static void draw_frame(ui *u, ui_id id, gfx_rect r, int hov) {
   const theme *t = TH(u);
-  SDL_Color bg = u->active == id ? t->widget_active : hov ? t->widget_hover : t->widget;
+  gfx_color bg = u->active == id ? t->widget_active : hov ? t->widget_hover : t->widget;
   int rad = gfx_px(u->g, 5);
   gfx_fill_round_rect(u->g, r, rad, t->widget_border);
   gfx_fill_round_rect(u->g, gfx_inset(r, 1), rad - 1, bg);
-  if (u->focus == id) gfx_rect(u->g, gfx_inset(r, -gfx_px(u->g, 2)), gfx_px(u->g, 2), t->accent);
+  if (u->focus == id) gfx_stroke_rect(u->g, gfx_inset(r, -gfx_px(u->g, 2)), gfx_px(u->g, 2), t->accent);
 }
 
-static void text_in(ui *u, SDL_Rect r, const char *s, SDL_Color c, int align) {
+static void text_in(ui *u, gfx_rect r, const char *s, gfx_color c, int align) {
   if (!s || !*s) return;
   int pad = ui_padding(u), px = body_px(u);
   char buf[256];
@@ -425,7 +429,7 @@ static void text_in(ui *u, SDL_Rect r, const char *s, SDL_Color c, int align) {
 /* ---- widgets ------------------------------------------------------------------------------ */
 
 int ui_label_ex(ui *u, const char *text, int dim, int align) {
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   u->last_id = 0;
   u->last_rect = r;
   u->last_hovered = ui_hover(u, r);
@@ -446,7 +450,7 @@ int ui_text_block(ui *u, const char *text) {
   int ncols = l->ncols, widths[UI_MAX_COLS], height = l->height;
   memcpy(widths, l->widths, sizeof widths);
   ui_row(u, 1, NULL, nl * lh > 0 ? nl * lh : lh);
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   for (int i = 0; i < nl; i++)
     gfx_text(u->g, r.x, r.y + i * lh, lines[i], GFX_SANS, px, TH(u)->text, GFX_LEFT | GFX_TOP);
   ui_row(u, ncols, widths, height);
@@ -458,11 +462,11 @@ int ui_text_block(ui *u, const char *text) {
 
 int ui_button(ui *u, const char *label) {
   ui_id id = ui_get_id(u, label);
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   int hov = widget(u, id, r, 1);
   int clicked = 0;
-  if (u->active == id && hov && u->released[SDL_BUTTON_LEFT]) clicked = 1;
-  if (u->focus == id && (take_key(u, SDLK_SPACE) || take_key(u, SDLK_RETURN))) clicked = 1;
+  if (u->active == id && hov && u->released[UI_BUTTON_LEFT]) clicked = 1;
+  if (u->focus == id && (take_key(u, UI_KEY_SPACE) || take_key(u, UI_KEY_RETURN))) clicked = 1;
   draw_frame(u, id, r, hov);
   text_in(u, r, label, TH(u)->text, GFX_CENTER);
   return clicked;
@@ -470,27 +474,27 @@ int ui_button(ui *u, const char *label) {
 
 int ui_checkbox(ui *u, const char *label, int *v) {
   ui_id id = ui_get_id(u, label);
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   int hov = widget(u, id, r, 1);
   int changed = 0;
-  if ((u->active == id && hov && u->released[SDL_BUTTON_LEFT]) ||
-      (u->focus == id && (take_key(u, SDLK_SPACE) || take_key(u, SDLK_RETURN)))) {
+  if ((u->active == id && hov && u->released[UI_BUTTON_LEFT]) ||
+      (u->focus == id && (take_key(u, UI_KEY_SPACE) || take_key(u, UI_KEY_RETURN)))) {
     *v = !*v;
     changed = 1;
   }
   const theme *t = TH(u);
   int box = r.h * 6 / 10, pad = ui_padding(u);
-  SDL_Rect b = {r.x + pad / 2, r.y + (r.h - box) / 2, box, box};
+  gfx_rect b = {r.x + pad / 2, r.y + (r.h - box) / 2, box, box};
   if (hov) gfx_fill_round_rect(u->g, r, gfx_px(u->g, 5), gfx_fade(t->widget_hover, 0.6f));
   gfx_fill_round_rect(u->g, b, gfx_px(u->g, 4), t->widget_border);
   gfx_fill_round_rect(u->g, gfx_inset(b, gfx_px(u->g, 2)), gfx_px(u->g, 3), *v ? t->accent : t->widget);
   if (*v) { /* check mark */
     float lw = fmaxf(2.0f, box * 0.12f);
-    SDL_Color ink = t->panel;
+    gfx_color ink = t->panel;
     gfx_line(u->g, b.x + box * 0.25f, b.y + box * 0.52f, b.x + box * 0.43f, b.y + box * 0.72f, lw, ink);
     gfx_line(u->g, b.x + box * 0.43f, b.y + box * 0.72f, b.x + box * 0.77f, b.y + box * 0.3f, lw, ink);
   }
-  if (u->focus == id) gfx_rect(u->g, gfx_inset(b, -gfx_px(u->g, 2)), gfx_px(u->g, 2), t->accent);
+  if (u->focus == id) gfx_stroke_rect(u->g, gfx_inset(b, -gfx_px(u->g, 2)), gfx_px(u->g, 2), t->accent);
   text_in(u, gfx_r(b.x + box, r.y, r.w - box - pad / 2, r.h), label, t->text, GFX_LEFT);
   return changed;
 }
@@ -513,7 +517,7 @@ static float from_t(float t, float lo, float hi, int flags) {
 
 int ui_slider(ui *u, const char *label, float *v, float lo, float hi, int flags, const char *fmt) {
   ui_id id = ui_get_id(u, label);
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   if ((flags & UI_LOG) && !(lo > 0)) flags &= ~UI_LOG;
   if (!(hi > lo)) hi = lo + 1;
   int hov = widget(u, id, r, 1);
@@ -524,16 +528,16 @@ int ui_slider(ui *u, const char *label, float *v, float lo, float hi, int flags,
   float t = to_t(val, lo, hi, logs);
   int pad = ui_padding(u);
   float track0 = r.x + pad * 0.5f, trackw = r.w - pad;
-  if (u->active == id && (u->down[SDL_BUTTON_LEFT] || u->pressed[SDL_BUTTON_LEFT]))
+  if (u->active == id && (u->down[UI_BUTTON_LEFT] || u->pressed[UI_BUTTON_LEFT]))
     val = from_t((u->mx - track0) / trackw, lo, hi, flags);
   float step = (flags & UI_INT) ? fmaxf(1.0f / (hi - lo), 0.02f) : 0.02f;
   int dir = 0;
   if (hov && u->wheel) dir = u->wheel, u->wheel_taken = 1;
   if (u->focus == id) {
-    while (take_key(u, SDLK_LEFT) || take_key(u, SDLK_DOWN)) dir -= 1;
-    while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_UP)) dir += 1;
-    if (take_key(u, SDLK_HOME)) val = lo;
-    if (take_key(u, SDLK_END)) val = hi;
+    while (take_key(u, UI_KEY_LEFT) || take_key(u, UI_KEY_DOWN)) dir -= 1;
+    while (take_key(u, UI_KEY_RIGHT) || take_key(u, UI_KEY_UP)) dir += 1;
+    if (take_key(u, UI_KEY_HOME)) val = lo;
+    if (take_key(u, UI_KEY_END)) val = hi;
   }
   if (dir) {
     float tt = to_t(val, lo, hi, logs) + dir * step;
@@ -548,7 +552,7 @@ int ui_slider(ui *u, const char *label, float *v, float lo, float hi, int flags,
   const theme *th = TH(u);
   draw_frame(u, id, r, hov);
   t = to_t(val, lo, hi, logs);
-  SDL_Rect fillr = gfx_inset(r, 2);
+  gfx_rect fillr = gfx_inset(r, 2);
   fillr.w = (int)lroundf(fillr.w * t);
   gfx_fill_round_rect(u->g, fillr, gfx_px(u->g, 4), gfx_fade(th->accent, 0.22f));
   int track_h = gfx_px(u->g, 3), lift = gfx_px(u->g, 3); /* the text sits a little higher */
@@ -572,7 +576,7 @@ int ui_slider_int(ui *u, const char *label, int *v, int lo, int hi) {
   return c;
 }
 
-static void draw_caret(ui *u, SDL_Rect r) {
+static void draw_caret(ui *u, gfx_rect r) {
   const theme *t = TH(u);
   float s = r.h * 0.18f, cx = r.x + r.w - ui_padding(u) - s, cy = r.y + r.h * 0.5f;
   gfx_fill_triangle(u->g, cx - s, cy - s * 0.5f, cx + s, cy - s * 0.5f, cx, cy + s * 0.6f, t->text_dim);
@@ -580,27 +584,27 @@ static void draw_caret(ui *u, SDL_Rect r) {
 
 int ui_select(ui *u, const char *label, int *idx, const char *const *options, int n) {
   ui_id id = ui_get_id(u, label);
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   int hov = widget(u, id, r, 1);
   int old = *idx, val = *idx;
   if (n <= 0) n = 1;
   if (val < 0 || val >= n) val = 0;
   /* open/close on press over the widget */
-  if (u->active == id && u->pressed[SDL_BUTTON_LEFT] && hov)
+  if (u->active == id && u->pressed[UI_BUTTON_LEFT] && hov)
     u->popup_id = u->popup_id == id ? 0 : id;
   if (u->focus == id) {
-    while (take_key(u, SDLK_LEFT) || take_key(u, SDLK_UP)) val = (val + n - 1) % n;
-    while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_DOWN)) val = (val + 1) % n;
-    if (take_key(u, SDLK_SPACE) || take_key(u, SDLK_RETURN)) u->popup_id = u->popup_id == id ? 0 : id;
+    while (take_key(u, UI_KEY_LEFT) || take_key(u, UI_KEY_UP)) val = (val + n - 1) % n;
+    while (take_key(u, UI_KEY_RIGHT) || take_key(u, UI_KEY_DOWN)) val = (val + 1) % n;
+    if (take_key(u, UI_KEY_SPACE) || take_key(u, UI_KEY_RETURN)) u->popup_id = u->popup_id == id ? 0 : id;
   }
   if (hov && u->wheel && u->popup_id != id) val = ((val - u->wheel) % n + n) % n, u->wheel_taken = 1;
   if (u->popup_id == id) {
     u->popup_seen = 1;
     int ih = ui_widget_height(u), cnt = n < UI_POPUP_MAX ? n : UI_POPUP_MAX;
-    SDL_Rect p = {r.x, r.y + r.h, r.w, ih * cnt};
+    gfx_rect p = {r.x, r.y + r.h, r.w, ih * cnt};
     if (p.y + p.h > gfx_height(u->g) && r.y - p.h >= 0) p.y = r.y - p.h;
     /* the click that picks an item */
-    if (u->pressed[SDL_BUTTON_LEFT] && gfx_contains(p, u->mx, u->my)) {
+    if (u->pressed[UI_BUTTON_LEFT] && gfx_contains(p, u->mx, u->my)) {
       int k = (u->my - p.y) / ih;
       if (k >= 0 && k < cnt) val = k;
       u->popup_id = 0;
@@ -627,17 +631,17 @@ int ui_select(ui *u, const char *label, int *idx, const char *const *options, in
 
 int ui_cycle(ui *u, const char *label, int *idx, const char *const *options, int n) {
   ui_id id = ui_get_id(u, label);
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   int hov = widget(u, id, r, 1);
   int old = *idx, val = *idx;
   if (n <= 0) n = 1;
   if (val < 0 || val >= n) val = 0;
-  if (u->active == id && hov && u->released[SDL_BUTTON_LEFT]) val = (val + 1) % n;
-  if (u->active == id && hov && u->released[SDL_BUTTON_RIGHT]) val = (val + n - 1) % n;
+  if (u->active == id && hov && u->released[UI_BUTTON_LEFT]) val = (val + 1) % n;
+  if (u->active == id && hov && u->released[UI_BUTTON_RIGHT]) val = (val + n - 1) % n;
   if (u->focus == id) {
-    while (take_key(u, SDLK_LEFT) || take_key(u, SDLK_UP)) val = (val + n - 1) % n;
-    while (take_key(u, SDLK_RIGHT) || take_key(u, SDLK_DOWN) || take_key(u, SDLK_SPACE) ||
-           take_key(u, SDLK_RETURN))
+    while (take_key(u, UI_KEY_LEFT) || take_key(u, UI_KEY_UP)) val = (val + n - 1) % n;
+    while (take_key(u, UI_KEY_RIGHT) || take_key(u, UI_KEY_DOWN) || take_key(u, UI_KEY_SPACE) ||
+           take_key(u, UI_KEY_RETURN))
       val = (val + 1) % n;
   }
   if (hov && u->wheel) val = ((val - u->wheel) % n + n) % n, u->wheel_taken = 1;
@@ -652,7 +656,7 @@ int ui_cycle(ui *u, const char *label, int *idx, const char *const *options, int
 
 int ui_textbox(ui *u, const char *placeholder, char *buf, size_t cap, int *submitted) {
   ui_id id = ui_get_id(u, placeholder);
-  SDL_Rect r = ui_next(u);
+  gfx_rect r = ui_next(u);
   int hov = widget(u, id, r, 1);
   int changed = 0;
   if (submitted) *submitted = 0;
@@ -665,25 +669,25 @@ int ui_textbox(ui *u, const char *placeholder, char *buf, size_t cap, int *submi
       u->overflowed = 1;
     }
     u->text[0] = 0;
-    while (take_key(u, SDLK_BACKSPACE)) {
+    while (take_key(u, UI_KEY_BACKSPACE)) {
       n = strlen(buf);
       if (n == 0) break;
       do n--; while (n > 0 && ((uint8_t)buf[n] & 0xC0) == 0x80);
       buf[n] = 0;
       changed = 1;
     }
-    if (take_key(u, SDLK_RETURN) || take_key(u, SDLK_KP_ENTER)) {
+    if (take_key(u, UI_KEY_RETURN) || take_key(u, UI_KEY_KP_ENTER)) {
       if (submitted) *submitted = 1;
       u->focus = 0; /* done typing: Space and the other keys are the explorer's again */
     }
     /* keys typed as text must not also trigger the caller's shortcuts */
     for (int i = 0; i < u->nkeys; i++)
-      if (u->keys[i] >= SDLK_SPACE && u->keys[i] < 128) u->key_used[i] = 1;
+      if (u->keys[i] >= UI_KEY_SPACE && u->keys[i] < 128) u->key_used[i] = 1;
   }
   const theme *t = TH(u);
   draw_frame(u, id, r, hov);
   int pad = ui_padding(u), px = body_px(u);
-  SDL_Rect tr = {r.x + pad, r.y, r.w - 2 * pad, r.h};
+  gfx_rect tr = {r.x + pad, r.y, r.w - 2 * pad, r.h};
   gfx_push_clip(u->g, tr);
   if (!buf[0] && u->focus != id && placeholder && *placeholder) {
     char fit[256];
@@ -714,7 +718,7 @@ void ui_tooltip(ui *u, const char *text) {
   }
 }
 
-void ui_tooltip_rect(ui *u, SDL_Rect r, const char *text) {
+void ui_tooltip_rect(ui *u, gfx_rect r, const char *text) {
   if (text && !u->popup_id && ui_hover(u, r)) {
     snprintf(u->tip, sizeof u->tip, "%s", text);
     u->tip_set = 1;
@@ -750,7 +754,7 @@ static void draw_tooltip(ui *u) {
   if (y + h > H) y = u->my - h - gfx_px(u->g, 8);
   if (x < 0) x = 0;
   if (y < 0) y = 0;
-  SDL_Rect box = {x, y, w, h};
+  gfx_rect box = {x, y, w, h};
   gfx_fill_round_rect(u->g, gfx_r(x + 3, y + 3, w, h), gfx_px(u->g, 5), gfx_rgba(0, 0, 0, 70));
   gfx_fill_round_rect(u->g, box, gfx_px(u->g, 5), t->tooltip_bg);
   for (int i = 0; i < nl; i++)
@@ -759,13 +763,13 @@ static void draw_tooltip(ui *u) {
 
 static void draw_popup(ui *u) {
   const theme *t = TH(u);
-  SDL_Rect p = u->popup_rect;
+  gfx_rect p = u->popup_rect;
   int ih = u->popup_n > 0 ? p.h / u->popup_n : p.h;
   gfx_fill_round_rect(u->g, gfx_r(p.x + 4, p.y + 4, p.w, p.h), gfx_px(u->g, 5), gfx_rgba(0, 0, 0, 90));
   gfx_fill_rect(u->g, p, t->widget_border);
   gfx_fill_rect(u->g, gfx_inset(p, 1), t->panel);
   for (int i = 0; i < u->popup_n; i++) {
-    SDL_Rect r = {p.x + 1, p.y + i * ih, p.w - 2, ih};
+    gfx_rect r = {p.x + 1, p.y + i * ih, p.w - 2, ih};
     int hov = gfx_contains(r, u->mx, u->my);
     if (i == u->popup_sel) gfx_fill_rect(u->g, r, gfx_fade(t->accent, 0.30f));
     if (hov) gfx_fill_rect(u->g, r, t->widget_hover);
@@ -773,5 +777,5 @@ static void draw_popup(ui *u) {
   }
 }
 
-SDL_Rect ui_last_rect(const ui *u) { return u->last_rect; }
+gfx_rect ui_last_rect(const ui *u) { return u->last_rect; }
 int ui_last_hovered(const ui *u) { return u->last_hovered; }

@@ -1,11 +1,11 @@
 /* rnnlab ui: a small immediate-mode widget layer in the shape of rxi/microui.
  *
- * No retained widget tree: each frame the caller feeds SDL events, then calls the widgets in
+ * No retained widget tree: each frame the caller feeds input events (event.h), then calls the widgets in
  * order; each widget draws itself immediately (through gfx) and returns whether the user changed
  * it this frame. A widget's identity is a hash of its label and the id stack (ui_push_id), so two
  * widgets with the same label need different ids (e.g. push the model slot number).
  *
- *   while (SDL_PollEvent(&ev)) { ui_input(ui, &ev); ...own keys if !ui_wants_keyboard(ui)... }
+ *   for each event ev: ui_input(ui, &ev); ...own keys if !ui_wants_keyboard(ui)...
  *   gfx_begin_frame(g); gfx_clear(...);
  *   ui_begin(ui);
  *   ui_layout_begin(ui, sidebar_rect);            // column layout inside a rectangle
@@ -15,7 +15,7 @@
  *   ui_tooltip(ui, "step size of the optimizer");  // for the widget just drawn
  *   int w[2] = {0, 0}; ui_row(ui, 2, w, 0);       // two equal columns
  *   if (ui_button(ui, "Reset")) ...;  if (ui_button(ui, "Step")) ...;
- *   SDL_Rect panel = ui_next(ui);                 // hand a rectangle to a custom panel
+ *   gfx_rect panel = ui_next(ui);                 // hand a rectangle to a custom panel
  *   ui_layout_end(ui);
  *   ui_end(ui);                                   // draws open dropdowns and the tooltip on top
  *   gfx_present(g);
@@ -26,12 +26,13 @@
  * selects, Space/Return press buttons and toggle checkboxes; Home/End go to the slider's ends.
  * Text boxes take typed text while focused.
  *
- * Events are plain SDL_Events, so tests construct SDL_MOUSEBUTTONDOWN / SDL_MOUSEMOTION /
- * SDL_KEYDOWN by hand, call ui_input, then run a frame and check the return values.
+ * Events are plain ui_events, so tests construct UI_EV_MOUSE_DOWN / UI_EV_MOUSE_MOVE /
+ * UI_EV_KEY_DOWN by hand, call ui_input, then run a frame and check the return values.
  * Sizes scale with gfx_scale (design sizes are for a 1080-pixel high target).
  */
 #ifndef RNNLAB_UI_H
 #define RNNLAB_UI_H
+#include "event.h"
 #include "gfx.h"
 #include <stdint.h>
 
@@ -42,10 +43,10 @@ ui *ui_create(gfx *g); /* NULL on out-of-memory */
 void ui_destroy(ui *u);
 gfx *ui_gfx(ui *u);
 
-/* Feed every SDL event (mouse, keys, text, wheel, window). Returns 1 if the ui will likely use
+/* Feed every input event (mouse, keys, text, wheel). Returns 1 if the ui will likely use
  * it (mouse over a widget drawn last frame, or a key while a widget has focus), else 0 so the
  * caller can handle it (e.g. Space = play/pause). */
-int ui_input(ui *u, const SDL_Event *ev);
+int ui_input(ui *u, const ui_event *ev);
 void ui_begin(ui *u);
 void ui_end(ui *u);
 
@@ -55,29 +56,29 @@ int ui_wants_keyboard(const ui *u);
 
 /* ---- raw input for custom panels (this frame) --------------------------------------------- */
 void ui_mouse_pos(const ui *u, int *x, int *y);
-int ui_mouse_down(const ui *u, int button);        /* SDL_BUTTON_LEFT, ... currently held */
+int ui_mouse_down(const ui *u, int button);        /* UI_BUTTON_LEFT, ... currently held */
 int ui_mouse_pressed(const ui *u, int button);     /* went down this frame */
 int ui_mouse_released(const ui *u, int button);    /* went up this frame */
 int ui_mouse_wheel(const ui *u);                   /* wheel clicks this frame (+ up) */
 /* Pressed this frame (repeats included) and not used by a focused widget. */
-int ui_key_pressed(const ui *u, SDL_Keycode key);
-SDL_Keymod ui_key_mods(const ui *u);
+int ui_key_pressed(const ui *u, ui_key key);
+int ui_key_mods(const ui *u); /* UI_MOD_* bits of the last key event */
 /* Mouse over r and no dropdown covers it. */
-int ui_hover(const ui *u, SDL_Rect r);
+int ui_hover(const ui *u, gfx_rect r);
 /* Left-clicked inside r this frame (press inside r, not taken by a widget or open dropdown). */
-int ui_clicked(ui *u, SDL_Rect r);
+int ui_clicked(ui *u, gfx_rect r);
 
 /* ---- layout ------------------------------------------------------------------------------- */
 
 /* Starts a column layout inside area (with the theme's padding). Nestable (up to 8 levels). */
-void ui_layout_begin(ui *u, SDL_Rect area);
+void ui_layout_begin(ui *u, gfx_rect area);
 void ui_layout_end(ui *u);
 /* Following rows have ncols cells of the given widths in pixels (<= 0: share what remains
  * equally) and the given height in pixels (0 = one widget height). Applies until changed;
  * widths NULL = ncols equal columns. ncols <= 16. */
 void ui_row(ui *u, int ncols, const int *widths, int height);
 /* The next cell's rectangle (advances the cursor; wraps to a new row after ncols cells). */
-SDL_Rect ui_next(ui *u);
+gfx_rect ui_next(ui *u);
 /* Vertical gap of h pixels (starts a new row). */
 void ui_space(ui *u, int h);
 /* A column layout that scrolls when its content is taller than area: the mouse wheel over the
@@ -89,11 +90,11 @@ typedef struct {
   int content_h;  /* height of the content in the last frame */
   int dragging;   /* the scroll bar is being dragged */
 } ui_scroll;
-void ui_layout_begin_scroll(ui *u, SDL_Rect area, ui_scroll *s);
+void ui_layout_begin_scroll(ui *u, gfx_rect area, ui_scroll *s);
 void ui_layout_end_scroll(ui *u, ui_scroll *s);
 
 /* What is left of the current layout area below the cursor (for a panel filling the rest). */
-SDL_Rect ui_remaining(ui *u);
+gfx_rect ui_remaining(ui *u);
 /* Standard widget height and padding at the current scale. */
 int ui_widget_height(const ui *u);
 int ui_padding(const ui *u);
@@ -139,10 +140,10 @@ int ui_truncated(const ui *u);
 /* Tooltip for the widget drawn last, shown next to the mouse while it hovers that widget. */
 void ui_tooltip(ui *u, const char *text);
 /* Tooltip for any rectangle (e.g. a heatmap cell), shown while the mouse is over r. */
-void ui_tooltip_rect(ui *u, SDL_Rect r, const char *text);
+void ui_tooltip_rect(ui *u, gfx_rect r, const char *text);
 
 /* The rectangle of the widget drawn last and whether it is hovered (custom decoration). */
-SDL_Rect ui_last_rect(const ui *u);
+gfx_rect ui_last_rect(const ui *u);
 int ui_last_hovered(const ui *u);
 
 #endif

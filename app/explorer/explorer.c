@@ -36,7 +36,7 @@ const char *panel_title(rl_panel p) {
   return n ? n : "panel";
 }
 
-SDL_Color ex_slot_color(const explorer *e, int slot) {
+gfx_color ex_slot_color(const explorer *e, int slot) {
   return theme_series(gfx_theme(e->g), slot);
 }
 
@@ -71,7 +71,7 @@ int ex_sel_t(const explorer *e) {
 }
 
 /* A small button in a panel's title row (live window only). */
-static int title_button(explorer *e, SDL_Rect br, const char *label, const char *tip) {
+static int title_button(explorer *e, gfx_rect br, const char *label, const char *tip) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   int hov = ui_hover(e->u, br);
@@ -82,14 +82,14 @@ static int title_button(explorer *e, SDL_Rect br, const char *label, const char 
   return ui_clicked(e->u, br);
 }
 
-SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) {
+gfx_rect ex_panel_frame(explorer *e, rl_panel p, gfx_rect r, const char *title) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   int idx = panel_index(p);
   if (idx >= 0) e->rect[idx] = r;
   gfx_fill_rect(g, r, th->panel); /* a plain rectangle: large round rects are slow in software */
   int hl = (e->highlight & (unsigned)p) != 0;
-  gfx_rect(g, r, hl ? gfx_px(g, 4) : 1, hl ? th->accent : th->panel_border);
+  gfx_stroke_rect(g, r, hl ? gfx_px(g, 4) : 1, hl ? th->accent : th->panel_border);
   int pad = gfx_px(g, 12);
   int hp = gfx_font_px(g, THEME_TEXT_HEADING);
   int lh = gfx_line_height(g, GFX_SANS, hp);
@@ -105,7 +105,7 @@ SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) 
     w1 += gfx_px(g, 20);
     w2 += gfx_px(g, 20);
     bw = w0 + w1 + gap + w2;
-    SDL_Rect b1 = {r.x + r.w - pad - bw + w0, r.y + pad / 2, w1, lh}, b2 = {b1.x + w1 + gap, b1.y, w2, lh};
+    gfx_rect b1 = {r.x + r.w - pad - bw + w0, r.y + pad / 2, w1, lh}, b2 = {b1.x + w1 + gap, b1.y, w2, lh};
     if (w0 && title_button(e, gfx_r(b1.x - w0, b1.y, w0 - gap, lh), mode,
                            e->grad_raw ? "G: each line relative to its value at the scored word"
                                        : "G: the raw norms ||dJ(T)/dh(t)||"))
@@ -125,12 +125,12 @@ SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title) 
   return ex_panel_content(e, r, title != NULL);
 }
 
-SDL_Rect ex_panel_content(const explorer *e, SDL_Rect r, int has_title) {
+gfx_rect ex_panel_content(const explorer *e, gfx_rect r, int has_title) {
   gfx *g = e->g;
   int pad = gfx_px(g, 12);
   int lh = gfx_line_height(g, GFX_SANS, gfx_font_px(g, THEME_TEXT_HEADING));
   int top = has_title ? pad / 2 + lh + pad / 2 : pad;
-  SDL_Rect c = {r.x + pad, r.y + top, r.w - 2 * pad, r.h - top - pad};
+  gfx_rect c = {r.x + pad, r.y + top, r.w - 2 * pad, r.h - top - pad};
   if (c.w < 1) c.w = 1;
   if (c.h < 1) c.h = 1;
   return c;
@@ -618,9 +618,9 @@ void explorer_focus_slot(explorer *e, int slot) { e->focus_slot = slot; }
 
 const tr_snapshot *explorer_snapshot(const explorer *e) { return &e->snap; }
 
-SDL_Rect explorer_panel_rect(const explorer *e, rl_panel p) {
+gfx_rect explorer_panel_rect(const explorer *e, rl_panel p) {
   int i = panel_index(p);
-  SDL_Rect z = {0, 0, 0, 0};
+  gfx_rect z = {0, 0, 0, 0};
   if (i < 0 || !(e->show & (unsigned)p)) return z;
   return e->rect[i];
 }
@@ -646,81 +646,81 @@ int explorer_needs_redraw(explorer *e) {
          notice != e->notice_shown;
 }
 
-int explorer_handle_event(explorer *e, const SDL_Event *ev) {
+int explorer_handle_event(explorer *e, const ui_event *ev) {
   e->dirty = 1;
-  if (ev->type == SDL_QUIT) {
+  if (ev->type == UI_EV_QUIT) {
     e->quit = 1;
     return 1;
   }
   int used = ui_input(e->u, ev);
-  if (ev->type != SDL_KEYDOWN) return used;
+  if (ev->type != UI_EV_KEY_DOWN) return used;
   if (ui_wants_keyboard(e->u)) return used;
-  SDL_Keycode k = ev->key.keysym.sym;
-  SDL_Keymod mod = (SDL_Keymod)ev->key.keysym.mod;
+  ui_key k = ev->key;
+  int mod = ev->mods;
   int T = e->snap.T;
-  if (k == SDLK_F1 || k == SDLK_QUESTION || (k == SDLK_SLASH && (mod & KMOD_SHIFT))) {
+  if (k == UI_KEY_F1 || k == '?' || (k == '/' && (mod & UI_MOD_SHIFT))) {
     e->help_open = !e->help_open;
     return 1;
   }
-  if (e->help_open && k == SDLK_ESCAPE) {
+  if (e->help_open && k == UI_KEY_ESCAPE) {
     e->help_open = 0;
     return 1;
   }
   switch (k) {
-  case SDLK_SPACE:
+  case UI_KEY_SPACE:
     if (!e->static_mode) explorer_play(e, !trainer_running(e->tr));
     return 1;
-  case SDLK_n:
+  case 'n':
     if (!e->static_mode) explorer_train(e, 1);
     return 1;
-  case SDLK_r:
+  case 'r':
     if (!e->static_mode) explorer_reset(e, NULL);
     return 1;
-  case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
+  case '+': case '=': case UI_KEY_KP_PLUS:
     trainer_set_speed(e->tr, trainer_speed(e->tr) + 1);
     return 1;
-  case SDLK_MINUS: case SDLK_KP_MINUS:
+  case '-': case UI_KEY_KP_MINUS:
     trainer_set_speed(e->tr, trainer_speed(e->tr) - 1);
     return 1;
-  case SDLK_LEFT:
+  case UI_KEY_LEFT:
     if (T > 0) e->sel_t = ex_sel_t(e) > 0 ? ex_sel_t(e) - 1 : 0;
     return 1;
-  case SDLK_RIGHT:
+  case UI_KEY_RIGHT:
     if (T > 0) e->sel_t = ex_sel_t(e) < T - 1 ? ex_sel_t(e) + 1 : T - 1;
     return 1;
-  case SDLK_HOME:
+  case UI_KEY_HOME:
     e->sel_t = 0;
     return 1;
-  case SDLK_END:
+  case UI_KEY_END:
     e->sel_t = -1;
     return 1;
-  case SDLK_c:
+  case 'c':
     cycle_clamp(e);
     return 1;
-  case SDLK_g:
+  case 'g':
     e->grad_raw = !e->grad_raw;
     return 1;
-  case SDLK_TAB:
+  case UI_KEY_TAB:
     return used;
-  case SDLK_1: case SDLK_2: case SDLK_3:
-    e->focus_slot = (int)(k - SDLK_1);
+  case '1': case '2': case '3':
+    e->focus_slot = (int)(k - '1');
     return 1;
-  case SDLK_F12:
-    e->export_view = (mod & KMOD_SHIFT) ? 2 : 1;
+  case UI_KEY_F12:
+    e->export_view = (mod & UI_MOD_SHIFT) ? 2 : 1;
     return 1;
-  case SDLK_s:
-    if (mod & KMOD_CTRL) {
+  case 's':
+    if (mod & UI_MOD_CTRL) {
       e->export_view = 1;
       return 1;
     }
     return used;
-  case SDLK_q:
-    if (mod & KMOD_CTRL) {
+  case 'q':
+    if (mod & UI_MOD_CTRL) {
       e->quit = 1;
       return 1;
     }
     return used;
-  case SDLK_t:
+  case 't':
     explorer_toggle_theme(e);
     return 1;
   default:
@@ -737,7 +737,7 @@ static const rl_panel RIGHT_ORDER[] = {RL_PANEL_GRADIENTS, RL_PANEL_LAYERS, RL_P
 static const float RIGHT_WEIGHT[] = {1.35f, 1.25f, 0.95f, 0.95f, 0.8f, 1.0f, 1.0f, 0.9f, 0.9f, 0.45f};
 #define NRIGHT ((int)(sizeof RIGHT_ORDER / sizeof RIGHT_ORDER[0]))
 
-static void draw_panel(explorer *e, rl_panel p, SDL_Rect r) {
+static void draw_panel(explorer *e, rl_panel p, gfx_rect r) {
   switch (p) {
   case RL_PANEL_HEATMAPS: panel_heatmaps_draw(e, r); break;
   case RL_PANEL_GRADIENTS: panel_gradients_draw(e, r); break;
@@ -787,7 +787,7 @@ static void status_text(explorer *e, char *st, size_t cap) {
   }
 }
 
-static void draw_header(explorer *e, SDL_Rect r) {
+static void draw_header(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   int tp = gfx_font_px(g, THEME_TEXT_TITLE), bp = gfx_font_px(g, THEME_TEXT_BODY);
@@ -848,7 +848,7 @@ static const char *const EXPLORER_KEYS[] = {
     "Ctrl+Q", "quit",
     NULL};
 
-static void draw_help(explorer *e, SDL_Rect area) {
+static void draw_help(explorer *e, gfx_rect area) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   const char *const *keys = e->key_help ? e->key_help : EXPLORER_KEYS;
@@ -866,10 +866,10 @@ static void draw_help(explorer *e, SDL_Rect area) {
   int w = pad + kw + gap + dw + pad, h = pad + gfx_line_height(g, GFX_SANS, hp) + gfx_px(g, 10) + n * lh + pad;
   if (w > area.w) w = area.w;
   if (h > area.h) h = area.h;
-  SDL_Rect box = {area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h};
+  gfx_rect box = {area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h};
   gfx_fill_rect(g, area, gfx_fade(th->bg, 0.6f));
   gfx_fill_round_rect(g, box, gfx_px(g, 10), th->panel);
-  gfx_rect(g, box, gfx_px(g, 2), th->accent);
+  gfx_stroke_rect(g, box, gfx_px(g, 2), th->accent);
   int y = box.y + pad;
   gfx_text(g, box.x + pad, y, "Keys   (? or Escape to close)", GFX_SANS, hp, th->text, GFX_LEFT | GFX_TOP);
   y += gfx_line_height(g, GFX_SANS, hp) + gfx_px(g, 10);
@@ -880,12 +880,12 @@ static void draw_help(explorer *e, SDL_Rect area) {
 }
 
 /* Where every shown panel goes in area (below the header): fills order/rects, returns how many. */
-static int layout_panels(explorer *e, SDL_Rect area, rl_panel *order, SDL_Rect *rects) {
+static int layout_panels(explorer *e, gfx_rect area, rl_panel *order, gfx_rect *rects) {
   gfx *g = e->g;
   int hh = header_height(e), np = 0;
   int gap = gfx_px(g, 10);
   int top = hh > 0 ? hh : gap;
-  SDL_Rect body = {area.x + gap, area.y + top, area.w - 2 * gap, area.h - top - gap};
+  gfx_rect body = {area.x + gap, area.y + top, area.w - 2 * gap, area.h - top - gap};
   if (e->show & RL_PANEL_SIDEBAR) {
     int sw = gfx_tx(g, 380); /* holds text: scales like text */
     if (sw > body.w / 3) sw = body.w / 3;
@@ -903,7 +903,7 @@ static int layout_panels(explorer *e, SDL_Rect area, rl_panel *order, SDL_Rect *
       wt[n] = RIGHT_WEIGHT[i];
       total += wt[n++];
     }
-  SDL_Rect col = body;
+  gfx_rect col = body;
   if (e->show & RL_PANEL_HEATMAPS) {
     int hw = n ? (int)(body.w * 0.5f) : body.w;
     order[np] = RL_PANEL_HEATMAPS;
@@ -936,7 +936,7 @@ static int layout_panels(explorer *e, SDL_Rect area, rl_panel *order, SDL_Rect *
 
 /* One stride for every token axis on screen, so the heatmaps and the gradient plot label the same
  * words: the largest that any of them needs. */
-static void choose_token_stride(explorer *e, const rl_panel *order, const SDL_Rect *rects, int np) {
+static void choose_token_stride(explorer *e, const rl_panel *order, const gfx_rect *rects, int np) {
   e->token_stride = 1;
   for (int i = 0; i < np; i++) {
     float cw = order[i] == RL_PANEL_HEATMAPS ? panel_heatmaps_col_width(e, rects[i])
@@ -948,11 +948,11 @@ static void choose_token_stride(explorer *e, const rl_panel *order, const SDL_Re
   }
 }
 
-static void draw_layout(explorer *e, SDL_Rect area) {
+static void draw_layout(explorer *e, gfx_rect area) {
   for (int i = 0; i < RL_PANEL_COUNT; i++) e->rect[i] = gfx_r(0, 0, 0, 0);
   e->area = area;
   rl_panel order[RL_PANEL_COUNT];
-  SDL_Rect rects[RL_PANEL_COUNT];
+  gfx_rect rects[RL_PANEL_COUNT];
   int np = layout_panels(e, area, order, rects);
   choose_token_stride(e, order, rects, np);
   for (int i = 0; i < np; i++) draw_panel(e, order[i], rects[i]);
@@ -960,7 +960,7 @@ static void draw_layout(explorer *e, SDL_Rect area) {
   if (hh > 0) draw_header(e, gfx_r(area.x, area.y, area.w, hh));
 }
 
-void ex_draw_view(explorer *e, SDL_Rect area) {
+void ex_draw_view(explorer *e, gfx_rect area) {
   const theme *th = gfx_theme(e->g);
   gfx_fill_rect(e->g, area, th->bg);
   ui_begin(e->u);
@@ -969,7 +969,7 @@ void ex_draw_view(explorer *e, SDL_Rect area) {
 }
 
 /* A single panel filling the whole target (render --panel, per-panel export). */
-void ex_draw_single(explorer *e, rl_panel p, SDL_Rect area) {
+void ex_draw_single(explorer *e, rl_panel p, gfx_rect area) {
   const theme *th = gfx_theme(e->g);
   gfx_fill_rect(e->g, area, th->bg);
   ui_begin(e->u);
@@ -979,9 +979,9 @@ void ex_draw_single(explorer *e, rl_panel p, SDL_Rect area) {
   ui_end(e->u);
 }
 
-void explorer_frame_in(explorer *e, SDL_Rect area) {
+void explorer_frame_in(explorer *e, gfx_rect area) {
   trainer_snapshot(e->tr, &e->snap);
-  if (e->pending_reset && !ui_mouse_down(e->u, SDL_BUTTON_LEFT)) {
+  if (e->pending_reset && !ui_mouse_down(e->u, UI_BUTTON_LEFT)) {
     e->pending_reset = 0;
     tr_config c = e->cfg;
     trainer_get_config(e->tr, &e->cfg);
@@ -1029,6 +1029,6 @@ void explorer_frame_in(explorer *e, SDL_Rect area) {
 
 void explorer_frame(explorer *e) {
   gfx_begin_frame(e->g);
-  SDL_Rect all = {0, 0, gfx_width(e->g), gfx_height(e->g)};
+  gfx_rect all = {0, 0, gfx_width(e->g), gfx_height(e->g)};
   explorer_frame_in(e, all);
 }

@@ -4,7 +4,7 @@
  * snapshot, and the view state (selected timestep, panels shown, notices). It draws through gfx/ui
  * into any rectangle, so the window, `rnnlab render` and the lesson presenter share every line.
  *
- * A frame:   explorer_handle_event(e, &ev) for each SDL event;  explorer_frame(e);  gfx_present.
+ * A frame:   explorer_handle_event(e, &ev) for each input event;  explorer_frame(e);  gfx_present.
  * Lessons drive it through the setters below (models, task, panels, actions), all of which are
  * safe to call between frames. Nothing here exits or prints; errors come back as rl_error and are
  * also shown as a notice in the view.
@@ -50,13 +50,13 @@ int explorer_set_text(explorer *e, const char *text, rl_error *err);
 
 /* ---- the frame ----------------------------------------------------------------------------- */
 
-/* Feeds one SDL event (widgets first, then the explorer's keys). Returns 1 if used. */
-int explorer_handle_event(explorer *e, const SDL_Event *ev);
+/* Feeds one input event (widgets first, then the explorer's keys). Returns 1 if used. */
+int explorer_handle_event(explorer *e, const ui_event *ev);
 /* Takes the latest snapshot, clears and draws everything into the whole gfx target, runs
  * pending exports. Does not present. */
 void explorer_frame(explorer *e);
 /* Draws into a rectangle of the target (a lesson presenter keeps room for its narration). */
-void explorer_frame_in(explorer *e, SDL_Rect area);
+void explorer_frame_in(explorer *e, gfx_rect area);
 int explorer_should_quit(const explorer *e);
 /* Whether the view changed since the last frame (new snapshot, input, notice, pending export):
  * a window can skip drawing and presenting otherwise. Takes the latest snapshot. */
@@ -146,6 +146,6 @@ int explorer_export_panel(explorer *e, rl_panel panel, int scale, char *path_out
 /* The latest snapshot the explorer drew from (for tests and the lesson presenter). */
 const tr_snapshot *explorer_snapshot(const explorer *e);
 /* Where a panel was drawn in the last frame (w = 0 if not shown). */
-SDL_Rect explorer_panel_rect(const explorer *e, rl_panel panel);
+gfx_rect explorer_panel_rect(const explorer *e, rl_panel panel);
 
 #endif

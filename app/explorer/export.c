@@ -90,8 +90,8 @@ typedef struct {
   ui *u;
   gfx *saved_g;
   ui *saved_u;
-  SDL_Rect saved_rect[RL_PANEL_COUNT];
-  SDL_Rect saved_area;
+  gfx_rect saved_rect[RL_PANEL_COUNT];
+  gfx_rect saved_area;
 } swap_ctx;
 
 /* scale: the layout scale (a window's gfx_scale), factor: 1 or 2 (everything twice as large). */

@@ -5,9 +5,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-void panel_curves_draw(explorer *e, SDL_Rect r) {
+void panel_curves_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_CURVES, r, "Training: loss and accuracy");
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_CURVES, r, "Training: loss and accuracy");
   const tr_snapshot *sn = &e->snap;
   plot_series ls[TR_MAX_SLOTS], as[TR_MAX_SLOTS + 1];
   char names[TR_MAX_SLOTS][96];
@@ -48,8 +48,8 @@ void panel_curves_draw(explorer *e, SDL_Rect r) {
   c.y += lh + gfx_px(g, 4);
   c.h -= lh + gfx_px(g, 4);
   int gap = gfx_px(g, 16);
-  SDL_Rect a = {c.x, c.y, (c.w - gap) / 2, c.h};
-  SDL_Rect b = {c.x + a.w + gap, c.y, c.w - a.w - gap, c.h};
+  gfx_rect a = {c.x, c.y, (c.w - gap) / 2, c.h};
+  gfx_rect b = {c.x + a.w + gap, c.y, c.w - a.w - gap, c.h};
   plot_opts o = plot_opts_default();
   o.xlabel = "training step (log)";
   o.ylabel = "loss";

@@ -10,7 +10,7 @@ typedef struct {
   explorer *e;
   gfx *g;
   const theme *th;
-  SDL_Rect a;   /* design space [0,1]x[0,1] maps into a */
+  gfx_rect a;   /* design space [0,1]x[0,1] maps into a */
   float lw;     /* wire width */
   int small, body;
   const tr_slot_snap *s;
@@ -21,7 +21,7 @@ static float X(const dctx *d, float u) { return d->a.x + u * d->a.w; }
 static float Y(const dctx *d, float v) { return d->a.y + v * d->a.h; }
 
 static void wire(const dctx *d, float u0, float v0, float u1, float v1, int arrow) {
-  SDL_Color c = d->th->text_dim;
+  gfx_color c = d->th->text_dim;
   if (arrow) gfx_arrow(d->g, X(d, u0), Y(d, v0), X(d, u1), Y(d, v1), d->lw, c);
   else gfx_line(d->g, X(d, u0), Y(d, v0), X(d, u1), Y(d, v1), d->lw, c);
 }
@@ -34,11 +34,11 @@ static void strip(const dctx *d, float u, float v, float wu, const float *vals, 
   for (int j = 0; j < n; j++) {
     int xa = x0 + (int)((long)j * w / n), xb = x0 + (int)((long)(j + 1) * w / n);
     float val = vals[(size_t)j * (size_t)stride];
-    SDL_Color c = kind == 0 ? colormap_value(COLORMAP_SEQUENTIAL, val, 0, 1)
+    gfx_color c = kind == 0 ? colormap_value(COLORMAP_SEQUENTIAL, val, 0, 1)
                             : colormap_value(COLORMAP_DIVERGING, val, -1, 1);
     gfx_fill_rect(d->g, gfx_r(xa, y0, xb - xa > 0 ? xb - xa : 1, h), c);
   }
-  gfx_rect(d->g, gfx_r(x0 - 1, y0 - 1, w + 2, h + 2), 1, d->th->panel_border);
+  gfx_stroke_rect(d->g, gfx_r(x0 - 1, y0 - 1, w + 2, h + 2), 1, d->th->panel_border);
 }
 
 static float mean(const float *v, int n) {
@@ -48,7 +48,7 @@ static float mean(const float *v, int n) {
 }
 
 /* Text with a background plate, so it stays readable over wires. */
-static void plate(const dctx *d, float x, float y, const char *s, SDL_Color col, int align) {
+static void plate(const dctx *d, float x, float y, const char *s, gfx_color col, int align) {
   int w = 0, h = 0;
   gfx_text_size(d->g, s, GFX_SANS, d->small, &w, &h);
   float x0 = (align & GFX_CENTER) ? x - w / 2.0f : (align & GFX_RIGHT) ? x - w : x;
@@ -62,10 +62,10 @@ static void plate(const dctx *d, float x, float y, const char *s, SDL_Color col,
 static void gate_box(const dctx *d, float u, float v, const char *act, const char *name, const float *vals,
                      int n, int kind, int clamped) {
   float bw = 0.095f, bh = 0.12f;
-  SDL_Rect r = {(int)X(d, u - bw / 2), (int)Y(d, v - bh / 2), (int)(bw * d->a.w), (int)(bh * d->a.h)};
-  SDL_Color fill = kind == 0 ? gfx_mix(d->th->panel, d->th->series[2], 0.45f) : gfx_mix(d->th->panel, d->th->series[5], 0.45f);
+  gfx_rect r = {(int)X(d, u - bw / 2), (int)Y(d, v - bh / 2), (int)(bw * d->a.w), (int)(bh * d->a.h)};
+  gfx_color fill = kind == 0 ? gfx_mix(d->th->panel, d->th->series[2], 0.45f) : gfx_mix(d->th->panel, d->th->series[5], 0.45f);
   gfx_fill_round_rect(d->g, r, gfx_px(d->g, 6), fill);
-  gfx_rect(d->g, r, clamped ? gfx_px(d->g, 3) : 1, clamped ? d->th->warn : d->th->axis);
+  gfx_stroke_rect(d->g, r, clamped ? gfx_px(d->g, 3) : 1, clamped ? d->th->warn : d->th->axis);
   gfx_text(d->g, r.x + r.w / 2, r.y + r.h / 2, act, GFX_SANS, d->body, d->th->text, GFX_CENTER | GFX_MIDDLE);
   /* "f" over "0.92" (or "= 1" when clamped): two short lines fit between neighbouring gates */
   char val[32];
@@ -74,7 +74,7 @@ static void gate_box(const dctx *d, float u, float v, const char *act, const cha
   else snprintf(val, sizeof val, "%.2f", (double)m);
   float sy = v + bh / 2 + 0.055f;
   strip(d, u, sy, 0.12f, vals, n, 1, kind);
-  SDL_Color col = clamped ? d->th->warn : d->th->text;
+  gfx_color col = clamped ? d->th->warn : d->th->text;
   float ly = Y(d, sy) + gfx_px(d->g, 10);
   plate(d, X(d, u), ly, name, col, GFX_CENTER | GFX_TOP);
   plate(d, X(d, u), ly + gfx_line_height(d->g, GFX_SANS, d->small), val, col, GFX_CENTER | GFX_TOP);
@@ -84,7 +84,7 @@ static void op(const dctx *d, float u, float v, const char *sym) {
   float rad = gfx_px(d->g, 15);
   int wide = strlen(sym) > 2;
   if (wide) {
-    SDL_Rect r = {(int)(X(d, u) - rad * 1.6f), (int)(Y(d, v) - rad * 0.9f), (int)(rad * 3.2f), (int)(rad * 1.8f)};
+    gfx_rect r = {(int)(X(d, u) - rad * 1.6f), (int)(Y(d, v) - rad * 0.9f), (int)(rad * 3.2f), (int)(rad * 1.8f)};
     gfx_fill_round_rect(d->g, r, (int)(rad * 0.9f), d->th->widget);
     gfx_text(d->g, X(d, u), Y(d, v), sym, GFX_SANS, d->small, d->th->text, GFX_CENTER | GFX_MIDDLE);
     return;
@@ -235,7 +235,7 @@ static int diagram_slot(const explorer *e) {
   return -1;
 }
 
-void panel_diagram_draw(explorer *e, SDL_Rect r) {
+void panel_diagram_draw(explorer *e, gfx_rect r) {
   int k = diagram_slot(e);
   int t = ex_sel_t(e);
   char title[200], name[96] = "";
@@ -249,7 +249,7 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
     snprintf(title, sizeof title, "%s cell at t = %d%s", name, t + 1, clamp);
   else
     snprintf(title, sizeof title, "Cell diagram");
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_DIAGRAM, r, title);
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_DIAGRAM, r, title);
   if (k < 0 || t < 0) return;
   const tr_slot_snap *s = &e->snap.slot[k];
   if (!s->have_trace || s->T != e->snap.T) return;
@@ -277,7 +277,7 @@ void panel_diagram_draw(explorer *e, SDL_Rect r) {
     c.w -= leg_w;
   }
   /* keep a sensible aspect ratio */
-  SDL_Rect a = c;
+  gfx_rect a = c;
   int pad = gfx_line_height(e->g, GFX_SANS, d.small);
   a.y += pad / 2;
   a.h -= pad / 2;

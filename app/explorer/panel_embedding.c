@@ -15,16 +15,16 @@ static int embedding_slot(const explorer *e) {
 }
 
 /* n values as a row of cells in r, each coloured by the diverging map on [-a, a]. */
-static void value_row(gfx *g, SDL_Rect r, const float *v, int n, float a) {
+static void value_row(gfx *g, gfx_rect r, const float *v, int n, float a) {
   uint8_t *img = malloc((size_t)n * 4);
   if (!img) return;
   for (int i = 0; i < n; i++) {
-    SDL_Color c = colormap_value(COLORMAP_DIVERGING, v[i], -a, a);
+    gfx_color c = colormap_value(COLORMAP_DIVERGING, v[i], -a, a);
     img[4 * i] = c.r, img[4 * i + 1] = c.g, img[4 * i + 2] = c.b, img[4 * i + 3] = 255;
   }
   gfx_image_rgba(g, r, img, n, 1);
   free(img);
-  gfx_rect(g, r, 1, gfx_theme(g)->panel_border);
+  gfx_stroke_rect(g, r, 1, gfx_theme(g)->panel_border);
 }
 
 static float max_abs(const float *v, int n) {
@@ -34,7 +34,7 @@ static float max_abs(const float *v, int n) {
 }
 
 /* A caption wrapped to the width; returns the height used. */
-static int caption(gfx *g, SDL_Rect c, int y, const char *text, int px, SDL_Color col) {
+static int caption(gfx *g, gfx_rect c, int y, const char *text, int px, gfx_color col) {
   char lines[3][GFX_WRAP_LINE];
   int n = gfx_wrap(g, text, GFX_SANS, px, c.w, lines, 3), lh = gfx_line_height(g, GFX_SANS, px);
   for (int i = 0; i < n; i++) gfx_text(g, c.x, y + i * lh, lines[i], GFX_SANS, px, col, GFX_LEFT | GFX_TOP);
@@ -49,7 +49,7 @@ static void range_note(gfx *g, int x_right, int y, float a) {
            GFX_RIGHT | GFX_TOP);
 }
 
-void panel_embedding_draw(explorer *e, SDL_Rect r) {
+void panel_embedding_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   const tr_snapshot *sn = &e->snap;
@@ -59,7 +59,7 @@ void panel_embedding_draw(explorer *e, SDL_Rect r) {
     snprintf(title, sizeof title, "Word %d, \"%s\", becomes a vector", t + 1, sn->labels[t]);
   else
     snprintf(title, sizeof title, "Words become vectors");
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_EMBEDDING, r, title);
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_EMBEDDING, r, title);
   if (k < 0 || t < 0 || t >= sn->T) return;
   const tr_slot_snap *s = &sn->slot[k];
   int V = sn->V, E = s->E, GH = s->G * s->H, tok = sn->tokens ? sn->tokens[t] : 0;
@@ -75,14 +75,14 @@ void panel_embedding_draw(explorer *e, SDL_Rect r) {
   snprintf(cap, sizeof cap, "x(t), one-hot: \"%s\" is word %d of the %d in the vocabulary", sn->labels[t], tok + 1,
            V);
   y += caption(g, c, y, cap, bp, th->text) + gfx_px(g, 6);
-  SDL_Rect oh = {c.x, y, c.w, row};
+  gfx_rect oh = {c.x, y, c.w, row};
   gfx_fill_rect(g, oh, th->widget);
   float cw = (float)c.w / (float)V;
   if (cw >= 3)
     for (int i = 1; i < V; i++) gfx_line(g, c.x + i * cw, y, c.x + i * cw, y + row, 1, th->panel);
   float x0 = c.x + tok * cw, ow = cw > 4 ? cw : 4;
   gfx_fill_rect(g, gfx_r((int)x0, y, (int)ceilf(ow), row), th->accent);
-  gfx_rect(g, oh, 1, th->panel_border);
+  gfx_stroke_rect(g, oh, 1, th->panel_border);
   gfx_text(g, x0 + ow / 2, y + row + gfx_px(g, 2), "1", GFX_SANS, sp, th->accent, GFX_CENTER | GFX_TOP);
   gfx_text(g, c.x, y + row + gfx_px(g, 2), "all the others 0", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
   y += row + lsm + gfx_px(g, 4);
@@ -96,7 +96,7 @@ void panel_embedding_draw(explorer *e, SDL_Rect r) {
   y += caption(g, c, y, cap, bp, th->text) + gfx_px(g, 6);
   int ew = (int)((long)c.w * E / (E > GH ? E : GH));
   if (ew < c.w / 3) ew = c.w / 3;
-  SDL_Rect er = {c.x + (c.w - ew) / 2, y, ew, row};
+  gfx_rect er = {c.x + (c.w - ew) / 2, y, ew, row};
   value_row(g, er, ev, E, ae);
   range_note(g, er.x + er.w, y + row + gfx_px(g, 2), ae);
   y += row + lsm + gfx_px(g, 4);

@@ -14,7 +14,7 @@ static const float *probs_at(const tr_snapshot *sn, const tr_slot_snap *q, int t
 
 #define TOPK 10
 
-void panel_distribution_draw(explorer *e, SDL_Rect r) {
+void panel_distribution_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const tr_snapshot *sn = &e->snap;
   int t = ex_sel_t(e);
@@ -23,7 +23,7 @@ void panel_distribution_draw(explorer *e, SDL_Rect r) {
     snprintf(title, sizeof title, "Prediction after \"%s\" (t = %d)", sn->labels[t], t + 1);
   else
     snprintf(title, sizeof title, "Prediction");
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_DISTRIBUTION, r, title);
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_DISTRIBUTION, r, title);
   int C = sn->C;
   if (C <= 0) return;
   /* top classes by the largest probability any model gives them */
@@ -123,7 +123,7 @@ static int bptt_slot_ok(const tr_snapshot *sn, const tr_slot_snap *q) {
   return q->used && q->have_trace && q->T == sn->T && q->dwhh_norm && q->dwhh_cum;
 }
 
-void panel_bptt_draw(explorer *e, SDL_Rect r) {
+void panel_bptt_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   const tr_snapshot *sn = &e->snap;
@@ -135,7 +135,7 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
     snprintf(title, sizeof title, "Backward pass at t = %d: words %d to %d added", from + 1, from + 1, T);
   else
     snprintf(title, sizeof title, "BPTT: dJ/dW_h is the sum of one term per timestep");
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_BPTT, r, title);
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_BPTT, r, title);
   if (T <= 0) return;
   int ncat = T + 1; /* the timesteps, then the sum */
   float *ys = malloc(sizeof(float) * (size_t)ncat * TR_MAX_SLOTS);
@@ -177,7 +177,7 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
   int sp = gfx_font_px(g, THEME_TEXT_SMALL);
   int lh = gfx_line_height(g, GFX_SANS, sp);
   int sw = gfx_px(g, 18), x = c.x, y = c.y + lh / 2;
-  SDL_Color bar = ns ? s[0].color : th->accent;
+  gfx_color bar = ns ? s[0].color : th->accent;
   gfx_fill_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), bar);
   x += sw + gfx_px(g, 6);
   x += gfx_text(g, x, y, "size of each step's term", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE) + gfx_px(g, 20);
@@ -186,11 +186,11 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
   x += sw + gfx_px(g, 6);
   x += gfx_text(g, x, y, "size of the running sum", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE) + gfx_px(g, 20);
   if (e->bptt && from > 0) { /* an empty outline: no value, so no height */
-    gfx_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), gfx_px(g, 2), th->text_dim);
+    gfx_stroke_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), gfx_px(g, 2), th->text_dim);
     x += sw + gfx_px(g, 6);
     gfx_text(g, x, y, "not computed yet", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE);
   }
-  SDL_Rect pr = {c.x, c.y + lh + gfx_px(g, 4), c.w, c.h - lh - gfx_px(g, 4)};
+  gfx_rect pr = {c.x, c.y + lh + gfx_px(g, 4), c.w, c.h - lh - gfx_px(g, 4)};
 
   plot_opts o = plot_opts_default();
   o.xlabel = "word t  (the backward pass runs from the last word back to the first)";
@@ -217,7 +217,7 @@ void panel_bptt_draw(explorer *e, SDL_Rect r) {
     if (e->bptt && from > 0) {
       float x0 = plot_x_px(&fr, -group / 2), x1 = plot_x_px(&fr, from - 1 + group / 2);
       int bh = gfx_px(g, 14);
-      gfx_rect(g, gfx_r((int)x0, (int)base - bh, (int)(x1 - x0), bh), gfx_px(g, 2), th->text_dim);
+      gfx_stroke_rect(g, gfx_r((int)x0, (int)base - bh, (int)(x1 - x0), bh), gfx_px(g, 2), th->text_dim);
       float xa = plot_x_px(&fr, -0.5), xb = plot_x_px(&fr, from - 0.5);
       int bp = gfx_font_px(g, THEME_TEXT_BODY);
       int tw = 0;
@@ -284,10 +284,10 @@ int panel_bptt_csv(const explorer *e, FILE *f) {
   return ferror(f) ? -1 : 0;
 }
 
-void panel_params_draw(explorer *e, SDL_Rect r) {
+void panel_params_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_PARAMS, r, "Parameters");
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_PARAMS, r, "Parameters");
   int body = gfx_font_px(g, THEME_TEXT_BODY);
   int lh = gfx_line_height(g, GFX_SANS, body) + gfx_px(g, 4);
   int y = c.y;

@@ -41,7 +41,7 @@ static const char **shifted_labels(const tr_snapshot *sn) {
   return l;
 }
 
-float panel_gradients_col_width(explorer *e, SDL_Rect r) {
+float panel_gradients_col_width(explorer *e, gfx_rect r) {
   plot_opts o;
   grad_opts(e, &o);
   o.xlabel = "t";
@@ -65,12 +65,12 @@ static float *grad_line(const explorer *e, const tr_slot_snap *q, int ld, const 
   return y;
 }
 
-void panel_gradients_draw(explorer *e, SDL_Rect r) {
+void panel_gradients_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   const char *title = e->grad_raw ? "Vanishing gradient: \u2016\u2202J(T)/\u2202h(t)\u2016, raw"
                                   : "Vanishing gradient: \u2016\u2202J(T)/\u2202h(t)\u2016";
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_GRADIENTS, r, title);
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_GRADIENTS, r, title);
   const tr_snapshot *sn = &e->snap;
   int T = sn->T;
 #define MAXS (TR_MAX_SLOTS * 3)

@@ -10,10 +10,10 @@ static float slot_clip(const explorer *e, int k) {
   return m->own_clip ? m->clip : e->cfg.clip;
 }
 
-void panel_gradnorm_draw(explorer *e, SDL_Rect r) {
+void panel_gradnorm_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const tr_snapshot *sn = &e->snap;
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_GRADNORM, r, "Gradient size at each training step, before clipping");
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_GRADNORM, r, "Gradient size at each training step, before clipping");
   plot_series s[2 * TR_MAX_SLOTS];
   char names[2 * TR_MAX_SLOTS][128];
   float lx[TR_MAX_SLOTS][2], ly[TR_MAX_SLOTS][2];

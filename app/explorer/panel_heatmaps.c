@@ -96,7 +96,7 @@ static float band_value(const tr_slot_snap *s, const band *b, int t, int j) {
   return a[((size_t)b->ld * T + (size_t)t) * H + (size_t)j];
 }
 
-static SDL_Color band_color(const band *b, float v) {
+static gfx_color band_color(const band *b, float v) {
   if (b->kind == KIND_GATE) return colormap_value(COLORMAP_SEQUENTIAL, v, 0.0f, 1.0f);
   return colormap_value(COLORMAP_DIVERGING, v, -1.0f, 1.0f);
 }
@@ -137,12 +137,12 @@ static void side_widths(explorer *e, const band *bands, int nb, int *label_w, in
   if (*legend_w < note + gfx_px(g, 16)) *legend_w = note + gfx_px(g, 16);
 }
 
-float panel_heatmaps_col_width(explorer *e, SDL_Rect r) {
+float panel_heatmaps_col_width(explorer *e, gfx_rect r) {
   band bands[64];
   int nb = collect(e, bands, 64), lw, gw;
   if (nb == 0 || e->snap.T <= 0) return -1;
   side_widths(e, bands, nb, &lw, &gw);
-  SDL_Rect c = ex_panel_content(e, r, 1);
+  gfx_rect c = ex_panel_content(e, r, 1);
   return (float)(c.w - lw - gw) / (float)e->snap.T;
 }
 
@@ -173,7 +173,7 @@ static int answer_text(const explorer *e, const tr_slot_snap *s, int shortform, 
 
 /* The line above a model's bands: its name and training state, and its answer at the right; the
  * longest forms that fit side by side. */
-static void slot_header(explorer *e, const tr_slot_snap *s, int slot, SDL_Rect line) {
+static void slot_header(explorer *e, const tr_slot_snap *s, int slot, gfx_rect line) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   int body = gfx_font_px(g, THEME_TEXT_BODY), gap = gfx_px(g, 16);
@@ -212,10 +212,10 @@ static void slot_header(explorer *e, const tr_slot_snap *s, int slot, SDL_Rect l
   gfx_text(g, line.x, line.y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(e, slot), GFX_LEFT | GFX_TOP);
 }
 
-void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
+void panel_heatmaps_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_HEATMAPS, r, "Gates and states: units \u00d7 words");
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_HEATMAPS, r, "Gates and states: units \u00d7 words");
   band bands[64];
   int nb = collect(e, bands, 64);
   int T = e->snap.T;
@@ -235,7 +235,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
   int avail = c.h - token_h - nslots * header_h - (nb - 1) * gap;
   int bh = nb ? avail / nb : 0;
   if (bh < 4) bh = 4;
-  SDL_Rect grid = {c.x + label_w, c.y, c.w - label_w - legend_w, c.h};
+  gfx_rect grid = {c.x + label_w, c.y, c.w - label_w - legend_w, c.h};
   e->heat_grid = grid;
   float cw = T ? (float)grid.w / (float)T : 0;
   int sel = ex_sel_t(e);
@@ -252,14 +252,14 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     const tr_slot_snap *s = &e->snap.slot[b->slot];
     if (b->slot != prev_slot) {
       if (prev_slot >= 0 && sel >= 0 && sel < T) /* frame the previous model's column */
-        gfx_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
+        gfx_stroke_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
                  gfx_px(g, 3), th->accent);
       slot_header(e, s, b->slot, gfx_r(c.x, y, label_w + grid.w, header_h));
       y += header_h;
       group_top = y;
       prev_slot = b->slot;
     }
-    SDL_Rect br = {grid.x, y, grid.w, bh};
+    gfx_rect br = {grid.x, y, grid.w, bh};
     /* label */
     char lab[48];
     band_label(e, b, lab, sizeof lab);
@@ -285,7 +285,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
       if (img && need <= img_cap) {
         for (int j = 0; j < H; j++)
           for (int t = 0; t < T; t++) {
-            SDL_Color col = band_color(b, band_value(s, b, t, j));
+            gfx_color col = band_color(b, band_value(s, b, t, j));
             uint8_t *px = img + ((size_t)j * (size_t)T + (size_t)t) * 4;
             px[0] = col.r; px[1] = col.g; px[2] = col.b; px[3] = 255;
           }
@@ -302,22 +302,22 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
           snprintf(tip, sizeof tip, "%s  %s (%s)\nunit %d, word t = %d \"%s\"\nvalue %.4f", name, lab,
                    b->long_name, j, t + 1, e->snap.labels ? e->snap.labels[t] : "?",
                    (double)band_value(s, b, t, j));
-          SDL_Rect cell = {br.x + (int)(t * cw), br.y + (int)((long)j * br.h / H), (int)ceilf(cw),
+          gfx_rect cell = {br.x + (int)(t * cw), br.y + (int)((long)j * br.h / H), (int)ceilf(cw),
                            br.h / H > 0 ? br.h / H : 1};
           ui_tooltip_rect(e->u, br, tip); /* the band: the mouse is surely inside it */
-          gfx_rect(g, cell, gfx_px(g, 2), th->text);
+          gfx_stroke_rect(g, cell, gfx_px(g, 2), th->text);
         }
       }
     } else {
       gfx_fill_rect(g, br, th->widget);
     }
-    gfx_rect(g, br, 1, th->panel_border);
+    gfx_stroke_rect(g, br, 1, th->panel_border);
     y += bh + gap;
   }
   free(img);
   e->heat_grid = gfx_r(grid.x, c.y + header_h, grid.w, y - gap - (c.y + header_h)); /* the bands' extent */
   if (sel >= 0 && sel < T) /* the last model's column */
-    gfx_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
+    gfx_stroke_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
              gfx_px(g, 3), th->accent);
   /* words along the time axis: the same ones the gradient plot labels */
   int ty = y - gap + gfx_px(g, 6);
@@ -341,8 +341,8 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
   gfx_text(g, c.x + gfx_px(g, 8), ty, "word", GFX_SANS, small, th->text_dim, GFX_LEFT | GFX_TOP);
   /* click, tap or drag selects a timestep (a tap presses and releases within one frame, so the
    * press counts as well as the held button) */
-  SDL_Rect hit = {grid.x, c.y, grid.w, ty + lh_small - c.y};
-  if (ui_hover(e->u, hit) && (ui_mouse_down(e->u, SDL_BUTTON_LEFT) || ui_mouse_pressed(e->u, SDL_BUTTON_LEFT)) &&
+  gfx_rect hit = {grid.x, c.y, grid.w, ty + lh_small - c.y};
+  if (ui_hover(e->u, hit) && (ui_mouse_down(e->u, UI_BUTTON_LEFT) || ui_mouse_pressed(e->u, UI_BUTTON_LEFT)) &&
       gfx_contains(hit, mx, my) && !ui_wants_keyboard(e->u)) {
     int t = (int)((mx - grid.x) / cw);
     if (t >= 0 && t < T) e->sel_t = t;
@@ -362,7 +362,7 @@ void panel_heatmaps_draw(explorer *e, SDL_Rect r) {
     any_cell |= bands[i].kind == KIND_CELL;
   }
   if (lhh > gfx_px(g, 40)) {
-    SDL_Rect l = {lx, c.y + header_h + lh_small + gfx_px(g, 8), lw, lhh}; /* below the first model's line */
+    gfx_rect l = {lx, c.y + header_h + lh_small + gfx_px(g, 8), lw, lhh}; /* below the first model's line */
     if (any_gate) {
       plot_colorbar(g, l, COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
       l.y += l.h + lh_small * 2 + gfx_px(g, 16);

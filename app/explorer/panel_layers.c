@@ -10,11 +10,11 @@
 #define LAYERS_HI 1e3 /* the gradient panel's range */
 #define MAX_LINES 8
 
-void panel_layers_draw(explorer *e, SDL_Rect r) {
+void panel_layers_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   const tr_snapshot *sn = &e->snap;
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_LAYERS, r, "Gradient reaching each layer: \u2016\u2202J(T)/\u2202h(t)\u2016 per layer");
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_LAYERS, r, "Gradient reaching each layer: \u2016\u2202J(T)/\u2202h(t)\u2016 per layer");
   int slots[TR_MAX_SLOTS], ns = 0, T = sn->T;
   for (int k = 0; k < TR_MAX_SLOTS; k++)
     if (sn->slot[k].used && sn->slot[k].have_trace && sn->slot[k].T == T && T > 0) slots[ns++] = k;
@@ -51,7 +51,7 @@ void panel_layers_draw(explorer *e, SDL_Rect r) {
     }
     ex_slot_name(e, slots[i], title, sizeof title);
     /* the model's name over its plot, in body text (two of them share the panel's width) */
-    SDL_Rect pr = gfx_r(c.x + i * (w + gap), c.y, w, c.h);
+    gfx_rect pr = gfx_r(c.x + i * (w + gap), c.y, w, c.h);
     int bp = gfx_font_px(g, THEME_TEXT_BODY), lh = gfx_line_height(g, GFX_SANS, bp);
     char fit[128];
     gfx_text_fit(g, title, GFX_SANS, bp, pr.w, fit, sizeof fit);

@@ -39,11 +39,11 @@ static const char *class_name(const tr_snapshot *sn, int c) {
   return cut;
 }
 
-void panel_predictions_draw(explorer *e, SDL_Rect r) {
+void panel_predictions_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   const theme *th = gfx_theme(g);
   const tr_snapshot *sn = &e->snap;
-  SDL_Rect c = ex_panel_frame(e, RL_PANEL_PREDICTIONS, r, "What each model answers, word by word");
+  gfx_rect c = ex_panel_frame(e, RL_PANEL_PREDICTIONS, r, "What each model answers, word by word");
   int T = sn->T;
   if (T <= 0) return;
   int sp = gfx_font_px(g, THEME_TEXT_SMALL), bp = gfx_font_px(g, THEME_TEXT_BODY);
@@ -113,7 +113,7 @@ void panel_predictions_draw(explorer *e, SDL_Rect r) {
   if (rowh * (2 + ns) > c.h) rowh = c.h / (2 + ns);
   int y = c.y + (c.h - rowh * (2 + ns)) / 2;
   for (int i = 0; i < 2 + ns; i++) {
-    SDL_Color col = i < 2 ? th->text : ex_slot_color(e, slots[i - 2]);
+    gfx_color col = i < 2 ? th->text : ex_slot_color(e, slots[i - 2]);
     char lines[2][GFX_WRAP_LINE], fit[GFX_WRAP_LINE];
     int nl = gfx_wrap(g, row_names[i], GFX_SANS, bp, label_w - gfx_px(g, 8), lines, 2);
     for (int k = 0; k < nl; k++) {
@@ -132,7 +132,7 @@ void panel_predictions_draw(explorer *e, SDL_Rect r) {
       int pc = predicted(sn, &sn->slot[slots[i]], t, &p);
       if (pc < 0) continue;
       int right = pc == tg;
-      SDL_Rect cell = {x + gfx_px(g, 3), y + (2 + i) * rowh + gfx_px(g, 3), cellw - gfx_px(g, 6), rowh - gfx_px(g, 6)};
+      gfx_rect cell = {x + gfx_px(g, 3), y + (2 + i) * rowh + gfx_px(g, 3), cellw - gfx_px(g, 6), rowh - gfx_px(g, 6)};
       gfx_fill_round_rect(g, cell, gfx_px(g, 6), gfx_mix(th->panel, right ? th->ok : th->error, 0.35f));
       char a[96];
       snprintf(a, sizeof a, "%s %s", class_name(sn, pc), right ? "\u2713" : "\u2717");

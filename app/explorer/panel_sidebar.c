@@ -40,12 +40,12 @@ static void opt_to_spec(int o, tr_model_spec *s) {
 
 static void sidebar_actions(explorer *e);
 
-void panel_sidebar_draw(explorer *e, SDL_Rect r) {
+void panel_sidebar_draw(explorer *e, gfx_rect r) {
   gfx *g = e->g;
   ui *u = e->u;
   const theme *th = gfx_theme(g);
   gfx_fill_rect(g, r, th->panel);
-  if (e->highlight & RL_PANEL_SIDEBAR) gfx_rect(g, r, gfx_px(g, 3), th->accent);
+  if (e->highlight & RL_PANEL_SIDEBAR) gfx_stroke_rect(g, r, gfx_px(g, 3), th->accent);
   ui_layout_begin_scroll(u, r, &e->sidebar_scroll); /* scrolls when it does not fit */
   tr_config c = e->cfg;
   int reset = 0;

@@ -57,13 +57,13 @@ struct explorer {
   unsigned export_panels;  /* rl_panel bits: export at 1x */
   unsigned export_panels_2x; /* ... at 2x */
   /* last frame's layout */
-  SDL_Rect rect[RL_PANEL_COUNT];
-  SDL_Rect area;
-  SDL_Rect heat_grid;       /* the heatmaps' cell columns in the last frame (T columns) */
+  gfx_rect rect[RL_PANEL_COUNT];
+  gfx_rect area;
+  gfx_rect heat_grid;       /* the heatmaps' cell columns in the last frame (T columns) */
   plot_frame grad_frame;   /* the gradient plot's frame in the last frame */
   gfx_text_observer observer; /* passed on to export targets (explorer_set_text_observer) */
   void *observer_ctx;
-  SDL_Rect export_button[RL_PANEL_COUNT][2]; /* each panel's export 1x / 2x buttons (last frame) */
+  gfx_rect export_button[RL_PANEL_COUNT][2]; /* each panel's export 1x / 2x buttons (last frame) */
   /* hover state of the heatmaps (for tests) */
   int hover_slot, hover_band, hover_unit, hover_t;
 };
@@ -78,15 +78,15 @@ int panel_index(rl_panel p);
 const char *panel_title(rl_panel p);
 
 /* Colours and names shared by panels. */
-SDL_Color ex_slot_color(const explorer *e, int slot);
+gfx_color ex_slot_color(const explorer *e, int slot);
 /* "A: RNN (tanh)", "B: LSTM" ... */
 void ex_slot_name(const explorer *e, int slot, char *buf, size_t n);
 /* The selected timestep resolved against the snapshot (0..T-1), or -1 if there is none. */
 int ex_sel_t(const explorer *e);
 /* Panel frame: background, border (accent when highlighted), title; returns the content rect. */
-SDL_Rect ex_panel_frame(explorer *e, rl_panel p, SDL_Rect r, const char *title);
+gfx_rect ex_panel_frame(explorer *e, rl_panel p, gfx_rect r, const char *title);
 /* The content rect ex_panel_frame returns for r, without drawing. */
-SDL_Rect ex_panel_content(const explorer *e, SDL_Rect r, int has_title);
+gfx_rect ex_panel_content(const explorer *e, gfx_rect r, int has_title);
 
 /* Token axes. The heatmaps and the gradient plot label the same words: every stride-th word
  * (counting from 1), plus the first, the last and the selected one, wherever they fit.
@@ -97,24 +97,24 @@ SDL_Rect ex_panel_content(const explorer *e, SDL_Rect r, int has_title);
 int ex_token_stride(const explorer *e, float col_w);
 void ex_token_mask(const explorer *e, int stride, unsigned char *mask);
 /* Column width of the token axis a panel would draw in rect r (for the shared stride). */
-float panel_heatmaps_col_width(explorer *e, SDL_Rect r);
-float panel_gradients_col_width(explorer *e, SDL_Rect r);
+float panel_heatmaps_col_width(explorer *e, gfx_rect r);
+float panel_gradients_col_width(explorer *e, gfx_rect r);
 /* Names of a cell's trace bands (gates then c then h) */
 int ex_bands(rl_cell cell, const char **names, const char **long_names, int *kind, int max);
 
 /* Panels: draw into r (r is the whole panel, including its frame and title). */
-void panel_heatmaps_draw(explorer *e, SDL_Rect r);
-void panel_gradients_draw(explorer *e, SDL_Rect r);
-void panel_curves_draw(explorer *e, SDL_Rect r);
-void panel_diagram_draw(explorer *e, SDL_Rect r);
-void panel_sidebar_draw(explorer *e, SDL_Rect r);
-void panel_distribution_draw(explorer *e, SDL_Rect r);
-void panel_bptt_draw(explorer *e, SDL_Rect r);
-void panel_params_draw(explorer *e, SDL_Rect r);
-void panel_embedding_draw(explorer *e, SDL_Rect r);
-void panel_predictions_draw(explorer *e, SDL_Rect r);
-void panel_layers_draw(explorer *e, SDL_Rect r);
-void panel_gradnorm_draw(explorer *e, SDL_Rect r);
+void panel_heatmaps_draw(explorer *e, gfx_rect r);
+void panel_gradients_draw(explorer *e, gfx_rect r);
+void panel_curves_draw(explorer *e, gfx_rect r);
+void panel_diagram_draw(explorer *e, gfx_rect r);
+void panel_sidebar_draw(explorer *e, gfx_rect r);
+void panel_distribution_draw(explorer *e, gfx_rect r);
+void panel_bptt_draw(explorer *e, gfx_rect r);
+void panel_params_draw(explorer *e, gfx_rect r);
+void panel_embedding_draw(explorer *e, gfx_rect r);
+void panel_predictions_draw(explorer *e, gfx_rect r);
+void panel_layers_draw(explorer *e, gfx_rect r);
+void panel_gradnorm_draw(explorer *e, gfx_rect r);
 
 /* A CSV field: s in double quotes, inner quotes doubled (RFC 4180). Returns buf. */
 const char *csv_quote(const char *s, char *buf, size_t cap);
@@ -133,8 +133,8 @@ int panel_layers_csv(const explorer *e, FILE *f);
 int panel_gradnorm_csv(const explorer *e, FILE *f);
 
 /* The whole view / one panel into area of e->g (ui_begin/ui_end included). */
-void ex_draw_view(explorer *e, SDL_Rect area);
-void ex_draw_single(explorer *e, rl_panel p, SDL_Rect area);
+void ex_draw_view(explorer *e, gfx_rect area);
+void ex_draw_single(explorer *e, rl_panel p, gfx_rect area);
 int panel_sidebar_csv(const explorer *e, FILE *f);
 
 /* Applies a changed config from the sidebar: live settings directly, others by a reset. */

@@ -1,6 +1,7 @@
 /* Worker threads that own the explorer's models; see trainer.h. */
 #define _GNU_SOURCE /* syscall(SYS_gettid): lower the workers' priority, not the process's */
 #include "trainer.h"
+#include "host/thread.h"
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -205,7 +206,7 @@ int tr_snapshot_copy(tr_snapshot *d, const tr_snapshot *s) {
 typedef struct {
   struct trainer *tr;
   int idx;
-  pthread_t th;
+  host_thread *th;
   int started;
   rl_model *m;
   rl_optimizer opt;
@@ -516,7 +517,7 @@ static void stop_workers(struct trainer *tr) {
   pthread_cond_broadcast(&tr->cv);
   pthread_mutex_unlock(&tr->mu);
   for (int k = 0; k < TR_MAX_SLOTS; k++)
-    if (tr->w[k].started) pthread_join(tr->w[k].th, NULL);
+    if (tr->w[k].started) host_thread_join(tr->w[k].th); /* w is cleared below */
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     worker *w = &tr->w[k];
     rl_model_free(w->m);
@@ -797,7 +798,7 @@ static int start_workers(struct trainer *tr, rl_error *err) {
     pthread_mutex_lock(&tr->mu);
     w->started = 1;
     pthread_mutex_unlock(&tr->mu);
-    if (pthread_create(&w->th, NULL, worker_main, w)) {
+    if (!(w->th = host_thread_start(worker_main, w))) {
       w->started = 0;
       return rl_fail(err, "cannot start a training thread");
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* The help overlay (? or F1) lists these instead of the explorer's keys: here Left/Right change
  * steps, so the selected timestep (and a backward-pass walk) moves with Shift+Left/Right. */
@@ -29,18 +30,17 @@ static const char *const PRESENTER_KEYS[] = {
 struct presenter {
   explorer *e;
   gfx *g;
-  SDL_Window *win;
+  host *win;           /* the window (full screen on/off); NULL when headless */
   char dir[512];
   rl_lesson_set set;
   int cur;            /* entry index of the open lesson, -1 = none */
   int step;
   int blank;
   int menu, menu_sel;
-  int fullscreen;
   struct timespec mtime; /* of the open lesson's file when it was loaded */
-  Uint32 last_poll;
+  double last_poll;    /* seconds (monotonic) of the last look at the lesson file */
   char error[600];
-  SDL_Rect menu_rows[64];
+  gfx_rect menu_rows[64];
   int nmenu_rows;
 };
 
@@ -87,7 +87,7 @@ int presenter_open_lesson(presenter *p, int number, rl_error *err) {
   return 0;
 }
 
-int presenter_create(explorer *e, gfx *g, SDL_Window *window, const char *dir, int number, presenter **out,
+int presenter_create(explorer *e, gfx *g, host *window, const char *dir, int number, presenter **out,
                      rl_error *err) {
   *out = NULL;
   presenter *p = calloc(1, sizeof *p);
@@ -97,7 +97,6 @@ int presenter_create(explorer *e, gfx *g, SDL_Window *window, const char *dir, i
   explorer_set_presenting(e, 1);
   p->g = g;
   p->win = window;
-  p->fullscreen = window && (SDL_GetWindowFlags(window) & SDL_WINDOW_FULLSCREEN_DESKTOP) == SDL_WINDOW_FULLSCREEN_DESKTOP;
   p->cur = -1;
   snprintf(p->dir, sizeof p->dir, "%s", dir);
   if (rl_lesson_dir_load(dir, &p->set, err)) {
@@ -171,9 +170,7 @@ int presenter_check_reload(presenter *p) {
 }
 
 static void toggle_fullscreen(presenter *p) {
-  if (!p->win) return;
-  p->fullscreen = !p->fullscreen;
-  SDL_SetWindowFullscreen(p->win, p->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+  if (p->win) host_set_fullscreen(p->win, !host_fullscreen(p->win));
 }
 
 static void menu_open_selected(presenter *p) {
@@ -184,47 +181,46 @@ static void menu_open_selected(presenter *p) {
   if (presenter_open_lesson(p, en->number, &err)) snprintf(p->error, sizeof p->error, "%s", err.msg);
 }
 
-int presenter_handle_event(presenter *p, const SDL_Event *ev) {
-  if (ev->type == SDL_MOUSEBUTTONDOWN && p->menu) {
+int presenter_handle_event(presenter *p, const ui_event *ev) {
+  if (ev->type == UI_EV_MOUSE_DOWN && p->menu) {
     for (int i = 0; i < p->nmenu_rows; i++)
-      if (gfx_contains(p->menu_rows[i], ev->button.x, ev->button.y)) {
+      if (gfx_contains(p->menu_rows[i], ev->x, ev->y)) {
         p->menu_sel = i;
         menu_open_selected(p);
         return 1;
       }
     return 1;
   }
-  if (ev->type != SDL_KEYDOWN) return p->blank || p->menu; /* blank/menu swallow the rest */
-  SDL_Keycode k = ev->key.keysym.sym;
-  Uint16 mod = ev->key.keysym.mod;
-  if (mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI | KMOD_SHIFT)) return p->blank || p->menu;
+  if (ev->type != UI_EV_KEY_DOWN) return p->blank || p->menu; /* blank/menu swallow the rest */
+  ui_key k = ev->key;
+  if (ev->mods & (UI_MOD_CTRL | UI_MOD_ALT | UI_MOD_GUI | UI_MOD_SHIFT)) return p->blank || p->menu;
   if (p->blank) { /* any key brings the picture back */
     p->blank = 0;
     return 1;
   }
   if (p->menu) {
     switch (k) {
-    case SDLK_UP: if (p->menu_sel > 0) p->menu_sel--; return 1;
-    case SDLK_DOWN: if (p->menu_sel + 1 < p->set.n) p->menu_sel++; return 1;
-    case SDLK_RETURN: case SDLK_KP_ENTER: menu_open_selected(p); return 1;
-    case SDLK_ESCAPE: case SDLK_m: if (cur_lesson(p)) p->menu = 0; return 1;
-    case SDLK_F5: toggle_fullscreen(p); return 1;
+    case UI_KEY_UP: if (p->menu_sel > 0) p->menu_sel--; return 1;
+    case UI_KEY_DOWN: if (p->menu_sel + 1 < p->set.n) p->menu_sel++; return 1;
+    case UI_KEY_RETURN: case UI_KEY_KP_ENTER: menu_open_selected(p); return 1;
+    case UI_KEY_ESCAPE: case 'm': if (cur_lesson(p)) p->menu = 0; return 1;
+    case UI_KEY_F5: toggle_fullscreen(p); return 1;
     default: return 1;
     }
   }
   switch (k) {
-  case SDLK_PAGEDOWN: case SDLK_RIGHT: presenter_goto(p, p->step + 1); return 1;
-  case SDLK_PAGEUP: case SDLK_LEFT: presenter_goto(p, p->step - 1); return 1;
-  case SDLK_HOME: presenter_goto(p, 0); return 1;
-  case SDLK_END: presenter_goto(p, presenter_nsteps(p) - 1); return 1;
-  case SDLK_F5: toggle_fullscreen(p); return 1;
-  case SDLK_b: case SDLK_PERIOD: p->blank = 1; return 1; /* clickers send '.' or 'b' for blank */
-  case SDLK_m:
+  case UI_KEY_PAGEDOWN: case UI_KEY_RIGHT: presenter_goto(p, p->step + 1); return 1;
+  case UI_KEY_PAGEUP: case UI_KEY_LEFT: presenter_goto(p, p->step - 1); return 1;
+  case UI_KEY_HOME: presenter_goto(p, 0); return 1;
+  case UI_KEY_END: presenter_goto(p, presenter_nsteps(p) - 1); return 1;
+  case UI_KEY_F5: toggle_fullscreen(p); return 1;
+  case 'b': case '.': p->blank = 1; return 1; /* clickers send '.' or 'b' for blank */
+  case 'm':
     p->menu = 1;
     p->menu_sel = p->cur >= 0 ? p->cur : 0;
     return 1;
-  case SDLK_ESCAPE:
-    if (p->fullscreen) {
+  case UI_KEY_ESCAPE:
+    if (host_fullscreen(p->win)) {
       toggle_fullscreen(p);
       return 1;
     }
@@ -373,7 +369,7 @@ static void draw_menu(presenter *p) {
   }
   for (int i = 0; i < p->set.n && i < 64 && y + row_h <= H; i++) {
     const rl_lesson_entry *en = &p->set.entries[i];
-    SDL_Rect r = gfx_r(pad - gfx_px(g, 12), y - gfx_px(g, 6), W - 2 * pad + gfx_px(g, 24), row_h - gfx_px(g, 4));
+    gfx_rect r = gfx_r(pad - gfx_px(g, 12), y - gfx_px(g, 6), W - 2 * pad + gfx_px(g, 24), row_h - gfx_px(g, 4));
     p->menu_rows[p->nmenu_rows++] = r;
     if (i == p->menu_sel) gfx_fill_round_rect(g, r, gfx_px(g, 8), t->widget_active);
     else if (i == p->cur) gfx_fill_round_rect(g, r, gfx_px(g, 8), t->widget);
@@ -394,8 +390,10 @@ static void draw_menu(presenter *p) {
 
 void presenter_frame(presenter *p) {
   gfx *g = p->g;
-  Uint32 now = SDL_GetTicks();
-  if (now - p->last_poll >= 500) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  double now = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+  if (now - p->last_poll >= 0.5) {
     p->last_poll = now;
     presenter_check_reload(p);
   }

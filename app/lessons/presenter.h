@@ -7,6 +7,7 @@
 #ifndef RNNLAB_PRESENTER_H
 #define RNNLAB_PRESENTER_H
 #include "explorer/explorer.h"
+#include "host/host.h"
 #include "lesson.h"
 #include <time.h>
 
@@ -34,14 +35,14 @@ int lesson_setup_config(const rl_lesson_setup *su, const tr_config *base, tr_con
 typedef struct presenter presenter;
 
 /* Loads every lesson in dir and opens lesson `number` (or the menu if number < 0 or not found).
- * window may be NULL (headless: F5 does nothing). Fails only if dir cannot be read. */
-int presenter_create(explorer *e, gfx *g, SDL_Window *window, const char *dir, int number,
+ * window (the host's, for full screen) may be NULL (headless: F5 does nothing). Fails only if dir cannot be read. */
+int presenter_create(explorer *e, gfx *g, host *window, const char *dir, int number,
                      presenter **out, rl_error *err);
 void presenter_destroy(presenter *p);
 /* Keys: PageDown/Right next step, PageUp/Left previous, Home/End, F5 full screen, B blank,
  * M menu (Up/Down/Enter/Escape inside it). Returns 1 if the presenter used the event; otherwise
  * the caller passes it on to explorer_handle_event. */
-int presenter_handle_event(presenter *p, const SDL_Event *ev);
+int presenter_handle_event(presenter *p, const ui_event *ev);
 /* Checks the lesson file for changes (at most every half second), then draws header, narration
  * and the explorer below them (or the menu, or a blank screen). Does not present. */
 void presenter_frame(presenter *p);

@@ -10,19 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static SDL_Color pixel(gfx *g, int x, int y) {
+static gfx_color pixel(gfx *g, int x, int y) {
   uint8_t p[4] = {0};
   rl_error err;
   gfx_read_pixels(g, gfx_r(x, y, 1, 1), p, &err);
   return gfx_rgba(p[0], p[1], p[2], p[3]);
 }
 
-static int same(SDL_Color a, SDL_Color b, int tol) {
+static int same(gfx_color a, gfx_color b, int tol) {
   return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
 }
 
 /* Pixels in r that differ from c by more than tol in some channel. */
-static long count_not(gfx *g, SDL_Rect r, SDL_Color c, int tol) {
+static long count_not(gfx *g, gfx_rect r, gfx_color c, int tol) {
   uint8_t *px = malloc((size_t)r.w * r.h * 4);
   rl_error err;
   long n = 0;
@@ -80,7 +80,7 @@ static void test_primitives(void) {
   gfx *g = gfx_create_headless(400, 300, &err);
   CHECK(g != NULL);
   if (!g) return;
-  SDL_Color bg = gfx_rgba(10, 20, 30, 255), red = gfx_rgba(220, 40, 40, 255),
+  gfx_color bg = gfx_rgba(10, 20, 30, 255), red = gfx_rgba(220, 40, 40, 255),
             green = gfx_rgba(30, 200, 90, 255), blue = gfx_rgba(40, 90, 230, 255);
   gfx_begin_frame(g);
   gfx_clear(g, bg);
@@ -88,11 +88,11 @@ static void test_primitives(void) {
   gfx_fill_rect(g, gfx_r(10, 10, 50, 40), red);
   CHECK(same(pixel(g, 10, 10), red, 0) && same(pixel(g, 59, 49), red, 0));
   CHECK(same(pixel(g, 60, 50), bg, 0) && same(pixel(g, 9, 9), bg, 0));
-  gfx_rect(g, gfx_r(100, 10, 60, 40), 3, green);
+  gfx_stroke_rect(g, gfx_r(100, 10, 60, 40), 3, green);
   CHECK(same(pixel(g, 101, 30), green, 0) && same(pixel(g, 130, 30), bg, 0));
   /* a half-transparent rect blends */
   gfx_fill_rect(g, gfx_r(10, 10, 10, 10), gfx_fade(blue, 0.5f));
-  SDL_Color m = pixel(g, 12, 12);
+  gfx_color m = pixel(g, 12, 12);
   CHECKF(abs(m.r - (220 + 40) / 2) <= 3 && abs(m.b - (40 + 230) / 2) <= 3, "blend %d %d %d", m.r, m.g, m.b);
   /* thick lines: centre pixel carries the colour, far pixels stay background */
   gfx_line(g, 20, 100, 380, 140, 5, blue);
@@ -130,7 +130,7 @@ static void test_text(void) {
   gfx *g = gfx_create_headless(600, 200, &err);
   CHECK(g != NULL);
   if (!g) return;
-  SDL_Color bg = gfx_rgba(255, 255, 255, 255), ink = gfx_rgba(0, 0, 0, 255);
+  gfx_color bg = gfx_rgba(255, 255, 255, 255), ink = gfx_rgba(0, 0, 0, 255);
   gfx_begin_frame(g);
   gfx_clear(g, bg);
   int w20, h20, w40, h40;
@@ -267,13 +267,13 @@ static void test_colormaps(void) {
   }
   CHECKF(asym < 0.01f, "diverging asymmetry %g", asym);
   CHECKF(rise < 0.001f, "diverging lightness not monotone towards the centre (%g)", rise);
-  SDL_Color lo = colormap_value(COLORMAP_DIVERGING, -1, -1, 1), mid = colormap_value(COLORMAP_DIVERGING, 0, -1, 1),
+  gfx_color lo = colormap_value(COLORMAP_DIVERGING, -1, -1, 1), mid = colormap_value(COLORMAP_DIVERGING, 0, -1, 1),
             hi = colormap_value(COLORMAP_DIVERGING, 1, -1, 1);
   CHECK(lo.b > lo.r + 60 && hi.r > hi.b + 60);
   CHECK(colormap_lightness(mid.r, mid.g, mid.b) > 0.95f);
   CHECK(colormap_lightness(lo.r, lo.g, lo.b) < 0.6f);
   /* clamping and NaN */
-  SDL_Color c = colormap_at(COLORMAP_SEQUENTIAL, 5), e = colormap_at(COLORMAP_SEQUENTIAL, 1);
+  gfx_color c = colormap_at(COLORMAP_SEQUENTIAL, 5), e = colormap_at(COLORMAP_SEQUENTIAL, 1);
   CHECK(same(c, e, 0));
   c = colormap_at(COLORMAP_SEQUENTIAL, NAN);
   CHECK(c.r == 128 && c.g == 128 && c.b == 128);

@@ -8,21 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static SDL_Color pixel(gfx *g, int x, int y) {
+static gfx_color pixel(gfx *g, int x, int y) {
   uint8_t p[4] = {0};
   rl_error err;
   gfx_read_pixels(g, gfx_r(x, y, 1, 1), p, &err);
   return gfx_rgba(p[0], p[1], p[2], 255);
 }
 
-static int same(SDL_Color a, SDL_Color b, int tol) {
+static int same(gfx_color a, gfx_color b, int tol) {
   return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
 }
 
 /* Pixels in r (clipped to the output) within tol of colour c. */
-static long count_color(gfx *g, SDL_Rect r, SDL_Color c, int tol) {
-  SDL_Rect all = {0, 0, gfx_width(g), gfx_height(g)}, cl;
-  if (!SDL_IntersectRect(&r, &all, &cl)) return 0;
+static long count_color(gfx *g, gfx_rect r, gfx_color c, int tol) {
+  gfx_rect all = {0, 0, gfx_width(g), gfx_height(g)}, cl;
+  if (!gfx_intersect(r, all, &cl)) return 0;
   uint8_t *px = malloc((size_t)cl.w * cl.h * 4);
   rl_error err;
   long n = 0;
@@ -102,7 +102,7 @@ static void test_lines(void) {
   gfx_begin_frame(g);
   gfx_clear(g, th->bg);
   plot_frame f;
-  SDL_Rect r = {20, 10, 920, 580};
+  gfx_rect r = {20, 10, 920, 580};
   plot_lines(g, r, &grad_opts, grad_series, 2, &f);
   /* data area inside the rectangle, leaving room for labels on the left and below */
   CHECK(f.area.x > r.x + 20 && f.area.y > r.y + 10);
@@ -115,7 +115,7 @@ static void test_lines(void) {
   CHECK(same(pixel(g, f.area.x - 1, f.area.y + f.area.h / 2), th->axis, 0));
   CHECK(same(pixel(g, f.area.x + f.area.w / 2, f.area.y + f.area.h), th->axis, 0));
   /* the RNN series (series colour 0) passes through its data points */
-  SDL_Color c0 = theme_series(th, 0), c1 = theme_series(th, 1);
+  gfx_color c0 = theme_series(th, 0), c1 = theme_series(th, 1);
   int x5 = (int)lroundf(plot_x_px(&f, 5)), y5 = (int)lroundf(plot_y_px(&f, rnn[5]));
   CHECK(count_color(g, gfx_r(x5 - 2, y5 - 2, 5, 5), c0, 30) > 5);
   int x20 = (int)lroundf(plot_x_px(&f, 20)), y20 = (int)lroundf(plot_y_px(&f, lstm[20]));
@@ -192,7 +192,7 @@ static void test_bars(void) {
   plot_frame f;
   plot_bars(g, gfx_r(0, 0, 560, 360), &o, &s, 1, 6, &f);
   CHECK(f.x0 == -0.5 && f.x1 == 5.5 && f.y0 < -0.1 && f.y1 > 0.55);
-  SDL_Color c = theme_series(th, 0);
+  gfx_color c = theme_series(th, 0);
   /* the "total" bar is filled in the middle of its height; the negative bar below zero */
   int xt = (int)lroundf(plot_x_px(&f, 5)), yt = (int)lroundf(plot_y_px(&f, v[5] / 2));
   CHECK(same(pixel(g, xt, yt), c, 0));
@@ -233,7 +233,7 @@ static void test_heatmap(void) {
   gfx_begin_frame(g);
   gfx_clear(g, th->bg);
   plot_frame f;
-  SDL_Rect rr = {0, 0, 600, 360};
+  gfx_rect rr = {0, 0, 600, 360};
   plot_heatmap(g, rr, &o, &f);
   CHECK(f.area.w > 200 && f.area.h > 150);
   CHECK(f.area.w % C == 0 && f.area.h % R == 0); /* equal whole-pixel cells */
@@ -242,11 +242,11 @@ static void test_heatmap(void) {
   for (int r = 0; r < R; r += 3)
     for (int c = 0; c < C; c += 5) {
       if (c == 6) continue; /* the selected column is outlined */
-      SDL_Color want = colormap_value(COLORMAP_DIVERGING, d[r * C + c], -1, 1);
+      gfx_color want = colormap_value(COLORMAP_DIVERGING, d[r * C + c], -1, 1);
       if (isnan(d[r * C + c])) want = gfx_rgba(128, 128, 128, 255);
       CHECKF(same(pixel(g, f.area.x + c * cw + cw / 2, f.area.y + r * ch + ch / 2), want, 0), "cell %d,%d", r, c);
     }
-  SDL_Color nanc = pixel(g, f.area.x + 4 * cw + cw / 2, f.area.y + 3 * ch + ch / 2);
+  gfx_color nanc = pixel(g, f.area.x + 4 * cw + cw / 2, f.area.y + 3 * ch + ch / 2);
   CHECK(nanc.r == 128 && nanc.g == 128 && nanc.b == 128);
   /* hit testing maps pixels back to cells */
   int hr, hc;
@@ -254,7 +254,7 @@ static void test_heatmap(void) {
   CHECK(!plot_heatmap_hit(&f, R, C, f.area.x - 2, f.area.y, &hr, &hc));
   /* the colour legend right of the cells: top = colour of vmax, bottom = colour of vmin */
   int lx = f.area.x + f.area.w + gfx_px(g, 10) + 4; /* inside the bar (>= 10 px wide) */
-  SDL_Color top = pixel(g, lx, f.area.y + 3), bot = pixel(g, lx, f.area.y + f.area.h - 4);
+  gfx_color top = pixel(g, lx, f.area.y + 3), bot = pixel(g, lx, f.area.y + f.area.h - 4);
   CHECKF(same(top, colormap_at(COLORMAP_DIVERGING, 1), 12), "legend top %d %d %d", top.r, top.g, top.b);
   CHECKF(same(bot, colormap_at(COLORMAP_DIVERGING, 0), 12), "legend bottom %d %d %d", bot.r, bot.g, bot.b);
   /* legend tick labels to its right */
@@ -280,7 +280,7 @@ static void test_heatmap(void) {
     b.rows = 512;
     b.cols = 200;
     plot_heatmap(g, rr, &b, &f);
-    SDL_Color right = pixel(g, f.area.x + f.area.w - 2, f.area.y + f.area.h / 2);
+    gfx_color right = pixel(g, f.area.x + f.area.w - 2, f.area.y + f.area.h / 2);
     CHECK(same(right, colormap_at(COLORMAP_SEQUENTIAL, 1), 12));
     free(big);
   }
@@ -331,7 +331,7 @@ static void test_intervals(void) {
   gfx_clear(g, th->bg);
   float x[4] = {0, 1, 2, 3}, y[4] = {5, 5, 5, 5}, lo[4] = {3, 3, 3, 3}, hi[4] = {7, 7, 7, 7};
   float y2[4] = {1, 1, 1, 1}, lo2[4] = {0.5f, 0.5f, NAN, 0.5f}, hi2[4] = {2, 2, NAN, 2};
-  SDL_Color c0 = theme_series(th, 0), c1 = theme_series(th, 1);
+  gfx_color c0 = theme_series(th, 0), c1 = theme_series(th, 1);
   plot_series s[2] = {{.label = "band", .x = x, .y = y, .n = 4, .color = c0, .lo = lo, .hi = hi, .band = 1},
                       {.label = "bars", .x = x, .y = y2, .n = 4, .color = c1, .lo = lo2, .hi = hi2}};
   static const char *const labels[3] = {"1", "10", "100"};
@@ -347,7 +347,7 @@ static void test_intervals(void) {
   plot_lines(g, gfx_r(0, 0, 900, 500), &o, s, 2, &f);
   /* inside the band, between the line and its edge: a tint of c0 (neither bg/panel nor c0) */
   int xb = (int)lroundf(plot_x_px(&f, 0.5)), yb = (int)lroundf(plot_y_px(&f, 6));
-  SDL_Color in = pixel(g, xb, yb), out = pixel(g, xb, (int)lroundf(plot_y_px(&f, 7.6)));
+  gfx_color in = pixel(g, xb, yb), out = pixel(g, xb, (int)lroundf(plot_y_px(&f, 7.6)));
   CHECKF(!same(in, out, 8) && !same(in, c0, 30), "band %d,%d,%d outside %d,%d,%d", in.r, in.g, in.b, out.r, out.g, out.b);
   /* the band does not spill beyond hi */
   CHECK(same(pixel(g, xb, (int)lroundf(plot_y_px(&f, 7.3))), out, 8));

@@ -1,4 +1,4 @@
-/* ui: event-injection tests. Synthetic SDL_Events (built by hand, no display) drive the widgets;
+/* ui: event-injection tests. Synthetic ui_events (built by hand, no display) drive the widgets;
  * the checks look at return values and the values the widgets edit. One golden image of a
  * sidebar, and pixel checks of an open dropdown and a tooltip. */
 #include "draw/ui.h"
@@ -12,45 +12,26 @@ static ui *U;
 static gfx *G;
 
 static void motion(int x, int y) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_MOUSEMOTION;
-  e.motion.x = x;
-  e.motion.y = y;
+  ui_event e = {.type = UI_EV_MOUSE_MOVE, .x = x, .y = y};
   ui_input(U, &e);
 }
-static int button(int type, int x, int y, int b) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = (Uint32)type;
-  e.button.x = x;
-  e.button.y = y;
-  e.button.button = (Uint8)b;
-  e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+static int button(ui_event_type type, int x, int y, int b) {
+  ui_event e = {.type = type, .x = x, .y = y, .button = b};
   return ui_input(U, &e);
 }
-static void press(int x, int y) { button(SDL_MOUSEBUTTONDOWN, x, y, SDL_BUTTON_LEFT); }
-static void release(int x, int y) { button(SDL_MOUSEBUTTONUP, x, y, SDL_BUTTON_LEFT); }
-static int key(SDL_Keycode k, Uint16 mod) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_KEYDOWN;
-  e.key.keysym.sym = k;
-  e.key.keysym.mod = mod;
+static void press(int x, int y) { button(UI_EV_MOUSE_DOWN, x, y, UI_BUTTON_LEFT); }
+static void release(int x, int y) { button(UI_EV_MOUSE_UP, x, y, UI_BUTTON_LEFT); }
+static int key(ui_key k, int mod) {
+  ui_event e = {.type = UI_EV_KEY_DOWN, .key = k, .mods = mod};
   return ui_input(U, &e);
 }
 static void wheel(int y) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_MOUSEWHEEL;
-  e.wheel.y = y;
+  ui_event e = {.type = UI_EV_WHEEL, .wheel = y};
   ui_input(U, &e);
 }
 static void text_input(const char *s) {
-  SDL_Event e;
-  memset(&e, 0, sizeof e);
-  e.type = SDL_TEXTINPUT;
-  snprintf(e.text.text, sizeof e.text.text, "%s", s);
+  ui_event e = {.type = UI_EV_TEXT};
+  snprintf(e.text, sizeof e.text, "%s", s);
   ui_input(U, &e);
 }
 
@@ -64,7 +45,7 @@ static struct {
 } S;
 static struct {
   int lr, clip, hidden, keep, cell, speed, reset, step, text;
-  SDL_Rect r_lr, r_clip, r_hidden, r_keep, r_cell, r_speed, r_reset, r_step, r_text, panel;
+  gfx_rect r_lr, r_clip, r_hidden, r_keep, r_cell, r_speed, r_reset, r_step, r_text, panel;
   int panel_clicked, key_n;
 } R;
 
@@ -74,7 +55,7 @@ static void frame(void) {
   const theme *th = gfx_theme(G);
   gfx_clear(G, th->bg);
   ui_begin(U);
-  SDL_Rect side = {0, 0, 420, gfx_height(G)};
+  gfx_rect side = {0, 0, 420, gfx_height(G)};
   gfx_fill_rect(G, side, th->panel);
   ui_layout_begin(U, side);
   ui_label(U, "Model A");
@@ -105,12 +86,12 @@ static void frame(void) {
   gfx_fill_rect(G, R.panel, th->panel);
   R.panel_clicked = ui_clicked(U, R.panel);
   ui_tooltip_rect(U, R.panel, "unit 3, t = 7\nc = 0.42");
-  R.key_n = ui_key_pressed(U, SDLK_n);
+  R.key_n = ui_key_pressed(U, 'n');
   ui_end(U);
 }
 
-static int cx(SDL_Rect r) { return r.x + r.w / 2; }
-static int cy(SDL_Rect r) { return r.y + r.h / 2; }
+static int cx(gfx_rect r) { return r.x + r.w / 2; }
+static int cy(gfx_rect r) { return r.y + r.h / 2; }
 
 static void reset_state(void) {
   S.lr = 0.01f;
@@ -151,7 +132,7 @@ static void test_layout(void) {
   ui_layout_begin(U, gfx_r(0, 0, 400, 300));
   int w[3] = {100, 0, 50};
   ui_row(U, 3, w, 30);
-  SDL_Rect a = ui_next(U), b = ui_next(U), c = ui_next(U), d = ui_next(U);
+  gfx_rect a = ui_next(U), b = ui_next(U), c = ui_next(U), d = ui_next(U);
   CHECK(a.w == 100 && c.w == 50 && a.h == 30);
   CHECK(b.x == a.x + a.w + (b.x - a.x - a.w) && b.x > a.x + a.w && c.x + c.w == a.x + 400 - 2 * ui_padding(U));
   CHECK(d.y > a.y && d.x == a.x); /* wrapped to the next row */
@@ -159,13 +140,13 @@ static void test_layout(void) {
   /* a paragraph wraps into several lines inside the layout width */
   ui_text_block(U, "The forget gate decides how much of the cell state survives each step; "
                    "clamp it to one and the gradient flows back unchanged.");
-  SDL_Rect para = ui_last_rect(U);
+  gfx_rect para = ui_last_rect(U);
   int lh = gfx_line_height(G, GFX_SANS, gfx_font_px(G, THEME_TEXT_BODY));
   CHECKF(para.h >= 3 * lh && para.w == 400 - 2 * ui_padding(U), "paragraph %dx%d, line %d", para.w, para.h, lh);
-  SDL_Rect after = ui_next(U);
+  gfx_rect after = ui_next(U);
   CHECK(after.y >= para.y + para.h && after.w == 100); /* the 3-column row spec is restored */
   ui_space(U, 10);
-  SDL_Rect rest = ui_remaining(U);
+  gfx_rect rest = ui_remaining(U);
   CHECK(rest.y > d.y + d.h && rest.y + rest.h == 300 - ui_padding(U));
   ui_layout_end(U);
   ui_end(U);
@@ -201,17 +182,17 @@ static void test_button(void) {
   release(cx(R.r_reset), cy(R.r_reset));
   frame();
   CHECK(ui_wants_keyboard(U));
-  CHECK(key(SDLK_SPACE, 0) == 1);
+  CHECK(key(UI_KEY_SPACE, 0) == 1);
   frame();
   CHECK(R.reset);
   press(600, 500); /* click on empty space drops the focus */
   release(600, 500);
   frame();
   CHECK(!ui_wants_keyboard(U));
-  CHECK(key(SDLK_SPACE, 0) == 0);
+  CHECK(key(UI_KEY_SPACE, 0) == 0);
   frame();
   CHECK(!R.reset);
-  key(SDLK_n, 0);
+  key('n', 0);
   frame();
   CHECK(R.key_n); /* an unused key is visible to the caller */
 }
@@ -225,7 +206,7 @@ static void test_checkbox(void) {
   CHECK(R.keep && S.keep == 1);
   frame();
   CHECK(!R.keep && S.keep == 1);
-  key(SDLK_SPACE, 0); /* it has the focus now */
+  key(UI_KEY_SPACE, 0); /* it has the focus now */
   frame();
   CHECK(R.keep && S.keep == 0);
   press(600, 500);
@@ -235,8 +216,8 @@ static void test_checkbox(void) {
 
 /* The label of a slider is never crossed by its handle (the trial saw "hid|den"): at any value, no
  * accent-coloured pixel falls inside the label's text box. */
-static SDL_Rect label_box;
-static void find_label(void *ctx, const char *s, int px, SDL_Rect box) {
+static gfx_rect label_box;
+static void find_label(void *ctx, const char *s, int px, gfx_rect box) {
   (void)px;
   if (!strcmp(s, (const char *)ctx)) label_box = box;
 }
@@ -268,7 +249,7 @@ static void test_slider(void) {
   frame();
   /* linear: a click at the middle of the track gives the middle of the range (within one
    * pixel's worth of value: 10 / track width) */
-  SDL_Rect r = R.r_clip;
+  gfx_rect r = R.r_clip;
   int pad = ui_padding(U);
   float track0 = r.x + pad * 0.5f, trackw = (float)(r.w - pad);
   int xm = (int)lroundf(track0 + 0.5f * trackw);
@@ -305,29 +286,29 @@ static void test_slider(void) {
   CHECKF(S.lr > 1e-3f * 0.9f && S.lr < 1e-3f * 1.1f, "lr %g (quarter of 4 decades = 1e-3)", S.lr);
   /* keyboard with focus: Right steps up by 2% of the (log) range, Home/End go to the ends */
   float before = S.lr;
-  key(SDLK_RIGHT, 0);
+  key(UI_KEY_RIGHT, 0);
   frame();
   CHECK(R.lr && S.lr > before);
   CHECKF(test_close(log10(S.lr) - log10(before), 0.08, 1e-3, 1e-4), "step %g", log10(S.lr) - log10(before));
-  key(SDLK_END, 0);
+  key(UI_KEY_END, 0);
   frame();
   CHECK(S.lr == 1.0f);
-  key(SDLK_HOME, 0);
+  key(UI_KEY_HOME, 0);
   frame();
   CHECK(test_close(S.lr, 1e-4, 1e-5, 0));
   /* Tab moves the focus to the next widget (clip), Left then changes clip, not lr */
-  key(SDLK_TAB, 0);
+  key(UI_KEY_TAB, 0);
   frame();
   float lr_before = S.lr, clip_before = S.clip = 5;
-  key(SDLK_LEFT, 0);
+  key(UI_KEY_LEFT, 0);
   frame();
   CHECK(S.lr == lr_before && S.clip < clip_before);
-  key(SDLK_TAB, KMOD_LSHIFT); /* back to lr */
+  key(UI_KEY_TAB, UI_MOD_SHIFT); /* back to lr */
   frame();
-  key(SDLK_RIGHT, 0);
+  key(UI_KEY_RIGHT, 0);
   frame();
   CHECK(S.lr > lr_before);
-  key(SDLK_ESCAPE, 0);
+  key(UI_KEY_ESCAPE, 0);
   frame();
   CHECK(!ui_wants_keyboard(U));
   /* mouse wheel over a slider */
@@ -367,7 +348,7 @@ static void test_select(void) {
   uint8_t p[4];
   rl_error err;
   gfx_read_pixels(G, gfx_r(R.r_cell.x + R.r_cell.w - 20, item0_y, 1, 1), p, &err);
-  SDL_Color pc = gfx_theme(G)->panel;
+  gfx_color pc = gfx_theme(G)->panel;
   CHECKF(p[0] == pc.r && p[1] == pc.g && p[2] == pc.b, "popup pixel %d %d %d", p[0], p[1], p[2]);
   /* pick "RNN ReLU" (item 1): the slider underneath must not react */
   float lr0 = S.lr;
@@ -394,14 +375,14 @@ static void test_select(void) {
   press(cx(R.r_cell), cy(R.r_cell));
   release(cx(R.r_cell), cy(R.r_cell));
   frame();
-  key(SDLK_ESCAPE, 0);
+  key(UI_KEY_ESCAPE, 0);
   frame();
-  key(SDLK_RIGHT, 0);
+  key(UI_KEY_RIGHT, 0);
   frame();
   CHECK(R.cell && S.cell == 2);
-  key(SDLK_LEFT, 0);
-  key(SDLK_LEFT, 0);
-  key(SDLK_LEFT, 0);
+  key(UI_KEY_LEFT, 0);
+  key(UI_KEY_LEFT, 0);
+  key(UI_KEY_LEFT, 0);
   frame();
   CHECK(S.cell == 3); /* wraps around */
   /* wheel over it cycles (down = next) */
@@ -422,8 +403,8 @@ static void test_cycle_textbox_panel(void) {
   release(cx(R.r_speed), cy(R.r_speed));
   frame();
   CHECK(R.speed && S.speed == 1);
-  button(SDL_MOUSEBUTTONDOWN, cx(R.r_speed), cy(R.r_speed), SDL_BUTTON_RIGHT);
-  button(SDL_MOUSEBUTTONUP, cx(R.r_speed), cy(R.r_speed), SDL_BUTTON_RIGHT);
+  button(UI_EV_MOUSE_DOWN, cx(R.r_speed), cy(R.r_speed), UI_BUTTON_RIGHT);
+  button(UI_EV_MOUSE_UP, cx(R.r_speed), cy(R.r_speed), UI_BUTTON_RIGHT);
   frame();
   CHECK(R.speed && S.speed == 0);
   /* text box: typed text, Backspace, Return; typed keys are not the caller's shortcuts */
@@ -431,17 +412,17 @@ static void test_cycle_textbox_panel(void) {
   release(cx(R.r_text), cy(R.r_text));
   frame();
   CHECK(ui_wants_keyboard(U));
-  CHECK(key(SDLK_n, 0) == 1);
+  CHECK(key('n', 0) == 1);
   text_input("n");
   text_input(" there");
   frame();
   CHECK(R.text && !strcmp(S.text, "hin there"));
   CHECK(!R.key_n);
-  key(SDLK_BACKSPACE, 0);
-  key(SDLK_BACKSPACE, 0);
+  key(UI_KEY_BACKSPACE, 0);
+  key(UI_KEY_BACKSPACE, 0);
   frame();
   CHECK(!strcmp(S.text, "hin the"));
-  key(SDLK_RETURN, 0);
+  key(UI_KEY_RETURN, 0);
   frame();
   CHECK(S.submitted == 1);
   frame();
@@ -449,7 +430,7 @@ static void test_cycle_textbox_panel(void) {
   /* UTF-8: backspace removes a whole character */
   text_input("\xc3\xa9");
   frame();
-  key(SDLK_BACKSPACE, 0);
+  key(UI_KEY_BACKSPACE, 0);
   frame();
   CHECK(!strcmp(S.text, "hin the"));
   /* a custom panel: click inside it, and its tooltip */
@@ -468,7 +449,7 @@ static void test_tooltip_and_golden(void) {
   motion(cx(R.r_cell), cy(R.r_cell));
   frame();
   int mx = cx(R.r_cell), my = cy(R.r_cell);
-  SDL_Color tb = gfx_theme(G)->tooltip_bg;
+  gfx_color tb = gfx_theme(G)->tooltip_bg;
   uint8_t *px = malloc(120 * 40 * 4);
   rl_error err;
   long n = 0;

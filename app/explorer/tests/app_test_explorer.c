@@ -31,10 +31,10 @@ static tr_config small_config(void) {
 
 typedef struct {
   uint8_t *px;
-  SDL_Rect r;
+  gfx_rect r;
 } region;
 
-static int read_region(gfx *g, SDL_Rect r, region *out) {
+static int read_region(gfx *g, gfx_rect r, region *out) {
   rl_error err;
   out->r = r;
   out->px = malloc((size_t)r.w * (size_t)r.h * 4);
@@ -62,7 +62,7 @@ static int distinct_colours(const region *rg) {
 }
 
 /* Pixels within tol (per channel) of colour c. */
-static long count_colour(const region *rg, SDL_Color c, int tol) {
+static long count_colour(const region *rg, gfx_color c, int tol) {
   long n = 0;
   for (long i = 0; i < (long)rg->r.w * rg->r.h; i++) {
     const uint8_t *p = rg->px + i * 4;
@@ -71,38 +71,20 @@ static long count_colour(const region *rg, SDL_Color c, int tol) {
   return n;
 }
 
-static void key(explorer *e, SDL_Keycode k, Uint16 mod) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_KEYDOWN;
-  ev.key.state = SDL_PRESSED;
-  ev.key.keysym.sym = k;
-  ev.key.keysym.mod = mod;
+static void key(explorer *e, ui_key k, int mod) {
+  ui_event ev = {.type = UI_EV_KEY_DOWN, .key = k, .mods = mod};
   explorer_handle_event(e, &ev);
-  ev.type = SDL_KEYUP;
-  ev.key.state = SDL_RELEASED;
+  ev.type = UI_EV_KEY_UP;
   explorer_handle_event(e, &ev);
 }
 
 static void mouse_move(explorer *e, int x, int y, int held) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_MOUSEMOTION;
-  ev.motion.x = x;
-  ev.motion.y = y;
-  ev.motion.state = held ? SDL_BUTTON_LMASK : 0;
+  ui_event ev = {.type = UI_EV_MOUSE_MOVE, .x = x, .y = y, .buttons = held ? 1 << (UI_BUTTON_LEFT - 1) : 0};
   explorer_handle_event(e, &ev);
 }
 
 static void mouse_button(explorer *e, int x, int y, int down) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
-  ev.button.button = SDL_BUTTON_LEFT;
-  ev.button.state = down ? SDL_PRESSED : SDL_RELEASED;
-  ev.button.clicks = 1;
-  ev.button.x = x;
-  ev.button.y = y;
+  ui_event ev = {.type = down ? UI_EV_MOUSE_DOWN : UI_EV_MOUSE_UP, .x = x, .y = y, .button = UI_BUTTON_LEFT};
   explorer_handle_event(e, &ev);
 }
 
@@ -126,7 +108,7 @@ static void test_panels(gfx *g, explorer *e) {
   unsigned shown = explorer_panels_shown(e);
   for (int i = 0; i < RL_PANEL_COUNT; i++) {
     if (!(shown & (unsigned)ALL[i])) continue;
-    SDL_Rect r = explorer_panel_rect(e, ALL[i]);
+    gfx_rect r = explorer_panel_rect(e, ALL[i]);
     CHECKF(r.w >= 200 && r.h >= 150, "panel %s is %dx%d", panel_title(ALL[i]), r.w, r.h);
     CHECKF(r.x >= 0 && r.y >= 0 && r.x + r.w <= WIN_W && r.y + r.h <= WIN_H, "panel %s inside the window",
            panel_title(ALL[i]));
@@ -168,36 +150,36 @@ static void test_keys(explorer *e) {
   explorer_frame(e);
   /* N: exactly one step */
   long s0 = max_step(e);
-  key(e, SDLK_n, 0);
+  key(e, 'n', 0);
   CHECK(explorer_wait(e, 60) == 0);
   CHECKF(max_step(e) == s0 + 1, "N: step %ld -> %ld", s0, max_step(e));
   /* Space: play, then pause */
   CHECK(!explorer_playing(e));
-  key(e, SDLK_SPACE, 0);
+  key(e, UI_KEY_SPACE, 0);
   CHECK(explorer_playing(e));
-  key(e, SDLK_SPACE, 0);
+  key(e, UI_KEY_SPACE, 0);
   CHECK(!explorer_playing(e));
   explorer_wait(e, 60);
   /* +/-: speed */
   int sp = trainer_speed(e->tr);
-  key(e, SDLK_MINUS, 0);
+  key(e, '-', 0);
   CHECK(trainer_speed(e->tr) == sp - 1);
-  key(e, SDLK_PLUS, 0);
+  key(e, '+', 0);
   CHECK(trainer_speed(e->tr) == sp);
   /* Left/Right move the selected timestep */
   int T = e->snap.T;
   CHECK(explorer_selected_timestep(e) == T - 1);
-  key(e, SDLK_LEFT, 0);
-  key(e, SDLK_LEFT, 0);
+  key(e, UI_KEY_LEFT, 0);
+  key(e, UI_KEY_LEFT, 0);
   CHECK(explorer_selected_timestep(e) == T - 3);
-  key(e, SDLK_RIGHT, 0);
+  key(e, UI_KEY_RIGHT, 0);
   CHECK(explorer_selected_timestep(e) == T - 2);
-  key(e, SDLK_HOME, 0);
+  key(e, UI_KEY_HOME, 0);
   CHECK(explorer_selected_timestep(e) == 0);
-  key(e, SDLK_LEFT, 0);
+  key(e, UI_KEY_LEFT, 0);
   CHECK(explorer_selected_timestep(e) == 0);
   /* C cycles the clamp: keep, erase, free */
-  key(e, SDLK_c, 0);
+  key(e, 'c', 0);
   CHECK(e->clamp_mode == 1);
   explorer_wait(e, 60);
   const tr_slot_snap *lstm = &e->snap.slot[1];
@@ -210,15 +192,15 @@ static void test_keys(explorer *e) {
   for (int t = 1; t < lstm->T; t++)
     for (int j = 0; j < lstm->H; j++) moved = fmaxf(moved, fabsf(lstm->c[t * lstm->H + j] - lstm->c[j]));
   CHECKF(c0 > 0.0f && moved == 0.0f, "keep clamp: |c(1)| %g, largest change after it %g", (double)c0, (double)moved);
-  key(e, SDLK_c, 0);
+  key(e, 'c', 0);
   CHECK(e->clamp_mode == 2);
-  key(e, SDLK_c, 0);
+  key(e, 'c', 0);
   CHECK(e->clamp_mode == 0);
   explorer_wait(e, 60);
   CHECK(isnan(e->snap.slot[1].clamps.value[1]));
   /* R: reset to step 0 with a notice */
   CHECK(max_step(e) > 0);
-  key(e, SDLK_r, 0);
+  key(e, 'r', 0);
   explorer_wait(e, 60);
   CHECK(max_step(e) == 0);
   CHECK(strstr(e->notice, "re-initialised") != NULL);
@@ -228,7 +210,7 @@ static void test_mouse(explorer *e) {
   explorer_train(e, 3);
   explorer_wait(e, 60);
   explorer_frame(e);
-  SDL_Rect hr = explorer_panel_rect(e, RL_PANEL_HEATMAPS);
+  gfx_rect hr = explorer_panel_rect(e, RL_PANEL_HEATMAPS);
   CHECK(hr.w > 0);
   /* click on timestep 2's column (in the first band) */
   int y = hr.y + hr.h / 2;
@@ -272,10 +254,10 @@ static void test_sidebar(explorer *e) {
   CHECK(!e->snap.slot[2].used);
   int found = 0;
   for (int i = 0; i < 7; i++) {
-    key(e, SDLK_TAB, 0);
+    key(e, UI_KEY_TAB, 0);
     explorer_frame(e);
   }
-  key(e, SDLK_RIGHT, 0);
+  key(e, UI_KEY_RIGHT, 0);
   explorer_frame(e);
   explorer_frame(e);
   explorer_wait(e, 60);
@@ -286,7 +268,7 @@ static void test_sidebar(explorer *e) {
     CHECK(e->snap.slot[2].spec.cell == RL_CELL_RNN && e->snap.slot[2].spec.nonlin == RL_ACT_TANH);
     CHECK(strstr(e->notice, "re-initialised") != NULL);
   }
-  key(e, SDLK_ESCAPE, 0); /* drop the focus */
+  key(e, UI_KEY_ESCAPE, 0); /* drop the focus */
   explorer_frame(e);
 }
 
@@ -349,7 +331,7 @@ static void test_export(explorer *e) {
   CHECK(img && w == WIN_W && h == WIN_H);
   free(img);
   /* Shift+F12: twice the size */
-  key(e, SDLK_F12, KMOD_LSHIFT);
+  key(e, UI_KEY_F12, UI_MOD_SHIFT);
   explorer_frame(e);
   CHECKF(strstr(e->notice, "Saved") != NULL, "notice: %s", e->notice);
   char p2[1024];
@@ -380,10 +362,10 @@ static void test_export(explorer *e) {
   explorer_frame(e);
   {
     /* the buttons show while the mouse is over the panel */
-    SDL_Rect pr = explorer_panel_rect(e, RL_PANEL_CURVES);
+    gfx_rect pr = explorer_panel_rect(e, RL_PANEL_CURVES);
     mouse_move(e, pr.x + pr.w / 2, pr.y + pr.h / 2, 0);
     explorer_frame(e);
-    SDL_Rect b = e->export_button[panel_index(RL_PANEL_CURVES)][0];
+    gfx_rect b = e->export_button[panel_index(RL_PANEL_CURVES)][0];
     CHECK(b.w > 0);
     int bx = b.x + b.w / 2, by = b.y + b.h / 2;
     mouse_move(e, bx, by, 0);
@@ -402,7 +384,7 @@ static void test_export(explorer *e) {
   char inside[760];
   snprintf(inside, sizeof inside, "%s/sub", bad);
   explorer_set_export_dir(e, inside);
-  key(e, SDLK_F12, 0);
+  key(e, UI_KEY_F12, 0);
   explorer_frame(e);
   CHECKF(e->notice_error && strstr(e->notice, "Export failed"), "notice: %s", e->notice);
   explorer_frame(e);
@@ -444,8 +426,8 @@ static void test_view(explorer *e) {
   CHECKF(strstr(err.msg, "dog") != NULL, "message: %s", err.msg);
   CHECK(e->snap.T == 6);
   /* training keys do nothing in view mode */
-  key(e, SDLK_n, 0);
-  key(e, SDLK_SPACE, 0);
+  key(e, 'n', 0);
+  key(e, UI_KEY_SPACE, 0);
   CHECK(!explorer_playing(e));
   for (int i = 0; i < RL_PANEL_COUNT; i++) {
     if (!(explorer_panels_shown(e) & (unsigned)ALL[i])) continue;

@@ -6,7 +6,7 @@
  * minimum window size, truncated labels, a column frame across a model's line). What is checked
  * is what was drawn: every string goes through a text observer with its pixel size and box. */
 #define _POSIX_C_SOURCE 200809L
-#include "host/display.h"
+#include "host/host.h"
 #include "explorer/export.h"
 #include "explorer/panels.h"
 #include "lessons/presenter.h"
@@ -22,12 +22,12 @@
 typedef struct {
   char s[200];
   int px;
-  SDL_Rect box;
+  gfx_rect box;
 } drawn;
 static drawn texts[MAX_TEXTS];
 static int ntexts;
 
-static void observe(void *ctx, const char *s, int px, SDL_Rect box) {
+static void observe(void *ctx, const char *s, int px, gfx_rect box) {
   (void)ctx;
   if (ntexts >= MAX_TEXTS) return;
   drawn *d = &texts[ntexts++];
@@ -43,7 +43,7 @@ static const drawn *find_text(const char *needle) {
 }
 
 /* The same, drawn inside r. */
-static const drawn *find_text_in(const char *needle, SDL_Rect r) {
+static const drawn *find_text_in(const char *needle, gfx_rect r) {
   for (int i = 0; i < ntexts; i++)
     if (strstr(texts[i].s, needle) && gfx_contains(r, texts[i].box.x, texts[i].box.y)) return &texts[i];
   return NULL;
@@ -75,39 +75,25 @@ static const char *chrome_drawn(void) {
 
 /* ---- input ---------------------------------------------------------------------------------- */
 
-static void key(explorer *e, SDL_Keycode k, Uint16 mod) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_KEYDOWN;
-  ev.key.keysym.sym = k;
-  ev.key.keysym.mod = mod;
+static void key(explorer *e, ui_key k, int mod) {
+  ui_event ev = {.type = UI_EV_KEY_DOWN, .key = k, .mods = mod};
   explorer_handle_event(e, &ev);
-  ev.type = SDL_KEYUP;
+  ev.type = UI_EV_KEY_UP;
   explorer_handle_event(e, &ev);
 }
 
-static void mouse(explorer *e, int type, int x, int y) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = (Uint32)type;
-  if (type == SDL_MOUSEMOTION) {
-    ev.motion.x = x;
-    ev.motion.y = y;
-  } else {
-    ev.button.button = SDL_BUTTON_LEFT;
-    ev.button.clicks = 1;
-    ev.button.x = x;
-    ev.button.y = y;
-  }
+static void mouse(explorer *e, ui_event_type type, int x, int y) {
+  ui_event ev = {.type = type, .x = x, .y = y};
+  if (type != UI_EV_MOUSE_MOVE) ev.button = UI_BUTTON_LEFT;
   explorer_handle_event(e, &ev);
 }
 
 static void click(explorer *e, int x, int y) {
-  mouse(e, SDL_MOUSEMOTION, x, y);
+  mouse(e, UI_EV_MOUSE_MOVE, x, y);
   explorer_frame(e);
-  mouse(e, SDL_MOUSEBUTTONDOWN, x, y);
+  mouse(e, UI_EV_MOUSE_DOWN, x, y);
   explorer_frame(e);
-  mouse(e, SDL_MOUSEBUTTONUP, x, y);
+  mouse(e, UI_EV_MOUSE_UP, x, y);
   explorer_frame(e);
 }
 
@@ -116,14 +102,14 @@ static void frame(explorer *e) {
   explorer_frame(e);
 }
 
-static SDL_Color pixel(gfx *g, int x, int y) {
+static gfx_color pixel(gfx *g, int x, int y) {
   uint8_t p[4] = {0};
   rl_error err;
   gfx_read_pixels(g, gfx_r(x, y, 1, 1), p, &err);
   return gfx_rgba(p[0], p[1], p[2], p[3]);
 }
 
-static int near(SDL_Color a, SDL_Color b, int tol) {
+static int near(gfx_color a, gfx_color b, int tol) {
   return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
 }
 
@@ -231,15 +217,15 @@ static void test_pace_and_learning(gfx *g) {
   CHECKF(r0 < 1e-12, "relative gradient at word 1: %.2g (the case needs one below 1e-12)", r0);
   plot_frame f = e->grad_frame;
   int bx = (int)lroundf(plot_x_px(&f, 1)), by = f.area.y + f.area.h - f.band_lo / 2;
-  SDL_Color c0 = ex_slot_color(e, 0);
+  gfx_color c0 = ex_slot_color(e, 0);
   int hits = 0;
   for (int dx = -6; dx <= 6; dx++)
     for (int dy = -6; dy <= 6; dy++) hits += near(pixel(g, bx + dx, by + dy), c0, 40);
   CHECKF(hits > 10, "the RNN's first word (relative %.2g) is not drawn in the floor band (%d pixels)", r0, hits);
   /* one click away: the panel's "raw" button (shown while the mouse is over the panel) */
   {
-    SDL_Rect gr = explorer_panel_rect(e, RL_PANEL_GRADIENTS);
-    mouse(e, SDL_MOUSEMOTION, gr.x + gr.w / 2, gr.y + gr.h / 2);
+    gfx_rect gr = explorer_panel_rect(e, RL_PANEL_GRADIENTS);
+    mouse(e, UI_EV_MOUSE_MOVE, gr.x + gr.w / 2, gr.y + gr.h / 2);
     frame(e);
     const drawn *b = find_text_in("raw", gr);
     CHECK(b != NULL);
@@ -254,10 +240,10 @@ static void test_pace_and_learning(gfx *g) {
     }
   }
   /* G: raw norms, on their own fixed range; G again: relative */
-  key(e, SDLK_g, 0);
+  key(e, 'g', 0);
   frame(e);
   CHECK(explorer_gradient_raw(e) && fabs(e->grad_frame.y0 + 16) < 1e-9);
-  key(e, SDLK_g, 0);
+  key(e, 'g', 0);
   CHECK(!explorer_gradient_raw(e));
   explorer_destroy(e);
 }
@@ -266,7 +252,7 @@ static void test_pace_and_learning(gfx *g) {
  * and the last word (the query) is always named. */
 static void token_labels(explorer *e, int *heat, int *grad, int T) {
   for (int t = 0; t < T; t++) heat[t] = grad[t] = 0;
-  SDL_Rect hg = e->heat_grid;
+  gfx_rect hg = e->heat_grid;
   plot_frame gf = e->grad_frame;
   float cw = (float)hg.w / (float)T;
   for (int i = 0; i < ntexts; i++) {
@@ -320,12 +306,12 @@ static void test_help_overlay_and_exports(gfx *g) {
   frame(e);
   CHECK(find_text("?  keys") != NULL);  /* the live window says where the keys are */
   CHECK(find_text("Space play") == NULL); /* ... instead of a line of key hints */
-  key(e, SDLK_F1, 0);
+  key(e, UI_KEY_F1, 0);
   frame(e);
   CHECK(explorer_help_open(e) && find_text("play / pause training") != NULL);
-  key(e, SDLK_ESCAPE, 0);
+  key(e, UI_KEY_ESCAPE, 0);
   CHECK(!explorer_help_open(e));
-  key(e, SDLK_SLASH, KMOD_LSHIFT); /* '?' */
+  key(e, '/', UI_MOD_SHIFT); /* '?' */
   CHECK(explorer_help_open(e));
 
   char dir[700], path[1024];
@@ -334,7 +320,7 @@ static void test_help_overlay_and_exports(gfx *g) {
   rl_error err;
   /* F12 leaves a "Saved ..." notice; Shift+F12 right after must not carry it, nor the overlay,
    * the buttons, the key hint or the play status */
-  key(e, SDLK_F12, 0);
+  key(e, UI_KEY_F12, 0);
   frame(e);
   CHECK(strstr(e->notice, "Saved") != NULL);
   ntexts = 0;
@@ -456,7 +442,7 @@ static void test_interaction(gfx *g) {
     CHECK(explorer_needs_redraw(e));
     frame(e);
     const theme *light = theme_get(THEME_LIGHT);
-    SDL_Rect hr = explorer_panel_rect(e, RL_PANEL_HEATMAPS), gr = explorer_panel_rect(e, RL_PANEL_GRADIENTS);
+    gfx_rect hr = explorer_panel_rect(e, RL_PANEL_HEATMAPS), gr = explorer_panel_rect(e, RL_PANEL_GRADIENTS);
     CHECK(near(pixel(g, 2, 2), light->bg, 2));                          /* header (drawn last) */
     CHECK(near(pixel(g, hr.x + 3, hr.y + hr.h - 3), light->panel, 2));  /* a panel drawn before the sidebar's button */
     CHECK(near(pixel(g, gr.x + gr.w - 3, gr.y + gr.h - 3), light->panel, 2));
@@ -470,43 +456,40 @@ static void test_interaction(gfx *g) {
   CHECK(box != NULL);
   if (box) {
     click(e, box->box.x + 4, box->box.y + box->box.h / 2);
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = SDL_TEXTINPUT;
-    snprintf(ev.text.text, sizeof ev.text.text, "k3 d1 d2 q");
+    ui_event ev = {.type = UI_EV_TEXT};
+    snprintf(ev.text, sizeof ev.text, "k3 d1 d2 q");
     explorer_handle_event(e, &ev);
     frame(e);
     CHECK(ui_wants_keyboard(e->u));
-    key(e, SDLK_RETURN, 0);
+    key(e, UI_KEY_RETURN, 0);
     frame(e);
     CHECKF(!ui_wants_keyboard(e->u), "the box kept the focus after Return");
     CHECKF(!strcmp(e->snap.example_text, "k3 d1 d2 q"), "shown: %s", e->snap.example_text);
     int was = explorer_playing(e);
-    key(e, SDLK_SPACE, 0);
+    key(e, UI_KEY_SPACE, 0);
     CHECK(explorer_playing(e) != was);
     explorer_play(e, 0);
     /* typing past the box's 255 bytes is refused with a notice, not cut silently */
     click(e, box->box.x + 4, box->box.y + box->box.h / 2);
     for (int i = 0; i < 20; i++) {
-      memset(&ev, 0, sizeof ev);
-      ev.type = SDL_TEXTINPUT;
-      snprintf(ev.text.text, sizeof ev.text.text, "%s", "abcdefghijklmnopq");
+      ev = (ui_event){.type = UI_EV_TEXT};
+      snprintf(ev.text, sizeof ev.text, "%s", "abcdefghijklmnopq");
       explorer_handle_event(e, &ev);
       frame(e);
     }
     CHECKF(strstr(e->notice, "at most 255 bytes") != NULL, "notice: %s", e->notice);
-    key(e, SDLK_ESCAPE, 0);
+    key(e, UI_KEY_ESCAPE, 0);
     frame(e);
     CHECK(!ui_wants_keyboard(e->u));
     e->example[0] = 0;
   }
   /* A tap on a heatmap column (press and release within one frame) selects it */
   frame(e);
-  SDL_Rect hg = e->heat_grid;
+  gfx_rect hg = e->heat_grid;
   int T = e->snap.T, x = hg.x + (int)((2.5) * hg.w / T), y = hg.y + hg.h / 3;
-  mouse(e, SDL_MOUSEMOTION, x, y);
-  mouse(e, SDL_MOUSEBUTTONDOWN, x, y);
-  mouse(e, SDL_MOUSEBUTTONUP, x, y);
+  mouse(e, UI_EV_MOUSE_MOVE, x, y);
+  mouse(e, UI_EV_MOUSE_DOWN, x, y);
+  mouse(e, UI_EV_MOUSE_UP, x, y);
   frame(e);
   CHECKF(explorer_selected_timestep(e) == 2, "tap selected %d", explorer_selected_timestep(e));
   /* The selected column is framed per model: no accent pixels on model B's line */
@@ -527,7 +510,7 @@ static void test_interaction(gfx *g) {
 /* No widget label is cut with "..." in the sidebar at the usual sizes; the sidebar scrolls when it
  * does not fit instead of being cut off. */
 static void test_sidebar_fits(void) {
-  static const int sizes[4][2] = {{1920, 1080}, {1600, 900}, {1280, 720}, {DISPLAY_MIN_W, DISPLAY_MIN_H}};
+  static const int sizes[4][2] = {{1920, 1080}, {1600, 900}, {1280, 720}, {HOST_MIN_W, HOST_MIN_H}};
   rl_error err;
   for (int z = 0; z < 4; z++) {
     gfx *g = gfx_create_headless(sizes[z][0], sizes[z][1], &err);
@@ -540,14 +523,11 @@ static void test_sidebar_fits(void) {
       CHECKF(ui_truncated(e->u) == 0, "%dx%d: %d widget labels cut", sizes[z][0], sizes[z][1], ui_truncated(e->u));
       for (int i = 0; i < ntexts && ui_truncated(e->u); i++) /* name them */
         if (strstr(texts[i].s, "...")) fprintf(stderr, "  cut: '%s'\n", texts[i].s);
-      SDL_Rect sr = explorer_panel_rect(e, RL_PANEL_SIDEBAR);
+      gfx_rect sr = explorer_panel_rect(e, RL_PANEL_SIDEBAR);
       if (e->sidebar_scroll.content_h > sr.h) { /* scrolls to its last widget */
-        SDL_Event ev;
-        memset(&ev, 0, sizeof ev);
-        mouse(e, SDL_MOUSEMOTION, sr.x + sr.w - 4, sr.y + sr.h / 2);
+        ui_event ev = {.type = UI_EV_WHEEL, .wheel = -1};
+        mouse(e, UI_EV_MOUSE_MOVE, sr.x + sr.w - 4, sr.y + sr.h / 2);
         for (int i = 0; i < 30; i++) {
-          ev.type = SDL_MOUSEWHEEL;
-          ev.wheel.y = -1;
           explorer_handle_event(e, &ev);
           frame(e);
         }
@@ -564,20 +544,18 @@ static void test_sidebar_fits(void) {
 
 /* The window cannot be made smaller than the layout needs. */
 static void test_min_window(void) {
-  if (SDL_Init(SDL_INIT_VIDEO)) {
-    fprintf(stderr, "note: no SDL video (%s); minimum window size not checked\n", SDL_GetError());
+  host *h = NULL;
+  gfx *g = NULL;
+  host_window_opts wo = {"test", 1600, 900, 0, "explorer"};
+  if (host_open(&wo, &h, &g)) {
+    fprintf(stderr, "note: no window could be opened; minimum window size not checked\n");
     return;
   }
-  SDL_Window *w = display_open_window("test", 1600, 900, 0);
-  CHECK(w != NULL);
-  if (w) {
-    SDL_SetWindowSize(w, 100, 80);
-    int ww = 0, wh = 0;
-    SDL_GetWindowSize(w, &ww, &wh);
-    CHECKF(ww >= DISPLAY_MIN_W && wh >= DISPLAY_MIN_H, "window resized to %dx%d", ww, wh);
-    SDL_DestroyWindow(w);
-  }
-  SDL_Quit();
+  host_set_window_size(h, 100, 80);
+  int ww = 0, wh = 0;
+  host_window_size(h, &ww, &wh);
+  CHECKF(ww >= HOST_MIN_W && wh >= HOST_MIN_H, "window resized to %dx%d", ww, wh);
+  host_close(h);
 }
 
 /* `rnnlab --lesson 9` (there is none): the menu says why, on screen. */

@@ -17,16 +17,13 @@
 static gfx *g;
 static explorer *e;
 
-static SDL_Event keydown(SDL_Keycode k) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_KEYDOWN;
-  ev.key.keysym.sym = k;
+static ui_event keydown(ui_key k) {
+  ui_event ev = {.type = UI_EV_KEY_DOWN, .key = k};
   return ev;
 }
 
 /* Pixels in r within a small distance of colour c. */
-static long count_color(SDL_Rect r, SDL_Color c) {
+static long count_color(gfx_rect r, gfx_color c) {
   uint8_t *px = malloc((size_t)r.w * (size_t)r.h * 4);
   rl_error err;
   if (!px || gfx_read_pixels(g, r, px, &err)) {
@@ -40,7 +37,7 @@ static long count_color(SDL_Rect r, SDL_Color c) {
   return n;
 }
 
-static uint64_t region_hash(SDL_Rect r) {
+static uint64_t region_hash(gfx_rect r) {
   uint8_t *px = malloc((size_t)r.w * (size_t)r.h * 4);
   rl_error err;
   uint64_t h = 1469598103934665603ull;
@@ -99,7 +96,7 @@ static void test_text_lm(void) {
   if (setup(RL_CELL_RNN, rl_task_default(RL_TASK_LM))) return;
   explorer_show_panels(e, RL_PANEL_HEATMAPS | RL_PANEL_DISTRIBUTION, 0);
   frame();
-  SDL_Rect dr = explorer_panel_rect(e, RL_PANEL_DISTRIBUTION);
+  gfx_rect dr = explorer_panel_rect(e, RL_PANEL_DISTRIBUTION);
   uint64_t before = region_hash(dr);
   CHECK(explorer_snapshot(e)->T == 32); /* the task's own example: one chunk */
 
@@ -228,14 +225,14 @@ static void test_bptt_walk(void) {
   const tr_snapshot *sn = explorer_snapshot(e);
   int T = sn->T;
   CHECK(T == 10);
-  SDL_Color col = ex_slot_color(e, 0);
+  gfx_color col = ex_slot_color(e, 0);
 
   explorer_bptt(e, -1); /* bptt last */
   frame();
   CHECK(explorer_bptt_reached(e) == T - 1);
-  SDL_Rect r = explorer_panel_rect(e, RL_PANEL_BPTT);
+  gfx_rect r = explorer_panel_rect(e, RL_PANEL_BPTT);
   /* below the key line, the left two thirds hold only greyed placeholders: no bar colour */
-  SDL_Rect left = {r.x, r.y + r.h / 4, r.w * 2 / 3, r.h * 3 / 4 - 4};
+  gfx_rect left = {r.x, r.y + r.h / 4, r.w * 2 / 3, r.h * 3 / 4 - 4};
   long last_left = count_color(left, col);
   char *csv = panel_csv(RL_PANEL_BPTT);
   CHECK(csv && strstr(csv, "model,t,token,dWhh_term_norm,running_sum_norm,added"));
@@ -260,10 +257,10 @@ static void test_bptt_walk(void) {
   free(csv);
 
   /* Left moves the pass one step further back; Right undoes it */
-  SDL_Event ev = keydown(SDLK_LEFT);
+  ui_event ev = keydown(UI_KEY_LEFT);
   explorer_handle_event(e, &ev);
   CHECK(explorer_bptt_reached(e) == 5);
-  ev = keydown(SDLK_RIGHT);
+  ev = keydown(UI_KEY_RIGHT);
   explorer_handle_event(e, &ev);
   CHECK(explorer_bptt_reached(e) == 6);
 

@@ -14,7 +14,7 @@
 typedef struct {
   char s[200];
   int px;
-  SDL_Rect box;
+  gfx_rect box;
 } drawn;
 static drawn texts[MAX_TEXTS];
 static int ntexts;
@@ -22,7 +22,7 @@ static gfx *g;
 static explorer *e;
 static rl_lesson_set set;
 
-static void observe(void *ctx, const char *s, int px, SDL_Rect box) {
+static void observe(void *ctx, const char *s, int px, gfx_rect box) {
   (void)ctx;
   if (ntexts >= MAX_TEXTS) return;
   snprintf(texts[ntexts].s, sizeof texts[ntexts].s, "%s", s);
@@ -30,13 +30,13 @@ static void observe(void *ctx, const char *s, int px, SDL_Rect box) {
   texts[ntexts++].box = box;
 }
 
-static const drawn *find_in(const char *needle, SDL_Rect r) {
+static const drawn *find_in(const char *needle, gfx_rect r) {
   for (int i = 0; i < ntexts; i++)
     if (strstr(texts[i].s, needle) && (r.w == 0 || gfx_contains(r, texts[i].box.x, texts[i].box.y))) return &texts[i];
   return NULL;
 }
 
-static int count_in(const char *needle, SDL_Rect r) {
+static int count_in(const char *needle, gfx_rect r) {
   int n = 0;
   for (int i = 0; i < ntexts; i++)
     n += strstr(texts[i].s, needle) && gfx_contains(r, texts[i].box.x + texts[i].box.w / 2, texts[i].box.y);
@@ -60,13 +60,13 @@ static const rl_lesson *slide(int number, int step) {
   return l;
 }
 
-static SDL_Rect panel(rl_panel p) { return explorer_panel_rect(e, p); }
+static gfx_rect panel(rl_panel p) { return explorer_panel_rect(e, p); }
 
 /* Lesson 1: the embedding of the word the step selects, and h(0) entering word 1. */
 static void lesson1(void) {
   if (!slide(1, 2)) return;
   const tr_snapshot *sn = explorer_snapshot(e);
-  SDL_Rect r = panel(RL_PANEL_EMBEDDING);
+  gfx_rect r = panel(RL_PANEL_EMBEDDING);
   CHECK(r.w > 0 && explorer_selected_timestep(e) == 1);
   char want[64];
   snprintf(want, sizeof want, "\"%s\" is word %d of the %d", sn->labels[1], sn->tokens[1] + 1, sn->V);
@@ -94,8 +94,8 @@ static void lesson2(void) {
   slide(2, 5);
   CHECK(explorer_bptt_reached(e) == T - 3);
   /* the unreached words' columns hold no bar colour above the band */
-  SDL_Rect r = panel(RL_PANEL_BPTT);
-  SDL_Color bar = ex_slot_color(e, 0);
+  gfx_rect r = panel(RL_PANEL_BPTT);
+  gfx_color bar = ex_slot_color(e, 0);
   const drawn *k5 = find_in(explorer_snapshot(e)->labels[0], r); /* the first word's tick label */
   CHECK(k5 != NULL);
   if (k5) {
@@ -117,15 +117,11 @@ static void lesson2(void) {
   presenter_goto(p, 2);
   presenter_goto(p, 3);
   int at = explorer_bptt_reached(e);
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_KEYDOWN;
-  ev.key.keysym.sym = SDLK_LEFT;
-  ev.key.keysym.mod = KMOD_LSHIFT;
+  ui_event ev = {.type = UI_EV_KEY_DOWN, .key = UI_KEY_LEFT, .mods = UI_MOD_SHIFT};
   if (!presenter_handle_event(p, &ev)) explorer_handle_event(e, &ev);
   CHECKF(presenter_step(p) == 3 && explorer_bptt_reached(e) == at - 1, "Shift+Left: step %d, reached %d (was %d)",
          presenter_step(p) + 1, explorer_bptt_reached(e), at);
-  ev.key.keysym.sym = SDLK_RIGHT;
+  ev.key = UI_KEY_RIGHT;
   if (!presenter_handle_event(p, &ev)) explorer_handle_event(e, &ev);
   CHECK(presenter_step(p) == 3 && explorer_bptt_reached(e) == at);
   presenter_destroy(p);
@@ -144,9 +140,9 @@ static void lesson3(void) {
   slide(3, 4);
   const tr_snapshot *sn = explorer_snapshot(e);
   CHECKF(!strcmp(sn->example_text, "the writer of the books"), "example: %s", sn->example_text);
-  SDL_Rect h = panel(RL_PANEL_HEATMAPS);
+  gfx_rect h = panel(RL_PANEL_HEATMAPS);
   for (int t = 0; t < sn->T; t++) CHECKF(count_in(sn->labels[t], h) >= 1, "word %d '%s' not labelled", t + 1, sn->labels[t]);
-  SDL_Rect pr = panel(RL_PANEL_PREDICTIONS);
+  gfx_rect pr = panel(RL_PANEL_PREDICTIONS);
   CHECK(find_in("right answer", pr) && find_in("is", pr));
   CHECKF(find_in("(are ", pr) || find_in("(is ", pr), "the verb is not shown against the other form");
   /* past the edge: the gradient grows going back (relative > 1 at the first word) */
@@ -200,12 +196,12 @@ static void lesson5(void) {
  * model that copies. */
 static void lesson6(void) {
   if (!slide(6, 3)) return;
-  SDL_Rect h = panel(RL_PANEL_HEATMAPS);
+  gfx_rect h = panel(RL_PANEL_HEATMAPS);
   const drawn *fw = find_in("h\u2192", h), *bw = find_in("h\u2190", h);
   CHECKF(fw && bw && fw->box.y < bw->box.y, "forward band above the backward band");
   slide(6, 4);
   const tr_snapshot *sn = explorer_snapshot(e);
-  SDL_Rect pr = panel(RL_PANEL_PREDICTIONS);
+  gfx_rect pr = panel(RL_PANEL_PREDICTIONS);
   int scored = 0;
   for (int t = 0; t < sn->T; t++) scored += sn->targets[t] >= 0;
   int cells = count_in("\u2713", pr) + count_in("\u2717", pr);
@@ -223,7 +219,7 @@ static void lesson6(void) {
 /* Lesson 7: a band per layer; the plain stack on the left, the one with skips on the right. */
 static void lesson7(void) {
   if (!slide(7, 4)) return;
-  SDL_Rect h = panel(RL_PANEL_HEATMAPS), ly = panel(RL_PANEL_LAYERS);
+  gfx_rect h = panel(RL_PANEL_HEATMAPS), ly = panel(RL_PANEL_LAYERS);
   CHECKF(count_in("h L", h) == 12, "%d layer bands (two models of six)", count_in("h L", h));
   const drawn *a = find_in("A: RNN", ly), *b = find_in("B: RNN", ly);
   CHECKF(a && b && a->box.x < b->box.x && strstr(b->s, "skips"), "model A (plain) left of model B (skips)");

@@ -15,7 +15,7 @@ static explorer *e;
 
 /* Fraction of pixels in r that differ from the pixel at r's top-left corner, and whether the
  * region has at least two clearly different colours (text or plots drawn). */
-static double busy_fraction(SDL_Rect r) {
+static double busy_fraction(gfx_rect r) {
   uint8_t *px = malloc((size_t)r.w * (size_t)r.h * 4);
   rl_error err;
   if (!px || gfx_read_pixels(g, r, px, &err)) {
@@ -31,17 +31,13 @@ static double busy_fraction(SDL_Rect r) {
   return (double)diff / ((double)r.w * r.h);
 }
 
-static SDL_Event key(SDL_Keycode k, Uint16 mod) {
-  SDL_Event ev;
-  memset(&ev, 0, sizeof ev);
-  ev.type = SDL_KEYDOWN;
-  ev.key.keysym.sym = k;
-  ev.key.keysym.mod = mod;
+static ui_event key(ui_key k, int mod) {
+  ui_event ev = {.type = UI_EV_KEY_DOWN, .key = k, .mods = mod};
   return ev;
 }
 
-static int press(presenter *p, SDL_Keycode k) {
-  SDL_Event ev = key(k, 0);
+static int press(presenter *p, ui_key k) {
+  ui_event ev = key(k, 0);
   return presenter_handle_event(p, &ev);
 }
 
@@ -140,14 +136,14 @@ static void test_navigation(void) {
   const rl_lesson *l = presenter_lesson(p);
   CHECK(l && l->number == 4 && presenter_step(p) == 0 && !presenter_menu_open(p));
   int n = presenter_nsteps(p);
-  CHECK(press(p, SDLK_PAGEDOWN) && presenter_step(p) == 1);
-  CHECK(press(p, SDLK_RIGHT) && presenter_step(p) == 2);
-  CHECK(press(p, SDLK_PAGEUP) && presenter_step(p) == 1);
-  CHECK(press(p, SDLK_LEFT) && presenter_step(p) == 0);
-  CHECK(press(p, SDLK_LEFT) && presenter_step(p) == 0); /* stays at the first step */
-  CHECK(press(p, SDLK_END) && presenter_step(p) == n - 1);
-  CHECK(press(p, SDLK_PAGEDOWN) && presenter_step(p) == n - 1); /* and at the last */
-  CHECK(press(p, SDLK_HOME) && presenter_step(p) == 0);
+  CHECK(press(p, UI_KEY_PAGEDOWN) && presenter_step(p) == 1);
+  CHECK(press(p, UI_KEY_RIGHT) && presenter_step(p) == 2);
+  CHECK(press(p, UI_KEY_PAGEUP) && presenter_step(p) == 1);
+  CHECK(press(p, UI_KEY_LEFT) && presenter_step(p) == 0);
+  CHECK(press(p, UI_KEY_LEFT) && presenter_step(p) == 0); /* stays at the first step */
+  CHECK(press(p, UI_KEY_END) && presenter_step(p) == n - 1);
+  CHECK(press(p, UI_KEY_PAGEDOWN) && presenter_step(p) == n - 1); /* and at the last */
+  CHECK(press(p, UI_KEY_HOME) && presenter_step(p) == 0);
   /* The clamp step: going to it clamps, going back before it frees the gates again. */
   int keep = -1;
   for (int s = 0; s < n; s++)
@@ -158,21 +154,21 @@ static void test_navigation(void) {
   CHECK(explorer_snapshot(e) != NULL);
   /* Blank: B blanks, the next key only brings the picture back. */
   presenter_goto(p, 1);
-  CHECK(press(p, SDLK_b) && presenter_blanked(p));
+  CHECK(press(p, 'b') && presenter_blanked(p));
   presenter_frame(p);
   CHECK(busy_fraction(gfx_r(0, 0, gfx_width(g), gfx_height(g))) == 0.0); /* all black */
-  CHECK(press(p, SDLK_PAGEDOWN) && !presenter_blanked(p) && presenter_step(p) == 1);
+  CHECK(press(p, UI_KEY_PAGEDOWN) && !presenter_blanked(p) && presenter_step(p) == 1);
   /* Keys that are not the presenter's go on to the explorer; modified keys too. */
-  CHECK(press(p, SDLK_SPACE) == 0);
-  SDL_Event ctrl_right = key(SDLK_RIGHT, KMOD_LCTRL);
+  CHECK(press(p, UI_KEY_SPACE) == 0);
+  ui_event ctrl_right = key(UI_KEY_RIGHT, UI_MOD_CTRL);
   CHECK(presenter_handle_event(p, &ctrl_right) == 0 && presenter_step(p) == 1);
   /* Menu: M opens it on the current lesson, Down + Enter opens the next lesson at its first step. */
-  CHECK(press(p, SDLK_m) && presenter_menu_open(p));
+  CHECK(press(p, 'm') && presenter_menu_open(p));
   presenter_frame(p);
-  CHECK(press(p, SDLK_DOWN));
-  CHECK(press(p, SDLK_RETURN) && !presenter_menu_open(p));
+  CHECK(press(p, UI_KEY_DOWN));
+  CHECK(press(p, UI_KEY_RETURN) && !presenter_menu_open(p));
   CHECK(presenter_lesson(p) && presenter_lesson(p)->number == 5 && presenter_step(p) == 0);
-  CHECK(press(p, SDLK_m) && press(p, SDLK_ESCAPE) && !presenter_menu_open(p));
+  CHECK(press(p, 'm') && press(p, UI_KEY_ESCAPE) && !presenter_menu_open(p));
   presenter_frame(p);
   presenter_destroy(p);
 
@@ -180,7 +176,7 @@ static void test_navigation(void) {
   CHECK(presenter_create(e, g, NULL, RNNLAB_SOURCE_LESSONS, 77, &p, &err) == 0);
   if (p) {
     CHECK(presenter_menu_open(p) && strstr(presenter_error(p), "no lesson 77"));
-    CHECK(press(p, SDLK_ESCAPE) && presenter_menu_open(p)); /* nothing open to go back to */
+    CHECK(press(p, UI_KEY_ESCAPE) && presenter_menu_open(p)); /* nothing open to go back to */
     presenter_frame(p);
     presenter_destroy(p);
   }

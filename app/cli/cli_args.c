@@ -1,4 +1,6 @@
 #include "cli_args.h"
+#include "draw/colormap.h"
+#include "host/files.h"
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -190,4 +192,11 @@ void model_opts_help(FILE *f) {
           "  --init pytorch|orthogonal|identity   recurrent weight initialisation\n"
           "  --spectral-radius R         rescale each recurrent block to spectral radius R\n"
           "  --forget-bias B             LSTM forget-gate bias\n");
+}
+
+void cli_load_colormaps(void) {
+  rl_error err;
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/colormaps", host_assets_dir());
+  colormap_load_dir(dir, &err); /* falls back to the built-in tables */
 }

@@ -28,4 +28,8 @@ int model_opts_parse(model_opts *o, const char *cmd, int argc, char **argv, int 
 int model_opts_finish(model_opts *o, const char *cmd);
 void model_opts_help(FILE *f);
 
+/* The colour maps from the host's assets folder (the built-in tables if they cannot be read):
+ * what every command that draws does first. */
+void cli_load_colormaps(void);
+
 #endif

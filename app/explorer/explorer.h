@@ -1,8 +1,17 @@
 /* rnnlab explorer: the classroom view (live training beside gates, cell state and gradient norms).
  *
- * The explorer owns a trainer (worker threads with the models), a private copy of the latest
- * snapshot, and the view state (selected timestep, panels shown, notices). It draws through gfx/ui
- * into any rectangle, so the window, `rnnlab render` and the lesson presenter share every line.
+ * app/explorer owns the explorer's state and layout (explorer.c, layout.c), its panels (panel.h,
+ * panel_NAME.c, one file each, drawn through the table in panels.c), figure export (export.c) and
+ * the trainer (trainer.c: the worker threads that own the models). It may call app/draw (every
+ * pixel goes through gfx, plot and ui), app/host/thread.h (starting workers) and the engine; it
+ * never calls SDL, and knows nothing of lessons or the command line, which drive it through this
+ * header.
+ *
+ * The explorer owns a trainer, a private copy of the latest snapshot, and the view state (selected
+ * timestep, panels shown, notices). It draws through gfx/ui into any rectangle, so the window,
+ * `rnnlab render` and the lesson presenter share every line. Data flows one way: trainer threads
+ * -> published snapshot -> the view's copy -> panels; what a panel's controls ask for is carried
+ * out by the explorer after the frame.
  *
  * A frame:   explorer_handle_event(e, &ev) for each input event;  explorer_frame(e);  gfx_present.
  * Lessons drive it through the setters below (models, task, panels, actions), all of which are
@@ -12,10 +21,10 @@
 #ifndef RNNLAB_EXPLORER_H
 #define RNNLAB_EXPLORER_H
 #include "draw/gfx.h"
-#include "lessons/lesson.h"
+#include "draw/ui.h"
+#include "panel.h"
 #include "rl_base.h"
 #include "trainer.h"
-#include "draw/ui.h"
 
 typedef struct explorer explorer;
 
@@ -62,13 +71,12 @@ int explorer_should_quit(const explorer *e);
  * a window can skip drawing and presenting otherwise. Takes the latest snapshot. */
 int explorer_needs_redraw(explorer *e);
 
-/* "2,578": a count with thousands separators (step counts on screen). Returns buf. */
-const char *explorer_format_count(long n, char *buf, size_t cap);
+/* explorer_format_count ("2,578": step counts on screen) is declared in panel.h. */
 
 /* ---- state a lesson step can set ------------------------------------------------------------ */
 
 /* Model slots (up to TR_MAX_SLOTS, unused entries have used = 0). Resets training. */
-int explorer_set_models(explorer *e, const rl_lesson_model *models, int n, rl_error *err);
+int explorer_set_models(explorer *e, const tr_model_spec *models, int n, rl_error *err);
 /* Task by name ("recall", "agreement", "order", "sentiment", "lm") and its length option
  * (recall distance, order length, lm chunk; <= 0 = the task's default). Resets training. */
 int explorer_set_task(explorer *e, const char *task, int length, rl_error *err);
@@ -142,6 +150,17 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
 /* One panel alone as a slide-sized PNG (EXPORT_PANEL_W x EXPORT_PANEL_H times scale, 1 or 2) +
  * the CSV of its data (path of the PNG; the CSV has the same stem). */
 int explorer_export_panel(explorer *e, rl_panel panel, int scale, char *path_out, size_t cap, rl_error *err);
+
+/* As if panel p's export button were pressed (scripts): PNG + CSV at the end of the next frame. */
+void explorer_press_export(explorer *e, rl_panel p);
+/* Draws a figure into the whole target, for `rnnlab render` and `view`: the view (p = 0, a whole
+ * frame) or one panel filling the target; no controls, hints or notices. Does not present. */
+void explorer_draw_figure(explorer *e, rl_panel p);
+/* The training step shown (the furthest any model has gone), and all steps trained so far. */
+long explorer_step(const explorer *e);
+long explorer_total_steps(explorer *e);
+/* The header's notice ("" if none) and whether it reports an error. */
+const char *explorer_notice_text(const explorer *e, int *is_error);
 
 /* The latest snapshot the explorer drew from (for tests and the lesson presenter). */
 const tr_snapshot *explorer_snapshot(const explorer *e);

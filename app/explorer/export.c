@@ -1,6 +1,7 @@
 /* Export of the whole view and of single panels (PNG + CSV); see export.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "export.h"
+#include "explorer_state.h"
 #include "fileio.h"
 #include "panels.h"
 #include <errno.h>
@@ -53,34 +54,11 @@ int export_unique_path(const char *dir, const char *stem, const char *ext, char 
   return rl_fail(err, "too many exports named %s in %s", stem, dir);
 }
 
-const char *csv_quote(const char *s, char *buf, size_t cap) {
-  size_t o = 0;
-  if (cap < 3) {
-    if (cap) buf[0] = 0;
-    return buf;
-  }
-  buf[o++] = '"';
-  for (; s && *s && o + 3 < cap; s++) {
-    if (*s == '"') buf[o++] = '"';
-    buf[o++] = *s;
-  }
-  buf[o++] = '"';
-  buf[o] = 0;
-  return buf;
-}
-
-static long snap_step(const explorer *e) {
-  long s = 0;
-  for (int k = 0; k < TR_MAX_SLOTS; k++)
-    if (e->snap.slot[k].used && e->snap.slot[k].step > s) s = e->snap.slot[k].step;
-  return s;
-}
-
 static int stem_for(const explorer *e, const char *what, char *out, size_t cap) {
   char les[64], w[64];
   export_sanitize(e->lesson_name, les, sizeof les);
   export_sanitize(what, w, sizeof w);
-  int n = snprintf(out, cap, "%s-%s-step%ld", les, w, snap_step(e));
+  int n = snprintf(out, cap, "%s-%s-step%ld", les, w, ex_step(&e->v));
   return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
@@ -104,27 +82,27 @@ static int swap_in(explorer *e, swap_ctx *s, int w, int h, float scale, float fa
     gfx_destroy(s->g);
     return rl_fail(err, "out of memory");
   }
-  gfx_set_theme(s->g, gfx_theme(e->g));
+  gfx_set_theme(s->g, gfx_theme(e->v.g));
   gfx_set_text_observer(s->g, e->observer, e->observer_ctx);
   if (scale > 0) gfx_set_scale_override(s->g, scale);
   gfx_set_export_factor(s->g, factor);
-  s->saved_g = e->g;
-  s->saved_u = e->u;
-  memcpy(s->saved_rect, e->rect, sizeof e->rect);
+  s->saved_g = e->v.g;
+  s->saved_u = e->v.u;
+  memcpy(s->saved_rect, e->v.rect, sizeof e->v.rect);
   s->saved_area = e->area;
-  e->g = s->g;
-  e->u = s->u;
-  e->exporting = 1;
+  e->v.g = s->g;
+  e->v.u = s->u;
+  e->v.exporting = 1;
   gfx_begin_frame(s->g);
   return 0;
 }
 
 static void swap_out(explorer *e, swap_ctx *s) {
-  e->g = s->saved_g;
-  e->u = s->saved_u;
-  memcpy(e->rect, s->saved_rect, sizeof e->rect);
+  e->v.g = s->saved_g;
+  e->v.u = s->saved_u;
+  memcpy(e->v.rect, s->saved_rect, sizeof e->v.rect);
   e->area = s->saved_area;
-  e->exporting = 0;
+  e->v.exporting = 0;
   ui_destroy(s->u);
   gfx_destroy(s->g);
 }
@@ -140,11 +118,11 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
   char stem[160], path[1024];
   if (stem_for(e, scale == 1 ? "view" : "view-2x", stem, sizeof stem)) return rl_fail(err, "name too long");
   if (export_unique_path(e->export_dir, stem, "png", path, sizeof path, err)) return -1;
-  int w = e->area.w > 0 ? e->area.w : gfx_width(e->g), h = e->area.h > 0 ? e->area.h : gfx_height(e->g);
+  int w = e->area.w > 0 ? e->area.w : gfx_width(e->v.g), h = e->area.h > 0 ? e->area.h : gfx_height(e->v.g);
   swap_ctx s;
-  if (swap_in(e, &s, w * scale, h * scale, gfx_scale(e->g), (float)scale, err)) return -1;
+  if (swap_in(e, &s, w * scale, h * scale, gfx_scale(e->v.g), (float)scale, err)) return -1;
   ex_draw_view(e, gfx_r(0, 0, w * scale, h * scale));
-  int rc = gfx_save_png(e->g, path, err);
+  int rc = gfx_save_png(e->v.g, path, err);
   swap_out(e, &s);
   if (rc) return -1;
   if (path_out) snprintf(path_out, cap, "%s", path);
@@ -154,21 +132,7 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
 static int write_csv(const explorer *e, rl_panel p, const char *path, rl_error *err) {
   FILE *f = rl_fopen_atomic(path, err); /* engine/fileio.h: fclose puts it in place */
   if (!f) return -1;
-  int rc = 0;
-  switch (p) {
-  case RL_PANEL_HEATMAPS: rc = panel_heatmaps_csv(e, f); break;
-  case RL_PANEL_GRADIENTS: rc = panel_gradients_csv(e, f); break;
-  case RL_PANEL_CURVES: rc = panel_curves_csv(e, f); break;
-  case RL_PANEL_DIAGRAM: rc = panel_diagram_csv(e, f); break;
-  case RL_PANEL_DISTRIBUTION: rc = panel_distribution_csv(e, f); break;
-  case RL_PANEL_BPTT: rc = panel_bptt_csv(e, f); break;
-  case RL_PANEL_PARAMS: rc = panel_params_csv(e, f); break;
-  case RL_PANEL_EMBEDDING: rc = panel_embedding_csv(e, f); break;
-  case RL_PANEL_PREDICTIONS: rc = panel_predictions_csv(e, f); break;
-  case RL_PANEL_LAYERS: rc = panel_layers_csv(e, f); break;
-  case RL_PANEL_GRADNORM: rc = panel_gradnorm_csv(e, f); break;
-  case RL_PANEL_SIDEBAR: rc = panel_sidebar_csv(e, f); break;
-  }
+  int rc = panels_csv(&e->v, p, f);
   /* the writers fail only when a write failed, and then the temporary is already gone */
   if (fclose(f) != 0 || rc) return rl_fail(err, "%s: cannot write: %s", path, strerror(errno));
   return 0;
@@ -191,25 +155,10 @@ int explorer_export_panel(explorer *e, rl_panel p, int scale, char *path_out, si
   swap_ctx s;
   if (swap_in(e, &s, w, h, 1.0f, (float)scale, err)) return -1;
   ex_draw_single(e, p, gfx_r(0, 0, w, h));
-  int rc = gfx_save_png(e->g, png, err);
+  int rc = gfx_save_png(e->v.g, png, err);
   swap_out(e, &s);
   if (rc) return -1;
   if (write_csv(e, p, csv, err)) return -1;
   if (path_out) snprintf(path_out, cap, "%s", png);
   return 0;
-}
-
-int panel_sidebar_csv(const explorer *e, FILE *f) {
-  const tr_config *c = &e->cfg;
-  fprintf(f, "setting,value\n");
-  for (int k = 0; k < TR_MAX_SLOTS; k++) {
-    const tr_model_spec *m = &c->models[k];
-    fprintf(f, "model_%c,%s%s%s\n", 'A' + k, m->used ? rl_cell_name(m->cell) : "off",
-            m->used && m->cell == RL_CELL_RNN ? "-" : "", m->used && m->cell == RL_CELL_RNN ? rl_nonlin_name(m->nonlin) : "");
-  }
-  fprintf(f, "task,%s\nlength,%d\nhidden,%d\nembed,%d\nbatch,%d\noptimizer,%s\nlr,%g\nclip,%g\n"
-             "radius,%g\nforget_bias,%g\nseed,%llu\n",
-          rl_task_kind_name(c->task.kind), c->task.length, c->hidden, c->embed, c->batch, rl_opt_name(c->opt),
-          (double)c->lr, (double)c->clip, (double)c->radius, (double)c->forget_bias, (unsigned long long)c->seed);
-  return ferror(f) ? -1 : 0;
 }

@@ -5,10 +5,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-void panel_curves_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_CURVES, r, "Training: loss and accuracy");
-  const tr_snapshot *sn = &e->snap;
+void panel_curves_draw(ex_view *v, gfx_rect r) {
+  gfx *g = v->g;
+  gfx_rect c = ex_panel_frame(v, RL_PANEL_CURVES, r, "Training: loss and accuracy");
+  const tr_snapshot *sn = &v->snap;
   plot_series ls[TR_MAX_SLOTS], as[TR_MAX_SLOTS + 1];
   char names[TR_MAX_SLOTS][96];
   int n = 0;
@@ -16,12 +16,12 @@ void panel_curves_draw(explorer *e, gfx_rect r) {
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
     if (!q->used) continue;
-    ex_slot_name(e, k, names[n], sizeof names[n]);
+    ex_slot_name(v, k, names[n], sizeof names[n]);
     plot_series z = {0};
     z.label = names[n];
     z.x = q->curve_step;
     z.n = q->ncurve;
-    z.color = ex_slot_color(e, k);
+    z.color = ex_slot_color(v, k);
     z.width = 3.0f;
     z.y = q->curve_loss;
     ls[n] = z;
@@ -40,7 +40,7 @@ void panel_curves_draw(explorer *e, gfx_rect r) {
     lx += gfx_px(g, 36);
     lx += gfx_text(g, lx, c.y, names[i], GFX_SANS, sp, th->text, GFX_LEFT | GFX_TOP) + gfx_px(g, 24);
   }
-  if (!sn->static_mode && e->cfg.task.kind == RL_TASK_RECALL) {
+  if (!sn->static_mode && v->cfg.task.kind == RL_TASK_RECALL) {
     gfx_dashed_line(g, lx, c.y + lh / 2.0f, lx + gfx_px(g, 28), c.y + lh / 2.0f, gfx_px(g, 2), gfx_px(g, 6), th->text_dim);
     lx += gfx_px(g, 36);
     gfx_text(g, lx, c.y, "chance", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
@@ -64,8 +64,8 @@ void panel_curves_draw(explorer *e, gfx_rect r) {
   /* chance level for recall: one key in K */
   float chance_x[2] = {1, (float)xmax}, chance_y[2];
   int na = n;
-  if (!sn->static_mode && e->cfg.task.kind == RL_TASK_RECALL && e->cfg.task.keys > 0) {
-    chance_y[0] = chance_y[1] = 1.0f / (float)e->cfg.task.keys;
+  if (!sn->static_mode && v->cfg.task.kind == RL_TASK_RECALL && v->cfg.task.keys > 0) {
+    chance_y[0] = chance_y[1] = 1.0f / (float)v->cfg.task.keys;
     plot_series z = {0};
     z.label = NULL;
     z.x = chance_x;
@@ -84,8 +84,8 @@ void panel_curves_draw(explorer *e, gfx_rect r) {
   plot_lines(g, b, &o, as, na, &f2);
 }
 
-int panel_curves_csv(const explorer *e, FILE *f) {
-  const tr_snapshot *sn = &e->snap;
+int panel_curves_csv(const ex_view *v, FILE *f) {
+  const tr_snapshot *sn = &v->snap;
   fprintf(f, "model,cell,step,loss,accuracy\n");
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];

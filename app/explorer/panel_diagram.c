@@ -7,7 +7,7 @@
 #include <string.h>
 
 typedef struct {
-  explorer *e;
+  ex_view *v;
   gfx *g;
   const theme *th;
   gfx_rect a;   /* design space [0,1]x[0,1] maps into a */
@@ -130,7 +130,7 @@ static void draw_lstm(const dctx *d) {
   wire(d, 0.02f, bus, uo, bus, 0);
   wire(d, 0.16f, 1.0f, 0.16f, bus, 0);
   char xl[96];
-  snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->e->snap.labels && t < d->e->snap.T ? d->e->snap.labels[t] : "?");
+  snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->v->snap.labels && t < d->v->snap.T ? d->v->snap.labels[t] : "?");
   label(d, 0.17f, 1.0f, xl, GFX_LEFT | GFX_BOTTOM);
   state_strip(d, 0.09f, bus - 0.09f, "h(t-1)", state_at(s, s->h, t - 1), 1);
   int on = t >= s->clamps.from_t; /* clamps hold from a word on */
@@ -179,7 +179,7 @@ static void draw_gru(const dctx *d) {
   wire(d, 0.04f, bus, un, bus, 0);
   wire(d, 0.16f, 1.0f, 0.16f, bus, 0);
   char xl[96];
-  snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->e->snap.labels && t < d->e->snap.T ? d->e->snap.labels[t] : "?");
+  snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->v->snap.labels && t < d->v->snap.T ? d->v->snap.labels[t] : "?");
   label(d, 0.17f, 1.0f, xl, GFX_LEFT | GFX_BOTTOM);
   /* r: into the candidate (it scales W_hn h(t-1) inside n) */
   wire(d, ur, bus, ur, boxes + 0.06f, 1);
@@ -211,7 +211,7 @@ static void draw_rnn(const dctx *d) {
   wire(d, 0.03f, bus, 0.50f, bus, 0);
   wire(d, 0.25f, 1.0f, 0.25f, bus, 0);
   char xl[96];
-  snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->e->snap.labels && t < d->e->snap.T ? d->e->snap.labels[t] : "?");
+  snprintf(xl, sizeof xl, "x(t) = \"%s\"", d->v->snap.labels && t < d->v->snap.T ? d->v->snap.labels[t] : "?");
   label(d, 0.26f, 0.995f, xl, GFX_LEFT | GFX_BOTTOM);
   state_strip(d, 0.14f, bus - 0.10f, "h(t-1)", state_at(s, s->h, t - 1), 1);
   wire(d, 0.50f, bus, 0.50f, boxes + 0.065f, 1);
@@ -224,61 +224,61 @@ static void draw_rnn(const dctx *d) {
   state_strip(d, 0.86f, bus - 0.10f, "h(t)", state_at(s, s->h, t), 1);
 }
 
-static int diagram_slot(const explorer *e) {
-  if (e->focus_slot >= 0 && e->focus_slot < TR_MAX_SLOTS && e->snap.slot[e->focus_slot].used) return e->focus_slot;
+static int diagram_slot(const ex_view *v) {
+  if (v->focus_slot >= 0 && v->focus_slot < TR_MAX_SLOTS && v->snap.slot[v->focus_slot].used) return v->focus_slot;
   for (int k = 0; k < TR_MAX_SLOTS; k++)
-    if (e->snap.slot[k].used && e->snap.slot[k].spec.cell == RL_CELL_LSTM) return k;
+    if (v->snap.slot[k].used && v->snap.slot[k].spec.cell == RL_CELL_LSTM) return k;
   for (int k = 0; k < TR_MAX_SLOTS; k++)
-    if (e->snap.slot[k].used && e->snap.slot[k].spec.cell == RL_CELL_GRU) return k;
+    if (v->snap.slot[k].used && v->snap.slot[k].spec.cell == RL_CELL_GRU) return k;
   for (int k = 0; k < TR_MAX_SLOTS; k++)
-    if (e->snap.slot[k].used) return k;
+    if (v->snap.slot[k].used) return k;
   return -1;
 }
 
-void panel_diagram_draw(explorer *e, gfx_rect r) {
-  int k = diagram_slot(e);
-  int t = ex_sel_t(e);
+void panel_diagram_draw(ex_view *v, gfx_rect r) {
+  int k = diagram_slot(v);
+  int t = ex_sel_t(v);
   char title[200], name[96] = "";
-  if (k >= 0) ex_slot_name(e, k, name, sizeof name);
+  if (k >= 0) ex_slot_name(v, k, name, sizeof name);
   char clamp[64] = "";
-  if (e->clamp_mode && t < e->clamp_from)
-    snprintf(clamp, sizeof clamp, "   gates free until word %d", e->clamp_from + 1);
-  else if (e->clamp_mode)
-    snprintf(clamp, sizeof clamp, "   gates clamped%s", e->clamp_mode == 1 ? ": keep" : e->clamp_mode == 2 ? ": erase" : "");
+  if (v->clamp_mode && t < v->clamp_from)
+    snprintf(clamp, sizeof clamp, "   gates free until word %d", v->clamp_from + 1);
+  else if (v->clamp_mode)
+    snprintf(clamp, sizeof clamp, "   gates clamped%s", v->clamp_mode == 1 ? ": keep" : v->clamp_mode == 2 ? ": erase" : "");
   if (t >= 0 && k >= 0) /* words count from 1, as on every axis */
     snprintf(title, sizeof title, "%s cell at t = %d%s", name, t + 1, clamp);
   else
     snprintf(title, sizeof title, "Cell diagram");
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_DIAGRAM, r, title);
+  gfx_rect c = ex_panel_frame(v, RL_PANEL_DIAGRAM, r, title);
   if (k < 0 || t < 0) return;
-  const tr_slot_snap *s = &e->snap.slot[k];
-  if (!s->have_trace || s->T != e->snap.T) return;
+  const tr_slot_snap *s = &v->snap.slot[k];
+  if (!s->have_trace || s->T != v->snap.T) return;
   dctx d;
-  d.e = e;
-  d.g = e->g;
-  d.th = gfx_theme(e->g);
-  d.small = gfx_font_px(e->g, THEME_TEXT_SMALL);
-  d.body = gfx_font_px(e->g, THEME_TEXT_BODY);
-  d.lw = (float)gfx_px(e->g, 2.5f);
+  d.v = v;
+  d.g = v->g;
+  d.th = gfx_theme(v->g);
+  d.small = gfx_font_px(v->g, THEME_TEXT_SMALL);
+  d.body = gfx_font_px(v->g, THEME_TEXT_BODY);
+  d.lw = (float)gfx_px(v->g, 2.5f);
   d.s = s;
   d.t = t;
   /* colour legends of the vector strips, at the right */
-  int leg_w = gfx_px(e->g, 100);
-  int lh = gfx_line_height(e->g, GFX_SANS, d.small);
+  int leg_w = gfx_px(v->g, 100);
+  int lh = gfx_line_height(v->g, GFX_SANS, d.small);
   int bar_h = (c.h - 4 * lh) / 2;
-  if (bar_h > gfx_px(e->g, 40) && c.w > 4 * leg_w) {
-    int bx = c.x + c.w - leg_w + gfx_px(e->g, 8), bw = gfx_px(e->g, 16);
+  if (bar_h > gfx_px(v->g, 40) && c.w > 4 * leg_w) {
+    int bx = c.x + c.w - leg_w + gfx_px(v->g, 8), bw = gfx_px(v->g, 16);
     /* a tanh RNN has no strip in [0, 1]: no gates legend (ReLU/sigmoid RNNs show h(t) in [0, 1]) */
     int gates = s->spec.cell != RL_CELL_RNN || s->spec.nonlin != RL_ACT_TANH;
     if (gates)
-      plot_colorbar(e->g, gfx_r(bx, c.y + lh + gfx_px(e->g, 4), bw, bar_h), COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
-    plot_colorbar(e->g, gfx_r(bx, gates ? c.y + 3 * lh + bar_h : c.y + lh + gfx_px(e->g, 4), bw, bar_h),
+      plot_colorbar(v->g, gfx_r(bx, c.y + lh + gfx_px(v->g, 4), bw, bar_h), COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
+    plot_colorbar(v->g, gfx_r(bx, gates ? c.y + 3 * lh + bar_h : c.y + lh + gfx_px(v->g, 4), bw, bar_h),
                   COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
     c.w -= leg_w;
   }
   /* keep a sensible aspect ratio */
   gfx_rect a = c;
-  int pad = gfx_line_height(e->g, GFX_SANS, d.small);
+  int pad = gfx_line_height(v->g, GFX_SANS, d.small);
   a.y += pad / 2;
   a.h -= pad / 2;
   if (a.w > a.h * 2.6f) {
@@ -290,9 +290,9 @@ void panel_diagram_draw(explorer *e, gfx_rect r) {
   /* gate labels sit about 0.13 of the width apart: a window below 1080p (text shrinks slower than
    * the layout) gets smaller labels rather than overlapping ones */
   int lw = 0;
-  gfx_text_size(e->g, "-0.00", GFX_SANS, d.small, &lw, NULL);
+  gfx_text_size(v->g, "-0.00", GFX_SANS, d.small, &lw, NULL);
   float room = 0.12f * (float)a.w;
-  if (lw > room && gfx_scale(e->g) < 1.0f) {
+  if (lw > room && gfx_scale(v->g) < 1.0f) {
     d.small = (int)(d.small * room / lw);
     if (d.small < 10) d.small = 10;
     d.body = d.small + 2;
@@ -302,11 +302,11 @@ void panel_diagram_draw(explorer *e, gfx_rect r) {
   else draw_rnn(&d);
 }
 
-int panel_diagram_csv(const explorer *e, FILE *f) {
-  int k = diagram_slot(e), t = ex_sel_t(e);
+int panel_diagram_csv(const ex_view *v, FILE *f) {
+  int k = diagram_slot(v), t = ex_sel_t(v);
   fprintf(f, "model,cell,t,name,unit,value\n");
   if (k < 0 || t < 0) return 0;
-  const tr_slot_snap *s = &e->snap.slot[k];
+  const tr_slot_snap *s = &v->snap.slot[k];
   if (!s->have_trace) return 0;
   const char *names[6];
   int n = ex_bands(s->spec.cell, names, NULL, NULL, 6);

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 
 /* The slot shown: the one the cell diagram follows, else the first with an embedding trace. */
-static int embedding_slot(const explorer *e) {
-  int k = e->focus_slot;
-  if (k >= 0 && k < TR_MAX_SLOTS && e->snap.slot[k].used && e->snap.slot[k].emb) return k;
+static int embedding_slot(const ex_view *v) {
+  int k = v->focus_slot;
+  if (k >= 0 && k < TR_MAX_SLOTS && v->snap.slot[k].used && v->snap.slot[k].emb) return k;
   for (k = 0; k < TR_MAX_SLOTS; k++)
-    if (e->snap.slot[k].used && e->snap.slot[k].have_trace && e->snap.slot[k].emb) return k;
+    if (v->snap.slot[k].used && v->snap.slot[k].have_trace && v->snap.slot[k].emb) return k;
   return -1;
 }
 
@@ -49,17 +49,17 @@ static void range_note(gfx *g, int x_right, int y, float a) {
            GFX_RIGHT | GFX_TOP);
 }
 
-void panel_embedding_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
+void panel_embedding_draw(ex_view *v, gfx_rect r) {
+  gfx *g = v->g;
   const theme *th = gfx_theme(g);
-  const tr_snapshot *sn = &e->snap;
-  int k = embedding_slot(e), t = ex_sel_t(e);
+  const tr_snapshot *sn = &v->snap;
+  int k = embedding_slot(v), t = ex_sel_t(v);
   char title[200];
   if (k >= 0 && t >= 0 && sn->labels)
     snprintf(title, sizeof title, "Word %d, \"%s\", becomes a vector", t + 1, sn->labels[t]);
   else
     snprintf(title, sizeof title, "Words become vectors");
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_EMBEDDING, r, title);
+  gfx_rect c = ex_panel_frame(v, RL_PANEL_EMBEDDING, r, title);
   if (k < 0 || t < 0 || t >= sn->T) return;
   const tr_slot_snap *s = &sn->slot[k];
   int V = sn->V, E = s->E, GH = s->G * s->H, tok = sn->tokens ? sn->tokens[t] : 0;
@@ -117,9 +117,9 @@ void panel_embedding_draw(explorer *e, gfx_rect r) {
   caption(g, c, y, into, bp, th->text_dim);
 }
 
-int panel_embedding_csv(const explorer *e, FILE *f) {
-  const tr_snapshot *sn = &e->snap;
-  int k = embedding_slot(e), t = ex_sel_t(e);
+int panel_embedding_csv(const ex_view *v, FILE *f) {
+  const tr_snapshot *sn = &v->snap;
+  int k = embedding_slot(v), t = ex_sel_t(v);
   fprintf(f, "model,t,token,token_id,vector,index,value\n");
   if (k < 0 || t < 0 || t >= sn->T) return 0;
   const tr_slot_snap *s = &sn->slot[k];

@@ -18,18 +18,18 @@
 #define RAW_LO 1e-16
 #define RAW_HI 1e3
 
-static void grad_opts(const explorer *e, plot_opts *o) {
+static void grad_opts(const ex_view *v, plot_opts *o) {
   *o = plot_opts_default();
   o->log_y = 1;
   o->integer_x = 1;
-  int T = e->snap.T;
+  int T = v->snap.T;
   o->xmin = 1;
   o->xmax = T > 1 ? T : 2;
-  o->ymin = e->grad_raw ? RAW_LO : REL_LO;
-  o->ymax = e->grad_raw ? RAW_HI : REL_HI;
+  o->ymin = v->grad_raw ? RAW_LO : REL_LO;
+  o->ymax = v->grad_raw ? RAW_HI : REL_HI;
   o->out_of_range = 1;
   o->legend = PLOT_LEGEND_ABOVE;
-  o->ylabel = e->grad_raw ? "norm" : "relative to t = T";
+  o->ylabel = v->grad_raw ? "norm" : "relative to t = T";
 }
 
 /* Token labels for x = 1..T: index 0 is unused (the axis counts words from 1). */
@@ -41,43 +41,43 @@ static const char **shifted_labels(const tr_snapshot *sn) {
   return l;
 }
 
-float panel_gradients_col_width(explorer *e, gfx_rect r) {
+float panel_gradients_col_width(ex_view *v, gfx_rect r) {
   plot_opts o;
-  grad_opts(e, &o);
+  grad_opts(v, &o);
   o.xlabel = "t";
-  plot_frame f = plot_lines_frame(e->g, ex_panel_content(e, r, 1), &o, NULL, 0);
-  return e->snap.T > 1 ? (float)f.area.w / (float)(e->snap.T - 1) : (float)f.area.w;
+  plot_frame f = plot_lines_frame(v->g, ex_panel_content(v, r, 1), &o, NULL, 0);
+  return v->snap.T > 1 ? (float)f.area.w / (float)(v->snap.T - 1) : (float)f.area.w;
 }
 
 /* One line: layer-direction ld of slot q, relative to its value at the scored step (or raw). */
-static float *grad_line(const explorer *e, const tr_slot_snap *q, int ld, const float *norms) {
-  int T = e->snap.T;
+static float *grad_line(const ex_view *v, const tr_slot_snap *q, int ld, const float *norms) {
+  int T = v->snap.T;
   float *y = malloc((size_t)T * sizeof(float));
   if (!y) return NULL;
-  const float *v = norms + (size_t)ld * (size_t)T;
+  const float *nv = norms + (size_t)ld * (size_t)T;
   int ts = q->last_scored;
-  double ref = ts >= 0 && ts < T ? v[ts] : NAN;
+  double ref = ts >= 0 && ts < T ? nv[ts] : NAN;
   for (int t = 0; t < T; t++) {
     if (ts >= 0 && t > ts) y[t] = NAN; /* after the scored step: no gradient from J(T) */
-    else if (e->grad_raw) y[t] = v[t];
-    else y[t] = ref > 0 ? (float)(v[t] / ref) : NAN;
+    else if (v->grad_raw) y[t] = nv[t];
+    else y[t] = ref > 0 ? (float)(nv[t] / ref) : NAN;
   }
   return y;
 }
 
-void panel_gradients_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
+void panel_gradients_draw(ex_view *v, gfx_rect r) {
+  gfx *g = v->g;
   const theme *th = gfx_theme(g);
-  const char *title = e->grad_raw ? "Vanishing gradient: \u2016\u2202J(T)/\u2202h(t)\u2016, raw"
+  const char *title = v->grad_raw ? "Vanishing gradient: \u2016\u2202J(T)/\u2202h(t)\u2016, raw"
                                   : "Vanishing gradient: \u2016\u2202J(T)/\u2202h(t)\u2016";
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_GRADIENTS, r, title);
-  const tr_snapshot *sn = &e->snap;
+  gfx_rect c = ex_panel_frame(v, RL_PANEL_GRADIENTS, r, title);
+  const tr_snapshot *sn = &v->snap;
   int T = sn->T;
 #define MAXS (TR_MAX_SLOTS * 3)
   plot_series s[MAXS];
   char names[MAXS][128];
   float *ys[MAXS] = {0};
-  int clamped = e->clamp_mode != 0;
+  int clamped = v->clamp_mode != 0;
   int ns = 0, last = -1;
   for (int k = 0; k < TR_MAX_SLOTS && ns < MAXS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
@@ -85,20 +85,20 @@ void panel_gradients_draw(explorer *e, gfx_rect r) {
     if (q->last_scored > last) last = q->last_scored;
     int nld = q->L * q->D;
     char base[96];
-    ex_slot_name(e, k, base, sizeof base);
+    ex_slot_name(v, k, base, sizeof base);
     plot_series z = {0};
     z.n = T;
-    z.color = ex_slot_color(e, k);
+    z.color = ex_slot_color(v, k);
     z.width = 3.5f;
     z.markers = T <= 60;
-    if (!(ys[ns] = grad_line(e, q, 0, q->dhT_norm))) continue;
+    if (!(ys[ns] = grad_line(v, q, 0, q->dhT_norm))) continue;
     if (nld > 1) snprintf(names[ns], sizeof names[ns], "%s, layer 1%s", base, q->D == 2 ? " forward" : "");
     else snprintf(names[ns], sizeof names[ns], "%s", base);
     z.label = names[ns];
     z.y = ys[ns];
     s[ns++] = z;
     /* stacked / bidirectional: the top layer (or the backward direction) too, dashed */
-    if (nld > 1 && ns < MAXS && (ys[ns] = grad_line(e, q, nld - 1, q->dhT_norm))) {
+    if (nld > 1 && ns < MAXS && (ys[ns] = grad_line(v, q, nld - 1, q->dhT_norm))) {
       snprintf(names[ns], sizeof names[ns], "%s, layer %d%s", base, (nld - 1) / q->D + 1,
                q->D == 2 ? ((nld - 1) % 2 ? " backward" : " forward") : " (top)");
       plot_series y2 = z;
@@ -111,7 +111,7 @@ void panel_gradients_draw(explorer *e, gfx_rect r) {
       s[ns++] = y2;
     }
     /* with clamped gates the LSTM's memory path is the cell state: ||dJ/dc(t)|| too */
-    if (clamped && q->spec.cell == RL_CELL_LSTM && nld == 1 && ns < MAXS && (ys[ns] = grad_line(e, q, 0, q->dc_norm))) {
+    if (clamped && q->spec.cell == RL_CELL_LSTM && nld == 1 && ns < MAXS && (ys[ns] = grad_line(v, q, 0, q->dc_norm))) {
       snprintf(names[ns], sizeof names[ns], "%s, along c: \u2016\u2202J/\u2202c(t)\u2016", base);
       z.label = names[ns];
       z.y = ys[ns];
@@ -125,7 +125,7 @@ void panel_gradients_draw(explorer *e, gfx_rect r) {
   for (int t = 0; x1 && t < T; t++) x1[t] = (float)(t + 1);
   for (int i = 0; i < ns; i++) s[i].x = x1;
   plot_opts o;
-  grad_opts(e, &o);
+  grad_opts(v, &o);
   char xl[160];
   if (last >= 0)
     snprintf(xl, sizeof xl, "word t   (the loss J(T) is scored at T = %d, \"%s\")", last + 1,
@@ -133,28 +133,28 @@ void panel_gradients_draw(explorer *e, gfx_rect r) {
   else
     snprintf(xl, sizeof xl, "word t");
   o.xlabel = xl;
-  int sel = ex_sel_t(e);
+  int sel = ex_sel_t(v);
   o.marker_x = sel >= 0 ? sel + 1 : NAN;
   const char **labels = T > 0 ? shifted_labels(sn) : NULL;
   unsigned char *show = T > 0 ? calloc((size_t)T + 1, 1) : NULL;
   if (labels && show) {
-    ex_token_mask(e, e->token_stride, show + 1);
+    ex_token_mask(v, v->token_stride, show + 1);
     o.xtick_labels = labels;
     o.n_xtick_labels = T + 1;
     o.xtick_show = show;
   }
   plot_frame fr;
   plot_lines(g, c, &o, s, ns, &fr);
-  e->grad_frame = fr;
+  v->grad_frame = fr;
   if (ns == 0)
     gfx_text(g, c.x + c.w / 2, c.y + c.h / 2, "no gradients yet", GFX_SANS, gfx_font_px(g, THEME_TEXT_BODY),
              th->text_dim, GFX_CENTER | GFX_MIDDLE);
   /* click on the plot selects a timestep */
-  if (ui_clicked(e->u, fr.area)) {
+  if (ui_clicked(v->u, fr.area)) {
     int mx, my;
-    ui_mouse_pos(e->u, &mx, &my);
+    ui_mouse_pos(v->u, &mx, &my);
     int t = (int)lround(plot_px_x(&fr, (float)mx)) - 1;
-    if (t >= 0 && t < T) e->sel_t = t;
+    if (t >= 0 && t < T) v->sel_t = t;
   }
   for (int i = 0; i < ns; i++) free(ys[i]);
   free(x1);
@@ -162,8 +162,8 @@ void panel_gradients_draw(explorer *e, gfx_rect r) {
   free(show);
 }
 
-int panel_gradients_csv(const explorer *e, FILE *f) {
-  const tr_snapshot *sn = &e->snap;
+int panel_gradients_csv(const ex_view *v, FILE *f) {
+  const tr_snapshot *sn = &v->snap;
   fprintf(f, "model,cell,step,t,token,dJT_dh_norm,dJT_dh_relative,dJ_dh_norm,dJ_dc_norm,dWhh_term_norm\n");
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];

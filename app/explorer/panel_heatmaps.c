@@ -5,42 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { KIND_GATE = 0, KIND_TANH = 1, KIND_CELL = 2 };
-
 typedef struct {
   int slot, ld;
   int gate;        /* >= 0: gate row block in trace->gates; -1: c; -2: h */
   int kind;
   const char *name, *long_name;
 } band;
-
-int ex_bands(rl_cell cell, const char **names, const char **long_names, int *kind, int max) {
-  static const char *rn[] = {"h"}, *rl[] = {"hidden state"};
-  static const char *ln[] = {"i", "f", "o", "g", "c", "h"};
-  static const char *ll[] = {"input gate", "forget gate", "output gate", "candidate", "cell state",
-                             "hidden state"};
-  static const char *gn[] = {"r", "z", "n", "h"};
-  static const char *gl[] = {"reset gate", "update gate", "candidate", "hidden state"};
-  const char **a = rn, **b = rl;
-  int n = 1;
-  int kinds[6] = {KIND_TANH};
-  if (cell == RL_CELL_LSTM) {
-    a = ln; b = ll; n = 6;
-    int k[6] = {KIND_GATE, KIND_GATE, KIND_GATE, KIND_TANH, KIND_CELL, KIND_TANH};
-    memcpy(kinds, k, sizeof k);
-  } else if (cell == RL_CELL_GRU) {
-    a = gn; b = gl; n = 4;
-    int k[4] = {KIND_GATE, KIND_GATE, KIND_TANH, KIND_TANH};
-    memcpy(kinds, k, sizeof k);
-  }
-  if (n > max) n = max;
-  for (int i = 0; i < n; i++) {
-    if (names) names[i] = a[i];
-    if (long_names) long_names[i] = b[i];
-    if (kind) kind[i] = kinds[i];
-  }
-  return n;
-}
 
 /* gate index in the trace's stacked layout for band i of a cell (LSTM i,f,g,o; GRU r,z,n) */
 static int band_gate(rl_cell cell, int i) {
@@ -58,10 +28,10 @@ static int band_gate(rl_cell cell, int i) {
 /* The bands of every model: a single-layer, one-direction model shows its gates and states; a
  * stacked or bidirectional one shows one h band per layer and direction, the top layer first (so
  * the bands stack as the layers do, the bottom one nearest the words), forward above backward. */
-static int collect(const explorer *e, band *out, int max) {
+static int collect(const ex_view *v, band *out, int max) {
   int n = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
-    const tr_slot_snap *s = &e->snap.slot[k];
+    const tr_slot_snap *s = &v->snap.slot[k];
     if (!s->used) continue;
     int nld = s->L * s->D;
     int sat = s->spec.cell == RL_CELL_RNN && s->spec.nonlin != RL_ACT_TANH; /* ReLU, sigmoid: [0, 1]-like */
@@ -70,7 +40,7 @@ static int collect(const explorer *e, band *out, int max) {
         for (int d = 0; d < s->D && n < max; d++) {
           const char *what = s->D == 2 ? (d ? "backward h" : "forward h")
                              : l == s->L - 1 ? "top layer" : l == 0 ? "bottom layer" : "hidden state";
-          band b = {k, l * s->D + d, -2, sat ? KIND_GATE : KIND_TANH, "h", what};
+          band b = {k, l * s->D + d, -2, sat ? EX_BAND_GATE : EX_BAND_TANH, "h", what};
           out[n++] = b;
         }
       continue;
@@ -80,7 +50,7 @@ static int collect(const explorer *e, band *out, int max) {
     int nb = ex_bands(s->spec.cell, names, longs, kinds, 6);
     for (int i = 0; i < nb && n < max; i++) {
       band b = {k, 0, band_gate(s->spec.cell, i), kinds[i], names[i], longs[i]};
-      if (sat) b.kind = KIND_GATE;
+      if (sat) b.kind = EX_BAND_GATE;
       out[n++] = b;
     }
   }
@@ -97,12 +67,12 @@ static float band_value(const tr_slot_snap *s, const band *b, int t, int j) {
 }
 
 static gfx_color band_color(const band *b, float v) {
-  if (b->kind == KIND_GATE) return colormap_value(COLORMAP_SEQUENTIAL, v, 0.0f, 1.0f);
+  if (b->kind == EX_BAND_GATE) return colormap_value(COLORMAP_SEQUENTIAL, v, 0.0f, 1.0f);
   return colormap_value(COLORMAP_DIVERGING, v, -1.0f, 1.0f);
 }
 
-static void band_label(const explorer *e, const band *b, char *buf, size_t n) {
-  const tr_slot_snap *s = &e->snap.slot[b->slot];
+static void band_label(const ex_view *v, const band *b, char *buf, size_t n) {
+  const tr_slot_snap *s = &v->snap.slot[b->slot];
   if (b->ld == 0 && s->L * s->D == 1) {
     snprintf(buf, n, "%s", b->name);
   } else {
@@ -115,13 +85,13 @@ static void band_label(const explorer *e, const band *b, char *buf, size_t n) {
 }
 
 /* Widths of the band-label column and of the colour legends at the right. */
-static void side_widths(explorer *e, const band *bands, int nb, int *label_w, int *legend_w) {
-  gfx *g = e->g;
+static void side_widths(ex_view *v, const band *bands, int nb, int *label_w, int *legend_w) {
+  gfx *g = v->g;
   int small = gfx_font_px(g, THEME_TEXT_SMALL), body = gfx_font_px(g, THEME_TEXT_BODY), w = 0;
   for (int i = 0; i < nb; i++) {
     int a = 0, b = 0;
     char lab[48];
-    band_label(e, &bands[i], lab, sizeof lab);
+    band_label(v, &bands[i], lab, sizeof lab);
     gfx_text_size(g, lab, GFX_MONO, body, &a, NULL);
     gfx_text_size(g, bands[i].long_name, GFX_SANS, small, &b, NULL);
     if (a > w) w = a;
@@ -137,19 +107,19 @@ static void side_widths(explorer *e, const band *bands, int nb, int *label_w, in
   if (*legend_w < note + gfx_px(g, 16)) *legend_w = note + gfx_px(g, 16);
 }
 
-float panel_heatmaps_col_width(explorer *e, gfx_rect r) {
+float panel_heatmaps_col_width(ex_view *v, gfx_rect r) {
   band bands[64];
-  int nb = collect(e, bands, 64), lw, gw;
-  if (nb == 0 || e->snap.T <= 0) return -1;
-  side_widths(e, bands, nb, &lw, &gw);
-  gfx_rect c = ex_panel_content(e, r, 1);
-  return (float)(c.w - lw - gw) / (float)e->snap.T;
+  int nb = collect(v, bands, 64), lw, gw;
+  if (nb == 0 || v->snap.T <= 0) return -1;
+  side_widths(v, bands, nb, &lw, &gw);
+  gfx_rect c = ex_panel_content(v, r, 1);
+  return (float)(c.w - lw - gw) / (float)v->snap.T;
 }
 
 /* The model's prediction at the scored step of the shown example: "answer: d3 (41%) ✗" (or, short,
  * "d3 41% ✗"). Returns 0 if there is none; *right = 1 if it is the target. */
-static int answer_text(const explorer *e, const tr_slot_snap *s, int shortform, char *buf, size_t cap, int *right) {
-  const tr_snapshot *sn = &e->snap;
+static int answer_text(const ex_view *v, const tr_slot_snap *s, int shortform, char *buf, size_t cap, int *right) {
+  const tr_snapshot *sn = &v->snap;
   int ts = s->last_scored;
   if (!s->have_trace || !s->probs || ts < 0 || ts >= s->T || s->C <= 0 || s->C != sn->C) return 0;
   const float *p = s->probs + (sn->head == RL_HEAD_FINAL ? 0 : (size_t)ts * (size_t)s->C);
@@ -173,27 +143,27 @@ static int answer_text(const explorer *e, const tr_slot_snap *s, int shortform, 
 
 /* The line above a model's bands: its name and training state, and its answer at the right; the
  * longest forms that fit side by side. */
-static void slot_header(explorer *e, const tr_slot_snap *s, int slot, gfx_rect line) {
-  gfx *g = e->g;
+static void slot_header(ex_view *v, const tr_slot_snap *s, int slot, gfx_rect line) {
+  gfx *g = v->g;
   const theme *th = gfx_theme(g);
   int body = gfx_font_px(g, THEME_TEXT_BODY), gap = gfx_px(g, 16);
   char name[96], left[3][800], ans[2][160] = {"", ""}, fit[800];
-  ex_slot_name(e, slot, name, sizeof name);
+  ex_slot_name(v, slot, name, sizeof name);
   if (s->failed)
     snprintf(left[0], sizeof left[0], "%s   stopped: %s", name, s->error);
-  else if (e->static_mode)
+  else if (v->static_mode)
     snprintf(left[0], sizeof left[0], "%s   H = %d   loss at the last scored word %.3g", name, s->H, (double)s->trace_loss);
   else if (s->step == 0)
     snprintf(left[0], sizeof left[0], "%s   untrained", name);
   else
     snprintf(left[0], sizeof left[0], "%s   accuracy %.0f%%", name, 100.0 * (double)s->last_acc);
-  if (s->step > 0 && !s->failed && !e->static_mode)
+  if (s->step > 0 && !s->failed && !v->static_mode)
     snprintf(left[1], sizeof left[1], "%s   %.0f%%", name, 100.0 * (double)s->last_acc);
   else
     snprintf(left[1], sizeof left[1], "%s", left[0]);
   snprintf(left[2], sizeof left[2], "%s", name);
-  int right = 0, have = !s->failed && answer_text(e, s, 0, ans[0], sizeof ans[0], &right);
-  if (have) answer_text(e, s, 1, ans[1], sizeof ans[1], &right);
+  int right = 0, have = !s->failed && answer_text(v, s, 0, ans[0], sizeof ans[0], &right);
+  if (have) answer_text(v, s, 1, ans[1], sizeof ans[1], &right);
   /* (left form, answer form) from the longest down */
   static const int forms[4][2] = {{0, 0}, {1, 0}, {1, 1}, {2, 1}};
   int lf = 2, af = 1;
@@ -209,16 +179,16 @@ static void slot_header(explorer *e, const tr_slot_snap *s, int slot, gfx_rect l
   int aw = 0;
   if (have) aw = gfx_text(g, line.x + line.w, line.y, ans[af], GFX_SANS, body, right ? th->ok : th->error, GFX_RIGHT | GFX_TOP) + gap;
   gfx_text_fit(g, left[lf], GFX_SANS, body, line.w - aw, fit, sizeof fit);
-  gfx_text(g, line.x, line.y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(e, slot), GFX_LEFT | GFX_TOP);
+  gfx_text(g, line.x, line.y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(v, slot), GFX_LEFT | GFX_TOP);
 }
 
-void panel_heatmaps_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
+void panel_heatmaps_draw(ex_view *v, gfx_rect r) {
+  gfx *g = v->g;
   const theme *th = gfx_theme(g);
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_HEATMAPS, r, "Gates and states: units \u00d7 words");
+  gfx_rect c = ex_panel_frame(v, RL_PANEL_HEATMAPS, r, "Gates and states: units \u00d7 words");
   band bands[64];
-  int nb = collect(e, bands, 64);
-  int T = e->snap.T;
+  int nb = collect(v, bands, 64);
+  int T = v->snap.T;
   int small = gfx_font_px(g, THEME_TEXT_SMALL), body = gfx_font_px(g, THEME_TEXT_BODY);
   int lh_small = gfx_line_height(g, GFX_SANS, small), lh_body = gfx_line_height(g, GFX_SANS, body);
   if (nb == 0 || T <= 0) {
@@ -227,34 +197,34 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
     return;
   }
   int label_w, legend_w, gap = gfx_px(g, 6);
-  side_widths(e, bands, nb, &label_w, &legend_w);
+  side_widths(v, bands, nb, &label_w, &legend_w);
   int nslots = 0;
-  for (int k = 0; k < TR_MAX_SLOTS; k++) nslots += e->snap.slot[k].used;
+  for (int k = 0; k < TR_MAX_SLOTS; k++) nslots += v->snap.slot[k].used;
   int token_h = gfx_px(g, 6) + lh_small + gfx_px(g, 2) + lh_small; /* tokens + axis caption */
   int header_h = lh_body + gfx_px(g, 4);
   int avail = c.h - token_h - nslots * header_h - (nb - 1) * gap;
   int bh = nb ? avail / nb : 0;
   if (bh < 4) bh = 4;
   gfx_rect grid = {c.x + label_w, c.y, c.w - label_w - legend_w, c.h};
-  e->heat_grid = grid;
+  v->heat_grid = grid;
   float cw = T ? (float)grid.w / (float)T : 0;
-  int sel = ex_sel_t(e);
+  int sel = ex_sel_t(v);
   int y = c.y;
   int prev_slot = -1;
   uint8_t *img = NULL;
   size_t img_cap = 0;
   int mx = 0, my = 0;
-  ui_mouse_pos(e->u, &mx, &my);
-  e->hover_slot = e->hover_band = e->hover_unit = e->hover_t = -1;
+  ui_mouse_pos(v->u, &mx, &my);
+  v->hover_slot = v->hover_band = v->hover_unit = v->hover_t = -1;
   int group_top = y; /* top of the current model's bands: the selected column is framed per model */
   for (int i = 0; i < nb; i++) {
     const band *b = &bands[i];
-    const tr_slot_snap *s = &e->snap.slot[b->slot];
+    const tr_slot_snap *s = &v->snap.slot[b->slot];
     if (b->slot != prev_slot) {
       if (prev_slot >= 0 && sel >= 0 && sel < T) /* frame the previous model's column */
         gfx_stroke_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
                  gfx_px(g, 3), th->accent);
-      slot_header(e, s, b->slot, gfx_r(c.x, y, label_w + grid.w, header_h));
+      slot_header(v, s, b->slot, gfx_r(c.x, y, label_w + grid.w, header_h));
       y += header_h;
       group_top = y;
       prev_slot = b->slot;
@@ -262,7 +232,7 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
     gfx_rect br = {grid.x, y, grid.w, bh};
     /* label */
     char lab[48];
-    band_label(e, b, lab, sizeof lab);
+    band_label(v, b, lab, sizeof lab);
     int lpx = bh >= lh_body ? body : small;
     int lw = gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2, lab, GFX_MONO, lpx, th->text, GFX_LEFT | GFX_MIDDLE);
     int lnw = 0;
@@ -292,19 +262,19 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
         gfx_image_rgba(g, br, img, T, H);
       }
       /* hover */
-      if (!e->exporting && ui_hover(e->u, br) && gfx_contains(br, mx, my)) {
+      if (!v->exporting && ui_hover(v->u, br) && gfx_contains(br, mx, my)) {
         int t = (int)((mx - br.x) / cw);
         int j = (int)((long)(my - br.y) * H / (br.h > 0 ? br.h : 1));
         if (t >= 0 && t < T && j >= 0 && j < H) {
-          e->hover_slot = b->slot; e->hover_band = i; e->hover_unit = j; e->hover_t = t;
+          v->hover_slot = b->slot; v->hover_band = i; v->hover_unit = j; v->hover_t = t;
           char name[96], tip[256];
-          ex_slot_name(e, b->slot, name, sizeof name);
+          ex_slot_name(v, b->slot, name, sizeof name);
           snprintf(tip, sizeof tip, "%s  %s (%s)\nunit %d, word t = %d \"%s\"\nvalue %.4f", name, lab,
-                   b->long_name, j, t + 1, e->snap.labels ? e->snap.labels[t] : "?",
+                   b->long_name, j, t + 1, v->snap.labels ? v->snap.labels[t] : "?",
                    (double)band_value(s, b, t, j));
           gfx_rect cell = {br.x + (int)(t * cw), br.y + (int)((long)j * br.h / H), (int)ceilf(cw),
                            br.h / H > 0 ? br.h / H : 1};
-          ui_tooltip_rect(e->u, br, tip); /* the band: the mouse is surely inside it */
+          ui_tooltip_rect(v->u, br, tip); /* the band: the mouse is surely inside it */
           gfx_stroke_rect(g, cell, gfx_px(g, 2), th->text);
         }
       }
@@ -315,7 +285,7 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
     y += bh + gap;
   }
   free(img);
-  e->heat_grid = gfx_r(grid.x, c.y + header_h, grid.w, y - gap - (c.y + header_h)); /* the bands' extent */
+  v->heat_grid = gfx_r(grid.x, c.y + header_h, grid.w, y - gap - (c.y + header_h)); /* the bands' extent */
   if (sel >= 0 && sel < T) /* the last model's column */
     gfx_stroke_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
              gfx_px(g, 3), th->accent);
@@ -323,16 +293,16 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
   int ty = y - gap + gfx_px(g, 6);
   unsigned char *mask = calloc((size_t)T, 1);
   for (int t = 0; mask && t < T; t++) {
-    if (t == 0) ex_token_mask(e, e->token_stride, mask);
+    if (t == 0) ex_token_mask(v, v->token_stride, mask);
     if (!mask[t]) continue;
     float x = grid.x + (t + 0.5f) * cw;
     gfx_line(g, x, ty - gfx_px(g, 5), x, ty - gfx_px(g, 1), 1, th->axis);
-    gfx_text(g, x, ty, e->snap.labels ? e->snap.labels[t] : "?", GFX_SANS, small, t == sel ? th->accent : th->text,
+    gfx_text(g, x, ty, v->snap.labels ? v->snap.labels[t] : "?", GFX_SANS, small, t == sel ? th->accent : th->text,
              GFX_CENTER | GFX_TOP);
   }
   free(mask);
   char cap[160];
-  if (ex_chrome(e))
+  if (ex_chrome(v))
     snprintf(cap, sizeof cap, "word t = 1 .. %d   (click or drag to select one)", T);
   else
     snprintf(cap, sizeof cap, "word t = 1 .. %d", T);
@@ -342,10 +312,10 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
   /* click, tap or drag selects a timestep (a tap presses and releases within one frame, so the
    * press counts as well as the held button) */
   gfx_rect hit = {grid.x, c.y, grid.w, ty + lh_small - c.y};
-  if (ui_hover(e->u, hit) && (ui_mouse_down(e->u, UI_BUTTON_LEFT) || ui_mouse_pressed(e->u, UI_BUTTON_LEFT)) &&
-      gfx_contains(hit, mx, my) && !ui_wants_keyboard(e->u)) {
+  if (ui_hover(v->u, hit) && (ui_mouse_down(v->u, UI_BUTTON_LEFT) || ui_mouse_pressed(v->u, UI_BUTTON_LEFT)) &&
+      gfx_contains(hit, mx, my) && !ui_wants_keyboard(v->u)) {
     int t = (int)((mx - grid.x) / cw);
-    if (t >= 0 && t < T) e->sel_t = t;
+    if (t >= 0 && t < T) v->sel_t = t;
   }
   /* legends: only those that apply: "gates" when some band is drawn in [0, 1], "states" when
    * some band is drawn in [-1, 1], "(c clipped)" only under an LSTM cell state */
@@ -357,9 +327,9 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
   if (lhh > gfx_px(g, 220)) lhh = gfx_px(g, 220);
   int any_gate = 0, any_state = 0, any_cell = 0;
   for (int i = 0; i < nb; i++) {
-    any_gate |= bands[i].kind == KIND_GATE;
-    any_state |= bands[i].kind != KIND_GATE;
-    any_cell |= bands[i].kind == KIND_CELL;
+    any_gate |= bands[i].kind == EX_BAND_GATE;
+    any_state |= bands[i].kind != EX_BAND_GATE;
+    any_cell |= bands[i].kind == EX_BAND_CELL;
   }
   if (lhh > gfx_px(g, 40)) {
     gfx_rect l = {lx, c.y + header_h + lh_small + gfx_px(g, 8), lw, lhh}; /* below the first model's line */
@@ -376,20 +346,20 @@ void panel_heatmaps_draw(explorer *e, gfx_rect r) {
   }
 }
 
-int panel_heatmaps_csv(const explorer *e, FILE *f) {
+int panel_heatmaps_csv(const ex_view *v, FILE *f) {
   band bands[64];
-  int nb = collect(e, bands, 64);
+  int nb = collect(v, bands, 64);
   fprintf(f, "model,cell,layer_dir,name,unit,t,token,value\n");
   for (int i = 0; i < nb; i++) {
     const band *b = &bands[i];
-    const tr_slot_snap *s = &e->snap.slot[b->slot];
+    const tr_slot_snap *s = &v->snap.slot[b->slot];
     if (!s->have_trace) continue;
     for (int j = 0; j < s->H; j++)
-      for (int t = 0; t < s->T && t < e->snap.T; t++)
+      for (int t = 0; t < s->T && t < v->snap.T; t++)
       {
         char q1[160];
         fprintf(f, "%c,%s,%d,%s,%d,%d,%s,%.6g\n", 'A' + b->slot, rl_cell_name(s->spec.cell), b->ld,
-                b->name, j, t + 1, csv_quote(e->snap.labels ? e->snap.labels[t] : "", q1, sizeof q1),
+                b->name, j, t + 1, csv_quote(v->snap.labels ? v->snap.labels[t] : "", q1, sizeof q1),
                 (double)band_value(s, b, t, j));
       }
   }

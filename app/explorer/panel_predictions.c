@@ -39,11 +39,11 @@ static const char *class_name(const tr_snapshot *sn, int c) {
   return cut;
 }
 
-void panel_predictions_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
+void panel_predictions_draw(ex_view *v, gfx_rect r) {
+  gfx *g = v->g;
   const theme *th = gfx_theme(g);
-  const tr_snapshot *sn = &e->snap;
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_PREDICTIONS, r, "What each model answers, word by word");
+  const tr_snapshot *sn = &v->snap;
+  gfx_rect c = ex_panel_frame(v, RL_PANEL_PREDICTIONS, r, "What each model answers, word by word");
   int T = sn->T;
   if (T <= 0) return;
   int sp = gfx_font_px(g, THEME_TEXT_SMALL), bp = gfx_font_px(g, THEME_TEXT_BODY);
@@ -66,7 +66,7 @@ void panel_predictions_draw(explorer *e, gfx_rect r) {
     row_names[1] = form ? "answer" : "right answer";
     for (int i = 0; i < ns; i++) {
       if (form) snprintf(names[i], sizeof names[i], "%c", 'A' + slots[i]);
-      else ex_slot_name(e, slots[i], names[i], sizeof names[i]);
+      else ex_slot_name(v, slots[i], names[i], sizeof names[i]);
       row_names[2 + i] = names[i];
     }
     label_w = 0;
@@ -113,7 +113,7 @@ void panel_predictions_draw(explorer *e, gfx_rect r) {
   if (rowh * (2 + ns) > c.h) rowh = c.h / (2 + ns);
   int y = c.y + (c.h - rowh * (2 + ns)) / 2;
   for (int i = 0; i < 2 + ns; i++) {
-    gfx_color col = i < 2 ? th->text : ex_slot_color(e, slots[i - 2]);
+    gfx_color col = i < 2 ? th->text : ex_slot_color(v, slots[i - 2]);
     char lines[2][GFX_WRAP_LINE], fit[GFX_WRAP_LINE];
     int nl = gfx_wrap(g, row_names[i], GFX_SANS, bp, label_w - gfx_px(g, 8), lines, 2);
     for (int k = 0; k < nl; k++) {
@@ -149,8 +149,8 @@ void panel_predictions_draw(explorer *e, gfx_rect r) {
   free(cols);
 }
 
-int panel_predictions_csv(const explorer *e, FILE *f) {
-  const tr_snapshot *sn = &e->snap;
+int panel_predictions_csv(const ex_view *v, FILE *f) {
+  const tr_snapshot *sn = &v->snap;
   abbrev = 0; /* data keeps the full class names */
   fprintf(f, "model,t,token,target,prediction,probability,right\n");
   for (int k = 0; k < TR_MAX_SLOTS; k++)

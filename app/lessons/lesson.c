@@ -1,5 +1,6 @@
 /* Lesson file parser. See lesson.h and the "Writing a lesson" section of README.md. */
 #include "lesson.h"
+#include "explorer/panel.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -96,20 +97,6 @@ static const opt_spec SLIDERS[] = {
     {"speed", OPT_INT, 0, 8, NULL},          /* the explorer's speed level, 0 = slowest */
 };
 
-static const struct {
-  const char *name;
-  rl_panel panel;
-} PANELS[] = {
-    {"heatmaps", RL_PANEL_HEATMAPS}, {"gradients", RL_PANEL_GRADIENTS},
-    {"curves", RL_PANEL_CURVES},     {"diagram", RL_PANEL_DIAGRAM},
-    {"sidebar", RL_PANEL_SIDEBAR},   {"distribution", RL_PANEL_DISTRIBUTION},
-    {"bptt-bars", RL_PANEL_BPTT},    {"params", RL_PANEL_PARAMS},
-    {"embedding", RL_PANEL_EMBEDDING}, {"predictions", RL_PANEL_PREDICTIONS},
-    {"layers", RL_PANEL_LAYERS},     {"gradient-norm", RL_PANEL_GRADNORM},
-    /* aliases (not listed in messages) */
-    {"loss", RL_PANEL_CURVES},       {"bptt", RL_PANEL_BPTT},
-};
-#define NPANELS_LISTED RL_PANEL_COUNT
 
 /* LSTM gates in the engine's order i, f, g, o; long and short names. */
 static const char *const GATE_LONG[4] = {"input", "forget", "candidate", "output"};
@@ -398,26 +385,9 @@ static int parse_task(ctx *c, char **tok, int n, rl_lesson_step *st) {
   return 0;
 }
 
-int rl_lesson_panel_parse(const char *s, rl_panel *out) {
-  for (int i = 0; i < N_OF(PANELS); i++)
-    if (!strcmp(PANELS[i].name, s)) {
-      *out = PANELS[i].panel;
-      return 0;
-    }
-  return -1;
-}
-
-const char *rl_lesson_panel_name(rl_panel p) {
-  for (int i = 0; i < NPANELS_LISTED; i++)
-    if (PANELS[i].panel == p) return PANELS[i].name;
-  return NULL;
-}
-
 static int parse_panels(ctx *c, char **tok, int n, const char *key, unsigned *bits) {
   char b[48], list[300];
-  const char *names[NPANELS_LISTED];
-  for (int i = 0; i < NPANELS_LISTED; i++) names[i] = PANELS[i].name;
-  list_names(list, sizeof list, names, NPANELS_LISTED);
+  list_names(list, sizeof list, rl_panel_names(), RL_PANEL_COUNT);
   if (n == 0) return fail_at(c, "'%s:' needs at least one panel; expected %s", key, list);
   for (int i = 0; i < n; i++) {
     rl_panel p;
@@ -425,7 +395,7 @@ static int parse_panels(ctx *c, char **tok, int n, const char *key, unsigned *bi
       *bits |= (1u << RL_PANEL_COUNT) - 1;
       continue;
     }
-    if (rl_lesson_panel_parse(tok[i], &p))
+    if (rl_panel_parse(tok[i], &p))
       return fail_at(c, "unknown panel '%s'; expected one of %s%s", shown(tok[i], b), list,
                      !strcmp(key, "show") ? ", all" : "");
     *bits |= (unsigned)p;
@@ -560,7 +530,7 @@ static int check_steps(ctx *c, rl_lesson *l) {
       for (int p = 0; p < RL_PANEL_COUNT; p++)
         if (extra & (1u << p))
           return fail_at(c, "step '%.60s' highlights panel '%s' that is not shown; add it to 'show:'",
-                         st->title, rl_lesson_panel_name((rl_panel)(1u << p)));
+                         st->title, rl_panel_name((rl_panel)(1u << p)));
     }
     for (int a = 0; a < st->nactions; a++) {
       if (st->actions[a].kind != RL_ACT_CLAMP) continue;

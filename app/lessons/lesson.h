@@ -24,23 +24,6 @@
 #define RL_LESSON_MAX_ACTIONS 16   /* actions per step */
 #define RL_LESSON_MAX_TRAIN 1000000
 
-/* Panels, as a bit set. */
-typedef enum {
-  RL_PANEL_HEATMAPS = 1 << 0,     /* units x timesteps heatmaps of gates and states */
-  RL_PANEL_GRADIENTS = 1 << 1,    /* ||dJ(T)/dh(t)|| against t, log scale */
-  RL_PANEL_CURVES = 1 << 2,       /* loss and accuracy curves */
-  RL_PANEL_DIAGRAM = 1 << 3,      /* cell diagram at the selected timestep */
-  RL_PANEL_SIDEBAR = 1 << 4,      /* widgets */
-  RL_PANEL_DISTRIBUTION = 1 << 5, /* next-token distribution at the selected timestep */
-  RL_PANEL_BPTT = 1 << 6,         /* per-timestep terms of dJ/dW_hh as bars summing to the total */
-  RL_PANEL_PARAMS = 1 << 7,       /* parameter counts of each model */
-  RL_PANEL_EMBEDDING = 1 << 8,    /* the selected word: one-hot x(t), its embedding e(t), W_e e(t) */
-  RL_PANEL_PREDICTIONS = 1 << 9,  /* every model's answer at every scored word, right or wrong */
-  RL_PANEL_LAYERS = 1 << 10,      /* ||dJ(T)/dh(t)|| of each layer, one plot per model */
-  RL_PANEL_GRADNORM = 1 << 11,    /* the gradient's norm at each training step, clip thresholds */
-} rl_panel;
-#define RL_PANEL_COUNT 12
-
 /* One model slot. Fields left at their "keep" value mean: the explorer's default. */
 typedef struct {
   int used;           /* 0: slot empty */
@@ -94,7 +77,7 @@ typedef struct {
   char text[RL_LESSON_TEXT];           /* the example sentence shown (text:) */
   int text_line;                       /* line of the text: line in the file */
   int has_show;
-  unsigned show;                       /* rl_panel bits */
+  unsigned show;                       /* rl_panel bits (explorer/panel.h) */
   unsigned highlight;                  /* rl_panel bits; not inherited */
   int nsets;
   rl_lesson_kv sets[RL_LESSON_MAX_SETS];
@@ -157,9 +140,8 @@ void rl_lesson_set_free(rl_lesson_set *s);
 /* Index of the entry with this lesson number, or -1. */
 int rl_lesson_set_find(const rl_lesson_set *s, int number);
 
-/* Name tables (for menus, errors and documentation). */
-const char *rl_lesson_panel_name(rl_panel p);       /* "heatmaps", ... ; NULL if not one panel */
-int rl_lesson_panel_parse(const char *s, rl_panel *out);
+/* Name tables (for menus, errors and documentation). Panel names: rl_panel_name and
+ * rl_panel_parse (explorer/panel.h). */
 /* Canonical spec of a model slot, e.g. "rnn-tanh", "lstm layers=2 bidir". */
 void rl_lesson_model_format(const rl_lesson_model *m, char *buf, size_t n);
 /* The value of a setting by key in a setup, or NULL. */

@@ -3,7 +3,7 @@
  * PNG + CSV, an unwritable export folder is an error the explorer survives. */
 #define _POSIX_C_SOURCE 200809L
 #include "modelfile.h"
-#include "explorer/panels.h"
+#include "explorer/explorer_state.h"
 #include "testutil.h"
 #include <math.h>
 #include <stdlib.h>
@@ -98,7 +98,7 @@ static long max_step(const explorer *e) {
 
 /* The x pixel of the centre of timestep t in the heatmap grid, from the tokens' layout. */
 static int heat_x(const explorer *e, int t) {
-  return e->heat_grid.x + (int)((t + 0.5) * e->heat_grid.w / e->snap.T);
+  return e->v.heat_grid.x + (int)((t + 0.5) * e->v.heat_grid.w / e->v.snap.T);
 }
 
 static void test_panels(gfx *g, explorer *e) {
@@ -167,7 +167,7 @@ static void test_keys(explorer *e) {
   key(e, '+', 0);
   CHECK(trainer_speed(e->tr) == sp);
   /* Left/Right move the selected timestep */
-  int T = e->snap.T;
+  int T = e->v.snap.T;
   CHECK(explorer_selected_timestep(e) == T - 1);
   key(e, UI_KEY_LEFT, 0);
   key(e, UI_KEY_LEFT, 0);
@@ -180,9 +180,9 @@ static void test_keys(explorer *e) {
   CHECK(explorer_selected_timestep(e) == 0);
   /* C cycles the clamp: keep, erase, free */
   key(e, 'c', 0);
-  CHECK(e->clamp_mode == 1);
+  CHECK(e->v.clamp_mode == 1);
   explorer_wait(e, 60);
-  const tr_slot_snap *lstm = &e->snap.slot[1];
+  const tr_slot_snap *lstm = &e->v.snap.slot[1];
   CHECK(lstm->spec.cell == RL_CELL_LSTM);
   CHECK(lstm->clamps.value[1] == 1.0f && lstm->clamps.value[0] == 0.0f);
   /* keep (f = 1, i = 0 from the second word): what the first word wrote is held exactly */
@@ -193,11 +193,11 @@ static void test_keys(explorer *e) {
     for (int j = 0; j < lstm->H; j++) moved = fmaxf(moved, fabsf(lstm->c[t * lstm->H + j] - lstm->c[j]));
   CHECKF(c0 > 0.0f && moved == 0.0f, "keep clamp: |c(1)| %g, largest change after it %g", (double)c0, (double)moved);
   key(e, 'c', 0);
-  CHECK(e->clamp_mode == 2);
+  CHECK(e->v.clamp_mode == 2);
   key(e, 'c', 0);
-  CHECK(e->clamp_mode == 0);
+  CHECK(e->v.clamp_mode == 0);
   explorer_wait(e, 60);
-  CHECK(isnan(e->snap.slot[1].clamps.value[1]));
+  CHECK(isnan(e->v.snap.slot[1].clamps.value[1]));
   /* R: reset to step 0 with a notice */
   CHECK(max_step(e) > 0);
   key(e, 'r', 0);
@@ -233,17 +233,17 @@ static void test_mouse(explorer *e) {
   /* hover: unit and timestep under the mouse */
   mouse_move(e, heat_x(e, 4), y, 0);
   explorer_frame(e);
-  CHECKF(e->hover_t == 4 && e->hover_unit >= 0, "hover t=%d unit=%d", e->hover_t, e->hover_unit);
+  CHECKF(e->v.hover_t == 4 && e->v.hover_unit >= 0, "hover t=%d unit=%d", e->v.hover_t, e->v.hover_unit);
   { /* the tooltip box is drawn below-right of the mouse */
     region tip;
-    if (read_region(e->g, gfx_r(heat_x(e, 4) + gfx_px(e->g, 20), y + gfx_px(e->g, 24), 40, 20), &tip) == 0) {
-      CHECK(count_colour(&tip, gfx_theme(e->g)->tooltip_bg, 12) >= 200);
+    if (read_region(e->v.g, gfx_r(heat_x(e, 4) + gfx_px(e->v.g, 20), y + gfx_px(e->v.g, 24), 40, 20), &tip) == 0) {
+      CHECK(count_colour(&tip, gfx_theme(e->v.g)->tooltip_bg, 12) >= 200);
       free(tip.px);
     }
   }
   mouse_move(e, 5, 5, 0);
   explorer_frame(e);
-  CHECK(e->hover_t == -1);
+  CHECK(e->v.hover_t == -1);
 }
 
 /* The sidebar through the keyboard, as a user without a mouse would: Tab to the third model
@@ -251,7 +251,7 @@ static void test_mouse(explorer *e) {
  * model appears, training resets with a notice. */
 static void test_sidebar(explorer *e) {
   explorer_frame(e);
-  CHECK(!e->snap.slot[2].used);
+  CHECK(!e->v.snap.slot[2].used);
   int found = 0;
   for (int i = 0; i < 7; i++) {
     key(e, UI_KEY_TAB, 0);
@@ -261,11 +261,11 @@ static void test_sidebar(explorer *e) {
   explorer_frame(e);
   explorer_frame(e);
   explorer_wait(e, 60);
-  found = e->snap.slot[2].used;
-  CHECKF(found, "Tab x7 + Right did not enable model C (models: %d %d %d)", e->snap.slot[0].used,
-         e->snap.slot[1].used, e->snap.slot[2].used);
+  found = e->v.snap.slot[2].used;
+  CHECKF(found, "Tab x7 + Right did not enable model C (models: %d %d %d)", e->v.snap.slot[0].used,
+         e->v.snap.slot[1].used, e->v.snap.slot[2].used);
   if (found) {
-    CHECK(e->snap.slot[2].spec.cell == RL_CELL_RNN && e->snap.slot[2].spec.nonlin == RL_ACT_TANH);
+    CHECK(e->v.snap.slot[2].spec.cell == RL_CELL_RNN && e->v.snap.slot[2].spec.nonlin == RL_ACT_TANH);
     CHECK(strstr(e->notice, "re-initialised") != NULL);
   }
   key(e, UI_KEY_ESCAPE, 0); /* drop the focus */
@@ -289,10 +289,10 @@ static void test_settings(explorer *e) {
   CHECK(explorer_set_value(e, "hidden", 10, NULL) == 0);
   explorer_wait(e, 60);
   CHECK(max_step(e) == 0);
-  CHECK(e->snap.slot[0].H == 10);
+  CHECK(e->v.snap.slot[0].H == 10);
   CHECK(strstr(e->notice, "re-initialised") != NULL);
   /* a third model slot */
-  rl_lesson_model m[3];
+  tr_model_spec m[3];
   memset(m, 0, sizeof m);
   m[0].used = m[1].used = m[2].used = 1;
   m[0].cell = RL_CELL_RNN;
@@ -300,7 +300,7 @@ static void test_settings(explorer *e) {
   m[2].cell = RL_CELL_GRU;
   CHECK(explorer_set_models(e, m, 3, NULL) == 0);
   explorer_wait(e, 60);
-  CHECK(e->snap.slot[2].used && e->snap.slot[2].spec.cell == RL_CELL_GRU && e->snap.slot[2].have_trace);
+  CHECK(e->v.snap.slot[2].used && e->v.snap.slot[2].spec.cell == RL_CELL_GRU && e->v.snap.slot[2].have_trace);
   /* a bad setting is an error, the explorer keeps working */
   rl_error err;
   CHECK(explorer_set_value(e, "nonsense", 1, &err) != 0);
@@ -308,7 +308,7 @@ static void test_settings(explorer *e) {
   CHECK(explorer_set_task(e, "bogus", 0, &err) != 0);
   CHECK(explorer_set_task(e, "recall", 6, &err) == 0);
   explorer_wait(e, 60);
-  CHECK(e->snap.T == 8);
+  CHECK(e->v.snap.T == 8);
 }
 
 static int file_size(const char *p) {
@@ -365,7 +365,7 @@ static void test_export(explorer *e) {
     gfx_rect pr = explorer_panel_rect(e, RL_PANEL_CURVES);
     mouse_move(e, pr.x + pr.w / 2, pr.y + pr.h / 2, 0);
     explorer_frame(e);
-    gfx_rect b = e->export_button[panel_index(RL_PANEL_CURVES)][0];
+    gfx_rect b = e->v.export_button[panel_index(RL_PANEL_CURVES)][0];
     CHECK(b.w > 0);
     int bx = b.x + b.w / 2, by = b.y + b.h / 2;
     mouse_move(e, bx, by, 0);
@@ -413,18 +413,18 @@ static void test_view(explorer *e) {
   char missing[720];
   snprintf(missing, sizeof missing, "%s/none.safetensors", test_tmpdir());
   CHECK(explorer_open_model(e, missing, NULL, &err) != 0);
-  CHECK(!e->static_mode); /* nothing changed */
+  CHECK(!e->v.static_mode); /* nothing changed */
   CHECK(explorer_open_model(e, path, NULL, &err) == 0);
-  CHECK(e->static_mode);
+  CHECK(e->v.static_mode);
   explorer_frame(e);
-  CHECK(e->snap.slot[0].used && e->snap.slot[0].spec.cell == RL_CELL_GRU && !e->snap.slot[1].used);
-  CHECK(e->snap.T == 6); /* the first tokens of the vocabulary */
+  CHECK(e->v.snap.slot[0].used && e->v.snap.slot[0].spec.cell == RL_CELL_GRU && !e->v.snap.slot[1].used);
+  CHECK(e->v.snap.T == 6); /* the first tokens of the vocabulary */
   CHECK(explorer_set_text(e, "the cat sat on the mat", &err) == 0);
-  CHECK(e->snap.T == 6 && !strcmp(e->snap.labels[5], "mat"));
-  CHECK(e->snap.slot[0].have_trace && e->snap.slot[0].last_scored == 5); /* own prediction after "mat" */
+  CHECK(e->v.snap.T == 6 && !strcmp(e->v.snap.labels[5], "mat"));
+  CHECK(e->v.snap.slot[0].have_trace && e->v.snap.slot[0].last_scored == 5); /* own prediction after "mat" */
   CHECK(explorer_set_text(e, "the dog", &err) != 0);
   CHECKF(strstr(err.msg, "dog") != NULL, "message: %s", err.msg);
-  CHECK(e->snap.T == 6);
+  CHECK(e->v.snap.T == 6);
   /* training keys do nothing in view mode */
   key(e, 'n', 0);
   key(e, UI_KEY_SPACE, 0);
@@ -454,9 +454,9 @@ int main(void) {
   explorer_train(e, 5);
   CHECK(explorer_wait(e, 120) == 0);
   CHECK(max_step(e) == 5);
-  CHECK(e->snap.slot[0].used && e->snap.slot[1].used && !e->snap.slot[2].used);
-  CHECK(e->snap.slot[0].have_trace && e->snap.slot[1].have_trace);
-  CHECK(e->snap.slot[0].step == 5 && e->snap.slot[1].step == 5);
+  CHECK(e->v.snap.slot[0].used && e->v.snap.slot[1].used && !e->v.snap.slot[2].used);
+  CHECK(e->v.snap.slot[0].have_trace && e->v.snap.slot[1].have_trace);
+  CHECK(e->v.snap.slot[0].step == 5 && e->v.snap.slot[1].step == 5);
   test_panels(g, e);
   test_keys(e);
   test_mouse(e);

@@ -2,7 +2,7 @@
  * of golden_check.h). The models are untrained (step 0, fixed seed and example), so the pictures
  * depend only on the initialisation and the drawing code. Regenerate on purpose with
  * RNNLAB_UPDATE_GOLDEN=1 and look at the PNGs before committing them. */
-#include "explorer/panels.h"
+#include "explorer/explorer_state.h"
 #include "testutil.h"
 #include "golden/golden_check.h"
 #include <stdlib.h>
@@ -36,7 +36,7 @@ int main(void) {
            {RL_PANEL_DISTRIBUTION, "explorer_distribution"}};
   for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
     gfx_begin_frame(g);
-    e->exporting = 1; /* no export buttons in the pictures */
+    e->v.exporting = 1; /* no export buttons in the pictures */
     ex_draw_single(e, P[i].p, gfx_r(0, 0, GW, GH));
     golden_check_gfx(P[i].name, g);
   }

@@ -8,7 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "host/host.h"
 #include "explorer/export.h"
-#include "explorer/panels.h"
+#include "explorer/explorer_state.h"
 #include "lessons/presenter.h"
 #include "testutil.h"
 #include <math.h>
@@ -122,7 +122,7 @@ static double now_s(void) {
 static long max_step(const explorer *e) {
   long m = 0;
   for (int k = 0; k < TR_MAX_SLOTS; k++)
-    if (e->snap.slot[k].used && e->snap.slot[k].step > m) m = e->snap.slot[k].step;
+    if (e->v.snap.slot[k].used && e->v.snap.slot[k].step > m) m = e->v.snap.slot[k].step;
   return m;
 }
 
@@ -160,13 +160,13 @@ static void test_pace_and_learning(gfx *g) {
   if (!e) return;
   explorer_train(e, 100);
   CHECK(explorer_wait(e, 600) == 0);
-  const tr_slot_snap *lstm = &e->snap.slot[1];
+  const tr_slot_snap *lstm = &e->v.snap.slot[1];
   CHECK(lstm->used && lstm->spec.cell == RL_CELL_LSTM);
   float acc100 = lstm->ncurve ? lstm->curve_acc[lstm->ncurve - 1] : -1;
   explorer_train(e, 200);
   CHECK(explorer_wait(e, 600) == 0);
   float acc300 = lstm->ncurve ? lstm->curve_acc[lstm->ncurve - 1] : -1;
-  float rnn300 = e->snap.slot[0].ncurve ? e->snap.slot[0].curve_acc[e->snap.slot[0].ncurve - 1] : -1;
+  float rnn300 = e->v.snap.slot[0].ncurve ? e->v.snap.slot[0].curve_acc[e->v.snap.slot[0].ncurve - 1] : -1;
   CHECKF(acc100 >= 0 && acc100 < 0.5f, "LSTM accuracy at step 100 (10 s): %.2f", (double)acc100);
   CHECKF(acc300 > 0.9f, "LSTM accuracy at step 300 (30 s): %.2f", (double)acc300);
   CHECKF(rnn300 < 0.3f, "RNN accuracy at step 300: %.2f (should stay near chance, 1/8)", (double)rnn300);
@@ -174,17 +174,17 @@ static void test_pace_and_learning(gfx *g) {
   /* each model's answer at the query, right or wrong as the snapshot says */
   frame(e);
   for (int k = 0; k < 2; k++) {
-    const tr_slot_snap *s = &e->snap.slot[k];
+    const tr_slot_snap *s = &e->v.snap.slot[k];
     int ts = s->last_scored, best = 0;
     const float *p = s->probs + (size_t)ts * (size_t)s->C;
     for (int c = 1; c < s->C; c++)
       if (p[c] > p[best]) best = c;
     char want[120];
-    snprintf(want, sizeof want, "answer: %s (%.0f%%) %s", e->snap.class_names[best], 100.0 * p[best],
-             best == e->snap.targets[ts] ? "\u2713" : "\u2717");
+    snprintf(want, sizeof want, "answer: %s (%.0f%%) %s", e->v.snap.class_names[best], 100.0 * p[best],
+             best == e->v.snap.targets[ts] ? "\u2713" : "\u2717");
     CHECKF(find_text(want) != NULL, "model %c: '%s' not drawn", 'A' + k, want);
   }
-  CHECK(e->snap.slot[1].ncurve > 0 && find_text("answer: ") != NULL);
+  CHECK(e->v.snap.slot[1].ncurve > 0 && find_text("answer: ") != NULL);
 
   /* the loss and accuracy curves: a log step axis with decade ticks */
   CHECK(find_text("training step (log)") != NULL);
@@ -192,7 +192,7 @@ static void test_pace_and_learning(gfx *g) {
 
   /* gradient plot: relative by default, fixed range, the same frame after more training */
   CHECK(!explorer_gradient_raw(e));
-  plot_frame f1 = e->grad_frame;
+  plot_frame f1 = e->v.grad_frame;
   CHECKF(f1.log_y && fabs(f1.y0 + 12) < 1e-9 && fabs(f1.y1 - 3) < 1e-9, "relative range 10^%g..10^%g", f1.y0, f1.y1);
   CHECK(f1.band_lo > 0 && f1.band_hi > 0 && find_text("< 10") != NULL);
   /* the legend is a row above the data, never over it */
@@ -200,7 +200,7 @@ static void test_pace_and_learning(gfx *g) {
   explorer_train(e, 200);
   explorer_wait(e, 600);
   frame(e);
-  CHECK(e->grad_frame.y0 == f1.y0 && e->grad_frame.y1 == f1.y1 && e->grad_frame.area.h == f1.area.h);
+  CHECK(e->v.grad_frame.y0 == f1.y0 && e->v.grad_frame.y1 == f1.y1 && e->v.grad_frame.area.h == f1.area.h);
   explorer_destroy(e);
 
   /* values below 10^-12 are drawn inside the marked band, not dropped: a vanilla RNN whose W_hh
@@ -212,12 +212,12 @@ static void test_pace_and_learning(gfx *g) {
   if (!e) return;
   explorer_wait(e, 60);
   frame(e);
-  const tr_slot_snap *rnn = &e->snap.slot[0];
+  const tr_slot_snap *rnn = &e->v.snap.slot[0];
   double ref = rnn->dhT_norm[rnn->last_scored], r0 = rnn->dhT_norm[0] / ref;
   CHECKF(r0 < 1e-12, "relative gradient at word 1: %.2g (the case needs one below 1e-12)", r0);
-  plot_frame f = e->grad_frame;
+  plot_frame f = e->v.grad_frame;
   int bx = (int)lroundf(plot_x_px(&f, 1)), by = f.area.y + f.area.h - f.band_lo / 2;
-  gfx_color c0 = ex_slot_color(e, 0);
+  gfx_color c0 = ex_slot_color(&e->v, 0);
   int hits = 0;
   for (int dx = -6; dx <= 6; dx++)
     for (int dy = -6; dy <= 6; dy++) hits += near(pixel(g, bx + dx, by + dy), c0, 40);
@@ -242,7 +242,7 @@ static void test_pace_and_learning(gfx *g) {
   /* G: raw norms, on their own fixed range; G again: relative */
   key(e, 'g', 0);
   frame(e);
-  CHECK(explorer_gradient_raw(e) && fabs(e->grad_frame.y0 + 16) < 1e-9);
+  CHECK(explorer_gradient_raw(e) && fabs(e->v.grad_frame.y0 + 16) < 1e-9);
   key(e, 'g', 0);
   CHECK(!explorer_gradient_raw(e));
   explorer_destroy(e);
@@ -252,20 +252,20 @@ static void test_pace_and_learning(gfx *g) {
  * and the last word (the query) is always named. */
 static void token_labels(explorer *e, int *heat, int *grad, int T) {
   for (int t = 0; t < T; t++) heat[t] = grad[t] = 0;
-  gfx_rect hg = e->heat_grid;
-  plot_frame gf = e->grad_frame;
+  gfx_rect hg = e->v.heat_grid;
+  plot_frame gf = e->v.grad_frame;
   float cw = (float)hg.w / (float)T;
   for (int i = 0; i < ntexts; i++) {
     const drawn *d = &texts[i];
     int cx = d->box.x + d->box.w / 2;
     if (d->box.y >= hg.y + hg.h - 4 && d->box.y < hg.y + hg.h + 4 * d->px && cx >= hg.x && cx < hg.x + hg.w) {
       int t = (int)((cx - hg.x) / cw);
-      if (t >= 0 && t < T && e->snap.labels && !strcmp(d->s, e->snap.labels[t])) heat[t] = 1;
+      if (t >= 0 && t < T && e->v.snap.labels && !strcmp(d->s, e->v.snap.labels[t])) heat[t] = 1;
     }
     if (d->box.y > gf.area.y + gf.area.h && d->box.y < gf.area.y + gf.area.h + 2 * d->px && cx >= gf.area.x - 4 &&
         cx <= gf.area.x + gf.area.w + 4) {
       int t = (int)lround(plot_px_x(&gf, (float)cx)) - 1;
-      if (t >= 0 && t < T && e->snap.labels && !strcmp(d->s, e->snap.labels[t])) grad[t] = 1;
+      if (t >= 0 && t < T && e->v.snap.labels && !strcmp(d->s, e->v.snap.labels[t])) grad[t] = 1;
     }
   }
 }
@@ -279,7 +279,7 @@ static void test_token_axes(gfx *g) {
     if (!e) return;
     explorer_wait(e, 60);
     frame(e);
-    int T = e->snap.T, heat[256], grad[256], same = 1, nh = 0;
+    int T = e->v.snap.T, heat[256], grad[256], same = 1, nh = 0;
     token_labels(e, heat, grad, T);
     for (int t = 0; t < T; t++) {
       same &= heat[t] == grad[t];
@@ -289,7 +289,7 @@ static void test_token_axes(gfx *g) {
     CHECKF(same, "T = %d: the heatmaps and the gradient plot label different words", T);
     if (!same)
       for (int t = 0; t < T; t++)
-        if (heat[t] || grad[t]) fprintf(stderr, "  t=%d %s: heatmaps %d, gradients %d\n", t + 1, e->snap.labels[t], heat[t], grad[t]);
+        if (heat[t] || grad[t]) fprintf(stderr, "  t=%d %s: heatmaps %d, gradients %d\n", t + 1, e->v.snap.labels[t], heat[t], grad[t]);
     CHECKF(heat[T - 1] && grad[T - 1], "T = %d: the query is not labelled on both axes", T);
     CHECK(heat[0] && grad[0]);
     explorer_destroy(e);
@@ -460,11 +460,11 @@ static void test_interaction(gfx *g) {
     snprintf(ev.text, sizeof ev.text, "k3 d1 d2 q");
     explorer_handle_event(e, &ev);
     frame(e);
-    CHECK(ui_wants_keyboard(e->u));
+    CHECK(ui_wants_keyboard(e->v.u));
     key(e, UI_KEY_RETURN, 0);
     frame(e);
-    CHECKF(!ui_wants_keyboard(e->u), "the box kept the focus after Return");
-    CHECKF(!strcmp(e->snap.example_text, "k3 d1 d2 q"), "shown: %s", e->snap.example_text);
+    CHECKF(!ui_wants_keyboard(e->v.u), "the box kept the focus after Return");
+    CHECKF(!strcmp(e->v.snap.example_text, "k3 d1 d2 q"), "shown: %s", e->v.snap.example_text);
     int was = explorer_playing(e);
     key(e, UI_KEY_SPACE, 0);
     CHECK(explorer_playing(e) != was);
@@ -480,13 +480,13 @@ static void test_interaction(gfx *g) {
     CHECKF(strstr(e->notice, "at most 255 bytes") != NULL, "notice: %s", e->notice);
     key(e, UI_KEY_ESCAPE, 0);
     frame(e);
-    CHECK(!ui_wants_keyboard(e->u));
-    e->example[0] = 0;
+    CHECK(!ui_wants_keyboard(e->v.u));
+    e->v.example[0] = 0;
   }
   /* A tap on a heatmap column (press and release within one frame) selects it */
   frame(e);
-  gfx_rect hg = e->heat_grid;
-  int T = e->snap.T, x = hg.x + (int)((2.5) * hg.w / T), y = hg.y + hg.h / 3;
+  gfx_rect hg = e->v.heat_grid;
+  int T = e->v.snap.T, x = hg.x + (int)((2.5) * hg.w / T), y = hg.y + hg.h / 3;
   mouse(e, UI_EV_MOUSE_MOVE, x, y);
   mouse(e, UI_EV_MOUSE_DOWN, x, y);
   mouse(e, UI_EV_MOUSE_UP, x, y);
@@ -520,18 +520,18 @@ static void test_sidebar_fits(void) {
       explorer_wait(e, 60);
       frame(e);
       frame(e);
-      CHECKF(ui_truncated(e->u) == 0, "%dx%d: %d widget labels cut", sizes[z][0], sizes[z][1], ui_truncated(e->u));
-      for (int i = 0; i < ntexts && ui_truncated(e->u); i++) /* name them */
+      CHECKF(ui_truncated(e->v.u) == 0, "%dx%d: %d widget labels cut", sizes[z][0], sizes[z][1], ui_truncated(e->v.u));
+      for (int i = 0; i < ntexts && ui_truncated(e->v.u); i++) /* name them */
         if (strstr(texts[i].s, "...")) fprintf(stderr, "  cut: '%s'\n", texts[i].s);
       gfx_rect sr = explorer_panel_rect(e, RL_PANEL_SIDEBAR);
-      if (e->sidebar_scroll.content_h > sr.h) { /* scrolls to its last widget */
+      if (e->v.sidebar_scroll.content_h > sr.h) { /* scrolls to its last widget */
         ui_event ev = {.type = UI_EV_WHEEL, .wheel = -1};
         mouse(e, UI_EV_MOUSE_MOVE, sr.x + sr.w - 4, sr.y + sr.h / 2);
         for (int i = 0; i < 30; i++) {
           explorer_handle_event(e, &ev);
           frame(e);
         }
-        CHECK(e->sidebar_scroll.offset > 0);
+        CHECK(e->v.sidebar_scroll.offset > 0);
         const drawn *last = find_text("model file path + Return");
         CHECKF(last && last->box.y + last->box.h <= sr.y + sr.h, "%dx%d: the sidebar's last box is not reachable",
                sizes[z][0], sizes[z][1]);

@@ -6,7 +6,7 @@
  *    steps before T greyed out), with the norm of the running sum from the trace, which at step 0
  *    is the norm of the whole dJ/dW_h of the example. */
 #define _POSIX_C_SOURCE 200809L
-#include "explorer/panels.h"
+#include "explorer/explorer_state.h"
 #include "lessons/presenter.h"
 #include "tasks.h"
 #include "testutil.h"
@@ -225,7 +225,7 @@ static void test_bptt_walk(void) {
   const tr_snapshot *sn = explorer_snapshot(e);
   int T = sn->T;
   CHECK(T == 10);
-  gfx_color col = ex_slot_color(e, 0);
+  gfx_color col = ex_slot_color(&e->v, 0);
 
   explorer_bptt(e, -1); /* bptt last */
   frame();

@@ -1,6 +1,7 @@
 /* Lesson files: the shipped lessons parse and follow the classroom rules, a full example parses
  * to the expected structure, every kind of malformed file gives its file:line message, and random
  * or truncated input never crashes the parser (run under the sanitizer build to make that bite). */
+#include "explorer/panel.h"
 #include "lessons/lesson.h"
 #include "testutil.h"
 #include <math.h>

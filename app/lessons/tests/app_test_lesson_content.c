@@ -3,7 +3,7 @@
  * What is checked is what was drawn (text through an observer, pixels of the panels) and what the
  * models computed (the snapshot), not the lesson file's wording. */
 #define _POSIX_C_SOURCE 200809L
-#include "explorer/panels.h"
+#include "explorer/explorer_state.h"
 #include "lessons/presenter.h"
 #include "testutil.h"
 #include <math.h>
@@ -95,7 +95,7 @@ static void lesson2(void) {
   CHECK(explorer_bptt_reached(e) == T - 3);
   /* the unreached words' columns hold no bar colour above the band */
   gfx_rect r = panel(RL_PANEL_BPTT);
-  gfx_color bar = ex_slot_color(e, 0);
+  gfx_color bar = ex_slot_color(&e->v, 0);
   const drawn *k5 = find_in(explorer_snapshot(e)->labels[0], r); /* the first word's tick label */
   CHECK(k5 != NULL);
   if (k5) {
@@ -132,9 +132,9 @@ static void lesson2(void) {
  * every word named and the is/are choice; exploding gradients with and without clipping. */
 static void lesson3(void) {
   if (!slide(3, 5)) return;
-  plot_frame a = e->grad_frame;
+  plot_frame a = e->v.grad_frame;
   slide(3, 6);
-  plot_frame b = e->grad_frame;
+  plot_frame b = e->v.grad_frame;
   CHECKF(a.y0 == b.y0 && a.y1 == b.y1, "steps 5 and 6: axes 10^%g..10^%g and 10^%g..10^%g", a.y0, a.y1, b.y0, b.y1);
   CHECKF(abs(a.area.h - b.area.h) < a.area.h / 20, "steps 5 and 6: plots %d and %d px high", a.area.h, b.area.h);
   slide(3, 4);

@@ -87,7 +87,7 @@ static void test_every_step_renders(void) {
       for (int p = 0; p < RL_PANEL_COUNT; p++)
         if (su.show & (1u << p))
           CHECKF(explorer_panel_rect(e, (rl_panel)(1u << p)).w > 0, "lesson %d step %d: panel %s not drawn",
-                 l->number, s + 1, rl_lesson_panel_name((rl_panel)(1u << p)));
+                 l->number, s + 1, rl_panel_name((rl_panel)(1u << p)));
       if (s == 0 && l->number == 3) {
         char path[600];
         snprintf(path, sizeof path, "%s/lesson03-step01.png", test_tmpdir());

@@ -1,121 +1,15 @@
-/* Smaller panels: next-token distribution, per-timestep BPTT terms, parameter counts. */
+/* The backward pass through time: dJ/dW_hh as the sum of its per-word terms, as bars that add up
+ * to the total, walked from the last word back (explorer_bptt). */
 #include "panels.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Row of probabilities for slot q at timestep t (FINAL heads: the one prediction). */
-static const float *probs_at(const tr_snapshot *sn, const tr_slot_snap *q, int t) {
-  if (!q->have_trace || !q->probs || t < 0) return NULL;
-  if (sn->head == RL_HEAD_FINAL) t = 0;
-  if (t >= q->T) return NULL;
-  return q->probs + (size_t)t * (size_t)q->C;
-}
-
-#define TOPK 10
-
-void panel_distribution_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
-  const tr_snapshot *sn = &e->snap;
-  int t = ex_sel_t(e);
-  char title[160];
-  if (t >= 0 && sn->labels)
-    snprintf(title, sizeof title, "Prediction after \"%s\" (t = %d)", sn->labels[t], t + 1);
-  else
-    snprintf(title, sizeof title, "Prediction");
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_DISTRIBUTION, r, title);
-  int C = sn->C;
-  if (C <= 0) return;
-  /* top classes by the largest probability any model gives them */
-  int top[TOPK];
-  float best[TOPK];
-  int nt = 0;
-  for (int cl = 0; cl < C; cl++) {
-    float m = 0;
-    for (int k = 0; k < TR_MAX_SLOTS; k++) {
-      const float *p = sn->slot[k].used ? probs_at(sn, &sn->slot[k], t) : NULL;
-      if (p && sn->slot[k].C == C && p[cl] > m) m = p[cl];
-    }
-    int pos = nt < TOPK ? nt++ : TOPK;
-    if (pos == TOPK) {
-      if (m <= best[TOPK - 1]) continue;
-      pos = TOPK - 1;
-    }
-    while (pos > 0 && best[pos - 1] < m) {
-      best[pos] = best[pos - 1];
-      top[pos] = top[pos - 1];
-      pos--;
-    }
-    best[pos] = m;
-    top[pos] = cl;
-  }
-  const char *labels[TOPK];
-  for (int i = 0; i < nt; i++) labels[i] = sn->class_names ? sn->class_names[top[i]] : "?";
-  float ys[TR_MAX_SLOTS][TOPK];
-  char names[TR_MAX_SLOTS][96];
-  plot_series s[TR_MAX_SLOTS];
-  int ns = 0;
-  for (int k = 0; k < TR_MAX_SLOTS; k++) {
-    const tr_slot_snap *q = &sn->slot[k];
-    const float *p = q->used ? probs_at(sn, q, t) : NULL;
-    if (!p || q->C != C) continue;
-    for (int i = 0; i < nt; i++) ys[ns][i] = p[top[i]];
-    ex_slot_name(e, k, names[ns], sizeof names[ns]);
-    plot_series z = {0};
-    z.label = names[ns];
-    z.y = ys[ns];
-    z.n = nt;
-    z.color = ex_slot_color(e, k);
-    s[ns++] = z;
-  }
-  plot_opts o = plot_opts_default();
-  o.ylabel = "probability";
-  o.ymin = 0;
-  o.ymax = 1;
-  o.xtick_labels = labels;
-  o.n_xtick_labels = nt;
-  o.legend = PLOT_LEGEND_ABOVE; /* never over a bar */
-  /* only as many bars as can all be named (a bar without its word teaches nothing): measured
-   * against the data area the chart will really have */
-  int sp = gfx_font_px(g, THEME_TEXT_SMALL);
-  while (nt > 3) {
-    int widest = 0;
-    for (int i = 0; i < nt; i++) {
-      int w = 0;
-      gfx_text_size(g, labels[i], GFX_SANS, sp, &w, NULL);
-      if (w > widest) widest = w;
-    }
-    plot_frame lay = plot_bars_frame(g, c, &o, s, ns, nt);
-    if (plot_category_labels_fit(g, &lay, widest)) break;
-    nt--;
-    o.n_xtick_labels = nt;
-    for (int k = 0; k < ns; k++) s[k].n = nt;
-  }
-  plot_frame fr;
-  plot_bars(g, c, &o, s, ns, nt, &fr);
-}
-
-int panel_distribution_csv(const explorer *e, FILE *f) {
-  const tr_snapshot *sn = &e->snap;
-  int t = ex_sel_t(e);
-  fprintf(f, "model,t,class,probability\n"); /* t counts words from 1, as on screen */
-  for (int k = 0; k < TR_MAX_SLOTS; k++) {
-    const tr_slot_snap *q = &sn->slot[k];
-    const float *p = q->used ? probs_at(sn, q, t) : NULL;
-    if (!p) continue;
-    char q1[160];
-    for (int cl = 0; cl < q->C && cl < sn->C; cl++)
-      fprintf(f, "%c,%d,%s,%.6g\n", 'A' + k, t + 1, csv_quote(sn->class_names ? sn->class_names[cl] : "", q1, sizeof q1),
-              (double)p[cl]);
-  }
-  return ferror(f) ? -1 : 0;
-}
-
 /* The BPTT story: the terms of dJ/dW_h (layer 1, forward direction) the backward pass has added.
  * A walk (explorer_bptt) has reached step `from`: steps from..T-1 are added, the earlier ones are
  * not computed yet. Otherwise every step is added (from = 0). */
-static int bptt_from(const explorer *e) {
-  int t = e->bptt ? ex_sel_t(e) : 0;
+static int bptt_from(const ex_view *v) {
+  int t = v->bptt ? ex_sel_t(v) : 0;
   return t < 0 ? 0 : t;
 }
 
@@ -123,19 +17,19 @@ static int bptt_slot_ok(const tr_snapshot *sn, const tr_slot_snap *q) {
   return q->used && q->have_trace && q->T == sn->T && q->dwhh_norm && q->dwhh_cum;
 }
 
-void panel_bptt_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
+void panel_bptt_draw(ex_view *v, gfx_rect r) {
+  gfx *g = v->g;
   const theme *th = gfx_theme(g);
-  const tr_snapshot *sn = &e->snap;
-  int T = sn->T, from = bptt_from(e);
+  const tr_snapshot *sn = &v->snap;
+  int T = sn->T, from = bptt_from(v);
   char title[200];
-  if (e->bptt && T > 0 && from == T - 1)
+  if (v->bptt && T > 0 && from == T - 1)
     snprintf(title, sizeof title, "Backward pass at the last word t = %d: its term starts the sum", from + 1);
-  else if (e->bptt && T > 0)
+  else if (v->bptt && T > 0)
     snprintf(title, sizeof title, "Backward pass at t = %d: words %d to %d added", from + 1, from + 1, T);
   else
     snprintf(title, sizeof title, "BPTT: dJ/dW_h is the sum of one term per timestep");
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_BPTT, r, title);
+  gfx_rect c = ex_panel_frame(v, RL_PANEL_BPTT, r, title);
   if (T <= 0) return;
   int ncat = T + 1; /* the timesteps, then the sum */
   float *ys = malloc(sizeof(float) * (size_t)ncat * TR_MAX_SLOTS);
@@ -155,18 +49,18 @@ void panel_bptt_draw(explorer *e, gfx_rect r) {
     if (!bptt_slot_ok(sn, q)) continue;
     float *y = ys + (size_t)ns * ncat;
     for (int t = 0; t < T; t++) {
-      float v = q->dwhh_norm[t], w = q->dwhh_cum[t];
-      y[t] = t >= from ? v : NAN;
-      if (v > 0 && isfinite(v)) lo = fmin(lo, v), hi = fmax(hi, v);
+      float term = q->dwhh_norm[t], w = q->dwhh_cum[t];
+      y[t] = t >= from ? term : NAN;
+      if (term > 0 && isfinite(term)) lo = fmin(lo, term), hi = fmax(hi, term);
       if (w > 0 && isfinite(w)) lo = fmin(lo, w), hi = fmax(hi, w);
     }
     y[T] = q->dwhh_cum[from];
-    ex_slot_name(e, k, names[ns], sizeof names[ns]);
+    ex_slot_name(v, k, names[ns], sizeof names[ns]);
     plot_series z = {0};
     z.label = names[ns];
     z.y = y;
     z.n = ncat;
-    z.color = ex_slot_color(e, k);
+    z.color = ex_slot_color(v, k);
     qs[ns] = q;
     s[ns++] = z;
   }
@@ -185,7 +79,7 @@ void panel_bptt_draw(explorer *e, gfx_rect r) {
   gfx_fill_circle(g, x + sw / 2.0f, y, gfx_px(g, 5), th->text);
   x += sw + gfx_px(g, 6);
   x += gfx_text(g, x, y, "size of the running sum", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE) + gfx_px(g, 20);
-  if (e->bptt && from > 0) { /* an empty outline: no value, so no height */
+  if (v->bptt && from > 0) { /* an empty outline: no value, so no height */
     gfx_stroke_rect(g, gfx_r(x, y - lh / 4, sw, lh / 2), gfx_px(g, 2), th->text_dim);
     x += sw + gfx_px(g, 6);
     gfx_text(g, x, y, "not computed yet", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_MIDDLE);
@@ -203,7 +97,7 @@ void panel_bptt_draw(explorer *e, gfx_rect r) {
   }
   o.xtick_labels = labels;
   o.n_xtick_labels = ncat;
-  o.marker_x = e->bptt ? from : NAN;
+  o.marker_x = v->bptt ? from : NAN;
   o.legend = ns > 1 ? PLOT_LEGEND_TOP_LEFT : PLOT_LEGEND_NONE;
   plot_frame fr;
   plot_bars(g, pr, &o, s, ns, ncat, &fr);
@@ -214,7 +108,7 @@ void panel_bptt_draw(explorer *e, gfx_rect r) {
     float base = (float)(fr.area.y + fr.area.h);
     /* steps the pass has not reached: one flat outlined band along the bottom, no heights (it has
      * no values yet) */
-    if (e->bptt && from > 0) {
+    if (v->bptt && from > 0) {
       float x0 = plot_x_px(&fr, -group / 2), x1 = plot_x_px(&fr, from - 1 + group / 2);
       int bh = gfx_px(g, 14);
       gfx_stroke_rect(g, gfx_r((int)x0, (int)base - bh, (int)(x1 - x0), bh), gfx_px(g, 2), th->text_dim);
@@ -238,10 +132,10 @@ void panel_bptt_draw(explorer *e, gfx_rect r) {
       float *py = px + T;
       int n = 0;
       for (int t = T - 1; t >= from; t--) {
-        float v = qs[k]->dwhh_cum[t];
-        if (!(v > 0) || !isfinite(v)) continue;
+        float cum = qs[k]->dwhh_cum[t];
+        if (!(cum > 0) || !isfinite(cum)) continue;
         px[n] = plot_x_px(&fr, t - group / 2 + (k + 0.5) * bw);
-        py[n++] = plot_y_px(&fr, v);
+        py[n++] = plot_y_px(&fr, cum);
       }
       if (n > 1) gfx_polyline(g, px, py, n, gfx_px(g, 3), th->text);
       for (int i = 0; i < n; i++) {
@@ -254,11 +148,11 @@ void panel_bptt_draw(explorer *e, gfx_rect r) {
     float xs = plot_x_px(&fr, T - 0.5);
     gfx_dashed_line(g, xs, fr.area.y, xs, base, gfx_px(g, 2), gfx_px(g, 6), th->text_dim);
     for (int k = 0; k < ns; k++) {
-      float v = s[k].y[T];
-      if (!(v > 0) || !isfinite(v)) continue;
+      float total = s[k].y[T];
+      if (!(total > 0) || !isfinite(total)) continue;
       char val[32];
-      snprintf(val, sizeof val, "%.2g", (double)v);
-      float ty = plot_y_px(&fr, v) - gfx_px(g, 4);
+      snprintf(val, sizeof val, "%.2g", (double)total);
+      float ty = plot_y_px(&fr, total) - gfx_px(g, 4);
       if (ty < fr.area.y + lh) ty = fr.area.y + lh;
       gfx_text(g, plot_x_px(&fr, T - group / 2 + (k + 0.5) * bw), ty, val, GFX_SANS, sp, th->text,
                GFX_CENTER | GFX_BOTTOM);
@@ -269,9 +163,9 @@ void panel_bptt_draw(explorer *e, gfx_rect r) {
   free(labels);
 }
 
-int panel_bptt_csv(const explorer *e, FILE *f) {
-  const tr_snapshot *sn = &e->snap;
-  int from = bptt_from(e);
+int panel_bptt_csv(const ex_view *v, FILE *f) {
+  const tr_snapshot *sn = &v->snap;
+  int from = bptt_from(v);
   fprintf(f, "model,t,token,dWhh_term_norm,running_sum_norm,added\n");
   for (int k = 0; k < TR_MAX_SLOTS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
@@ -280,40 +174,6 @@ int panel_bptt_csv(const explorer *e, FILE *f) {
     for (int t = 0; t < q->T && t < sn->T; t++)
       fprintf(f, "%c,%d,%s,%.6g,%.6g,%d\n", 'A' + k, t + 1, csv_quote(sn->labels ? sn->labels[t] : "", q1, sizeof q1),
               (double)q->dwhh_norm[t], (double)q->dwhh_cum[t], t >= from);
-  }
-  return ferror(f) ? -1 : 0;
-}
-
-void panel_params_draw(explorer *e, gfx_rect r) {
-  gfx *g = e->g;
-  const theme *th = gfx_theme(g);
-  gfx_rect c = ex_panel_frame(e, RL_PANEL_PARAMS, r, "Parameters");
-  int body = gfx_font_px(g, THEME_TEXT_BODY);
-  int lh = gfx_line_height(g, GFX_SANS, body) + gfx_px(g, 4);
-  int y = c.y;
-  for (int k = 0; k < TR_MAX_SLOTS; k++) {
-    const tr_slot_snap *q = &e->snap.slot[k];
-    if (!q->used) continue;
-    char name[96], line[200];
-    ex_slot_name(e, k, name, sizeof name);
-    long rec = (long)q->L * q->D * q->G * q->H * (q->H + 2); /* W_hh + two biases per layer/dir */
-    snprintf(line, sizeof line, "%s: %zu parameters  (H = %d, %d gate block%s of H x H each)", name,
-             q->nparams, q->H, q->G, q->G == 1 ? "" : "s");
-    gfx_text(g, c.x, y, line, GFX_SANS, body, ex_slot_color(e, k), GFX_LEFT | GFX_TOP);
-    y += lh;
-    snprintf(line, sizeof line, "   recurrent weights and biases: %ld", rec);
-    gfx_text(g, c.x, y, line, GFX_SANS, body, th->text_dim, GFX_LEFT | GFX_TOP);
-    y += lh;
-  }
-}
-
-int panel_params_csv(const explorer *e, FILE *f) {
-  fprintf(f, "model,cell,hidden,layers,directions,gates,parameters\n");
-  for (int k = 0; k < TR_MAX_SLOTS; k++) {
-    const tr_slot_snap *q = &e->snap.slot[k];
-    if (!q->used) continue;
-    fprintf(f, "%c,%s,%d,%d,%d,%d,%zu\n", 'A' + k, rl_cell_name(q->spec.cell), q->H, q->L, q->D, q->G,
-            q->nparams);
   }
   return ferror(f) ? -1 : 0;
 }

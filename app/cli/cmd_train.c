@@ -98,24 +98,159 @@ static int parse_level(const char *v, rl_vocab_level *out) {
   return 0;
 }
 
+/* The task options as given (-1, -2 or NULL: not given); finish_task turns them into the task. */
+typedef struct {
+  int distance, length, keys, distractors, maxattr, attr, per_token, sclasses, max_vocab;
+  const char *data;
+  int level_given;
+  rl_vocab_level level;
+  int64_t max_tokens;
+  float holdout;
+} task_args;
+
+/* A task option o with its value v: 1 taken, 0 not a task option, -1 bad value (message printed). */
+static int parse_task_opt(train_args *a, task_args *t, const char *o, const char *v) {
+  const char *C = "train";
+  int iv;
+  if (!strcmp(o, "--task")) {
+    if (rl_task_kind_parse(v, &a->to.task.kind)) {
+      fprintf(stderr, "rnnlab train: unknown task '%s' (expected recall, agreement, order, sentiment or lm)\n", v);
+      return -1;
+    }
+    a->task_given = 1;
+  } else if (!strcmp(o, "--distance") || !strcmp(o, "--length")) {
+    if (arg_int(C, o, v, 0, RL_MAX_TIME - 2, &iv)) return -1;
+    if (!strcmp(o, "--distance")) t->distance = iv;
+    else t->length = iv;
+    a->length_given = 1;
+    o = "--distance";
+  } else if (!strcmp(o, "--keys")) {
+    if (arg_int(C, o, v, 2, 1000, &t->keys)) return -1;
+  } else if (!strcmp(o, "--distractors")) {
+    if (arg_int(C, o, v, 1, 1000, &t->distractors)) return -1;
+  } else if (!strcmp(o, "--max-attractors")) {
+    if (arg_int(C, o, v, 0, 8, &t->maxattr)) return -1;
+  } else if (!strcmp(o, "--attractors")) {
+    if (arg_int(C, o, v, 0, 8, &t->attr)) return -1;
+  } else if (!strcmp(o, "--sentiment-classes")) {
+    if (arg_int(C, o, v, 2, 3, &t->sclasses)) return -1;
+  } else if (!strcmp(o, "--data")) {
+    t->data = v;
+  } else if (!strcmp(o, "--level")) {
+    if (parse_level(v, &t->level)) {
+      fprintf(stderr, "rnnlab train: unknown --level '%s' (expected char or word)\n", v);
+      return -1;
+    }
+    t->level_given = 1;
+  } else if (!strcmp(o, "--max-vocab")) {
+    if (arg_int(C, o, v, 1, RL_MAX_WIDTH - 1, &t->max_vocab)) return -1;
+  } else if (!strcmp(o, "--max-tokens")) {
+    if (arg_int(C, o, v, 1, 1 << 28, &iv)) return -1;
+    t->max_tokens = iv;
+  } else if (!strcmp(o, "--holdout")) {
+    if (arg_float(C, o, v, 0.0, 0.5, &t->holdout)) return -1;
+  } else {
+    return 0;
+  }
+  remember(a, o, v);
+  return 1;
+}
+
+/* A training or output option o with its value v: 1 taken, 0 not one, -1 bad value. */
+static int parse_run_opt(train_args *a, const char *o, const char *v) {
+  const char *C = "train";
+  int iv;
+  if (!strcmp(o, "--steps")) {
+    if (arg_int(C, o, v, 0, 2000000000, &iv)) return -1;
+    a->steps = iv;
+  } else if (!strcmp(o, "--batch")) {
+    if (arg_int(C, o, v, 1, RL_MAX_BATCH, &a->to.batch)) return -1;
+    remember(a, o, v);
+  } else if (!strcmp(o, "--optimizer")) {
+    if (rl_opt_parse(v, &a->to.optimizer)) {
+      fprintf(stderr, "rnnlab train: unknown optimizer '%s' (expected sgd, momentum or adam)\n", v);
+      return -1;
+    }
+    remember(a, o, v);
+  } else if (!strcmp(o, "--lr")) {
+    if (arg_float(C, o, v, 0.0, 1e30, &a->to.lr)) return -1;
+    if (!(a->to.lr > 0)) {
+      fprintf(stderr, "rnnlab train: --lr must be greater than 0, not %s\n", v);
+      return -1;
+    }
+    a->lr_given = 1;
+  } else if (!strcmp(o, "--clip")) {
+    if (arg_float(C, o, v, 0.0, 1e30, &a->to.clip)) return -1;
+    a->clip_given = 1;
+  } else if (!strcmp(o, "--eval-size")) {
+    if (arg_int(C, o, v, 1, RL_MAX_EVAL, &a->to.eval_size)) return -1;
+    remember(a, o, v);
+  } else if (!strcmp(o, "--eval-every")) {
+    if (arg_int(C, o, v, 1, 2000000000, &a->eval_every)) return -1;
+  } else if (!strcmp(o, "--threads")) {
+    if (arg_int(C, o, v, 1, 64, &a->to.threads)) return -1;
+    a->threads_given = 1;
+  } else if (!strcmp(o, "--checkpoint-every")) {
+    if (arg_int(C, o, v, 1, 2000000000, &a->checkpoint_every)) return -1;
+  } else if (!strcmp(o, "--log")) {
+    a->log = v;
+  } else if (!strcmp(o, "--save")) {
+    a->save = v;
+  } else if (!strcmp(o, "--checkpoint")) {
+    a->checkpoint = v;
+  } else if (!strcmp(o, "--resume")) {
+    a->resume = v;
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+/* The task from its kind's defaults and the options given. 0, or 2 (message printed). */
+static int finish_task(train_args *a, const task_args *t) {
+  rl_task_opts *k = &a->to.task;
+  rl_task_kind kind = k->kind;
+  *k = rl_task_default(kind);
+  if (kind == RL_TASK_LM) k->max_vocab = 8000; /* classes = V must stay within what model files hold */
+  if (t->distance >= 0 && t->length >= 0 && t->distance != t->length) {
+    fprintf(stderr, "rnnlab train: --distance and --length disagree\n");
+    return 2;
+  }
+  int length = t->distance >= 0 ? t->distance : t->length;
+  if (length >= 0) k->length = length;
+  if (t->keys >= 0) k->keys = t->keys;
+  if (t->distractors >= 0) k->distractors = t->distractors;
+  if (t->maxattr >= 0) k->max_attractors = t->maxattr;
+  if (t->attr >= -1) k->attractors = t->attr;
+  if (t->attr >= 0 && t->maxattr < 0 && t->attr > k->max_attractors) k->max_attractors = t->attr;
+  k->per_token = t->per_token;
+  if (t->sclasses >= 0) k->classes = t->sclasses;
+  if (t->data) k->data_path = t->data;
+  if (t->level_given) k->level = t->level;
+  if (t->max_vocab >= 0) k->max_vocab = t->max_vocab;
+  if (t->max_tokens >= 0) k->max_tokens = t->max_tokens;
+  if (t->holdout >= 0) k->holdout = t->holdout;
+  if ((t->data || t->level_given || t->max_vocab >= 0 || t->max_tokens >= 0 || t->holdout >= 0) && kind != RL_TASK_LM) {
+    fprintf(stderr, "rnnlab train: --data, --level, --max-vocab, --max-tokens and --holdout belong to --task lm\n");
+    return 2;
+  }
+  if (!t->data && t->level_given && t->level == RL_VOCAB_CHAR) {
+    fprintf(stderr, "rnnlab train: --level char needs --data FILE (the built-in sentences are word level)\n");
+    return 2;
+  }
+  return 0;
+}
+
 /* 0 ok, 1 help printed, 2 usage error (message printed). */
 static int parse_train_args(train_args *a, int argc, char **argv) {
   memset(a, 0, sizeof *a);
   model_opts_default(&a->mo);
   a->to = rl_train_default();
   a->steps = 1000;
-  const char *C = "train";
-  rl_task_opts *k = &a->to.task;
-  int distance = -1, length = -1, keys = -1, distractors = -1, maxattr = -1, attr = -2, per_token = 0, sclasses = -1,
-      max_vocab = -1;
-  const char *data = NULL;
-  int level_given = 0;
-  rl_vocab_level level = RL_VOCAB_WORD;
-  int64_t max_tokens = -1;
-  float holdout = -1;
+  task_args t = {-1, -1, -1, -1, -1, -2, 0, -1, -1, NULL, 0, RL_VOCAB_WORD, -1, -1};
   for (int i = 1; i < argc; i++) {
     const char *o = argv[i], *v;
-    int r = model_opts_parse(&a->mo, C, argc, argv, &i);
+    int r = model_opts_parse(&a->mo, "train", argc, argv, &i);
     if (r < 0) return 2;
     if (r > 0) {
       remember(a, o, i < argc && argv[i] != o ? argv[i] : "");
@@ -126,7 +261,7 @@ static int parse_train_args(train_args *a, int argc, char **argv) {
       return 1;
     }
     if (!strcmp(o, "--per-token")) {
-      per_token = 1;
+      t.per_token = 1;
       remember(a, o, "");
       continue;
     }
@@ -145,128 +280,12 @@ static int parse_train_args(train_args *a, int argc, char **argv) {
       fprintf(stderr, "rnnlab train: unknown option '%s' (see rnnlab train --help)\n", o);
       return 2;
     }
-    if (!(v = arg_value(C, argc, argv, &i))) return 2;
-    int iv;
-    if (!strcmp(o, "--task")) {
-      if (rl_task_kind_parse(v, &k->kind)) {
-        fprintf(stderr, "rnnlab train: unknown task '%s' (expected recall, agreement, order, sentiment or lm)\n", v);
-        return 2;
-      }
-      a->task_given = 1;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--distance") || !strcmp(o, "--length")) {
-      if (arg_int(C, o, v, 0, RL_MAX_TIME - 2, &iv)) return 2;
-      if (!strcmp(o, "--distance")) distance = iv;
-      else length = iv;
-      a->length_given = 1;
-      remember(a, "--distance", v);
-    } else if (!strcmp(o, "--keys")) {
-      if (arg_int(C, o, v, 2, 1000, &keys)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--distractors")) {
-      if (arg_int(C, o, v, 1, 1000, &distractors)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--max-attractors")) {
-      if (arg_int(C, o, v, 0, 8, &maxattr)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--attractors")) {
-      if (arg_int(C, o, v, 0, 8, &attr)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--sentiment-classes")) {
-      if (arg_int(C, o, v, 2, 3, &sclasses)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--data")) {
-      data = v;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--level")) {
-      if (parse_level(v, &level)) {
-        fprintf(stderr, "rnnlab train: unknown --level '%s' (expected char or word)\n", v);
-        return 2;
-      }
-      level_given = 1;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--max-vocab")) {
-      if (arg_int(C, o, v, 1, RL_MAX_WIDTH - 1, &max_vocab)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--max-tokens")) {
-      if (arg_int(C, o, v, 1, 1 << 28, &iv)) return 2;
-      max_tokens = iv;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--holdout")) {
-      if (arg_float(C, o, v, 0.0, 0.5, &holdout)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--steps")) {
-      if (arg_int(C, o, v, 0, 2000000000, &iv)) return 2;
-      a->steps = iv;
-    } else if (!strcmp(o, "--batch")) {
-      if (arg_int(C, o, v, 1, RL_MAX_BATCH, &a->to.batch)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--optimizer")) {
-      if (rl_opt_parse(v, &a->to.optimizer)) {
-        fprintf(stderr, "rnnlab train: unknown optimizer '%s' (expected sgd, momentum or adam)\n", v);
-        return 2;
-      }
-      remember(a, o, v);
-    } else if (!strcmp(o, "--lr")) {
-      if (arg_float(C, o, v, 0.0, 1e30, &a->to.lr)) return 2;
-      if (!(a->to.lr > 0)) {
-        fprintf(stderr, "rnnlab train: --lr must be greater than 0, not %s\n", v);
-        return 2;
-      }
-      a->lr_given = 1;
-    } else if (!strcmp(o, "--clip")) {
-      if (arg_float(C, o, v, 0.0, 1e30, &a->to.clip)) return 2;
-      a->clip_given = 1;
-    } else if (!strcmp(o, "--eval-size")) {
-      if (arg_int(C, o, v, 1, RL_MAX_EVAL, &a->to.eval_size)) return 2;
-      remember(a, o, v);
-    } else if (!strcmp(o, "--eval-every")) {
-      if (arg_int(C, o, v, 1, 2000000000, &a->eval_every)) return 2;
-    } else if (!strcmp(o, "--threads")) {
-      if (arg_int(C, o, v, 1, 64, &a->to.threads)) return 2;
-      a->threads_given = 1;
-    } else if (!strcmp(o, "--log")) {
-      a->log = v;
-    } else if (!strcmp(o, "--save")) {
-      a->save = v;
-    } else if (!strcmp(o, "--checkpoint")) {
-      a->checkpoint = v;
-    } else if (!strcmp(o, "--checkpoint-every")) {
-      if (arg_int(C, o, v, 1, 2000000000, &a->checkpoint_every)) return 2;
-    } else if (!strcmp(o, "--resume")) {
-      a->resume = v;
-    }
+    if (!(v = arg_value("train", argc, argv, &i))) return 2;
+    r = parse_task_opt(a, &t, o, v);
+    if (r == 0) r = parse_run_opt(a, o, v);
+    if (r < 0) return 2;
   }
-  /* the task */
-  rl_task_kind kind = k->kind;
-  *k = rl_task_default(kind);
-  if (kind == RL_TASK_LM) k->max_vocab = 8000; /* classes = V must stay within what model files hold */
-  if (distance >= 0 && length >= 0 && distance != length) {
-    fprintf(stderr, "rnnlab train: --distance and --length disagree\n");
-    return 2;
-  }
-  if (distance >= 0) length = distance;
-  if (length >= 0) k->length = length;
-  if (keys >= 0) k->keys = keys;
-  if (distractors >= 0) k->distractors = distractors;
-  if (maxattr >= 0) k->max_attractors = maxattr;
-  if (attr >= -1) k->attractors = attr;
-  if (attr >= 0 && maxattr < 0 && attr > k->max_attractors) k->max_attractors = attr;
-  k->per_token = per_token;
-  if (sclasses >= 0) k->classes = sclasses;
-  if (data) k->data_path = data;
-  if (level_given) k->level = level;
-  if (max_vocab >= 0) k->max_vocab = max_vocab;
-  if (max_tokens >= 0) k->max_tokens = max_tokens;
-  if (holdout >= 0) k->holdout = holdout;
-  if ((data || level_given || max_vocab >= 0 || max_tokens >= 0 || holdout >= 0) && kind != RL_TASK_LM) {
-    fprintf(stderr, "rnnlab train: --data, --level, --max-vocab, --max-tokens and --holdout belong to --task lm\n");
-    return 2;
-  }
-  if (!data && level_given && level == RL_VOCAB_CHAR) {
-    fprintf(stderr, "rnnlab train: --level char needs --data FILE (the built-in sentences are word level)\n");
-    return 2;
-  }
+  if (finish_task(a, &t)) return 2;
   a->to.model = a->mo.cfg;
   a->to.init = a->mo.init;
   return 0;
@@ -396,32 +415,13 @@ static int log_open(rl_wfile *w, const char *path, long resume_step, rl_error *e
   return rc ? -1 : rl_wfile_publish(w, err); /* a failed write has already removed the temporary */
 }
 
-static int run_train(train_args *a) {
+/* The trainer: loaded from --resume (whose options must agree with the checkpoint's) or created
+ * fresh. 0, or the exit code (message printed). */
+static int open_trainer(train_args *a, rl_trainer **out) {
   rl_error err;
   rl_trainer *t = NULL;
-  int rc = 1;
-  rl_wfile log = {.fd = -1};
-  if (a->resume) {
-    if (rl_trainer_load(a->resume, &t, &err)) {
-      fprintf(stderr, "rnnlab train: %s\n", err.msg);
-      return 1;
-    }
-    char why[160];
-    if (resume_conflict(a, t, why, sizeof why)) {
-      fprintf(stderr, "rnnlab train: %s differs from the checkpoint %s; model, task and optimizer options come "
-              "from the checkpoint (leave them out, or start a new run without --resume)\n", why, a->resume);
-      rl_trainer_free(t);
-      return 2;
-    }
-    if (a->lr_given && rl_trainer_set_lr(t, a->to.lr, &err)) goto fail;
-    if (a->clip_given && rl_trainer_set_clip(t, a->to.clip, &err)) goto fail;
-    if (a->threads_given && a->to.threads != t->o.threads) {
-      fprintf(stderr, "rnnlab train: note: the checkpoint was trained with %d thread%s; with %d the sums run in "
-              "another order, so the run is not bit-identical to an uninterrupted one\n", t->o.threads,
-              t->o.threads > 1 ? "s" : "", a->to.threads);
-      rl_trainer_set_threads(t, a->to.threads);
-    }
-  } else {
+  *out = NULL;
+  if (!a->resume) {
     a->to.seed = a->to.init.seed; /* one --seed: initialisation, data stream and held-out set */
     if (rl_trainer_create(&a->to, &t, &err)) {
       fprintf(stderr, "rnnlab train: %s\n", err.msg);
@@ -431,169 +431,245 @@ static int run_train(train_args *a) {
       rl_trainer_free(t);
       return 2;
     }
+    *out = t;
+    return 0;
   }
-  long steps = a->steps;
-  if (steps < t->step) {
-    fprintf(stderr, "rnnlab train: the checkpoint is already at step %ld, past --steps %ld (--steps is the total)\n",
-            t->step, steps);
+  if (rl_trainer_load(a->resume, &t, &err)) {
+    fprintf(stderr, "rnnlab train: %s\n", err.msg);
+    return 1;
+  }
+  char why[160];
+  if (resume_conflict(a, t, why, sizeof why)) {
+    fprintf(stderr, "rnnlab train: %s differs from the checkpoint %s; model, task and optimizer options come "
+            "from the checkpoint (leave them out, or start a new run without --resume)\n", why, a->resume);
     rl_trainer_free(t);
     return 2;
   }
-  int eval_every = a->eval_every > 0 ? a->eval_every : (int)(steps / 20 > 0 ? steps / 20 : 1);
-  char ckpt[1024];
-  default_checkpoint_path(a, ckpt, sizeof ckpt);
-  int ckpt_written = 0;
-  long ckpt_step = -1;
-  if (a->resume) {
-    ckpt_step = t->step;
-    snprintf(ckpt, sizeof ckpt, "%s", a->checkpoint ? a->checkpoint : a->resume);
-    ckpt_written = !a->checkpoint;
+  if ((a->lr_given && rl_trainer_set_lr(t, a->to.lr, &err)) || (a->clip_given && rl_trainer_set_clip(t, a->to.clip, &err))) {
+    fprintf(stderr, "rnnlab train: %s\n", err.msg);
+    rl_trainer_free(t);
+    return 2;
   }
-  if (a->log && log_open(&log, a->log, a->resume ? t->step : -1, &err)) {
-    fprintf(stderr, "rnnlab train: cannot write the log: %s\n", err.msg);
-    goto done;
+  if (a->threads_given && a->to.threads != t->o.threads) {
+    fprintf(stderr, "rnnlab train: note: the checkpoint was trained with %d thread%s; with %d the sums run in "
+            "another order, so the run is not bit-identical to an uninterrupted one\n", t->o.threads,
+            t->o.threads > 1 ? "s" : "", a->to.threads);
+    rl_trainer_set_threads(t, a->to.threads);
   }
-  if (!a->quiet) {
-    if (a->resume) printf("resuming %s at step %ld: ", a->resume, t->step);
-    describe_run(t, steps, stdout);
+  *out = t;
+  return 0;
+}
+
+/* A run in progress: what the loop and its end share. */
+typedef struct {
+  train_args *a;
+  rl_trainer *t;
+  long steps;
+  int eval_every;
+  rl_wfile log;
+  char ckpt[1024];          /* where Ctrl-C writes */
+  int ckpt_written;         /* a good checkpoint exists (ckpt, at ckpt_step) */
+  long ckpt_step;
+  progress pr;
+  double win_loss, win_acc; /* training loss and accuracy since the last evaluation */
+  int win_n;
+  rl_eval_stats ev;
+  int have_eval;
+} train_run;
+
+/* Evaluates, logs the row and (not on a terminal) prints it. 0, or -1 (message printed). */
+static int evaluate(train_run *r, const rl_step_stats *s) {
+  train_args *a = r->a;
+  rl_trainer *t = r->t;
+  rl_error err;
+  if (rl_trainer_eval(t, &r->ev, &err)) {
+    if (!a->quiet) progress_break(&r->pr);
+    fprintf(stderr, "rnnlab train: evaluation: %s\n", err.msg);
+    return -1;
+  }
+  r->have_eval = 1;
+  double el = progress_now() - r->pr.t_start;
+  if (a->log && rl_wfile_printf(&r->log, &err, "%ld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.3f\n", t->step,
+                                r->win_loss / r->win_n, r->win_acc / r->win_n, r->ev.loss, r->ev.accuracy,
+                                r->ev.perplexity, s->grad_norm, t->opt.lr, progress_rate(&r->pr), el)) {
+    if (!a->quiet) progress_break(&r->pr);
+    fprintf(stderr, "rnnlab train: stopped at step %ld: cannot write the log: %s\n", t->step, err.msg);
+    if (r->ckpt_written)
+      fprintf(stderr, "rnnlab train: the last good checkpoint, %s (step %ld), is kept\n", r->ckpt, r->ckpt_step);
+    return -1;
+  }
+  if (!a->quiet && !r->pr.tty) {
+    char els[32];
+    progress_format_duration(el, els, sizeof els);
+    printf("eval step %ld/%ld: loss %.4f, accuracy %.1f%%", t->step, r->steps, r->ev.loss, 100.0 * r->ev.accuracy);
+    if (t->o.task.kind == RL_TASK_LM) printf(", perplexity %.2f", r->ev.perplexity);
+    printf(" (%.0f tok/s, elapsed %s)\n", progress_rate(&r->pr), els);
     fflush(stdout);
   }
+  r->win_loss = r->win_acc = 0;
+  r->win_n = 0;
+  return 0;
+}
 
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  g_interrupted = 0;
+/* A training step failed (a loss that is not finite, ...): says which checkpoint is left. */
+static void step_failed(train_run *r, const rl_error *err) {
+  train_args *a = r->a;
+  if (!a->quiet) progress_break(&r->pr);
+  fprintf(stderr, "rnnlab train: %s\n", err->msg);
+  if (r->ckpt_written)
+    fprintf(stderr, "rnnlab train: the last good checkpoint, %s (step %ld), is kept\n", r->ckpt, r->ckpt_step);
+  else if (a->checkpoint && a->checkpoint_every > 0 && r->t->step > 0)
+    fprintf(stderr, "rnnlab train: no checkpoint was written yet (the first was due at step %ld)\n",
+            (long)a->checkpoint_every);
+  else if (r->t->step > 0)
+    fprintf(stderr, "rnnlab train: no checkpoint was written (use --checkpoint FILE --checkpoint-every N)\n");
+}
 
-  progress pr;
-  progress_start(&pr, stdout, -1, t->step, steps);
-  double win_loss = 0, win_acc = 0;
-  int win_n = 0;
-  rl_eval_stats ev;
-  memset(&ev, 0, sizeof ev);
-  int have_eval = 0;
-  while (t->step < steps && !g_interrupted) {
+/* Trains until --steps or a signal, evaluating and checkpointing on the way. 0, or -1 (message
+ * printed). */
+static int train_loop(train_run *r) {
+  train_args *a = r->a;
+  rl_trainer *t = r->t;
+  rl_error err;
+  while (t->step < r->steps && !g_interrupted) {
     rl_step_stats s;
     if (rl_trainer_step(t, &s, &err)) {
-      if (!a->quiet) progress_break(&pr);
-      fprintf(stderr, "rnnlab train: %s\n", err.msg);
-      if (ckpt_written)
-        fprintf(stderr, "rnnlab train: the last good checkpoint, %s (step %ld), is kept\n", ckpt, ckpt_step);
-      else if (a->checkpoint && a->checkpoint_every > 0 && t->step > 0)
-        fprintf(stderr, "rnnlab train: no checkpoint was written yet (the first was due at step %ld)\n",
-                (long)a->checkpoint_every);
-      else if (t->step > 0)
-        fprintf(stderr, "rnnlab train: no checkpoint was written (use --checkpoint FILE --checkpoint-every N)\n");
-      goto restore;
+      step_failed(r, &err);
+      return -1;
     }
-    win_loss += s.loss;
-    win_acc += s.accuracy;
-    win_n++;
+    r->win_loss += s.loss;
+    r->win_acc += s.accuracy;
+    r->win_n++;
     /* a progress bar on a terminal; otherwise the evaluation lines below are the only progress */
-    if (!a->quiet && pr.tty) progress_update(&pr, t->step, s.loss, s.accuracy, s.tokens, 0);
-    else pr.tokens += s.tokens;
-    int last = t->step == steps;
-    if (t->step % eval_every == 0 || last) {
-      if (rl_trainer_eval(t, &ev, &err)) {
-        if (!a->quiet) progress_break(&pr);
-        fprintf(stderr, "rnnlab train: evaluation: %s\n", err.msg);
-        goto restore;
-      }
-      have_eval = 1;
-      double el = progress_now() - pr.t_start;
-      if (a->log && rl_wfile_printf(&log, &err, "%ld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.3f\n", t->step,
-                                    win_loss / win_n, win_acc / win_n, ev.loss, ev.accuracy, ev.perplexity,
-                                    s.grad_norm, t->opt.lr, progress_rate(&pr), el)) {
-        if (!a->quiet) progress_break(&pr);
-        fprintf(stderr, "rnnlab train: stopped at step %ld: cannot write the log: %s\n", t->step, err.msg);
-        if (ckpt_written) fprintf(stderr, "rnnlab train: the last good checkpoint, %s (step %ld), is kept\n", ckpt, ckpt_step);
-        goto restore;
-      }
-      if (!a->quiet && !pr.tty) {
-        char els[32];
-        progress_format_duration(el, els, sizeof els);
-        printf("eval step %ld/%ld: loss %.4f, accuracy %.1f%%", t->step, steps, ev.loss, 100.0 * ev.accuracy);
-        if (t->o.task.kind == RL_TASK_LM) printf(", perplexity %.2f", ev.perplexity);
-        printf(" (%.0f tok/s, elapsed %s)\n", progress_rate(&pr), els);
-        fflush(stdout);
-      }
-      win_loss = win_acc = 0;
-      win_n = 0;
-    }
+    if (!a->quiet && r->pr.tty) progress_update(&r->pr, t->step, s.loss, s.accuracy, s.tokens, 0);
+    else r->pr.tokens += s.tokens;
+    int last = t->step == r->steps;
+    if ((t->step % r->eval_every == 0 || last) && evaluate(r, &s)) return -1;
     if (a->checkpoint && a->checkpoint_every > 0 && t->step % a->checkpoint_every == 0 && !last) {
-      if (rl_trainer_save(t, a->checkpoint, &err) || (a->log && rl_wfile_sync(&log, &err))) {
-        if (!a->quiet) progress_break(&pr);
+      if (rl_trainer_save(t, a->checkpoint, &err) || (a->log && rl_wfile_sync(&r->log, &err))) {
+        if (!a->quiet) progress_break(&r->pr);
         fprintf(stderr, "rnnlab train: %s\n", err.msg);
-        goto restore;
+        return -1;
       }
-      ckpt_written = 1;
-      ckpt_step = t->step;
+      r->ckpt_written = 1;
+      r->ckpt_step = t->step;
     }
   }
-  if (!a->quiet && pr.tty && t->step > pr.first_step) {
-    progress_update(&pr, t->step, t->last.loss, t->last.accuracy, 0, 1);
-    progress_break(&pr);
+  return 0;
+}
+
+/* Interrupted: writes the checkpoint and says how to continue. The exit code (128 + the signal). */
+static int interrupted(train_run *r) {
+  rl_error err;
+  rl_trainer *t = r->t;
+  const char *how = g_interrupted == SIGTERM ? "terminated (SIGTERM)" : "interrupted";
+  if (rl_trainer_save(t, r->ckpt, &err)) {
+    fprintf(stderr, "rnnlab train: %s at step %ld, and the checkpoint could not be written: %s\n", how, t->step,
+            err.msg);
+    return 1;
   }
-  if (!have_eval && !g_interrupted) { /* nothing to train (a resumed run already at --steps): evaluate */
-    if (rl_trainer_eval(t, &ev, &err)) {
+  if (r->a->log && rl_wfile_commit(&r->log, &err)) {
+    fprintf(stderr, "rnnlab train: %s at step %ld; checkpoint written to %s, but the log: %s\n", how, t->step,
+            r->ckpt, err.msg);
+    return 1;
+  }
+  fprintf(stderr, "rnnlab train: %s at step %ld; checkpoint written to %s\n"
+                  "continue with: rnnlab train --resume %s --steps %ld%s%s\n",
+          how, t->step, r->ckpt, r->ckpt, r->steps, r->a->save ? " --save " : "", r->a->save ? r->a->save : "");
+  return 128 + g_interrupted;
+}
+
+/* After the loop: the final evaluation line, checkpoint, model and log. The exit code. */
+static int finish_run(train_run *r) {
+  train_args *a = r->a;
+  rl_trainer *t = r->t;
+  rl_error err;
+  if (!a->quiet && r->pr.tty && t->step > r->pr.first_step) {
+    progress_update(&r->pr, t->step, t->last.loss, t->last.accuracy, 0, 1);
+    progress_break(&r->pr);
+  }
+  if (!r->have_eval && !g_interrupted) { /* nothing to train (a resumed run already at --steps): evaluate */
+    if (rl_trainer_eval(t, &r->ev, &err)) {
       fprintf(stderr, "rnnlab train: evaluation: %s\n", err.msg);
-      goto restore;
+      return 1;
     }
-    have_eval = 1;
+    r->have_eval = 1;
   }
-  if (g_interrupted) {
-    const char *how = g_interrupted == SIGTERM ? "terminated (SIGTERM)" : "interrupted";
-    if (rl_trainer_save(t, ckpt, &err)) {
-      fprintf(stderr, "rnnlab train: %s at step %ld, and the checkpoint could not be written: %s\n", how, t->step,
-              err.msg);
-      goto restore;
-    }
-    if (a->log && rl_wfile_commit(&log, &err)) {
-      fprintf(stderr, "rnnlab train: %s at step %ld; checkpoint written to %s, but the log: %s\n", how, t->step, ckpt,
-              err.msg);
-      goto restore;
-    }
-    fprintf(stderr, "rnnlab train: %s at step %ld; checkpoint written to %s\n"
-                    "continue with: rnnlab train --resume %s --steps %ld%s%s\n",
-            how, t->step, ckpt, ckpt, steps, a->save ? " --save " : "", a->save ? a->save : "");
-    rc = 128 + g_interrupted;
-    goto restore;
-  }
-  if (have_eval && !a->quiet) {
-    printf("final: step %ld, held-out loss %.4f, accuracy %.1f%%", t->step, ev.loss, 100.0 * ev.accuracy);
-    if (t->o.task.kind == RL_TASK_LM) printf(", perplexity %.2f", ev.perplexity);
-    printf(" (%lld of %lld scored positions correct)\n", (long long)ev.correct, (long long)ev.total);
+  if (g_interrupted) return interrupted(r);
+  if (r->have_eval && !a->quiet) {
+    printf("final: step %ld, held-out loss %.4f, accuracy %.1f%%", t->step, r->ev.loss, 100.0 * r->ev.accuracy);
+    if (t->o.task.kind == RL_TASK_LM) printf(", perplexity %.2f", r->ev.perplexity);
+    printf(" (%lld of %lld scored positions correct)\n", (long long)r->ev.correct, (long long)r->ev.total);
   }
   if (a->checkpoint) {
     if (rl_trainer_save(t, a->checkpoint, &err)) {
       fprintf(stderr, "rnnlab train: %s\n", err.msg);
-      goto restore;
+      return 1;
     }
     if (!a->quiet) printf("wrote checkpoint %s (step %ld)\n", a->checkpoint, t->step);
   }
   if (a->save) {
     if (rl_model_save(t->m, a->save, &err)) {
       fprintf(stderr, "rnnlab train: %s\n", err.msg);
-      goto restore;
+      return 1;
     }
     if (!a->quiet) printf("wrote model %s\n", a->save);
   }
-  if (a->log && rl_wfile_commit(&log, &err)) {
+  if (a->log && rl_wfile_commit(&r->log, &err)) {
     fprintf(stderr, "rnnlab train: %s\n", err.msg);
-    goto restore;
+    return 1;
   }
-  rc = 0;
-restore:
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  goto done;
-fail:
-  fprintf(stderr, "rnnlab train: %s\n", err.msg);
-  rc = 2;
-done:
-  if (log.fd >= 0) rl_wfile_commit(&log, &err); /* after an error: what the log holds so far, synced */
+  return 0;
+}
+
+/* Sets up the run (checkpoint path, log, description), trains with Ctrl-C and SIGTERM caught,
+ * and finishes it. The exit code. */
+static int run_train(train_args *a) {
+  train_run r;
+  memset(&r, 0, sizeof r);
+  r.a = a;
+  r.log.fd = -1;
+  int rc = open_trainer(a, &r.t);
+  if (rc) return rc;
+  rl_trainer *t = r.t;
+  rl_error err;
+  r.steps = a->steps;
+  if (r.steps < t->step) {
+    fprintf(stderr, "rnnlab train: the checkpoint is already at step %ld, past --steps %ld (--steps is the total)\n",
+            t->step, r.steps);
+    rl_trainer_free(t);
+    return 2;
+  }
+  r.eval_every = a->eval_every > 0 ? a->eval_every : (int)(r.steps / 20 > 0 ? r.steps / 20 : 1);
+  default_checkpoint_path(a, r.ckpt, sizeof r.ckpt);
+  r.ckpt_step = -1;
+  if (a->resume) {
+    r.ckpt_step = t->step;
+    snprintf(r.ckpt, sizeof r.ckpt, "%s", a->checkpoint ? a->checkpoint : a->resume);
+    r.ckpt_written = !a->checkpoint;
+  }
+  rc = 1;
+  if (a->log && log_open(&r.log, a->log, a->resume ? t->step : -1, &err)) {
+    fprintf(stderr, "rnnlab train: cannot write the log: %s\n", err.msg);
+  } else {
+    if (!a->quiet) {
+      if (a->resume) printf("resuming %s at step %ld: ", a->resume, t->step);
+      describe_run(t, r.steps, stdout);
+      fflush(stdout);
+    }
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    g_interrupted = 0;
+    progress_start(&r.pr, stdout, -1, t->step, r.steps);
+    rc = train_loop(&r) ? 1 : finish_run(&r);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+  }
+  if (r.log.fd >= 0) rl_wfile_commit(&r.log, &err); /* after an error: what the log holds so far, synced */
   rl_trainer_free(t);
   return rc;
 }

@@ -546,175 +546,175 @@ static int check_steps(ctx *c, rl_lesson *l) {
   return 0;
 }
 
+/* The parse in progress. */
+typedef struct {
+  ctx c;
+  rl_lesson l;
+  int cap;               /* steps allocated */
+  rl_lesson_step *st;    /* the step being read (NULL: still in the header) */
+  int seen_models, seen_task, seen_text; /* single-use directives seen in this step */
+} parser;
+
+/* "[step] Title": starts a step. 0, or -1 (message in the error). */
+static int parse_step_header(parser *p, char *s) {
+  char b[48];
+  ctx *c = &p->c;
+  char *close = strchr(s, ']');
+  if (!close) return fail_at(c, "expected '[step] Title'; missing ']'");
+  *close = 0;
+  char *kw = trim(s + 1);
+  if (strcmp(kw, "step")) return fail_at(c, "unknown section '[%s]'; expected '[step] Title'", shown(kw, b));
+  char *title = trim(close + 1);
+  if (!*title) return fail_at(c, "'[step]' needs a title after it, e.g. '[step] The forget gate'");
+  rl_lesson *l = &p->l;
+  if (l->nsteps >= RL_LESSON_MAX_STEPS) return fail_at(c, "too many steps (max %d)", RL_LESSON_MAX_STEPS);
+  if (l->nsteps == p->cap) {
+    int ncap = p->cap ? p->cap * 2 : 8;
+    rl_lesson_step *ns = realloc(l->steps, (size_t)ncap * sizeof *ns);
+    if (!ns) return fail_at(c, "out of memory");
+    l->steps = ns;
+    p->cap = ncap;
+  }
+  rl_lesson_step *st = p->st = &l->steps[l->nsteps++];
+  memset(st, 0, sizeof *st);
+  for (int i = 0; i < RL_LESSON_MAX_MODELS; i++) model_defaults(&st->models[i]);
+  st->line = c->line;
+  p->seen_models = p->seen_task = p->seen_text = 0;
+  return set_text(c, st->title, title, "[step]");
+}
+
+/* A line of the header, before the first step: lesson, title, summary. */
+static int parse_header_line(parser *p, const char *key, const char *value) {
+  char b[48];
+  ctx *c = &p->c;
+  if (!strcmp(key, "lesson")) {
+    long num;
+    if (parse_long(value, 0, 999, &num))
+      return fail_at(c, "'lesson:' needs a lesson number from 0 to 999, got '%s'", shown(value, b));
+    p->l.number = (int)num;
+    return 0;
+  }
+  if (!strcmp(key, "title")) {
+    if (!*value) return fail_at(c, "'title:' is empty");
+    return set_text(c, p->l.title, value, "title");
+  }
+  if (!strcmp(key, "summary")) return set_text(c, p->l.summary, value, "summary");
+  if (is_step_key(key))
+    return fail_at(c, "'%s:' before the first step; start a step with '[step] Title'", shown(key, b));
+  return fail_at(c, "unknown header '%s'; expected lesson, title or summary (then '[step] Title')", shown(key, b));
+}
+
+/* say: and text: take the rest of the line as it is. */
+static int parse_words(parser *p, const char *key, const char *value) {
+  ctx *c = &p->c;
+  rl_lesson_step *st = p->st;
+  if (!strcmp(key, "say")) {
+    if (st->nsay >= RL_LESSON_MAX_SAY)
+      return fail_at(c, "too many 'say:' lines in one step (max %d); split the step", RL_LESSON_MAX_SAY);
+    if (!*value) return fail_at(c, "'say:' is empty");
+    int rc = set_text(c, st->say[st->nsay], value, "say");
+    if (!rc) st->nsay++;
+    return rc;
+  }
+  if (p->seen_text++) return fail_at(c, "second 'text:' line in this step");
+  if (!*value) return fail_at(c, "'text:' is empty");
+  int rc = set_text(c, st->text, value, "text");
+  st->has_text = !rc;
+  st->text_line = c->line;
+  return rc;
+}
+
+/* A directive of the current step. */
+static int parse_step_line(parser *p, const char *key, char *value) {
+  char b[48];
+  ctx *c = &p->c;
+  rl_lesson_step *st = p->st;
+  if (!strcmp(key, "say") || !strcmp(key, "text")) return parse_words(p, key, value);
+  char *tok[MAX_TOKENS];
+  int ntok = split(value, tok, MAX_TOKENS);
+  if (ntok < 0) return fail_at(c, "too many words on one line (max %d)", MAX_TOKENS);
+  if (!strcmp(key, "models")) {
+    if (p->seen_models++) return fail_at(c, "second 'models:' line in this step; list every model on one line");
+    return parse_models(c, tok, ntok, st);
+  }
+  if (!strcmp(key, "task")) {
+    if (p->seen_task++) return fail_at(c, "second 'task:' line in this step");
+    return parse_task(c, tok, ntok, st);
+  }
+  if (!strcmp(key, "show")) {
+    st->has_show = 1;
+    return parse_panels(c, tok, ntok, "show", &st->show);
+  }
+  if (!strcmp(key, "highlight")) return parse_panels(c, tok, ntok, "highlight", &st->highlight);
+  if (!strcmp(key, "set")) return parse_set(c, tok, ntok, st);
+  if (!strcmp(key, "do")) return parse_action(c, tok, ntok, st);
+  if (!strcmp(key, "lesson") || !strcmp(key, "title") || !strcmp(key, "summary"))
+    return fail_at(c, "'%s:' belongs in the header, before the first '[step]'", key);
+  return fail_at(c, "unknown directive '%s'; expected one of %s", shown(key, b), STEP_KEYS);
+}
+
+/* One line (trimmed, not blank, not a comment). */
+static int parse_line(parser *p, char *s) {
+  char b[48];
+  if (s[0] == '[') return parse_step_header(p, s);
+  char *colon = strchr(s, ':');
+  if (!colon) return fail_at(&p->c, "expected 'key: value' or '[step] Title', got '%s'", shown(s, b));
+  *colon = 0;
+  char *key = trim(s);
+  char *value = trim(colon + 1);
+  return p->st ? parse_step_line(p, key, value) : parse_header_line(p, key, value);
+}
+
+/* The line of n bytes at text into line (NUL-terminated), after checking it. 0, or -1. */
+static int take_line(ctx *c, const char *text, size_t n, char *line) {
+  if (n >= RL_LESSON_MAX_LINE) return fail_at(c, "line is too long (%zu bytes, max %d)", n, RL_LESSON_MAX_LINE - 1);
+  if (memchr(text, 0, n)) return fail_at(c, "unexpected NUL byte; is this a text file?");
+  if (!valid_utf8((const unsigned char *)text, n)) return fail_at(c, "invalid UTF-8; save the file as UTF-8 text");
+  memcpy(line, text, n);
+  line[n] = 0;
+  return 0;
+}
+
+/* What a whole lesson needs: a number, a title and a step, and steps that make sense. */
+static int check_lesson(ctx *c, rl_lesson *l) {
+  c->line = 0;
+  if (l->number < 0) return fail_at(c, "missing 'lesson: N' header line (the lesson number)");
+  if (!l->title[0]) return fail_at(c, "missing 'title: ...' header line");
+  if (l->nsteps == 0) return fail_at(c, "the lesson has no steps; expected at least one '[step] Title' line");
+  return check_steps(c, l);
+}
+
 int rl_lesson_parse(const char *text, size_t len, const char *name, rl_lesson *out, rl_error *err) {
-  ctx c = {name ? name : "(lesson)", 0, err};
+  parser p;
+  memset(&p, 0, sizeof p);
+  p.c = (ctx){name ? name : "(lesson)", 0, err};
   memset(out, 0, sizeof *out);
   out->number = -1;
-  if (!text) return fail_at(&c, "no text");
+  if (!text) return fail_at(&p.c, "no text");
   if (len > RL_LESSON_MAX_BYTES)
-    return fail_at(&c, "file is too large (%zu bytes, max %d)", len, RL_LESSON_MAX_BYTES);
-  rl_lesson l;
-  memset(&l, 0, sizeof l);
-  l.number = -1;
-  copy_str(l.path, sizeof l.path, c.name);
-  int cap = 0;
+    return fail_at(&p.c, "file is too large (%zu bytes, max %d)", len, RL_LESSON_MAX_BYTES);
+  p.l.number = -1;
+  copy_str(p.l.path, sizeof p.l.path, p.c.name);
   char line[RL_LESSON_MAX_LINE + 1];
-  char *tok[MAX_TOKENS];
   size_t pos = 0;
   if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) pos = 3; /* UTF-8 byte order mark */
-  int lineno = 0;
-  rl_lesson_step *st = NULL;
-  /* Per step: which single-use directives were seen. */
-  int seen_models = 0, seen_task = 0, seen_text = 0;
-  while (pos < len) {
-    lineno++;
-    c.line = lineno;
+  int rc = 0;
+  while (pos < len && !rc) {
+    p.c.line++;
     size_t start = pos;
     while (pos < len && text[pos] != '\n') pos++;
     size_t n = pos - start;
     if (pos < len) pos++; /* the newline */
-    if (n >= RL_LESSON_MAX_LINE) {
-      rl_lesson_free(&l);
-      return fail_at(&c, "line is too long (%zu bytes, max %d)", n, RL_LESSON_MAX_LINE - 1);
-    }
-    if (memchr(text + start, 0, n)) {
-      rl_lesson_free(&l);
-      return fail_at(&c, "unexpected NUL byte; is this a text file?");
-    }
-    if (!valid_utf8((const unsigned char *)text + start, n)) {
-      rl_lesson_free(&l);
-      return fail_at(&c, "invalid UTF-8; save the file as UTF-8 text");
-    }
-    memcpy(line, text + start, n);
-    line[n] = 0;
+    rc = take_line(&p.c, text + start, n, line);
+    if (rc) break;
     char *s = trim(line);
-    if (!*s || *s == '#') continue;
-    char b[48];
-    int rc = 0;
-    if (s[0] == '[') {
-      char *close = strchr(s, ']');
-      if (!close) { rc = fail_at(&c, "expected '[step] Title'; missing ']'"); goto done; }
-      *close = 0;
-      char *kw = trim(s + 1);
-      if (strcmp(kw, "step")) {
-        rc = fail_at(&c, "unknown section '[%s]'; expected '[step] Title'", shown(kw, b));
-        goto done;
-      }
-      char *title = trim(close + 1);
-      if (!*title) { rc = fail_at(&c, "'[step]' needs a title after it, e.g. '[step] The forget gate'"); goto done; }
-      if (l.nsteps >= RL_LESSON_MAX_STEPS) {
-        rc = fail_at(&c, "too many steps (max %d)", RL_LESSON_MAX_STEPS);
-        goto done;
-      }
-      if (l.nsteps == cap) {
-        int ncap = cap ? cap * 2 : 8;
-        rl_lesson_step *ns = realloc(l.steps, (size_t)ncap * sizeof *ns);
-        if (!ns) { rc = fail_at(&c, "out of memory"); goto done; }
-        l.steps = ns;
-        cap = ncap;
-      }
-      st = &l.steps[l.nsteps++];
-      memset(st, 0, sizeof *st);
-      for (int i = 0; i < RL_LESSON_MAX_MODELS; i++) model_defaults(&st->models[i]);
-      st->line = lineno;
-      if ((rc = set_text(&c, st->title, title, "[step]"))) goto done;
-      seen_models = seen_task = seen_text = 0;
-      continue;
-    }
-    char *colon = strchr(s, ':');
-    if (!colon) {
-      rc = fail_at(&c, "expected 'key: value' or '[step] Title', got '%s'", shown(s, b));
-      goto done;
-    }
-    *colon = 0;
-    char *key = trim(s);
-    char *value = trim(colon + 1);
-    if (!st) {
-      if (!strcmp(key, "lesson")) {
-        long num;
-        if (parse_long(value, 0, 999, &num)) {
-          rc = fail_at(&c, "'lesson:' needs a lesson number from 0 to 999, got '%s'", shown(value, b));
-          goto done;
-        }
-        l.number = (int)num;
-      } else if (!strcmp(key, "title")) {
-        if (!*value) { rc = fail_at(&c, "'title:' is empty"); goto done; }
-        rc = set_text(&c, l.title, value, "title");
-      } else if (!strcmp(key, "summary")) {
-        rc = set_text(&c, l.summary, value, "summary");
-      } else if (is_step_key(key)) {
-        rc = fail_at(&c, "'%s:' before the first step; start a step with '[step] Title'", shown(key, b));
-      } else {
-        rc = fail_at(&c, "unknown header '%s'; expected lesson, title or summary (then '[step] Title')",
-                     shown(key, b));
-      }
-      if (rc) goto done;
-      continue;
-    }
-    if (!strcmp(key, "say")) {
-      if (st->nsay >= RL_LESSON_MAX_SAY) {
-        rc = fail_at(&c, "too many 'say:' lines in one step (max %d); split the step", RL_LESSON_MAX_SAY);
-        goto done;
-      }
-      if (!*value) { rc = fail_at(&c, "'say:' is empty"); goto done; }
-      rc = set_text(&c, st->say[st->nsay], value, "say");
-      if (!rc) st->nsay++;
-      goto done;
-    }
-    if (!strcmp(key, "text")) {
-      if (seen_text++) { rc = fail_at(&c, "second 'text:' line in this step"); goto done; }
-      if (!*value) { rc = fail_at(&c, "'text:' is empty"); goto done; }
-      rc = set_text(&c, st->text, value, "text");
-      st->has_text = !rc;
-      st->text_line = lineno;
-      goto done;
-    }
-    int ntok = split(value, tok, MAX_TOKENS);
-    if (ntok < 0) { rc = fail_at(&c, "too many words on one line (max %d)", MAX_TOKENS); goto done; }
-    if (!strcmp(key, "models")) {
-      if (seen_models++) { rc = fail_at(&c, "second 'models:' line in this step; list every model on one line"); goto done; }
-      rc = parse_models(&c, tok, ntok, st);
-    } else if (!strcmp(key, "task")) {
-      if (seen_task++) { rc = fail_at(&c, "second 'task:' line in this step"); goto done; }
-      rc = parse_task(&c, tok, ntok, st);
-    } else if (!strcmp(key, "show")) {
-      rc = parse_panels(&c, tok, ntok, "show", &st->show);
-      st->has_show = 1;
-    } else if (!strcmp(key, "highlight")) {
-      rc = parse_panels(&c, tok, ntok, "highlight", &st->highlight);
-    } else if (!strcmp(key, "set")) {
-      rc = parse_set(&c, tok, ntok, st);
-    } else if (!strcmp(key, "do")) {
-      rc = parse_action(&c, tok, ntok, st);
-    } else if (!strcmp(key, "lesson") || !strcmp(key, "title") || !strcmp(key, "summary")) {
-      rc = fail_at(&c, "'%s:' belongs in the header, before the first '[step]'", key);
-    } else {
-      rc = fail_at(&c, "unknown directive '%s'; expected one of %s", shown(key, b), STEP_KEYS);
-    }
-  done:
-    if (rc) {
-      rl_lesson_free(&l);
-      return -1;
-    }
+    if (*s && *s != '#') rc = parse_line(&p, s);
   }
-  c.line = 0;
-  if (l.number < 0) {
-    rl_lesson_free(&l);
-    return fail_at(&c, "missing 'lesson: N' header line (the lesson number)");
-  }
-  if (!l.title[0]) {
-    rl_lesson_free(&l);
-    return fail_at(&c, "missing 'title: ...' header line");
-  }
-  if (l.nsteps == 0) {
-    rl_lesson_free(&l);
-    return fail_at(&c, "the lesson has no steps; expected at least one '[step] Title' line");
-  }
-  if (check_steps(&c, &l)) {
-    rl_lesson_free(&l);
+  if (rc || check_lesson(&p.c, &p.l)) {
+    rl_lesson_free(&p.l);
     return -1;
   }
-  *out = l;
+  *out = p.l;
   return 0;
 }
 

@@ -155,109 +155,132 @@ static void print_human(const rl_model *m, const int *tokens, int T, float loss)
     printf("%4d  %12.4g  %12.4g  %14.4g\n", t, tr->dh_norm[o + t], tr->dhT_norm[o + t], tr->dwhh_norm[o + t]);
 }
 
-int cmd_inspect(int argc, char **argv) {
-  const char *path = NULL, *text = NULL, *grads = NULL;
-  int json = 0;
-  static int tokens[MAX_TOKENS], targets[MAX_TOKENS];
-  int ntok = 0, ntgt = -1;
+typedef struct {
+  const char *path, *text, *grads;
+  int json;
+  int tokens[MAX_TOKENS], targets[MAX_TOKENS];
+  int ntok, ntgt; /* ntgt -1: no --targets */
+} inspect_args;
+
+/* Returns 0 to go on, -1 after printing the help, 2 on a usage error (message printed). */
+static int parse_inspect_args(inspect_args *a, int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    const char *o = argv[i], *v;
+    if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
       inspect_help(stdout);
-      return 0;
-    } else if (!strcmp(a, "--json")) {
-      json = 1;
-    } else if (!strcmp(a, "--tokens")) {
-      if (!(v = arg_value("inspect", argc, argv, &i)) || arg_int_list("inspect", a, v, tokens, MAX_TOKENS, &ntok))
+      return -1;
+    } else if (!strcmp(o, "--json")) {
+      a->json = 1;
+    } else if (!strcmp(o, "--tokens")) {
+      if (!(v = arg_value("inspect", argc, argv, &i)) || arg_int_list("inspect", o, v, a->tokens, MAX_TOKENS, &a->ntok))
         return 2;
-    } else if (!strcmp(a, "--targets")) {
-      if (!(v = arg_value("inspect", argc, argv, &i)) || arg_int_list("inspect", a, v, targets, MAX_TOKENS, &ntgt))
+    } else if (!strcmp(o, "--targets")) {
+      if (!(v = arg_value("inspect", argc, argv, &i)) || arg_int_list("inspect", o, v, a->targets, MAX_TOKENS, &a->ntgt))
         return 2;
-    } else if (!strcmp(a, "--text")) {
-      if (!(text = arg_value("inspect", argc, argv, &i))) return 2;
-    } else if (!strcmp(a, "--grads")) {
-      if (!(grads = arg_value("inspect", argc, argv, &i))) return 2;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "rnnlab inspect: unknown option '%s' (see rnnlab inspect --help)\n", a);
+    } else if (!strcmp(o, "--text")) {
+      if (!(a->text = arg_value("inspect", argc, argv, &i))) return 2;
+    } else if (!strcmp(o, "--grads")) {
+      if (!(a->grads = arg_value("inspect", argc, argv, &i))) return 2;
+    } else if (o[0] == '-' && o[1]) {
+      fprintf(stderr, "rnnlab inspect: unknown option '%s' (see rnnlab inspect --help)\n", o);
       return 2;
-    } else if (!path) {
-      path = a;
+    } else if (!a->path) {
+      a->path = o;
     } else {
-      fprintf(stderr, "rnnlab inspect: unexpected argument '%s'\n", a);
+      fprintf(stderr, "rnnlab inspect: unexpected argument '%s'\n", o);
       return 2;
     }
   }
-  if (!path) {
+  if (!a->path) {
     fprintf(stderr, "rnnlab inspect: give a model file (see rnnlab inspect --help)\n");
     return 2;
   }
-  if (!text && ntok == 0) {
+  if (!a->text && a->ntok == 0) {
     fprintf(stderr, "rnnlab inspect: give the sequence with --tokens 3,1,4 or --text \"...\"\n");
     return 2;
   }
-  if (text && ntok) {
+  if (a->text && a->ntok) {
     fprintf(stderr, "rnnlab inspect: give either --tokens or --text, not both\n");
     return 2;
   }
+  return 0;
+}
+
+/* The sequence and its targets against the model: --text encoded, ids in range, targets given or
+ * (a language model) the next tokens. 0, or the exit code (message printed). */
+static int check_sequence(const rl_model *m, inspect_args *a) {
   rl_error err;
-  rl_model *m;
-  if (rl_model_load(path, &m, &err)) {
+  if (a->text && rl_vocab_encode(&m->vocab, a->text, a->tokens, MAX_TOKENS, &a->ntok, &err)) {
     fprintf(stderr, "rnnlab inspect: %s\n", err.msg);
     return 1;
   }
-  int rc = 1;
-  if (text && rl_vocab_encode(&m->vocab, text, tokens, MAX_TOKENS, &ntok, &err)) {
-    fprintf(stderr, "rnnlab inspect: %s\n", err.msg);
-    goto done;
-  }
   const rl_config *c = &m->cfg;
-  for (int t = 0; t < ntok; t++)
-    if (tokens[t] < 0 || tokens[t] >= c->vocab) {
-      fprintf(stderr, "rnnlab inspect: token %d at position %d is outside the vocabulary (0..%d)\n", tokens[t], t,
+  for (int t = 0; t < a->ntok; t++)
+    if (a->tokens[t] < 0 || a->tokens[t] >= c->vocab) {
+      fprintf(stderr, "rnnlab inspect: token %d at position %d is outside the vocabulary (0..%d)\n", a->tokens[t], t,
               c->vocab - 1);
-      rc = 2;
-      goto done;
+      return 2;
     }
-  int want = c->head == RL_HEAD_FINAL ? 1 : ntok;
-  if (ntgt < 0) {
-    for (int t = 0; t < ntok; t++) targets[t] = -1;
+  int want = c->head == RL_HEAD_FINAL ? 1 : a->ntok;
+  if (a->ntgt < 0) {
+    for (int t = 0; t < a->ntok; t++) a->targets[t] = -1;
     if (c->head == RL_HEAD_STEP && c->classes == c->vocab)
-      for (int t = 0; t + 1 < ntok; t++) targets[t] = tokens[t + 1];
-  } else if (ntgt != want) {
-    fprintf(stderr, "rnnlab inspect: --targets has %d values; this %s-head model needs %d\n", ntgt,
+      for (int t = 0; t + 1 < a->ntok; t++) a->targets[t] = a->tokens[t + 1];
+  } else if (a->ntgt != want) {
+    fprintf(stderr, "rnnlab inspect: --targets has %d values; this %s-head model needs %d\n", a->ntgt,
             rl_head_name(c->head), want);
-    rc = 2;
-    goto done;
+    return 2;
   }
   for (int t = 0; t < want; t++)
-    if (targets[t] < -1 || targets[t] >= c->classes) {
-      fprintf(stderr, "rnnlab inspect: target %d at position %d is outside the classes (-1 or 0..%d)\n", targets[t],
-              t, c->classes - 1);
-      rc = 2;
-      goto done;
+    if (a->targets[t] < -1 || a->targets[t] >= c->classes) {
+      fprintf(stderr, "rnnlab inspect: target %d at position %d is outside the classes (-1 or 0..%d)\n",
+              a->targets[t], t, c->classes - 1);
+      return 2;
     }
+  return 0;
+}
+
+/* One traced forward and backward pass, printed; --grads written. The exit code. */
+static int inspect(rl_model *m, const inspect_args *a) {
+  rl_error err;
   m->trace_example = 0;
-  rl_batch b = {1, ntok, tokens, targets, NULL, NULL};
+  rl_batch b = {1, a->ntok, a->tokens, a->targets, NULL, NULL};
   float loss;
   if (rl_model_forward(m, &b, &loss, &err) || rl_model_backward(m, &err)) {
     fprintf(stderr, "rnnlab inspect: %s\n", err.msg);
-    goto done;
+    return 1;
   }
   if (!isfinite(loss) || !m->trace.valid) {
-    fprintf(stderr, "rnnlab inspect: %s: the model's outputs are not finite on this sequence (loss %g)\n", path, loss);
-    goto done;
+    fprintf(stderr, "rnnlab inspect: %s: the model's outputs are not finite on this sequence (loss %g)\n", a->path,
+            loss);
+    return 1;
   }
-  if (json) print_json(m, tokens, targets, ntok, loss);
-  else print_human(m, tokens, ntok, loss);
-  if (grads) {
-    if (rl_model_save_grads(m, grads, &err)) {
+  if (a->json) print_json(m, a->tokens, a->targets, a->ntok, loss);
+  else print_human(m, a->tokens, a->ntok, loss);
+  if (a->grads) {
+    if (rl_model_save_grads(m, a->grads, &err)) {
       fprintf(stderr, "rnnlab inspect: %s\n", err.msg);
-      goto done;
+      return 1;
     }
-    if (!json) printf("\nwrote parameter gradients to %s\n", grads);
+    if (!a->json) printf("\nwrote parameter gradients to %s\n", a->grads);
   }
-  rc = 0;
-done:
+  return 0;
+}
+
+int cmd_inspect(int argc, char **argv) {
+  static inspect_args a; /* the token buffers are large */
+  memset(&a, 0, sizeof a);
+  a.ntgt = -1;
+  int rc = parse_inspect_args(&a, argc, argv);
+  if (rc) return rc < 0 ? 0 : rc;
+  rl_error err;
+  rl_model *m;
+  if (rl_model_load(a.path, &m, &err)) {
+    fprintf(stderr, "rnnlab inspect: %s\n", err.msg);
+    return 1;
+  }
+  rc = check_sequence(m, &a);
+  if (!rc) rc = inspect(m, &a);
   rl_model_free(m);
   return rc;
 }

@@ -234,77 +234,93 @@ static void format_decade_plain(int e, char *buf, size_t cap) {
 
 /* x ticks: integer/nice numeric, decades (log x) or category labels; category labels are
  * thinned (every k-th, or the caller's choice in show) so they never overlap. */
+/* Labels at given positions, from the last (the end of the range, which a reader needs most on a
+ * log axis) to the first: each drawn unless it would touch the one drawn before. */
+static void xticks_at(gfx *g, const plot_frame *f, const metrics *m, const plot_opts *o, int no_grid) {
+  const theme *th = gfx_theme(g);
+  gfx_rect a = f->area;
+  float left = INFINITY;
+  for (int i = o->n_xtick_labels - 1; i >= 0; i--) {
+    double at = o->xtick_at[i];
+    if (!(at >= f->x0 - 1e-9 && at <= f->x1 + 1e-9)) continue;
+    float x = plot_x_px(f, at);
+    int w;
+    gfx_text_size(g, o->xtick_labels[i], GFX_SANS, m->px_small, &w, NULL);
+    int show = x + w * 0.5f <= left - category_gap(g);
+    if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+    gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
+    if (!show) continue;
+    gfx_text(g, x, a.y + a.h + m->tick_len + 1, o->xtick_labels[i], GFX_SANS, m->px_small, th->text,
+             GFX_CENTER | GFX_TOP);
+    left = x - w * 0.5f;
+  }
+}
+
+/* Category labels at x = i: every k-th so the widest fits (or the ones xtick_show picks). */
+static void xticks_categories(gfx *g, const plot_frame *f, const metrics *m, const plot_opts *o) {
+  const theme *th = gfx_theme(g);
+  gfx_rect a = f->area;
+  const char *const *labels = o->xtick_labels;
+  int nlabels = o->n_xtick_labels, maxw = 0;
+  for (int i = 0; i < nlabels; i++) {
+    int w;
+    gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
+    if (w > maxw) maxw = w;
+  }
+  double per = a.w / fmax(1e-9, f->x1 - f->x0);
+  int every = 1;
+  while (every < nlabels && per * every < maxw + category_gap(g)) every++;
+  for (int i = 0; i < nlabels; i++) {
+    if (i < f->x0 - 1e-9 || i > f->x1 + 1e-9) continue;
+    int show = o->xtick_show ? o->xtick_show[i] != 0 : i % every == 0;
+    float x = plot_x_px(f, i);
+    gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
+    if (show)
+      gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text, GFX_CENTER | GFX_TOP);
+  }
+}
+
+/* A log10 x axis: decades labelled, minor ticks at 2..9. */
+static void xticks_log(gfx *g, const plot_frame *f, const metrics *m, int no_grid) {
+  const theme *th = gfx_theme(g);
+  gfx_rect a = f->area;
+  for (int e = (int)ceil(f->x0 - 1e-9); e <= (int)floor(f->x1 + 1e-9); e++) {
+    float x = plot_x_px(f, pow(10.0, e));
+    if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
+    gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len, 1, th->axis);
+    char buf[32];
+    format_decade_plain(e, buf, sizeof buf);
+    gfx_text(g, x, a.y + a.h + m->tick_len + 1, buf, GFX_SANS, m->px_small, th->text_dim, GFX_CENTER | GFX_TOP);
+    for (int k = 2; k <= 9; k++) { /* minor ticks */
+      double v = e + log10((double)k);
+      if (v > f->x1) break;
+      float xm = plot_x_px(f, pow(10.0, v));
+      gfx_line(g, xm, a.y + a.h, xm, a.y + a.h + m->tick_len * 0.5f, 1, th->axis);
+    }
+  }
+}
+
 static void draw_xticks(gfx *g, const plot_frame *f, const metrics *m, const plot_opts *o, int integer_x,
                         int no_grid) {
   const theme *th = gfx_theme(g);
   gfx_rect a = f->area;
-  const char *const *labels = o->xtick_labels;
-  int nlabels = o->n_xtick_labels;
-  const double *at = o->xtick_at;
-  double ticks[MAX_TICKS];
-  int nt = 0;
-  double step;
-  int target = a.w / gfx_px(g, 90);
-  if (target < 2) target = 2;
-  if (labels && at && nlabels > 0) {
-    /* labels at given positions, from the last (the end of the range, which a reader needs most
-     * on a log axis) to the first: each drawn unless it would touch the one drawn before */
-    float left = INFINITY;
-    for (int i = nlabels - 1; i >= 0; i--) {
-      if (!(at[i] >= f->x0 - 1e-9 && at[i] <= f->x1 + 1e-9)) continue;
-      float x = plot_x_px(f, at[i]);
-      int w;
-      gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
-      int show = x + w * 0.5f <= left - category_gap(g);
-      if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
-      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
-      if (!show) continue;
-      gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text, GFX_CENTER | GFX_TOP);
-      left = x - w * 0.5f;
-    }
+  if (o->xtick_labels && o->xtick_at && o->n_xtick_labels > 0) {
+    xticks_at(g, f, m, o, no_grid);
     return;
   }
-  if (labels && nlabels > 0) {
-    /* category labels: every k-th so the widest fits */
-    int maxw = 0;
-    for (int i = 0; i < nlabels; i++) {
-      int w;
-      gfx_text_size(g, labels[i], GFX_SANS, m->px_small, &w, NULL);
-      if (w > maxw) maxw = w;
-    }
-    double per = a.w / fmax(1e-9, f->x1 - f->x0);
-    int every = 1;
-    while (every < nlabels && per * every < maxw + category_gap(g)) every++;
-    for (int i = 0; i < nlabels; i++) {
-      if (i < f->x0 - 1e-9 || i > f->x1 + 1e-9) continue;
-      int show = o->xtick_show ? o->xtick_show[i] != 0 : i % every == 0;
-      float x = plot_x_px(f, i);
-      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len * (show ? 1.0f : 0.5f), 1, th->axis);
-      if (show)
-        gfx_text(g, x, a.y + a.h + m->tick_len + 1, labels[i], GFX_SANS, m->px_small, th->text,
-                 GFX_CENTER | GFX_TOP);
-    }
+  if (o->xtick_labels && o->n_xtick_labels > 0) {
+    xticks_categories(g, f, m, o);
     return;
   }
   if (f->log_x) {
-    for (int e = (int)ceil(f->x0 - 1e-9); e <= (int)floor(f->x1 + 1e-9); e++) {
-      float x = plot_x_px(f, pow(10.0, e));
-      if (!no_grid) gfx_line(g, x, a.y, x, a.y + a.h, 1, th->grid);
-      gfx_line(g, x, a.y + a.h, x, a.y + a.h + m->tick_len, 1, th->axis);
-      char buf[32];
-      format_decade_plain(e, buf, sizeof buf);
-      gfx_text(g, x, a.y + a.h + m->tick_len + 1, buf, GFX_SANS, m->px_small, th->text_dim, GFX_CENTER | GFX_TOP);
-      for (int k = 2; k <= 9; k++) { /* minor ticks */
-        double v = e + log10((double)k);
-        if (v > f->x1) break;
-        float xm = plot_x_px(f, pow(10.0, v));
-        gfx_line(g, xm, a.y + a.h, xm, a.y + a.h + m->tick_len * 0.5f, 1, th->axis);
-      }
-    }
+    xticks_log(g, f, m, no_grid);
     return;
   }
-  nt = plot_nice_ticks(f->x0, f->x1, target, ticks, MAX_TICKS);
-  step = nice_step(f->x0, f->x1, target);
+  double ticks[MAX_TICKS];
+  int target = a.w / gfx_px(g, 90);
+  if (target < 2) target = 2;
+  int nt = plot_nice_ticks(f->x0, f->x1, target, ticks, MAX_TICKS);
+  double step = nice_step(f->x0, f->x1, target);
   if (integer_x && step < 1) {
     step = 1;
     nt = 0;
@@ -700,6 +716,101 @@ static void draw_error_bars(gfx *g, const plot_frame *f, const plot_series *s, c
   }
 }
 
+/* Out-of-range bands: shaded, labelled like a tick. */
+static void draw_range_bands(gfx *g, const plot_frame *f, const metrics *m) {
+  const theme *th = gfx_theme(g);
+  for (int above = 0; above < 2; above++) {
+    int bh = above ? f->band_hi : f->band_lo;
+    if (!bh) continue;
+    gfx_rect band = {f->area.x, above ? f->area.y : f->area.y + f->area.h - bh, f->area.w, bh};
+    gfx_fill_rect(g, band, gfx_fade(th->grid, 0.8f));
+    char lab[40];
+    band_label(f, above, lab, sizeof lab);
+    gfx_text(g, f->area.x - m->tick_len - gfx_px(g, 3), band.y + bh / 2.0f, lab, GFX_SANS, m->px_small, th->text_dim,
+             GFX_RIGHT | GFX_MIDDLE);
+  }
+}
+
+/* Grouped bars: category i has one bar per series. */
+static void draw_bar_series(gfx *g, const plot_frame *f, const plot_opts *o, const plot_series *s, int ns, int ncat) {
+  int nsb = ns > 0 ? ns : 1;
+  double group = 0.8, bw = group / nsb;
+  float base = o->log_y ? (float)(f->area.y + f->area.h) : plot_y_px(f, 0);
+  for (int k = 0; k < ns; k++) {
+    gfx_color c = series_color(g, &s[k], k);
+    for (int i = 0; i < ncat && i < s[k].n; i++) {
+      float v = s[k].y[i];
+      float y = plot_y_px(f, v);
+      if (!isfinite(y)) continue;
+      float x0 = plot_x_px(f, i - group / 2 + k * bw), x1 = plot_x_px(f, i - group / 2 + (k + 1) * bw);
+      int gap = (x1 - x0) > 6 ? 1 : 0;
+      int top = (int)lroundf(fminf(y, base)), bot = (int)lroundf(fmaxf(y, base));
+      if (bot == top) bot = top + 1;
+      gfx_fill_rect(g, gfx_r((int)lroundf(x0) + gap, top, (int)lroundf(x1 - x0) - 2 * gap, bot - top), c);
+    }
+  }
+  if (!o->log_y && f->y0 < 0 && f->y1 > 0) gfx_line(g, f->area.x, base, f->area.x + f->area.w, base, 1, gfx_theme(g)->axis);
+}
+
+/* Series k's points in pixels into xs, ys; a point out of range sits in its band, marked with an
+ * open triangle pointing out of range. w is the line width. */
+static void line_points(gfx *g, const plot_frame *f, const plot_series *sk, float w, gfx_color c, float *xs, float *ys) {
+  float lo_y = (float)(f->area.y + f->area.h) - f->band_lo / 2.0f, hi_y = (float)f->area.y + f->band_hi / 2.0f;
+  for (int i = 0; i < sk->n; i++) {
+    double v = sk->y[i];
+    xs[i] = plot_x_px(f, sk->x ? sk->x[i] : i);
+    ys[i] = isfinite(v) ? plot_y_px(f, v) : NAN;
+    if (isnan(v) || !isfinite(xs[i])) continue; /* NaN: no value here (a gap, not a floor) */
+    int below = f->band_lo && (v == -INFINITY || (f->log_y && !(v > 0)) || ys[i] > lo_y - f->band_lo / 2.0f);
+    int above = f->band_hi && (v == INFINITY || ys[i] < hi_y + f->band_hi / 2.0f);
+    if (below || above) {
+      ys[i] = below ? lo_y : hi_y;
+      float t = w * 2.2f, d = below ? 1.0f : -1.0f;
+      gfx_fill_triangle(g, xs[i] - t, ys[i] - d * t * 0.6f, xs[i] + t, ys[i] - d * t * 0.6f, xs[i],
+                        ys[i] + d * t * 0.9f, c);
+    }
+  }
+}
+
+/* Line series: bands first, then each line (solid or dashed), its markers and error bars. */
+static void draw_line_series(gfx *g, const plot_frame *f, const plot_series *s, int ns) {
+  for (int k = 0; k < ns; k++)
+    if (s[k].band) draw_band(g, f, &s[k], k);
+  float *xs = NULL, *ys = NULL;
+  int cap = 0;
+  for (int k = 0; k < ns; k++) {
+    if (s[k].n <= 0 || !s[k].y) continue;
+    if (s[k].n > cap) {
+      free(xs);
+      free(ys);
+      cap = s[k].n;
+      xs = malloc(sizeof(float) * cap);
+      ys = malloc(sizeof(float) * cap);
+      if (!xs || !ys) {
+        cap = 0;
+        continue;
+      }
+    }
+    gfx_color c = series_color(g, &s[k], k);
+    float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
+    if (w < 1.8f) w = 1.8f; /* thinner antialiased lines fade into the background */
+    line_points(g, f, &s[k], w, c, xs, ys);
+    if (s[k].dashed) {
+      for (int i = 1; i < s[k].n; i++)
+        if (isfinite(ys[i - 1]) && isfinite(ys[i]))
+          gfx_dashed_line(g, xs[i - 1], ys[i - 1], xs[i], ys[i], w, gfx_px(g, 7), c);
+    } else {
+      gfx_polyline(g, xs, ys, s[k].n, w, c);
+    }
+    if (s[k].markers)
+      for (int i = 0; i < s[k].n; i++)
+        if (isfinite(xs[i]) && isfinite(ys[i])) gfx_fill_circle(g, xs[i], ys[i], w * 1.3f, c);
+    if (!s[k].band) draw_error_bars(g, f, &s[k], xs, w, c);
+  }
+  free(xs);
+  free(ys);
+}
+
 static void plot_common(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns,
                         int ncat, plot_frame *out, int bars) {
   const theme *th = gfx_theme(g);
@@ -707,6 +818,7 @@ static void plot_common(gfx *g, gfx_rect r, const plot_opts *o, const plot_serie
   plot_opts def = plot_opts_default();
   if (!o) o = &def;
   gfx_fill_rect(g, r, th->panel);
+  if (out) memset(out, 0, sizeof *out); /* a plot too small to draw has an empty frame */
   if (r.w < 20 || r.h < 20) return;
 
   plot_frame f;
@@ -716,89 +828,13 @@ static void plot_common(gfx *g, gfx_rect r, const plot_opts *o, const plot_serie
   draw_titles(g, r, f.area, &m, o->title, o->xlabel, o->ylabel);
   draw_xticks(g, &f, &m, o, o->integer_x || bars, o->no_grid || bars); /* bars without labels: indices */
   draw_yticks(g, &f, &m, &yt, o->no_grid);
-  for (int above = 0; above < 2; above++) { /* out-of-range bands: shaded, labelled like a tick */
-    int bh = above ? f.band_hi : f.band_lo;
-    if (!bh) continue;
-    gfx_rect band = {f.area.x, above ? f.area.y : f.area.y + f.area.h - bh, f.area.w, bh};
-    gfx_fill_rect(g, band, gfx_fade(th->grid, 0.8f));
-    char lab[40];
-    band_label(&f, above, lab, sizeof lab);
-    gfx_text(g, f.area.x - m.tick_len - gfx_px(g, 3), band.y + bh / 2.0f, lab, GFX_SANS, m.px_small, th->text_dim,
-             GFX_RIGHT | GFX_MIDDLE);
-  }
+  draw_range_bands(g, &f, &m);
 
   /* a little room beyond the area so markers on the edge are not cut in half */
   int slack = bars ? 1 : gfx_px(g, 6);
   gfx_push_clip(g, gfx_r(f.area.x, f.area.y - slack, f.area.w + slack, f.area.h + 2 * slack));
-  if (bars) {
-    int nsb = ns > 0 ? ns : 1;
-    double group = 0.8, bw = group / nsb;
-    float base = o->log_y ? (float)(f.area.y + f.area.h) : plot_y_px(&f, 0);
-    for (int k = 0; k < ns; k++) {
-      gfx_color c = series_color(g, &s[k], k);
-      for (int i = 0; i < ncat && i < s[k].n; i++) {
-        float v = s[k].y[i];
-        float y = plot_y_px(&f, v);
-        if (!isfinite(y)) continue;
-        float x0 = plot_x_px(&f, i - group / 2 + k * bw), x1 = plot_x_px(&f, i - group / 2 + (k + 1) * bw);
-        int gap = (x1 - x0) > 6 ? 1 : 0;
-        int top = (int)lroundf(fminf(y, base)), bot = (int)lroundf(fmaxf(y, base));
-        if (bot == top) bot = top + 1;
-        gfx_fill_rect(g, gfx_r((int)lroundf(x0) + gap, top, (int)lroundf(x1 - x0) - 2 * gap, bot - top), c);
-      }
-    }
-    if (!o->log_y && f.y0 < 0 && f.y1 > 0) gfx_line(g, f.area.x, base, f.area.x + f.area.w, base, 1, th->axis);
-  } else {
-    for (int k = 0; k < ns; k++)
-      if (s[k].band) draw_band(g, &f, &s[k], k);
-    float *xs = NULL, *ys = NULL;
-    int cap = 0;
-    for (int k = 0; k < ns; k++) {
-      if (s[k].n <= 0 || !s[k].y) continue;
-      if (s[k].n > cap) {
-        free(xs);
-        free(ys);
-        cap = s[k].n;
-        xs = malloc(sizeof(float) * cap);
-        ys = malloc(sizeof(float) * cap);
-        if (!xs || !ys) {
-          cap = 0;
-          continue;
-        }
-      }
-      gfx_color c = series_color(g, &s[k], k);
-      float w = (s[k].width > 0 ? s[k].width : 3) * gfx_scale(g);
-      if (w < 1.8f) w = 1.8f; /* thinner antialiased lines fade into the background */
-      float lo_y = (float)(f.area.y + f.area.h) - f.band_lo / 2.0f, hi_y = (float)f.area.y + f.band_hi / 2.0f;
-      for (int i = 0; i < s[k].n; i++) {
-        double v = s[k].y[i];
-        xs[i] = plot_x_px(&f, s[k].x ? s[k].x[i] : i);
-        ys[i] = isfinite(v) ? plot_y_px(&f, v) : NAN;
-        if (isnan(v) || !isfinite(xs[i])) continue; /* NaN: no value here (a gap, not a floor) */
-        int below = f.band_lo && (v == -INFINITY || (f.log_y && !(v > 0)) || ys[i] > lo_y - f.band_lo / 2.0f);
-        int above = f.band_hi && (v == INFINITY || ys[i] < hi_y + f.band_hi / 2.0f);
-        if (below || above) { /* in its band, marked with an open triangle pointing out of range */
-          ys[i] = below ? lo_y : hi_y;
-          float t = w * 2.2f, d = below ? 1.0f : -1.0f;
-          gfx_fill_triangle(g, xs[i] - t, ys[i] - d * t * 0.6f, xs[i] + t, ys[i] - d * t * 0.6f, xs[i],
-                            ys[i] + d * t * 0.9f, c);
-        }
-      }
-      if (s[k].dashed) {
-        for (int i = 1; i < s[k].n; i++)
-          if (isfinite(ys[i - 1]) && isfinite(ys[i]))
-            gfx_dashed_line(g, xs[i - 1], ys[i - 1], xs[i], ys[i], w, gfx_px(g, 7), c);
-      } else {
-        gfx_polyline(g, xs, ys, s[k].n, w, c);
-      }
-      if (s[k].markers)
-        for (int i = 0; i < s[k].n; i++)
-          if (isfinite(xs[i]) && isfinite(ys[i])) gfx_fill_circle(g, xs[i], ys[i], w * 1.3f, c);
-      if (!s[k].band) draw_error_bars(g, &f, &s[k], xs, w, c);
-    }
-    free(xs);
-    free(ys);
-  }
+  if (bars) draw_bar_series(g, &f, o, s, ns, ncat);
+  else draw_line_series(g, &f, s, ns);
   if (!isnan(o->marker_x) && o->marker_x >= f.x0 && o->marker_x <= f.x1) {
     float x = plot_x_px(&f, o->marker_x);
     float mw = fmaxf(2.0f, roundf(2.5f * gfx_scale(g))); /* whole pixels: a crisp vertical line */
@@ -897,72 +933,52 @@ int plot_heatmap_hit(const plot_frame *f, int rows, int cols, int px, int py, in
   return 1;
 }
 
-void plot_heatmap(gfx *g, gfx_rect r, const plot_heatmap_opts *o, plot_frame *out) {
-  const theme *th = gfx_theme(g);
-  metrics m = get_metrics(g);
-  gfx_fill_rect(g, r, th->panel);
-  plot_frame f;
-  memset(&f, 0, sizeof f);
-  if (out) *out = f;
-  if (!o || r.w < 30 || r.h < 30) return;
-  int rows = o->rows > 0 ? o->rows : 0, cols = o->cols > 0 ? o->cols : 0;
-  float vmin = o->vmin, vmax = o->vmax;
-  if (!(vmax > vmin)) vmin = 0, vmax = 1;
-  int lh_small = gfx_line_height(g, GFX_SANS, m.px_small);
-  int lh_body = gfx_line_height(g, GFX_SANS, m.px_body);
-
+/* The cell area inside r: room for the title, the row ticks and axis name on the left, the
+ * column labels and axis name below, and the colour legend (bar_w wide) on the right. */
+static gfx_rect heatmap_area(gfx *g, gfx_rect r, const plot_heatmap_opts *o, const metrics *m, int rows, float vmin,
+                             float vmax, int *bar_w) {
+  int lh_small = gfx_line_height(g, GFX_SANS, m->px_small);
+  int lh_body = gfx_line_height(g, GFX_SANS, m->px_body);
   /* legend on the right: bar + tick labels */
   char lo_lab[32], hi_lab[32];
   double lstep = nice_step(vmin, vmax, 4);
   plot_format_tick(vmin, lstep, lo_lab, sizeof lo_lab);
   plot_format_tick(vmax, lstep, hi_lab, sizeof hi_lab);
   int wl, wh, wz;
-  gfx_text_size(g, lo_lab, GFX_SANS, m.px_small, &wl, NULL);
-  gfx_text_size(g, hi_lab, GFX_SANS, m.px_small, &wh, NULL);
-  gfx_text_size(g, "-0.5", GFX_SANS, m.px_small, &wz, NULL);
+  gfx_text_size(g, lo_lab, GFX_SANS, m->px_small, &wl, NULL);
+  gfx_text_size(g, hi_lab, GFX_SANS, m->px_small, &wh, NULL);
+  gfx_text_size(g, "-0.5", GFX_SANS, m->px_small, &wz, NULL);
   int labw = wl > wh ? wl : wh;
   if (wz > labw) labw = wz;
-  int bar_w = gfx_px(g, 16) < 10 ? 10 : gfx_px(g, 16);
-  int legend_w = m.pad + bar_w + m.tick_len + gfx_px(g, 3) + labw;
-
-  gfx_rect a = gfx_inset(r, m.pad);
+  *bar_w = gfx_px(g, 16) < 10 ? 10 : gfx_px(g, 16);
+  int legend_w = m->pad + *bar_w + m->tick_len + gfx_px(g, 3) + labw;
+  gfx_rect a = gfx_inset(r, m->pad);
   if (o->title && *o->title) {
-    int lh = gfx_line_height(g, GFX_SANS, m.px_head);
-    a.y += lh + m.pad / 2;
-    a.h -= lh + m.pad / 2;
+    int lh = gfx_line_height(g, GFX_SANS, m->px_head);
+    a.y += lh + m->pad / 2;
+    a.h -= lh + m->pad / 2;
   }
   /* row ticks on the left */
   char rowlab[32];
   snprintf(rowlab, sizeof rowlab, "%d", rows > 0 ? rows - 1 : 0);
   int rw;
-  gfx_text_size(g, rowlab, GFX_SANS, m.px_small, &rw, NULL);
-  int left = rw + m.tick_len + gfx_px(g, 3);
-  if (o->row_axis && *o->row_axis) left += lh_body + m.pad / 2;
+  gfx_text_size(g, rowlab, GFX_SANS, m->px_small, &rw, NULL);
+  int left = rw + m->tick_len + gfx_px(g, 3);
+  if (o->row_axis && *o->row_axis) left += lh_body + m->pad / 2;
   a.x += left;
   a.w -= left + legend_w;
   /* column labels and axis label below */
-  int below = m.tick_len + lh_small;
+  int below = m->tick_len + lh_small;
   if (o->col_axis && *o->col_axis) below += lh_body;
   a.h -= below;
   a.y += lh_small / 2; /* room for the legend's top label */
   a.h -= lh_small / 2;
-  if (a.w < 4 || a.h < 4 || rows == 0 || cols == 0) {
-    if (out) *out = f;
-    return;
-  }
-  /* equal integer cells when they are big enough to notice unevenness */
-  if (a.w / cols >= 3) a.w = a.w / cols * cols;
-  if (a.h / rows >= 3) {
-    int h2 = a.h / rows * rows;
-    a.h = h2;
-  }
-  f.area = a;
-  f.x0 = 0;
-  f.x1 = cols;
-  f.y0 = rows;
-  f.y1 = 0;
+  return a;
+}
 
-  /* cells */
+/* The cells as an image (non-finite values grey), a border, and the selected column outlined. */
+static void heatmap_cells(gfx *g, gfx_rect a, const plot_heatmap_opts *o, int rows, int cols, float vmin, float vmax) {
+  const theme *th = gfx_theme(g);
   if (o->data) {
     uint8_t *img = malloc((size_t)rows * cols * 4);
     if (img) {
@@ -976,66 +992,93 @@ void plot_heatmap(gfx *g, gfx_rect r, const plot_heatmap_opts *o, plot_frame *ou
     }
   }
   gfx_stroke_rect(g, gfx_inset(a, -1), 1, th->panel_border);
-
-  /* selected column */
   if (o->selected_col >= 0 && o->selected_col < cols) {
     int x0 = a.x + (int)((long)o->selected_col * a.w / cols);
     int x1 = a.x + (int)((long)(o->selected_col + 1) * a.w / cols);
     int t = gfx_px(g, 2.5f);
     gfx_stroke_rect(g, gfx_r(x0 - t, a.y - t, x1 - x0 + 2 * t, a.h + 2 * t), t, th->accent);
   }
+}
 
-  /* row ticks: first, last and nice steps in between */
-  {
-    double ticks[MAX_TICKS];
-    int target = a.h / (2 * lh_small);
-    if (target < 1) target = 1;
-    int nt = rows > 1 ? plot_nice_ticks(0, rows - 1, target, ticks, MAX_TICKS) : 0;
-    double st = nice_step(0, rows - 1, target);
-    if (st < 1) nt = 0; /* fall back to every row below */
-    if (nt == 0)
-      for (int i = 0; i < rows && nt < MAX_TICKS; i++) ticks[nt++] = i;
-    for (int i = 0; i < nt; i++) {
-      float y = a.y + ((float)ticks[i] + 0.5f) * a.h / rows;
-      gfx_line(g, a.x - m.tick_len, y, a.x - 1, y, 1, th->axis);
-      char buf[32];
-      snprintf(buf, sizeof buf, "%d", (int)ticks[i]);
-      gfx_text(g, a.x - m.tick_len - gfx_px(g, 3), y, buf, GFX_SANS, m.px_small, th->text_dim,
-               GFX_RIGHT | GFX_MIDDLE);
-    }
-  }
-  /* column labels: tokens (thinned) or indices */
-  {
-    float cw = (float)a.w / cols;
-    int maxw = 0;
+/* Row ticks: first, last and nice steps in between (every row when the step would be below 1). */
+static void heatmap_row_ticks(gfx *g, gfx_rect a, const metrics *m, int rows) {
+  const theme *th = gfx_theme(g);
+  int lh_small = gfx_line_height(g, GFX_SANS, m->px_small);
+  double ticks[MAX_TICKS];
+  int target = a.h / (2 * lh_small);
+  if (target < 1) target = 1;
+  int nt = rows > 1 ? plot_nice_ticks(0, rows - 1, target, ticks, MAX_TICKS) : 0;
+  double st = nice_step(0, rows - 1, target);
+  if (st < 1) nt = 0; /* fall back to every row below */
+  if (nt == 0)
+    for (int i = 0; i < rows && nt < MAX_TICKS; i++) ticks[nt++] = i;
+  for (int i = 0; i < nt; i++) {
+    float y = a.y + ((float)ticks[i] + 0.5f) * a.h / rows;
+    gfx_line(g, a.x - m->tick_len, y, a.x - 1, y, 1, th->axis);
     char buf[32];
-    for (int i = 0; i < cols; i++) {
-      const char *s = o->col_labels ? o->col_labels[i] : (snprintf(buf, sizeof buf, "%d", i), buf);
-      int w;
-      gfx_text_size(g, s, GFX_SANS, m.px_small, &w, NULL);
-      if (w > maxw) maxw = w;
-    }
-    int every = 1;
-    while (every < cols && cw * every < maxw + gfx_px(g, 6)) every++;
-    if (!o->col_labels) { /* indices: use a nice step */
-      static const int nice[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000};
-      for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
-        if (nice[k] >= every) {
-          every = nice[k];
-          break;
-        }
-    }
-    if (o->max_col_labels > 0)
-      while (every < cols && (cols + every - 1) / every > o->max_col_labels) every++;
-    for (int i = 0; i < cols; i += every) {
-      const char *s = o->col_labels ? o->col_labels[i] : (snprintf(buf, sizeof buf, "%d", i), buf);
-      float x = a.x + (i + 0.5f) * cw;
-      gfx_line(g, x, a.y + a.h + 1, x, a.y + a.h + m.tick_len, 1, th->axis);
-      gfx_color c = (i == o->selected_col) ? th->accent : (o->col_labels ? th->text : th->text_dim);
-      gfx_text(g, x, a.y + a.h + m.tick_len, s, o->col_labels ? GFX_MONO : GFX_SANS, m.px_small, c,
-               GFX_CENTER | GFX_TOP);
-    }
+    snprintf(buf, sizeof buf, "%d", (int)ticks[i]);
+    gfx_text(g, a.x - m->tick_len - gfx_px(g, 3), y, buf, GFX_SANS, m->px_small, th->text_dim, GFX_RIGHT | GFX_MIDDLE);
   }
+}
+
+/* Column labels: tokens (thinned so they do not overlap) or indices at a nice step. */
+static void heatmap_col_labels(gfx *g, gfx_rect a, const plot_heatmap_opts *o, const metrics *m, int cols) {
+  const theme *th = gfx_theme(g);
+  float cw = (float)a.w / cols;
+  int maxw = 0;
+  char buf[32];
+  for (int i = 0; i < cols; i++) {
+    const char *s = o->col_labels ? o->col_labels[i] : (snprintf(buf, sizeof buf, "%d", i), buf);
+    int w;
+    gfx_text_size(g, s, GFX_SANS, m->px_small, &w, NULL);
+    if (w > maxw) maxw = w;
+  }
+  int every = 1;
+  while (every < cols && cw * every < maxw + gfx_px(g, 6)) every++;
+  if (!o->col_labels) { /* indices: use a nice step */
+    static const int nice[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000};
+    for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
+      if (nice[k] >= every) {
+        every = nice[k];
+        break;
+      }
+  }
+  if (o->max_col_labels > 0)
+    while (every < cols && (cols + every - 1) / every > o->max_col_labels) every++;
+  for (int i = 0; i < cols; i += every) {
+    const char *s = o->col_labels ? o->col_labels[i] : (snprintf(buf, sizeof buf, "%d", i), buf);
+    float x = a.x + (i + 0.5f) * cw;
+    gfx_line(g, x, a.y + a.h + 1, x, a.y + a.h + m->tick_len, 1, th->axis);
+    gfx_color c = (i == o->selected_col) ? th->accent : (o->col_labels ? th->text : th->text_dim);
+    gfx_text(g, x, a.y + a.h + m->tick_len, s, o->col_labels ? GFX_MONO : GFX_SANS, m->px_small, c, GFX_CENTER | GFX_TOP);
+  }
+}
+
+void plot_heatmap(gfx *g, gfx_rect r, const plot_heatmap_opts *o, plot_frame *out) {
+  const theme *th = gfx_theme(g);
+  metrics m = get_metrics(g);
+  gfx_fill_rect(g, r, th->panel);
+  plot_frame f;
+  memset(&f, 0, sizeof f);
+  if (out) *out = f;
+  if (!o || r.w < 30 || r.h < 30) return;
+  int rows = o->rows > 0 ? o->rows : 0, cols = o->cols > 0 ? o->cols : 0;
+  float vmin = o->vmin, vmax = o->vmax;
+  if (!(vmax > vmin)) vmin = 0, vmax = 1;
+  int bar_w;
+  gfx_rect a = heatmap_area(g, r, o, &m, rows, vmin, vmax, &bar_w);
+  if (a.w < 4 || a.h < 4 || rows == 0 || cols == 0) return;
+  /* equal integer cells when they are big enough to notice unevenness */
+  if (a.w / cols >= 3) a.w = a.w / cols * cols;
+  if (a.h / rows >= 3) a.h = a.h / rows * rows;
+  f.area = a;
+  f.x0 = 0;
+  f.x1 = cols;
+  f.y0 = rows;
+  f.y1 = 0;
+  heatmap_cells(g, a, o, rows, cols, vmin, vmax);
+  heatmap_row_ticks(g, a, &m, rows);
+  heatmap_col_labels(g, a, o, &m, cols);
   if (o->title && *o->title) {
     char buf[256];
     gfx_text_fit(g, o->title, GFX_SANS, m.px_head, r.w - 2 * m.pad, buf, sizeof buf);

@@ -477,26 +477,9 @@ int explorer_needs_redraw(explorer *e) {
          notice != e->notice_shown;
 }
 
-int explorer_handle_event(explorer *e, const ui_event *ev) {
-  e->dirty = 1;
-  if (ev->type == UI_EV_QUIT) {
-    e->quit = 1;
-    return 1;
-  }
-  int used = ui_input(e->v.u, ev);
-  if (ev->type != UI_EV_KEY_DOWN) return used;
-  if (ui_wants_keyboard(e->v.u)) return used;
-  ui_key k = ev->key;
-  int mod = ev->mods;
+/* The explorer's own keys (not used by a widget). Returns 1 if k is one of them, else used. */
+static int handle_key(explorer *e, ui_key k, int mod, int used) {
   int T = e->v.snap.T;
-  if (k == UI_KEY_F1 || k == '?' || (k == '/' && (mod & UI_MOD_SHIFT))) {
-    e->help_open = !e->help_open;
-    return 1;
-  }
-  if (e->help_open && k == UI_KEY_ESCAPE) {
-    e->help_open = 0;
-    return 1;
-  }
   switch (k) {
   case UI_KEY_SPACE:
     if (!e->v.static_mode) explorer_play(e, !trainer_running(e->tr));
@@ -557,6 +540,28 @@ int explorer_handle_event(explorer *e, const ui_event *ev) {
   default:
     return used;
   }
+}
+
+int explorer_handle_event(explorer *e, const ui_event *ev) {
+  e->dirty = 1;
+  if (ev->type == UI_EV_QUIT) {
+    e->quit = 1;
+    return 1;
+  }
+  int used = ui_input(e->v.u, ev);
+  if (ev->type != UI_EV_KEY_DOWN) return used;
+  if (ui_wants_keyboard(e->v.u)) return used;
+  ui_key k = ev->key;
+  int mod = ev->mods;
+  if (k == UI_KEY_F1 || k == '?' || (k == '/' && (mod & UI_MOD_SHIFT))) {
+    e->help_open = !e->help_open;
+    return 1;
+  }
+  if (e->help_open && k == UI_KEY_ESCAPE) {
+    e->help_open = 0;
+    return 1;
+  }
+  return handle_key(e, k, mod, used);
 }
 
 /* What the panels asked for while they were drawn (panel.h), carried out after the frame.

@@ -8,6 +8,7 @@
 #include "panels.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Fixed y ranges (decades), the same in every view so that slides can be compared: relative
  * values are 1 at the scored step and fall below it when the gradient vanishes; three decades
@@ -65,6 +66,62 @@ static float *grad_line(const ex_view *v, const tr_slot_snap *q, int ld, const f
   return y;
 }
 
+#define MAXS (TR_MAX_SLOTS * 3)
+
+/* The plotted lines: each model's gradient at layer 1, the top layer (or the backward direction)
+ * of a stack, and with clamped gates the LSTM's cell-state path. */
+typedef struct {
+  plot_series s[MAXS];
+  char names[MAXS][128];
+  float *ys[MAXS];
+  int n;
+  int last; /* the latest scored position of any model */
+} grad_lines;
+
+/* Model k's lines (q is its snapshot). */
+static void add_slot_lines(ex_view *v, int k, grad_lines *L) {
+  const tr_slot_snap *q = &v->snap.slot[k];
+  const theme *th = gfx_theme(v->g);
+  int T = v->snap.T, nld = q->L * q->D;
+  if (q->last_scored > L->last) L->last = q->last_scored;
+  char base[96];
+  ex_slot_name(v, k, base, sizeof base);
+  plot_series z = {0};
+  z.n = T;
+  z.color = ex_slot_color(v, k);
+  z.width = 3.5f;
+  z.markers = T <= 60;
+  if (!(L->ys[L->n] = grad_line(v, q, 0, q->dhT_norm))) return;
+  if (nld > 1) snprintf(L->names[L->n], sizeof L->names[L->n], "%s, layer 1%s", base, q->D == 2 ? " forward" : "");
+  else snprintf(L->names[L->n], sizeof L->names[L->n], "%s", base);
+  z.label = L->names[L->n];
+  z.y = L->ys[L->n];
+  L->s[L->n++] = z;
+  /* stacked / bidirectional: the top layer (or the backward direction) too, dashed */
+  if (nld > 1 && L->n < MAXS && (L->ys[L->n] = grad_line(v, q, nld - 1, q->dhT_norm))) {
+    snprintf(L->names[L->n], sizeof L->names[L->n], "%s, layer %d%s", base, (nld - 1) / q->D + 1,
+             q->D == 2 ? ((nld - 1) % 2 ? " backward" : " forward") : " (top)");
+    plot_series y2 = z;
+    y2.label = L->names[L->n];
+    y2.y = L->ys[L->n];
+    y2.dashed = 1;
+    y2.markers = 0;
+    y2.width = 2.5f;
+    y2.color = gfx_mix(z.color, th->panel, 0.25f);
+    L->s[L->n++] = y2;
+  }
+  /* with clamped gates the LSTM's memory path is the cell state: ||dJ/dc(t)|| too */
+  if (v->clamp_mode != 0 && q->spec.cell == RL_CELL_LSTM && nld == 1 && L->n < MAXS &&
+      (L->ys[L->n] = grad_line(v, q, 0, q->dc_norm))) {
+    snprintf(L->names[L->n], sizeof L->names[L->n], "%s, along c: \u2016\u2202J/\u2202c(t)\u2016", base);
+    z.label = L->names[L->n];
+    z.y = L->ys[L->n];
+    z.dashed = 1;
+    z.width = 3.0f;
+    L->s[L->n++] = z;
+  }
+}
+
 void panel_gradients_draw(ex_view *v, gfx_rect r) {
   gfx *g = v->g;
   const theme *th = gfx_theme(g);
@@ -73,63 +130,24 @@ void panel_gradients_draw(ex_view *v, gfx_rect r) {
   gfx_rect c = ex_panel_frame(v, RL_PANEL_GRADIENTS, r, title);
   const tr_snapshot *sn = &v->snap;
   int T = sn->T;
-#define MAXS (TR_MAX_SLOTS * 3)
-  plot_series s[MAXS];
-  char names[MAXS][128];
-  float *ys[MAXS] = {0};
-  int clamped = v->clamp_mode != 0;
-  int ns = 0, last = -1;
-  for (int k = 0; k < TR_MAX_SLOTS && ns < MAXS; k++) {
+  grad_lines L;
+  memset(L.ys, 0, sizeof L.ys);
+  L.n = 0;
+  L.last = -1;
+  for (int k = 0; k < TR_MAX_SLOTS && L.n < MAXS; k++) {
     const tr_slot_snap *q = &sn->slot[k];
-    if (!q->used || !q->have_trace || q->T != T || T <= 0) continue;
-    if (q->last_scored > last) last = q->last_scored;
-    int nld = q->L * q->D;
-    char base[96];
-    ex_slot_name(v, k, base, sizeof base);
-    plot_series z = {0};
-    z.n = T;
-    z.color = ex_slot_color(v, k);
-    z.width = 3.5f;
-    z.markers = T <= 60;
-    if (!(ys[ns] = grad_line(v, q, 0, q->dhT_norm))) continue;
-    if (nld > 1) snprintf(names[ns], sizeof names[ns], "%s, layer 1%s", base, q->D == 2 ? " forward" : "");
-    else snprintf(names[ns], sizeof names[ns], "%s", base);
-    z.label = names[ns];
-    z.y = ys[ns];
-    s[ns++] = z;
-    /* stacked / bidirectional: the top layer (or the backward direction) too, dashed */
-    if (nld > 1 && ns < MAXS && (ys[ns] = grad_line(v, q, nld - 1, q->dhT_norm))) {
-      snprintf(names[ns], sizeof names[ns], "%s, layer %d%s", base, (nld - 1) / q->D + 1,
-               q->D == 2 ? ((nld - 1) % 2 ? " backward" : " forward") : " (top)");
-      plot_series y2 = z;
-      y2.label = names[ns];
-      y2.y = ys[ns];
-      y2.dashed = 1;
-      y2.markers = 0;
-      y2.width = 2.5f;
-      y2.color = gfx_mix(z.color, th->panel, 0.25f);
-      s[ns++] = y2;
-    }
-    /* with clamped gates the LSTM's memory path is the cell state: ||dJ/dc(t)|| too */
-    if (clamped && q->spec.cell == RL_CELL_LSTM && nld == 1 && ns < MAXS && (ys[ns] = grad_line(v, q, 0, q->dc_norm))) {
-      snprintf(names[ns], sizeof names[ns], "%s, along c: \u2016\u2202J/\u2202c(t)\u2016", base);
-      z.label = names[ns];
-      z.y = ys[ns];
-      z.dashed = 1;
-      z.width = 3.0f;
-      s[ns++] = z;
-    }
+    if (q->used && q->have_trace && q->T == T && T > 0) add_slot_lines(v, k, &L);
   }
   /* x = 1..T: words counted from 1 */
   float *x1 = malloc((size_t)(T > 0 ? T : 1) * sizeof(float));
   for (int t = 0; x1 && t < T; t++) x1[t] = (float)(t + 1);
-  for (int i = 0; i < ns; i++) s[i].x = x1;
+  for (int i = 0; i < L.n; i++) L.s[i].x = x1;
   plot_opts o;
   grad_opts(v, &o);
   char xl[160];
-  if (last >= 0)
-    snprintf(xl, sizeof xl, "word t   (the loss J(T) is scored at T = %d, \"%s\")", last + 1,
-             sn->labels && last < T ? sn->labels[last] : "?");
+  if (L.last >= 0)
+    snprintf(xl, sizeof xl, "word t   (the loss J(T) is scored at T = %d, \"%s\")", L.last + 1,
+             sn->labels && L.last < T ? sn->labels[L.last] : "?");
   else
     snprintf(xl, sizeof xl, "word t");
   o.xlabel = xl;
@@ -144,9 +162,9 @@ void panel_gradients_draw(ex_view *v, gfx_rect r) {
     o.xtick_show = show;
   }
   plot_frame fr;
-  plot_lines(g, c, &o, s, ns, &fr);
+  plot_lines(g, c, &o, L.s, L.n, &fr);
   v->grad_frame = fr;
-  if (ns == 0)
+  if (L.n == 0)
     gfx_text(g, c.x + c.w / 2, c.y + c.h / 2, "no gradients yet", GFX_SANS, gfx_font_px(g, THEME_TEXT_BODY),
              th->text_dim, GFX_CENTER | GFX_MIDDLE);
   /* click on the plot selects a timestep */
@@ -156,7 +174,7 @@ void panel_gradients_draw(ex_view *v, gfx_rect r) {
     int t = (int)lround(plot_px_x(&fr, (float)mx)) - 1;
     if (t >= 0 && t < T) v->sel_t = t;
   }
-  for (int i = 0; i < ns; i++) free(ys[i]);
+  for (int i = 0; i < L.n; i++) free(L.ys[i]);
   free(x1);
   free(labels);
   free(show);

@@ -182,123 +182,131 @@ static void slot_header(ex_view *v, const tr_slot_snap *s, int slot, gfx_rect li
   gfx_text(g, line.x, line.y, fit, GFX_SANS, body, s->failed ? th->error : ex_slot_color(v, slot), GFX_LEFT | GFX_TOP);
 }
 
-void panel_heatmaps_draw(ex_view *v, gfx_rect r) {
+/* Where everything goes in this frame. */
+typedef struct {
+  gfx_rect c, grid;           /* the content area; the cells' columns */
+  int T, sel, bh, gap, header_h, token_h, label_w, legend_w;
+  float cw;                   /* column width */
+  int small, body, lh_small, lh_body;
+  int mx, my;                 /* the mouse */
+} heat_layout;
+
+/* A band's name (and its long name where it fits) at its left. */
+static void draw_band_label(ex_view *v, const heat_layout *L, const band *b, const char *lab, int y) {
   gfx *g = v->g;
   const theme *th = gfx_theme(g);
-  gfx_rect c = ex_panel_frame(v, RL_PANEL_HEATMAPS, r, "Gates and states: units \u00d7 words");
-  band bands[64];
-  int nb = collect(v, bands, 64);
-  int T = v->snap.T;
-  int small = gfx_font_px(g, THEME_TEXT_SMALL), body = gfx_font_px(g, THEME_TEXT_BODY);
-  int lh_small = gfx_line_height(g, GFX_SANS, small), lh_body = gfx_line_height(g, GFX_SANS, body);
-  if (nb == 0 || T <= 0) {
-    gfx_text(g, c.x + c.w / 2, c.y + c.h / 2, "waiting for the first snapshot...", GFX_SANS, body,
-             th->text_dim, GFX_CENTER | GFX_MIDDLE);
+  int bh = L->bh;
+  int lpx = bh >= L->lh_body ? L->body : L->small;
+  int lw = gfx_text(g, L->c.x + gfx_px(g, 8), y + bh / 2, lab, GFX_MONO, lpx, th->text, GFX_LEFT | GFX_MIDDLE);
+  int lnw = 0;
+  gfx_text_size(g, b->long_name, GFX_SANS, L->small, &lnw, NULL);
+  if (bh >= L->lh_body + L->lh_small + gfx_px(g, 4)) {
+    gfx_text(g, L->c.x + gfx_px(g, 8), y + bh / 2 + L->lh_body / 2, b->long_name, GFX_SANS, L->small, th->text_dim,
+             GFX_LEFT | GFX_TOP);
+  } else if (bh >= L->lh_small && gfx_px(g, 8) + lw + gfx_px(g, 10) + lnw <= L->label_w - gfx_px(g, 4)) {
+    gfx_text(g, L->c.x + gfx_px(g, 8) + lw + gfx_px(g, 10), y + bh / 2, b->long_name, GFX_SANS, L->small,
+             th->text_dim, GFX_LEFT | GFX_MIDDLE);
+  }
+}
+
+/* The cell under the mouse in band i (drawn at br): framed, with a tooltip, and recorded. */
+static void hover_cell(ex_view *v, const heat_layout *L, const band *b, int i, gfx_rect br, const char *lab) {
+  const tr_slot_snap *s = &v->snap.slot[b->slot];
+  int H = s->H, T = L->T;
+  int t = (int)((L->mx - br.x) / L->cw);
+  int j = (int)((long)(L->my - br.y) * H / (br.h > 0 ? br.h : 1));
+  if (t < 0 || t >= T || j < 0 || j >= H) return;
+  v->hover_slot = b->slot;
+  v->hover_band = i;
+  v->hover_unit = j;
+  v->hover_t = t;
+  char name[96], tip[256];
+  ex_slot_name(v, b->slot, name, sizeof name);
+  snprintf(tip, sizeof tip, "%s  %s (%s)\nunit %d, word t = %d \"%s\"\nvalue %.4f", name, lab, b->long_name, j, t + 1,
+           v->snap.labels ? v->snap.labels[t] : "?", (double)band_value(s, b, t, j));
+  gfx_rect cell = {br.x + (int)(t * L->cw), br.y + (int)((long)j * br.h / H), (int)ceilf(L->cw),
+                   br.h / H > 0 ? br.h / H : 1};
+  ui_tooltip_rect(v->u, br, tip); /* the band: the mouse is surely inside it */
+  gfx_stroke_rect(v->g, cell, gfx_px(v->g, 2), gfx_theme(v->g)->text);
+}
+
+/* Band i's cells as an image (units down, words across) into br; *img is reused between bands. */
+static void draw_band_cells(ex_view *v, const heat_layout *L, const band *b, int i, gfx_rect br, const char *lab,
+                            uint8_t **img, size_t *img_cap) {
+  gfx *g = v->g;
+  const tr_slot_snap *s = &v->snap.slot[b->slot];
+  int H = s->H, T = L->T;
+  if (!(s->have_trace && s->T == T && H > 0)) {
+    gfx_fill_rect(g, br, gfx_theme(g)->widget);
     return;
   }
-  int label_w, legend_w, gap = gfx_px(g, 6);
-  side_widths(v, bands, nb, &label_w, &legend_w);
-  int nslots = 0;
-  for (int k = 0; k < TR_MAX_SLOTS; k++) nslots += v->snap.slot[k].used;
-  int token_h = gfx_px(g, 6) + lh_small + gfx_px(g, 2) + lh_small; /* tokens + axis caption */
-  int header_h = lh_body + gfx_px(g, 4);
-  int avail = c.h - token_h - nslots * header_h - (nb - 1) * gap;
-  int bh = nb ? avail / nb : 0;
-  if (bh < 4) bh = 4;
-  gfx_rect grid = {c.x + label_w, c.y, c.w - label_w - legend_w, c.h};
-  v->heat_grid = grid;
-  float cw = T ? (float)grid.w / (float)T : 0;
-  int sel = ex_sel_t(v);
-  int y = c.y;
-  int prev_slot = -1;
+  size_t need = (size_t)T * (size_t)H * 4;
+  if (need > *img_cap) {
+    uint8_t *q = realloc(*img, need);
+    if (q) *img = q, *img_cap = need;
+  }
+  if (*img && need <= *img_cap) {
+    for (int j = 0; j < H; j++)
+      for (int t = 0; t < T; t++) {
+        gfx_color col = band_color(b, band_value(s, b, t, j));
+        uint8_t *px = *img + ((size_t)j * (size_t)T + (size_t)t) * 4;
+        px[0] = col.r; px[1] = col.g; px[2] = col.b; px[3] = 255;
+      }
+    gfx_image_rgba(g, br, *img, T, H);
+  }
+  if (!v->exporting && ui_hover(v->u, br) && gfx_contains(br, L->mx, L->my)) hover_cell(v, L, b, i, br, lab);
+}
+
+/* The selected word's column through one model's bands, from top to bottom (exclusive). */
+static void frame_column(ex_view *v, const heat_layout *L, int top, int bottom) {
+  if (L->sel < 0 || L->sel >= L->T) return;
+  gfx_stroke_rect(v->g, gfx_r(L->grid.x + (int)(L->sel * L->cw) - 1, top - 1, (int)ceilf(L->cw) + 2, bottom - top + 2),
+                  gfx_px(v->g, 3), gfx_theme(v->g)->accent);
+}
+
+/* Every band, each model under a header line. Returns the y below the last band. */
+static int draw_bands(ex_view *v, const heat_layout *L, const band *bands, int nb) {
+  gfx *g = v->g;
+  int y = L->c.y, prev_slot = -1;
   uint8_t *img = NULL;
   size_t img_cap = 0;
-  int mx = 0, my = 0;
-  ui_mouse_pos(v->u, &mx, &my);
-  v->hover_slot = v->hover_band = v->hover_unit = v->hover_t = -1;
   int group_top = y; /* top of the current model's bands: the selected column is framed per model */
   for (int i = 0; i < nb; i++) {
     const band *b = &bands[i];
-    const tr_slot_snap *s = &v->snap.slot[b->slot];
     if (b->slot != prev_slot) {
-      if (prev_slot >= 0 && sel >= 0 && sel < T) /* frame the previous model's column */
-        gfx_stroke_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
-                 gfx_px(g, 3), th->accent);
-      slot_header(v, s, b->slot, gfx_r(c.x, y, label_w + grid.w, header_h));
-      y += header_h;
+      if (prev_slot >= 0) frame_column(v, L, group_top, y - L->gap); /* the previous model's column */
+      slot_header(v, &v->snap.slot[b->slot], b->slot, gfx_r(L->c.x, y, L->label_w + L->grid.w, L->header_h));
+      y += L->header_h;
       group_top = y;
       prev_slot = b->slot;
     }
-    gfx_rect br = {grid.x, y, grid.w, bh};
-    /* label */
+    gfx_rect br = {L->grid.x, y, L->grid.w, L->bh};
     char lab[48];
     band_label(v, b, lab, sizeof lab);
-    int lpx = bh >= lh_body ? body : small;
-    int lw = gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2, lab, GFX_MONO, lpx, th->text, GFX_LEFT | GFX_MIDDLE);
-    int lnw = 0;
-    gfx_text_size(g, b->long_name, GFX_SANS, small, &lnw, NULL);
-    if (bh >= lh_body + lh_small + gfx_px(g, 4)) {
-      gfx_text(g, c.x + gfx_px(g, 8), y + bh / 2 + lh_body / 2, b->long_name, GFX_SANS, small,
-               th->text_dim, GFX_LEFT | GFX_TOP);
-    } else if (bh >= lh_small && gfx_px(g, 8) + lw + gfx_px(g, 10) + lnw <= label_w - gfx_px(g, 4)) {
-      gfx_text(g, c.x + gfx_px(g, 8) + lw + gfx_px(g, 10), y + bh / 2, b->long_name, GFX_SANS, small,
-               th->text_dim, GFX_LEFT | GFX_MIDDLE);
-    }
-    /* cells */
-    int H = s->H;
-    if (s->have_trace && s->T == T && H > 0) {
-      size_t need = (size_t)T * (size_t)H * 4;
-      if (need > img_cap) {
-        uint8_t *q = realloc(img, need);
-        if (q) { img = q; img_cap = need; }
-      }
-      if (img && need <= img_cap) {
-        for (int j = 0; j < H; j++)
-          for (int t = 0; t < T; t++) {
-            gfx_color col = band_color(b, band_value(s, b, t, j));
-            uint8_t *px = img + ((size_t)j * (size_t)T + (size_t)t) * 4;
-            px[0] = col.r; px[1] = col.g; px[2] = col.b; px[3] = 255;
-          }
-        gfx_image_rgba(g, br, img, T, H);
-      }
-      /* hover */
-      if (!v->exporting && ui_hover(v->u, br) && gfx_contains(br, mx, my)) {
-        int t = (int)((mx - br.x) / cw);
-        int j = (int)((long)(my - br.y) * H / (br.h > 0 ? br.h : 1));
-        if (t >= 0 && t < T && j >= 0 && j < H) {
-          v->hover_slot = b->slot; v->hover_band = i; v->hover_unit = j; v->hover_t = t;
-          char name[96], tip[256];
-          ex_slot_name(v, b->slot, name, sizeof name);
-          snprintf(tip, sizeof tip, "%s  %s (%s)\nunit %d, word t = %d \"%s\"\nvalue %.4f", name, lab,
-                   b->long_name, j, t + 1, v->snap.labels ? v->snap.labels[t] : "?",
-                   (double)band_value(s, b, t, j));
-          gfx_rect cell = {br.x + (int)(t * cw), br.y + (int)((long)j * br.h / H), (int)ceilf(cw),
-                           br.h / H > 0 ? br.h / H : 1};
-          ui_tooltip_rect(v->u, br, tip); /* the band: the mouse is surely inside it */
-          gfx_stroke_rect(g, cell, gfx_px(g, 2), th->text);
-        }
-      }
-    } else {
-      gfx_fill_rect(g, br, th->widget);
-    }
-    gfx_stroke_rect(g, br, 1, th->panel_border);
-    y += bh + gap;
+    draw_band_label(v, L, b, lab, y);
+    draw_band_cells(v, L, b, i, br, lab, &img, &img_cap);
+    gfx_stroke_rect(g, br, 1, gfx_theme(g)->panel_border);
+    y += L->bh + L->gap;
   }
   free(img);
-  v->heat_grid = gfx_r(grid.x, c.y + header_h, grid.w, y - gap - (c.y + header_h)); /* the bands' extent */
-  if (sel >= 0 && sel < T) /* the last model's column */
-    gfx_stroke_rect(g, gfx_r(grid.x + (int)(sel * cw) - 1, group_top - 1, (int)ceilf(cw) + 2, y - gap - group_top + 2),
-             gfx_px(g, 3), th->accent);
-  /* words along the time axis: the same ones the gradient plot labels */
-  int ty = y - gap + gfx_px(g, 6);
+  v->heat_grid = gfx_r(L->grid.x, L->c.y + L->header_h, L->grid.w, y - L->gap - (L->c.y + L->header_h)); /* the bands' extent */
+  frame_column(v, L, group_top, y - L->gap); /* the last model's column */
+  return y;
+}
+
+/* The words along the time axis (the same ones the gradient plot labels) at ty, and the caption. */
+static void draw_token_axis(ex_view *v, const heat_layout *L, int ty) {
+  gfx *g = v->g;
+  const theme *th = gfx_theme(g);
+  int T = L->T;
   unsigned char *mask = calloc((size_t)T, 1);
   for (int t = 0; mask && t < T; t++) {
     if (t == 0) ex_token_mask(v, v->token_stride, mask);
     if (!mask[t]) continue;
-    float x = grid.x + (t + 0.5f) * cw;
+    float x = L->grid.x + (t + 0.5f) * L->cw;
     gfx_line(g, x, ty - gfx_px(g, 5), x, ty - gfx_px(g, 1), 1, th->axis);
-    gfx_text(g, x, ty, v->snap.labels ? v->snap.labels[t] : "?", GFX_SANS, small, t == sel ? th->accent : th->text,
-             GFX_CENTER | GFX_TOP);
+    gfx_text(g, x, ty, v->snap.labels ? v->snap.labels[t] : "?", GFX_SANS, L->small,
+             t == L->sel ? th->accent : th->text, GFX_CENTER | GFX_TOP);
   }
   free(mask);
   char cap[160];
@@ -306,24 +314,22 @@ void panel_heatmaps_draw(ex_view *v, gfx_rect r) {
     snprintf(cap, sizeof cap, "word t = 1 .. %d   (click or drag to select one)", T);
   else
     snprintf(cap, sizeof cap, "word t = 1 .. %d", T);
-  gfx_text(g, grid.x + grid.w / 2, ty + lh_small + gfx_px(g, 2), cap, GFX_SANS, small, th->text_dim,
+  gfx_text(g, L->grid.x + L->grid.w / 2, ty + L->lh_small + gfx_px(g, 2), cap, GFX_SANS, L->small, th->text_dim,
            GFX_CENTER | GFX_TOP);
-  gfx_text(g, c.x + gfx_px(g, 8), ty, "word", GFX_SANS, small, th->text_dim, GFX_LEFT | GFX_TOP);
-  /* click, tap or drag selects a timestep (a tap presses and releases within one frame, so the
-   * press counts as well as the held button) */
-  gfx_rect hit = {grid.x, c.y, grid.w, ty + lh_small - c.y};
-  if (ui_hover(v->u, hit) && (ui_mouse_down(v->u, UI_BUTTON_LEFT) || ui_mouse_pressed(v->u, UI_BUTTON_LEFT)) &&
-      gfx_contains(hit, mx, my) && !ui_wants_keyboard(v->u)) {
-    int t = (int)((mx - grid.x) / cw);
-    if (t >= 0 && t < T) v->sel_t = t;
-  }
-  /* legends: only those that apply: "gates" when some band is drawn in [0, 1], "states" when
-   * some band is drawn in [-1, 1], "(c clipped)" only under an LSTM cell state */
+  gfx_text(g, L->c.x + gfx_px(g, 8), ty, "word", GFX_SANS, L->small, th->text_dim, GFX_LEFT | GFX_TOP);
+}
+
+/* The colour legends that apply: "gates" when some band is drawn in [0, 1], "states" when some
+ * band is drawn in [-1, 1], "(c clipped)" only under an LSTM cell state. */
+static void draw_legends(ex_view *v, const heat_layout *L, const band *bands, int nb) {
+  gfx *g = v->g;
+  int small = L->small, lh_small = L->lh_small;
+  gfx_rect grid = L->grid, c = L->c;
   int lw = gfx_px(g, 22), title_w = 0;
   gfx_text_size(g, "states", GFX_SANS, small, &title_w, NULL);
   int lx = grid.x + grid.w + gfx_px(g, 24); /* the legend's title (centred on the bar) stays off the grid */
   if (lx + lw / 2 - title_w / 2 < grid.x + grid.w + gfx_px(g, 6)) lx = grid.x + grid.w + gfx_px(g, 6) + title_w / 2 - lw / 2;
-  int lhh = (c.h - token_h) / 2 - gfx_px(g, 40);
+  int lhh = (c.h - L->token_h) / 2 - gfx_px(g, 40);
   if (lhh > gfx_px(g, 220)) lhh = gfx_px(g, 220);
   int any_gate = 0, any_state = 0, any_cell = 0;
   for (int i = 0; i < nb; i++) {
@@ -331,19 +337,61 @@ void panel_heatmaps_draw(ex_view *v, gfx_rect r) {
     any_state |= bands[i].kind != EX_BAND_GATE;
     any_cell |= bands[i].kind == EX_BAND_CELL;
   }
-  if (lhh > gfx_px(g, 40)) {
-    gfx_rect l = {lx, c.y + header_h + lh_small + gfx_px(g, 8), lw, lhh}; /* below the first model's line */
-    if (any_gate) {
-      plot_colorbar(g, l, COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
-      l.y += l.h + lh_small * 2 + gfx_px(g, 16);
-    }
-    if (any_state) {
-      plot_colorbar(g, l, COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
-      if (any_cell && l.y + l.h + lh_small * 2 < c.y + c.h)
-        gfx_text(g, grid.x + grid.w + legend_w / 2, l.y + l.h + lh_small / 2 + gfx_px(g, 4), "(c clipped)", GFX_SANS,
-                 small, th->text_dim, GFX_CENTER | GFX_TOP);
-    }
+  if (lhh <= gfx_px(g, 40)) return;
+  gfx_rect l = {lx, c.y + L->header_h + lh_small + gfx_px(g, 8), lw, lhh}; /* below the first model's line */
+  if (any_gate) {
+    plot_colorbar(g, l, COLORMAP_SEQUENTIAL, 0.0f, 1.0f, "gates");
+    l.y += l.h + lh_small * 2 + gfx_px(g, 16);
   }
+  if (any_state) {
+    plot_colorbar(g, l, COLORMAP_DIVERGING, -1.0f, 1.0f, "states");
+    if (any_cell && l.y + l.h + lh_small * 2 < c.y + c.h)
+      gfx_text(g, grid.x + grid.w + L->legend_w / 2, l.y + l.h + lh_small / 2 + gfx_px(g, 4), "(c clipped)", GFX_SANS,
+               small, gfx_theme(g)->text_dim, GFX_CENTER | GFX_TOP);
+  }
+}
+
+void panel_heatmaps_draw(ex_view *v, gfx_rect r) {
+  gfx *g = v->g;
+  heat_layout L;
+  L.c = ex_panel_frame(v, RL_PANEL_HEATMAPS, r, "Gates and states: units \u00d7 words");
+  band bands[64];
+  int nb = collect(v, bands, 64);
+  L.T = v->snap.T;
+  L.small = gfx_font_px(g, THEME_TEXT_SMALL), L.body = gfx_font_px(g, THEME_TEXT_BODY);
+  L.lh_small = gfx_line_height(g, GFX_SANS, L.small), L.lh_body = gfx_line_height(g, GFX_SANS, L.body);
+  if (nb == 0 || L.T <= 0) {
+    gfx_text(g, L.c.x + L.c.w / 2, L.c.y + L.c.h / 2, "waiting for the first snapshot...", GFX_SANS, L.body,
+             gfx_theme(g)->text_dim, GFX_CENTER | GFX_MIDDLE);
+    return;
+  }
+  L.gap = gfx_px(g, 6);
+  side_widths(v, bands, nb, &L.label_w, &L.legend_w);
+  int nslots = 0;
+  for (int k = 0; k < TR_MAX_SLOTS; k++) nslots += v->snap.slot[k].used;
+  L.token_h = gfx_px(g, 6) + L.lh_small + gfx_px(g, 2) + L.lh_small; /* tokens + axis caption */
+  L.header_h = L.lh_body + gfx_px(g, 4);
+  int avail = L.c.h - L.token_h - nslots * L.header_h - (nb - 1) * L.gap;
+  L.bh = avail / nb;
+  if (L.bh < 4) L.bh = 4;
+  L.grid = gfx_r(L.c.x + L.label_w, L.c.y, L.c.w - L.label_w - L.legend_w, L.c.h);
+  v->heat_grid = L.grid;
+  L.cw = (float)L.grid.w / (float)L.T;
+  L.sel = ex_sel_t(v);
+  ui_mouse_pos(v->u, &L.mx, &L.my);
+  v->hover_slot = v->hover_band = v->hover_unit = v->hover_t = -1;
+  int y = draw_bands(v, &L, bands, nb);
+  int ty = y - L.gap + gfx_px(g, 6);
+  draw_token_axis(v, &L, ty);
+  /* click, tap or drag selects a timestep (a tap presses and releases within one frame, so the
+   * press counts as well as the held button) */
+  gfx_rect hit = {L.grid.x, L.c.y, L.grid.w, ty + L.lh_small - L.c.y};
+  if (ui_hover(v->u, hit) && (ui_mouse_down(v->u, UI_BUTTON_LEFT) || ui_mouse_pressed(v->u, UI_BUTTON_LEFT)) &&
+      gfx_contains(hit, L.mx, L.my) && !ui_wants_keyboard(v->u)) {
+    int t = (int)((L.mx - L.grid.x) / L.cw);
+    if (t >= 0 && t < L.T) v->sel_t = t;
+  }
+  draw_legends(v, &L, bands, nb);
 }
 
 int panel_heatmaps_csv(const ex_view *v, FILE *f) {

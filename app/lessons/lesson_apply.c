@@ -105,19 +105,14 @@ static int needs_reset(const tr_config *a, const tr_config *b) {
          a->seed != b->seed || a->example_seed != b->example_seed;
 }
 
-static int apply(explorer *e, const rl_lesson *l, int step, int flags, double timeout_s, rl_error *err) {
-  rl_lesson_setup su;
-  if (rl_lesson_resolve(l, step, &su))
-    return rl_fail(err, "%.300s: no step %d (the lesson has %d)", l->path, step + 1, l->nsteps);
-  const rl_lesson_step *st = &l->steps[step];
-
-  /* 1. Models, task and settings: start from the explorer's defaults so a step looks the same
-   *    however the audience got there. */
+/* 1. Models, task and settings: start from the explorer's defaults so a step looks the same
+ *    however the audience got there; restart training only when the setup changed. */
+static int apply_setup(explorer *e, const rl_lesson_setup *su, int step, rl_error *err) {
   tr_config cur, want, base = tr_config_default();
   explorer_get_config(e, &cur);
   base.example_seed = cur.example_seed; /* a new example chosen by hand stays */
-  snprintf(base.text, sizeof base.text, "%s", su.has_text ? su.text : ""); /* kept across a reset */
-  if (lesson_setup_config(&su, &base, &want, err)) {
+  snprintf(base.text, sizeof base.text, "%s", su->has_text ? su->text : ""); /* kept across a reset */
+  if (lesson_setup_config(su, &base, &want, err)) {
     explorer_notice(e, 1, "%s", err->msg);
     return -1;
   }
@@ -130,23 +125,30 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
     if (cur.lr != want.lr && explorer_set_value(e, "lr", want.lr, err)) return -1;
     if (!same_float(cur.clip, want.clip) && explorer_set_value(e, "clip", want.clip, err)) return -1;
   }
-  const rl_lesson_kv *speed = rl_lesson_setup_get(&su, "speed");
+  const rl_lesson_kv *speed = rl_lesson_setup_get(su, "speed");
   if (speed && explorer_set_value(e, "speed", speed->num, err)) return -1;
+  return 0;
+}
 
-  /* 2. What is on screen. */
-  explorer_show_panels(e, su.show, st->highlight);
+/* 2. What is on screen: panels, highlight, the title and the name exports carry. */
+static void apply_screen(explorer *e, const rl_lesson *l, int step, unsigned show) {
+  explorer_show_panels(e, show, l->steps[step].highlight);
   char name[64];
   snprintf(name, sizeof name, "lesson%02d-step%02d", l->number, step + 1);
   explorer_set_lesson_name(e, name);
   char title[RL_LESSON_TEXT + 32];
   snprintf(title, sizeof title, "Lesson %d: %s", l->number, l->title);
   explorer_set_title(e, title);
+}
 
-  /* 3. Clamps and the selected timestep in force at this step: the latest ones at or before it
-   *    (a new set of models starts with free gates), so stepping backwards restores them. */
+/* 3. Clamps and the selected timestep in force at this step: the latest ones at or before it
+ *    (a new set of models starts with free gates), so stepping backwards restores them. The
+ *    clamps are applied; the selection (and whether it is a backward-pass walk) comes back. */
+static void apply_clamps(explorer *e, const rl_lesson *l, int step, int *sel, int *bptt) {
   float clamp[4] = {NAN, NAN, NAN, NAN};
   int clamp_from = 0;
-  int sel = -1, bptt = 0;
+  *sel = -1;
+  *bptt = 0;
   for (int s = 0; s <= step; s++) {
     const rl_lesson_step *p = &l->steps[s];
     if (p->has_models)
@@ -155,33 +157,32 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
       const rl_lesson_action *act = &p->actions[a];
       if (act->kind == RL_ACT_CLAMP) memcpy(clamp, act->clamp, sizeof clamp), clamp_from = act->clamp_from;
       else if (act->kind == RL_ACT_SELECT || act->kind == RL_ACT_BPTT) {
-        sel = (int)act->n;
-        bptt = act->kind == RL_ACT_BPTT;
+        *sel = (int)act->n;
+        *bptt = act->kind == RL_ACT_BPTT;
       }
     }
   }
   explorer_set_clamps(e, clamp, clamp_from);
+}
 
-  /* 3b. The example sentence in force (text:), or the task's own example. A word the task does not
-   *     know is reported at the text: line; the rest of the step still applies. */
-  rl_error text_err = {{0}};
-  int text_failed = 0;
+/* 3b. The example sentence in force (text:), or the task's own example. A word the task does not
+ *     know is reported at the text: line (in text_err, returning -1); the rest of the step still
+ *     applies. */
+static int apply_text(explorer *e, const rl_lesson *l, const rl_lesson_setup *su, rl_error *text_err) {
   tr_config now;
   explorer_get_config(e, &now);
-  const char *want_text = su.has_text ? su.text : "";
-  if (strcmp(now.text, want_text)) {
-    if (explorer_set_text(e, want_text, &text_err)) {
-      text_failed = 1;
-      char msg[sizeof text_err.msg];
-      snprintf(msg, sizeof msg, "%s", text_err.msg);
-      rl_fail(&text_err, "%.300s:%d: text: %s", l->path, su.text_line, msg);
-      explorer_notice(e, 1, "%s", text_err.msg);
-    }
-  }
-  if (bptt) explorer_bptt(e, sel);
-  else explorer_select_timestep(e, sel);
+  const char *want_text = su->has_text ? su->text : "";
+  if (!strcmp(now.text, want_text) || !explorer_set_text(e, want_text, text_err)) return 0;
+  char msg[sizeof text_err->msg];
+  snprintf(msg, sizeof msg, "%s", text_err->msg);
+  rl_fail(text_err, "%.300s:%d: text: %s", l->path, su->text_line, msg);
+  explorer_notice(e, 1, "%s", text_err->msg);
+  return -1;
+}
 
-  /* 4. The step's own actions, in order. */
+/* 4. The step's own actions, in order (clamp, select and bptt were handled with the state). */
+static int run_actions(explorer *e, const rl_lesson *l, int step, int flags, double timeout_s, rl_error *err) {
+  const rl_lesson_step *st = &l->steps[step];
   for (int a = 0; a < st->nactions; a++) {
     const rl_lesson_action *act = &st->actions[a];
     switch (act->kind) {
@@ -198,9 +199,25 @@ static int apply(explorer *e, const rl_lesson *l, int step, int flags, double ti
                          step + 1, act->n);
       }
       break;
-    default: break; /* clamp, select, bptt: handled above */
+    default: break;
     }
   }
+  return 0;
+}
+
+static int apply(explorer *e, const rl_lesson *l, int step, int flags, double timeout_s, rl_error *err) {
+  rl_lesson_setup su;
+  if (rl_lesson_resolve(l, step, &su))
+    return rl_fail(err, "%.300s: no step %d (the lesson has %d)", l->path, step + 1, l->nsteps);
+  if (apply_setup(e, &su, step, err)) return -1;
+  apply_screen(e, l, step, su.show);
+  int sel, bptt;
+  apply_clamps(e, l, step, &sel, &bptt);
+  rl_error text_err = {{0}};
+  int text_failed = apply_text(e, l, &su, &text_err) != 0;
+  if (bptt) explorer_bptt(e, sel);
+  else explorer_select_timestep(e, sel);
+  if (run_actions(e, l, step, flags, timeout_s, err)) return -1;
   /* Even without training, a headless render needs a fresh snapshot of the new setup. */
   if (flags & LESSON_WAIT) explorer_wait(e, 60.0);
   if (text_failed) {

@@ -20,6 +20,11 @@
  *   rnn.bias_hh_l{k}[_reverse]   [G*H]
  *   head.weight [C, D*H]   head.bias [C]
  * with G = 1 (RNN), 4 (LSTM), 3 (GRU), D = 2 if bidirectional else 1.
+ *
+ * engine/ (flat) owns the numerics: this model (model.c forward/backward, model_setup.c
+ * construction on top of it, vocab.c), optimizers, tasks, training, model files, text corpora,
+ * atomic file writes. It may call libc, libm, pthreads and cJSON only: never app/, never SDL,
+ * never exit(); every error comes back as an rl_error.
  */
 #ifndef RNNLAB_MODEL_H
 #define RNNLAB_MODEL_H

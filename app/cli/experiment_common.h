@@ -1,4 +1,4 @@
-/* What the three experiments share (private to app/experiment*.c):
+/* What the three experiments share (private to experiment_*.c):
  *
  *   files     the output folder, CSV files opened and closed in one place, figures
  *   figures   panels side by side, a legend strip under them, a caption with the protocol

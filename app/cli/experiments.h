@@ -7,7 +7,7 @@
  *              Pascanu et al. (2013) bound; what gradient clipping changes
  *   agreement  subject-verb agreement accuracy against the number of attractors, RNN vs LSTM
  *
- * Each prints a table, writes CSV files and PNG figures (drawn with app/plot.h, the explorer's
+ * Each prints a table, writes CSV files and PNG figures (drawn with app/draw/plot.h, the explorer's
  * plotting code) into the output folder, and prints the command that reproduces it. Runs are
  * deterministic: independent training runs are spread over worker threads, each single-threaded
  * and seeded, so the numbers do not depend on scheduling. */

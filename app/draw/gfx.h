@@ -17,6 +17,11 @@
  * Text sizes come from the theme (theme.h): ticks and labels 22 px, panel titles 28 px, narration 36 px on
  * a 1920x1080 projector, shrinking with the square root of the height below that.
  *
+ * app/draw owns this interface and its backends (gfx_backend.h, gfx_sdl.c), input events
+ * (event.h), plots (plot.h), widgets (ui.h), themes and colour maps. It may call engine/rl_base.h
+ * and engine/fileio.h (atomic PNG writes) and nothing else of the program: it knows nothing of
+ * RNNs, and only gfx_sdl.c includes SDL.
+ *
  * Threads: a gfx context (and its caches) belongs to the thread that draws with it.
  * Errors: fallible calls return 0 or -1 and fill an rl_error; nothing here exits or prints.
  */

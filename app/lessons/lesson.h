@@ -1,7 +1,12 @@
 /* Lessons: plain-text files a teacher writes by hand (format in README.md, "Writing a lesson").
  *
+ * app/lessons owns the lesson format (this parser, lesson.c), applying a step to the explorer
+ * (lesson_apply.c) and the presenter around it (presenter.c: narration header, clicker keys, menu,
+ * live reload). It may call app/explorer (its public header and panel names only), app/draw,
+ * app/host (full screen) and the engine; nothing here draws a panel or touches a model.
+ *
  * This module only parses. It turns a file into a plain data structure (rl_lesson) and never
- * touches the explorer; app/lesson_apply.c maps a step onto the explorer. Parsing never crashes on
+ * touches the explorer; lesson_apply.c maps a step onto the explorer. Parsing never crashes on
  * any input: errors come back as "FILE:LINE: what is wrong; what was expected" in an rl_error.
  *
  * The names a lesson may use (cells, tasks and their options, panels, sliders, gates, actions) are

@@ -1,4 +1,4 @@
-/* Lesson presenter: runs a lesson (app/lesson.h) inside the explorer (app/explorer.h).
+/* Lesson presenter: runs a lesson (lesson.h) inside the explorer (app/explorer/explorer.h).
  *
  * lesson_apply.c maps one parsed step onto the explorer through its public setters only;
  * presenter.c adds what a classroom needs around it: a header with the lesson and step titles,

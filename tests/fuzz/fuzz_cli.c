@@ -1,4 +1,4 @@
-/* libFuzzer target: the command-line parsers (app/cli_args.c and rnnlab train's options).
+/* libFuzzer target: the command-line parsers (app/cli/cli_args.c and rnnlab train's options).
  * The input is an argument list separated by NUL bytes. Invariants beyond "no crash" (ASan + UBSan):
  *   - arg_int / arg_float / arg_u64 / arg_int_list accept a value only inside the stated range, finite,
  *     and equal to what strtol / strtod / strtoull read from the whole string;

@@ -147,26 +147,24 @@ static int parse_view(view_args *a, const char *cmd, const char *o, const char *
     }
     return 1;
   }
-  if (!strcmp(o, "--export-dir")) {
-    a->ex.export_dir = v;
-    return 1;
-  }
   if (!strcmp(o, "--select")) return arg_int(cmd, o, v, -1, RL_MAX_TIME, &a->select_t) ? -1 : 1;
   if (!strcmp(o, "--clamp")) {
     if (one_of(cmd, o, v, "keep", "erase", "free") < 0) return -1;
     a->clamp = v;
-  } else if (!strcmp(o, "--gradient")) {
-    if ((a->grad_raw = one_of(cmd, o, v, "relative", "raw", NULL)) < 0) return -1;
-  } else if (!strcmp(o, "--show")) {
-    a->show = v;
-  } else if (!strcmp(o, "--script")) {
-    a->script = v;
-  } else if (!strcmp(o, "--text")) {
-    a->text = v;
-  } else {
-    return 0;
+    return 1;
   }
-  return 1;
+  if (!strcmp(o, "--gradient")) return (a->grad_raw = one_of(cmd, o, v, "relative", "raw", NULL)) < 0 ? -1 : 1;
+  /* options whose value is kept as written */
+  const struct {
+    const char *opt;
+    const char **dst;
+  } KEEP[] = {{"--export-dir", &a->ex.export_dir}, {"--show", &a->show}, {"--script", &a->script}, {"--text", &a->text}};
+  for (size_t k = 0; k < sizeof KEEP / sizeof KEEP[0]; k++)
+    if (!strcmp(o, KEEP[k].opt)) {
+      *KEEP[k].dst = v;
+      return 1;
+    }
+  return 0;
 }
 
 static const char *const WITH_VALUE[] = {"--cells", "--task", "--distance", "--length", "--distractors", "--hidden",

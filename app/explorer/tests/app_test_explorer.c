@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "modelfile.h"
 #include "explorer/explorer_state.h"
+#include "explorer_input.h"
 #include "testutil.h"
 #include <math.h>
 #include <stdlib.h>
@@ -69,13 +70,6 @@ static long count_colour(const region *rg, gfx_color c, int tol) {
     if (abs(p[0] - c.r) <= tol && abs(p[1] - c.g) <= tol && abs(p[2] - c.b) <= tol) n++;
   }
   return n;
-}
-
-static void key(explorer *e, ui_key k, int mod) {
-  ui_event ev = {.type = UI_EV_KEY_DOWN, .key = k, .mods = mod};
-  explorer_handle_event(e, &ev);
-  ev.type = UI_EV_KEY_UP;
-  explorer_handle_event(e, &ev);
 }
 
 static void mouse_move(explorer *e, int x, int y, int held) {
@@ -150,36 +144,36 @@ static void test_keys(explorer *e) {
   explorer_frame(e);
   /* N: exactly one step */
   long s0 = max_step(e);
-  key(e, 'n', 0);
+  inject_key(e, 'n', 0);
   CHECK(explorer_wait(e, 60) == 0);
   CHECKF(max_step(e) == s0 + 1, "N: step %ld -> %ld", s0, max_step(e));
   /* Space: play, then pause */
   CHECK(!explorer_playing(e));
-  key(e, UI_KEY_SPACE, 0);
+  inject_key(e, UI_KEY_SPACE, 0);
   CHECK(explorer_playing(e));
-  key(e, UI_KEY_SPACE, 0);
+  inject_key(e, UI_KEY_SPACE, 0);
   CHECK(!explorer_playing(e));
   explorer_wait(e, 60);
   /* +/-: speed */
   int sp = trainer_speed(e->tr);
-  key(e, '-', 0);
+  inject_key(e, '-', 0);
   CHECK(trainer_speed(e->tr) == sp - 1);
-  key(e, '+', 0);
+  inject_key(e, '+', 0);
   CHECK(trainer_speed(e->tr) == sp);
   /* Left/Right move the selected timestep */
   int T = e->v.snap.T;
   CHECK(explorer_selected_timestep(e) == T - 1);
-  key(e, UI_KEY_LEFT, 0);
-  key(e, UI_KEY_LEFT, 0);
+  inject_key(e, UI_KEY_LEFT, 0);
+  inject_key(e, UI_KEY_LEFT, 0);
   CHECK(explorer_selected_timestep(e) == T - 3);
-  key(e, UI_KEY_RIGHT, 0);
+  inject_key(e, UI_KEY_RIGHT, 0);
   CHECK(explorer_selected_timestep(e) == T - 2);
-  key(e, UI_KEY_HOME, 0);
+  inject_key(e, UI_KEY_HOME, 0);
   CHECK(explorer_selected_timestep(e) == 0);
-  key(e, UI_KEY_LEFT, 0);
+  inject_key(e, UI_KEY_LEFT, 0);
   CHECK(explorer_selected_timestep(e) == 0);
   /* C cycles the clamp: keep, erase, free */
-  key(e, 'c', 0);
+  inject_key(e, 'c', 0);
   CHECK(e->v.clamp_mode == 1);
   explorer_wait(e, 60);
   const tr_slot_snap *lstm = &e->v.snap.slot[1];
@@ -192,15 +186,15 @@ static void test_keys(explorer *e) {
   for (int t = 1; t < lstm->T; t++)
     for (int j = 0; j < lstm->H; j++) moved = fmaxf(moved, fabsf(lstm->c[t * lstm->H + j] - lstm->c[j]));
   CHECKF(c0 > 0.0f && moved == 0.0f, "keep clamp: |c(1)| %g, largest change after it %g", (double)c0, (double)moved);
-  key(e, 'c', 0);
+  inject_key(e, 'c', 0);
   CHECK(e->v.clamp_mode == 2);
-  key(e, 'c', 0);
+  inject_key(e, 'c', 0);
   CHECK(e->v.clamp_mode == 0);
   explorer_wait(e, 60);
   CHECK(isnan(e->v.snap.slot[1].clamps.value[1]));
   /* R: reset to step 0 with a notice */
   CHECK(max_step(e) > 0);
-  key(e, 'r', 0);
+  inject_key(e, 'r', 0);
   explorer_wait(e, 60);
   CHECK(max_step(e) == 0);
   CHECK(strstr(e->notice, "re-initialised") != NULL);
@@ -254,10 +248,10 @@ static void test_sidebar(explorer *e) {
   CHECK(!e->v.snap.slot[2].used);
   int found = 0;
   for (int i = 0; i < 7; i++) {
-    key(e, UI_KEY_TAB, 0);
+    inject_key(e, UI_KEY_TAB, 0);
     explorer_frame(e);
   }
-  key(e, UI_KEY_RIGHT, 0);
+  inject_key(e, UI_KEY_RIGHT, 0);
   explorer_frame(e);
   explorer_frame(e);
   explorer_wait(e, 60);
@@ -268,7 +262,7 @@ static void test_sidebar(explorer *e) {
     CHECK(e->v.snap.slot[2].spec.cell == RL_CELL_RNN && e->v.snap.slot[2].spec.nonlin == RL_ACT_TANH);
     CHECK(strstr(e->notice, "re-initialised") != NULL);
   }
-  key(e, UI_KEY_ESCAPE, 0); /* drop the focus */
+  inject_key(e, UI_KEY_ESCAPE, 0); /* drop the focus */
   explorer_frame(e);
 }
 
@@ -331,7 +325,7 @@ static void test_export(explorer *e) {
   CHECK(img && w == WIN_W && h == WIN_H);
   free(img);
   /* Shift+F12: twice the size */
-  key(e, UI_KEY_F12, UI_MOD_SHIFT);
+  inject_key(e, UI_KEY_F12, UI_MOD_SHIFT);
   explorer_frame(e);
   CHECKF(strstr(e->notice, "Saved") != NULL, "notice: %s", e->notice);
   char p2[1024];
@@ -384,7 +378,7 @@ static void test_export(explorer *e) {
   char inside[760];
   snprintf(inside, sizeof inside, "%s/sub", bad);
   explorer_set_export_dir(e, inside);
-  key(e, UI_KEY_F12, 0);
+  inject_key(e, UI_KEY_F12, 0);
   explorer_frame(e);
   CHECKF(e->notice_error && strstr(e->notice, "Export failed"), "notice: %s", e->notice);
   explorer_frame(e);
@@ -426,8 +420,8 @@ static void test_view(explorer *e) {
   CHECKF(strstr(err.msg, "dog") != NULL, "message: %s", err.msg);
   CHECK(e->v.snap.T == 6);
   /* training keys do nothing in view mode */
-  key(e, 'n', 0);
-  key(e, UI_KEY_SPACE, 0);
+  inject_key(e, 'n', 0);
+  inject_key(e, UI_KEY_SPACE, 0);
   CHECK(!explorer_playing(e));
   for (int i = 0; i < RL_PANEL_COUNT; i++) {
     if (!(explorer_panels_shown(e) & (unsigned)ALL[i])) continue;

@@ -10,6 +10,7 @@
 #include "explorer/export.h"
 #include "explorer/explorer_state.h"
 #include "lessons/presenter.h"
+#include "explorer_input.h"
 #include "testutil.h"
 #include <math.h>
 #include <stdlib.h>
@@ -74,13 +75,6 @@ static const char *chrome_drawn(void) {
 }
 
 /* ---- input ---------------------------------------------------------------------------------- */
-
-static void key(explorer *e, ui_key k, int mod) {
-  ui_event ev = {.type = UI_EV_KEY_DOWN, .key = k, .mods = mod};
-  explorer_handle_event(e, &ev);
-  ev.type = UI_EV_KEY_UP;
-  explorer_handle_event(e, &ev);
-}
 
 static void mouse(explorer *e, ui_event_type type, int x, int y) {
   ui_event ev = {.type = type, .x = x, .y = y};
@@ -240,10 +234,10 @@ static void test_pace_and_learning(gfx *g) {
     }
   }
   /* G: raw norms, on their own fixed range; G again: relative */
-  key(e, 'g', 0);
+  inject_key(e, 'g', 0);
   frame(e);
   CHECK(explorer_gradient_raw(e) && fabs(e->v.grad_frame.y0 + 16) < 1e-9);
-  key(e, 'g', 0);
+  inject_key(e, 'g', 0);
   CHECK(!explorer_gradient_raw(e));
   explorer_destroy(e);
 }
@@ -306,12 +300,12 @@ static void test_help_overlay_and_exports(gfx *g) {
   frame(e);
   CHECK(find_text("?  keys") != NULL);  /* the live window says where the keys are */
   CHECK(find_text("Space play") == NULL); /* ... instead of a line of key hints */
-  key(e, UI_KEY_F1, 0);
+  inject_key(e, UI_KEY_F1, 0);
   frame(e);
   CHECK(explorer_help_open(e) && find_text("play / pause training") != NULL);
-  key(e, UI_KEY_ESCAPE, 0);
+  inject_key(e, UI_KEY_ESCAPE, 0);
   CHECK(!explorer_help_open(e));
-  key(e, '/', UI_MOD_SHIFT); /* '?' */
+  inject_key(e, '/', UI_MOD_SHIFT); /* '?' */
   CHECK(explorer_help_open(e));
 
   char dir[700], path[1024];
@@ -320,7 +314,7 @@ static void test_help_overlay_and_exports(gfx *g) {
   rl_error err;
   /* F12 leaves a "Saved ..." notice; Shift+F12 right after must not carry it, nor the overlay,
    * the buttons, the key hint or the play status */
-  key(e, UI_KEY_F12, 0);
+  inject_key(e, UI_KEY_F12, 0);
   frame(e);
   CHECK(strstr(e->notice, "Saved") != NULL);
   ntexts = 0;
@@ -461,12 +455,12 @@ static void test_interaction(gfx *g) {
     explorer_handle_event(e, &ev);
     frame(e);
     CHECK(ui_wants_keyboard(e->v.u));
-    key(e, UI_KEY_RETURN, 0);
+    inject_key(e, UI_KEY_RETURN, 0);
     frame(e);
     CHECKF(!ui_wants_keyboard(e->v.u), "the box kept the focus after Return");
     CHECKF(!strcmp(e->v.snap.example_text, "k3 d1 d2 q"), "shown: %s", e->v.snap.example_text);
     int was = explorer_playing(e);
-    key(e, UI_KEY_SPACE, 0);
+    inject_key(e, UI_KEY_SPACE, 0);
     CHECK(explorer_playing(e) != was);
     explorer_play(e, 0);
     /* typing past the box's 255 bytes is refused with a notice, not cut silently */
@@ -478,7 +472,7 @@ static void test_interaction(gfx *g) {
       frame(e);
     }
     CHECKF(strstr(e->notice, "at most 255 bytes") != NULL, "notice: %s", e->notice);
-    key(e, UI_KEY_ESCAPE, 0);
+    inject_key(e, UI_KEY_ESCAPE, 0);
     frame(e);
     CHECK(!ui_wants_keyboard(e->v.u));
     e->v.example[0] = 0;

@@ -656,7 +656,9 @@ static void frame_layout(gfx *g, gfx_rect r, const metrics *mp, const plot_opts 
   *ytp = yt;
 }
 
-plot_frame plot_lines_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns) {
+/* the frame a plot would draw into, without drawing: callers place overlays on it */
+static plot_frame frame_only(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns, int ncat,
+                             int bars) {
   metrics m = get_metrics(g);
   plot_opts def = plot_opts_default();
   if (!o) o = &def;
@@ -664,20 +666,16 @@ plot_frame plot_lines_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_s
   yticks yt;
   memset(&f, 0, sizeof f);
   if (r.w < 20 || r.h < 20) return f;
-  frame_layout(g, r, &m, o, s, ns, 0, 0, &f, &yt);
+  frame_layout(g, r, &m, o, s, ns, ncat, bars, &f, &yt);
   return f;
 }
 
+plot_frame plot_lines_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns) {
+  return frame_only(g, r, o, s, ns, 0, 0);
+}
+
 plot_frame plot_bars_frame(gfx *g, gfx_rect r, const plot_opts *o, const plot_series *s, int ns, int ncat) {
-  metrics m = get_metrics(g);
-  plot_opts def = plot_opts_default();
-  if (!o) o = &def;
-  plot_frame f;
-  yticks yt;
-  memset(&f, 0, sizeof f);
-  if (r.w < 20 || r.h < 20) return f;
-  frame_layout(g, r, &m, o, s, ns, ncat, 1, &f, &yt);
-  return f;
+  return frame_only(g, r, o, s, ns, ncat, 1);
 }
 
 /* The band between s->lo and s->hi, one pixel column at a time (linear between points, as the

@@ -12,50 +12,13 @@
 #include "lessons/presenter.h"
 #include "explorer_input.h"
 #include "testutil.h"
+#include "text_observer.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* ---- what was drawn ------------------------------------------------------------------------- */
-
-#define MAX_TEXTS 4096
-typedef struct {
-  char s[200];
-  int px;
-  gfx_rect box;
-} drawn;
-static drawn texts[MAX_TEXTS];
-static int ntexts;
-
-static void observe(void *ctx, const char *s, int px, gfx_rect box) {
-  (void)ctx;
-  if (ntexts >= MAX_TEXTS) return;
-  drawn *d = &texts[ntexts++];
-  snprintf(d->s, sizeof d->s, "%s", s);
-  d->px = px;
-  d->box = box;
-}
-
-static const drawn *find_text(const char *needle) {
-  for (int i = 0; i < ntexts; i++)
-    if (strstr(texts[i].s, needle)) return &texts[i];
-  return NULL;
-}
-
-/* The same, drawn inside r. */
-static const drawn *find_text_in(const char *needle, gfx_rect r) {
-  for (int i = 0; i < ntexts; i++)
-    if (strstr(texts[i].s, needle) && gfx_contains(r, texts[i].box.x, texts[i].box.y)) return &texts[i];
-  return NULL;
-}
-
-static int min_px(void) {
-  int m = 1 << 30;
-  for (int i = 0; i < ntexts; i++)
-    if (texts[i].px < m) m = texts[i].px;
-  return m;
-}
 
 /* Strings of the live window that must never reach a slide or an exported figure. */
 static const char *const CHROME_EXACT[] = {"export", "2x", "Play", "Pause", "Step", "Reset", "New example",
@@ -126,7 +89,7 @@ static explorer *make(gfx *g, const tr_config *c) {
   explorer *e = NULL;
   rl_error err;
   CHECKF(explorer_create(g, &o, &e, &err) == 0, "%s", err.msg);
-  if (e) explorer_set_text_observer(e, observe, NULL);
+  if (e) explorer_set_text_observer(e, text_observe, NULL);
   return e;
 }
 
@@ -342,7 +305,7 @@ static void test_help_overlay_and_exports(gfx *g) {
              panel_title(panels[i]), scale, w, h);
       free(img);
       /* text of a slide: ticks and labels at least 22 px (44 at 2x) */
-      CHECKF(min_px() >= 22 * scale, "panel %s at %dx: text of %d px", panel_title(panels[i]), scale, min_px());
+      CHECKF(min_text_px() >= 22 * scale, "panel %s at %dx: text of %d px", panel_title(panels[i]), scale, min_text_px());
     }
   explorer_destroy(e);
 }
@@ -400,7 +363,7 @@ static void test_slides(void) {
           CHECKF(find_text("trained ") || find_text("training "), "lesson %d step %d: no training line", l->number, s + 1);
 #endif
         if (H >= 1080) {
-          CHECKF(min_px() >= 22, "lesson %d step %d: text of %d px on a 1080p slide", l->number, s + 1, min_px());
+          CHECKF(min_text_px() >= 22, "lesson %d step %d: text of %d px on a 1080p slide", l->number, s + 1, min_text_px());
           for (int t = 0; t < ntexts; t++) /* panel titles are the first text of each panel frame */
             if (strstr(texts[t].s, "Gates and states") || strstr(texts[t].s, "Vanishing gradient") ||
                 strstr(texts[t].s, "Training: loss"))

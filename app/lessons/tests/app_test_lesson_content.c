@@ -6,42 +6,14 @@
 #include "explorer/explorer_state.h"
 #include "lessons/presenter.h"
 #include "testutil.h"
+#include "text_observer.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TEXTS 4096
-typedef struct {
-  char s[200];
-  int px;
-  gfx_rect box;
-} drawn;
-static drawn texts[MAX_TEXTS];
-static int ntexts;
 static gfx *g;
 static explorer *e;
 static rl_lesson_set set;
-
-static void observe(void *ctx, const char *s, int px, gfx_rect box) {
-  (void)ctx;
-  if (ntexts >= MAX_TEXTS) return;
-  snprintf(texts[ntexts].s, sizeof texts[ntexts].s, "%s", s);
-  texts[ntexts].px = px;
-  texts[ntexts++].box = box;
-}
-
-static const drawn *find_in(const char *needle, gfx_rect r) {
-  for (int i = 0; i < ntexts; i++)
-    if (strstr(texts[i].s, needle) && (r.w == 0 || gfx_contains(r, texts[i].box.x, texts[i].box.y))) return &texts[i];
-  return NULL;
-}
-
-static int count_in(const char *needle, gfx_rect r) {
-  int n = 0;
-  for (int i = 0; i < ntexts; i++)
-    n += strstr(texts[i].s, needle) && gfx_contains(r, texts[i].box.x + texts[i].box.w / 2, texts[i].box.y);
-  return n;
-}
 
 static const rl_lesson *lesson(int number) {
   int i = rl_lesson_set_find(&set, number);
@@ -70,16 +42,16 @@ static void lesson1(void) {
   CHECK(r.w > 0 && explorer_selected_timestep(e) == 1);
   char want[64];
   snprintf(want, sizeof want, "\"%s\" is word %d of the %d", sn->labels[1], sn->tokens[1] + 1, sn->V);
-  CHECKF(find_in(want, r) != NULL, "one-hot caption '%s' not drawn", want);
+  CHECKF(find_text_in(want, r) != NULL, "one-hot caption '%s' not drawn", want);
   snprintf(want, sizeof want, "column %d of E", sn->tokens[1] + 1);
-  CHECKF(find_in(want, r) != NULL, "embedding caption '%s' not drawn", want);
-  CHECK(find_in("W_e e(t)", r) != NULL);
+  CHECKF(find_text_in(want, r) != NULL, "embedding caption '%s' not drawn", want);
+  CHECK(find_text_in("W_e e(t)", r) != NULL);
   const tr_slot_snap *s = &sn->slot[0];
   CHECK(s->emb && s->E > 0 && s->xproj);
   if (!slide(1, 3)) return;
   CHECK(explorer_selected_timestep(e) == 0);
-  CHECKF(find_in("h(0) = 0", panel(RL_PANEL_DIAGRAM)) != NULL, "the diagram at word 1 does not name h(0)");
-  CHECK(find_in("cell at t = 1", panel(RL_PANEL_DIAGRAM)) != NULL);
+  CHECKF(find_text_in("h(0) = 0", panel(RL_PANEL_DIAGRAM)) != NULL, "the diagram at word 1 does not name h(0)");
+  CHECK(find_text_in("cell at t = 1", panel(RL_PANEL_DIAGRAM)) != NULL);
 }
 
 /* Lesson 2: the backward pass walks one word per slide and one word per key press; the words it has
@@ -96,7 +68,7 @@ static void lesson2(void) {
   /* the unreached words' columns hold no bar colour above the band */
   gfx_rect r = panel(RL_PANEL_BPTT);
   gfx_color bar = ex_slot_color(&e->v, 0);
-  const drawn *k5 = find_in(explorer_snapshot(e)->labels[0], r); /* the first word's tick label */
+  const drawn *k5 = find_text_in(explorer_snapshot(e)->labels[0], r); /* the first word's tick label */
   CHECK(k5 != NULL);
   if (k5) {
     int x = k5->box.x + k5->box.w / 2, hits = 0;
@@ -141,10 +113,10 @@ static void lesson3(void) {
   const tr_snapshot *sn = explorer_snapshot(e);
   CHECKF(!strcmp(sn->example_text, "the writer of the books"), "example: %s", sn->example_text);
   gfx_rect h = panel(RL_PANEL_HEATMAPS);
-  for (int t = 0; t < sn->T; t++) CHECKF(count_in(sn->labels[t], h) >= 1, "word %d '%s' not labelled", t + 1, sn->labels[t]);
+  for (int t = 0; t < sn->T; t++) CHECKF(count_text_in(sn->labels[t], h) >= 1, "word %d '%s' not labelled", t + 1, sn->labels[t]);
   gfx_rect pr = panel(RL_PANEL_PREDICTIONS);
-  CHECK(find_in("right answer", pr) && find_in("is", pr));
-  CHECKF(find_in("(are ", pr) || find_in("(is ", pr), "the verb is not shown against the other form");
+  CHECK(find_text_in("right answer", pr) && find_text_in("is", pr));
+  CHECKF(find_text_in("(are ", pr) || find_text_in("(is ", pr), "the verb is not shown against the other form");
   /* past the edge: the gradient grows going back (relative > 1 at the first word) */
   slide(3, 7);
   const tr_slot_snap *s = &explorer_snapshot(e)->slot[0];
@@ -154,8 +126,8 @@ static void lesson3(void) {
   sn = explorer_snapshot(e);
   CHECK(sn->slot[0].spec.own_clip && sn->slot[0].spec.clip == 0);
   CHECK(sn->slot[1].spec.own_clip && sn->slot[1].spec.clip == 1);
-  CHECK(find_in("B clips at 1", panel(RL_PANEL_GRADNORM)) != NULL);
-  CHECK(find_in("no clipping", panel(RL_PANEL_GRADNORM)) != NULL);
+  CHECK(find_text_in("B clips at 1", panel(RL_PANEL_GRADNORM)) != NULL);
+  CHECK(find_text_in("no clipping", panel(RL_PANEL_GRADNORM)) != NULL);
   /* the clipped model ends lower than the unclipped one, as the narration says */
   const tr_slot_snap *qa = &sn->slot[0], *qb = &sn->slot[1];
   CHECKF(qb->curve_loss[qb->ncurve - 1] < qa->curve_loss[qa->ncurve - 1], "loss A %.3g, B %.3g",
@@ -172,7 +144,7 @@ static void lesson4(void) {
   for (int t = 1; t < s->T; t++)
     for (int j = 0; j < s->H; j++) moved = fmaxf(moved, fabsf(s->c[(size_t)t * s->H + j] - s->c[j]));
   CHECKF(c1 > 0.05f && moved == 0.0f, "the key wrote |c| %g; the cell then moved by %g", (double)c1, (double)moved);
-  CHECK(find_in("along c", panel(RL_PANEL_GRADIENTS)) != NULL);
+  CHECK(find_text_in("along c", panel(RL_PANEL_GRADIENTS)) != NULL);
 }
 
 /* Lesson 5: the z convention is stated on the step that introduces z. */
@@ -197,14 +169,14 @@ static void lesson5(void) {
 static void lesson6(void) {
   if (!slide(6, 3)) return;
   gfx_rect h = panel(RL_PANEL_HEATMAPS);
-  const drawn *fw = find_in("h\u2192", h), *bw = find_in("h\u2190", h);
+  const drawn *fw = find_text_in("h\u2192", h), *bw = find_text_in("h\u2190", h);
   CHECKF(fw && bw && fw->box.y < bw->box.y, "forward band above the backward band");
   slide(6, 4);
   const tr_snapshot *sn = explorer_snapshot(e);
   gfx_rect pr = panel(RL_PANEL_PREDICTIONS);
   int scored = 0;
   for (int t = 0; t < sn->T; t++) scored += sn->targets[t] >= 0;
-  int cells = count_in("\u2713", pr) + count_in("\u2717", pr);
+  int cells = count_text_in("\u2713", pr) + count_text_in("\u2717", pr);
   CHECKF(scored == 6 && cells == 2 * scored, "%d scored words, %d prediction cells (want one per word and model)",
          scored, cells);
   CHECK(sn->slot[0].D == 1 && sn->slot[1].D == 2);
@@ -220,8 +192,8 @@ static void lesson6(void) {
 static void lesson7(void) {
   if (!slide(7, 4)) return;
   gfx_rect h = panel(RL_PANEL_HEATMAPS), ly = panel(RL_PANEL_LAYERS);
-  CHECKF(count_in("h L", h) == 12, "%d layer bands (two models of six)", count_in("h L", h));
-  const drawn *a = find_in("A: RNN", ly), *b = find_in("B: RNN", ly);
+  CHECKF(count_text_in("h L", h) == 12, "%d layer bands (two models of six)", count_text_in("h L", h));
+  const drawn *a = find_text_in("A: RNN", ly), *b = find_text_in("B: RNN", ly);
   CHECKF(a && b && a->box.x < b->box.x && strstr(b->s, "skips"), "model A (plain) left of model B (skips)");
 }
 
@@ -234,8 +206,8 @@ int main(void) {
   CHECKF(rl_lesson_dir_load(RNNLAB_SOURCE_LESSONS, &set, &err) == 0, "%s", err.msg);
   if (!e) return 1;
   explorer_set_presenting(e, 1);
-  explorer_set_text_observer(e, observe, NULL);
-  gfx_set_text_observer(g, observe, NULL);
+  explorer_set_text_observer(e, text_observe, NULL);
+  gfx_set_text_observer(g, text_observe, NULL);
   lesson1();
   lesson2();
   lesson3();

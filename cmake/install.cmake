@@ -5,7 +5,7 @@
 #   share/rnnlab/lessons/*.lesson, share/rnnlab/assets/colormaps/*.txt
 #   share/applications/rnnlab.desktop, share/icons/hicolor/{scalable,NxN}/apps/rnnlab.{svg,png}
 #   share/man/man1/rnnlab.1.gz (made from `rnnlab --help` at build time: tools/man_page.sh)
-#   share/doc/rnnlab/README.md, LICENSE, copyright, changelog.Debian.gz
+#   share/doc/rnnlab/README.md, LICENSE, copyright, changelog.gz
 # The .deb also needs: dpkg-dev (dpkg-shlibdeps derives Depends) and file (tools/setup.sh).
 
 # ---- the man page: the text of `rnnlab --help` and of every `rnnlab COMMAND --help`
@@ -46,8 +46,9 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/ DESTINATION share/rnnlab/assets PA
 install(FILES ${CMAKE_SOURCE_DIR}/packaging/rnnlab.desktop DESTINATION share/applications)
 install(FILES ${RNNLAB_ICON_SVG} DESTINATION share/icons/hicolor/scalable/apps)
 install(FILES ${RNNLAB_MAN}.gz DESTINATION share/man/man1)
-# Debian's names for the licence and the history (lintian looks for exactly these)
-set(RNNLAB_CHANGELOG ${CMAKE_BINARY_DIR}/changelog.Debian.gz)
+# Debian's names for the licence and the history (lintian looks for exactly these; rnnlab is its
+# own Debian packager, a "native" package, so the history is changelog.gz)
+set(RNNLAB_CHANGELOG ${CMAKE_BINARY_DIR}/changelog.gz)
 add_custom_command(OUTPUT ${RNNLAB_CHANGELOG}
   COMMAND gzip -9 -n -c ${CMAKE_SOURCE_DIR}/packaging/changelog > ${RNNLAB_CHANGELOG}
   DEPENDS ${CMAKE_SOURCE_DIR}/packaging/changelog)
@@ -80,8 +81,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "classroom explorer for recurrent neural networks
-Shows on a projector why a vanilla RNN forgets and an LSTM remembers: a vanilla
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Shows on a projector why a vanilla RNN forgets and an LSTM remembers: a vanilla
 RNN and an LSTM train live side by side, with their gates, hidden states and
 gradients drawn as they learn. Guided lessons step through language models,
 backpropagation through time, vanishing gradients, LSTM, GRU, bidirectional

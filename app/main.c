@@ -30,9 +30,15 @@ static void usage(FILE *f) {
   for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
     fprintf(f, "  %-14s %s\n", COMMANDS[i].name, COMMANDS[i].help);
   fprintf(f, "  %-14s %s\n", "help", "this list (also --help, -h)");
+  fprintf(f, "  %-14s %s\n", "--version", "the version, and where lessons and colour maps are read from");
   fprintf(f, "\nLessons:\n  rnnlab --lesson N             present lesson N full screen (rnnlab --lesson N --help)\n"
              "  rnnlab render --lesson N ...  a lesson step as a PNG\n\n");
   cmd_default_help(f);
+  fprintf(f, "\nFiles:\n"
+             "  Lessons and colour maps are read from $RNNLAB_DATA/lessons and $RNNLAB_DATA/assets when\n"
+             "  RNNLAB_DATA is set (--lessons DIR names another lesson folder), else from ../share/rnnlab\n"
+             "  next to the executable (where the package installs them), else from the source tree rnnlab\n"
+             "  was built from. Fonts (DejaVu Sans) are found through fontconfig.\n");
   fprintf(f, "\n'rnnlab COMMAND --help' describes a command's options.\n");
 }
 
@@ -41,6 +47,7 @@ int main(int argc, char **argv) {
     usage(stdout);
     return 0;
   }
+  if (argc >= 2 && !strcmp(argv[1], "--version")) return cmd_version(argc - 1, argv + 1);
   /* `rnnlab --lesson N` and `rnnlab render --lesson N`: the lesson presenter (app/cli/cmd_present.c, cmd_render.c). */
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--lesson")) {

@@ -1,7 +1,8 @@
 /* rnnlab model files on top of safetensors (see modelfile.h).
  *
  * Saving writes every tensor of m->tensors under its PyTorch name, and metadata with everything
- * needed to rebuild the model ("format": "rnnlab-model-1", cell, sizes, head, vocabulary).
+ * needed to rebuild the model ("format": "rnnlab-model-1", cell, sizes, head, vocabulary), and
+ * "rnnlab_version": the version that wrote it (version.h; informative, never checked on load).
  *
  * Loading checks the file against the model it describes: every tensor of the model's table must
  * be present with exactly its shape, nothing else may be present, and every value must be finite.
@@ -13,6 +14,7 @@
  * prefix next to the model, so a checkpoint also opens as a model. */
 #define _POSIX_C_SOURCE 200809L
 #include "modelfile.h"
+#include "version.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -67,7 +69,8 @@ static int add_vocab_meta(const rl_model *m, rl_st_file *f, rl_error *err) {
 
 static int add_config_meta(const rl_model *m, rl_st_file *f, const char *format, rl_error *err) {
   const rl_config *c = &m->cfg;
-  if (rl_st_add_meta(f, "format", format, err) || rl_st_add_meta(f, "cell", rl_cell_name(c->cell), err) ||
+  if (rl_st_add_meta(f, "format", format, err) || rl_st_add_meta(f, "rnnlab_version", rl_version(), err) ||
+      rl_st_add_meta(f, "cell", rl_cell_name(c->cell), err) ||
       rl_st_add_meta(f, "nonlinearity", rl_nonlin_name(c->nonlin), err) ||
       rl_st_add_meta(f, "head", rl_head_name(c->head), err) || add_int_meta(f, "classes", c->classes, err) ||
       add_int_meta(f, "residual", c->residual ? 1 : 0, err) ||

@@ -1,5 +1,6 @@
 /* rnnlab model files: safetensors with PyTorch's names (see model.h) and metadata:
- *   "format": "rnnlab-model-1", "cell", "nonlinearity", "head", "classes", "residual",
+ *   "format": "rnnlab-model-1", "rnnlab_version" (the version that wrote it: version.h), "cell",
+ *   "nonlinearity", "head", "classes", "residual",
  *   "vocab_level" ("char" | "word"), "vocab" (JSON array of token strings).
  * Without metadata (a file saved from PyTorch with save_file(model.state_dict())), the cell,
  * sizes, layer count and directions are inferred from the names and shapes. The names of

@@ -6,6 +6,7 @@
  * (tools/make_pytorch_files.py), whose loss rnnlab must reproduce. */
 #define _POSIX_C_SOURCE 200809L
 #include "modelfile.h"
+#include "version.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -405,7 +406,7 @@ static void test_bad_metadata(void) {
   rl_st_free(&f);
   /* what is written is exactly the agreed metadata */
   f = file_of(m);
-  const char *want[][2] = {{"format", "rnnlab-model-1"}, {"cell", "gru"}, {"nonlinearity", "tanh"}, {"head", "step"},
+  const char *want[][2] = {{"format", "rnnlab-model-1"}, {"rnnlab_version", rl_version()}, {"cell", "gru"}, {"nonlinearity", "tanh"}, {"head", "step"},
                            {"classes", "12"}, {"residual", "1"}, {"bidirectional", "0"}, {"layers", "2"},
                            {"hidden", "6"}, {"embed", "5"}, {"vocab_size", "12"}, {"vocab_level", "word"},
                            {"vocab", "[\"the\",\"cat\",\"\\\"quoted\\\"\",\"na\xc3\xafve\",\"[\",\"]\",\"sat\",\"on\","
@@ -415,6 +416,19 @@ static void test_bad_metadata(void) {
     CHECKF(v && strcmp(v, want[i][1]) == 0, "metadata %s = %s, want %s", want[i][0], v ? v : "(none)", want[i][1]);
   }
   CHECK(f.nmeta == (int)(sizeof want / sizeof want[0]));
+  /* the version: "MAJOR.MINOR.PATCH" from CMakeLists.txt, then " (git ...)" in a checkout */
+  int maj, min, pat, used = 0;
+  CHECKF(sscanf(rl_version(), "%d.%d.%d%n", &maj, &min, &pat, &used) == 3 &&
+             (rl_version()[used] == 0 || strncmp(rl_version() + used, " (git ", 6) == 0),
+         "rl_version() is '%s', expected 'X.Y.Z' or 'X.Y.Z (git DESCRIBE)'", rl_version());
+  /* files written before the version was recorded (and PyTorch's) load without it */
+  drop_meta(&f, "rnnlab_version");
+  char old[512];
+  snprintf(old, sizeof old, "%s/no_version.safetensors", test_tmpdir());
+  rl_error err = {{0}};
+  rl_model *l = NULL;
+  CHECKF(rl_st_write(old, &f, &err) == 0 && rl_model_load(old, &l, &err) == 0, "%s", err.msg);
+  rl_model_free(l);
   rl_st_free(&f);
   rl_model_free(m);
 }
@@ -437,6 +451,7 @@ static void test_grads_and_paths(void) {
   }
   CHECKF(all, "gradient file does not hold m->grads under the parameter names");
   CHECK(rl_st_meta(&f, "format") && strcmp(rl_st_meta(&f, "format"), "rnnlab-grads-1") == 0);
+  CHECK(rl_st_meta(&f, "rnnlab_version") && strcmp(rl_st_meta(&f, "rnnlab_version"), rl_version()) == 0);
   rl_st_free(&f);
 
   rl_model *l = (rl_model *)0x1;

@@ -3,6 +3,7 @@
 #include "safetensors.h"
 #include "testutil.h"
 #include "train.h"
+#include "version.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -220,6 +221,13 @@ static void test_bad_inputs(void) {
   snprintf(bad, sizeof bad, "%s/bad.safetensors", test_tmpdir());
   CHECK(run_steps(t, 3) == 0);
   CHECK(rl_trainer_save(t, path, &err) == 0);
+  {
+    rl_st_file f; /* a checkpoint records the version that wrote it */
+    CHECK(rl_st_read(path, &f, &err) == 0);
+    const char *v = rl_st_meta(&f, "rnnlab_version");
+    CHECKF(v && !strcmp(v, rl_version()), "checkpoint rnnlab_version '%s', want '%s'", v ? v : "(none)", rl_version());
+    rl_st_free(&f);
+  }
   static const char *const KEYS[] = {"train.step", "train.rng.2", "task.length", "train.lr", "train.optimizer"};
   static const char *const VALUES[] = {"-4", "xyz", "99999999", "nan", "rmsprop"};
   for (int k = 0; k < 5; k++) {

@@ -13,6 +13,9 @@ PACKAGES=(
   tesseract-ocr tesseract-ocr-eng      # the projector check reads the exported slides back (OCR)
   clang libclang-rt-14-dev             # libFuzzer for tests/fuzz (CI's fuzzing smoke run)
   python3 binutils                     # the layout test (tools/layout.py reads the libraries with nm)
+  librsvg2-bin groff-base              # the icon's PNG sizes; the man page check renders rnnlab.1
+  desktop-file-utils                   # the install test validates the desktop entry
+  dpkg-dev file                        # cpack -G DEB: dpkg-shlibdeps derives the package's Depends
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

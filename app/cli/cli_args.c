@@ -194,9 +194,15 @@ void model_opts_help(FILE *f) {
           "  --forget-bias B             LSTM forget-gate bias\n");
 }
 
-void cli_load_colormaps(void) {
+int cli_load_colormaps(void) {
   rl_error err;
-  char dir[1024];
-  snprintf(dir, sizeof dir, "%s/colormaps", host_assets_dir());
-  colormap_load_dir(dir, &err); /* falls back to the built-in tables */
+  char dir[4096], maps[4200];
+  if (host_data_dir(HOST_ASSETS, NULL, dir, sizeof dir, NULL, &err) == 0) {
+    snprintf(maps, sizeof maps, "%s/colormaps", dir);
+    if (colormap_load_dir(maps, &err) == 0) return 0;
+  } else {
+    colormap_load_dir(NULL, NULL);
+  }
+  fprintf(stderr, "rnnlab: warning: colour maps: %s; drawing with the built-in tables\n", err.msg);
+  return -1;
 }

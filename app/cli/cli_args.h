@@ -28,8 +28,9 @@ int model_opts_parse(model_opts *o, const char *cmd, int argc, char **argv, int 
 int model_opts_finish(model_opts *o, const char *cmd);
 void model_opts_help(FILE *f);
 
-/* The colour maps from the host's assets folder (the built-in tables if they cannot be read):
- * what every command that draws does first. */
-void cli_load_colormaps(void);
+/* The colour maps from the assets folder (host/files.h): what every command that draws does
+ * first. If they cannot be read, says why on stderr (a warning), uses the built-in tables and
+ * returns -1. */
+int cli_load_colormaps(void);
 
 #endif

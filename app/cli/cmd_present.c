@@ -113,8 +113,9 @@ int cmd_present(int argc, char **argv) {
   gfx_set_theme(r.g, theme_get(a.theme));
   explorer_opts o = explorer_opts_default();
   o.autoplay = 0;
-  if (explorer_create(r.g, &o, &r.e, &err) ||
-      presenter_create(r.e, r.g, r.h, host_lessons_dir(a.dir), a.number, &r.p, &err)) {
+  char dir[4096];
+  if (explorer_create(r.g, &o, &r.e, &err) || host_data_dir(HOST_LESSONS, a.dir, dir, sizeof dir, NULL, &err) ||
+      presenter_create(r.e, r.g, r.h, dir, a.number, &r.p, &err)) {
     fprintf(stderr, "rnnlab: %s\n", err.msg);
     r.rc = 1;
   }

@@ -21,6 +21,8 @@ typedef struct {
 int cmd_default(int argc, char **argv);
 /* The explorer window's options (rnnlab --help and rnnlab [OPTIONS] --help print the same). */
 void cmd_default_help(FILE *f);
+/* `rnnlab --version`: the version, and the lessons, assets and colour maps in use (cmd_version.c). */
+int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

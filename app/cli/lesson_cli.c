@@ -73,7 +73,8 @@ void lesson_args_help(FILE *f) {
   fprintf(f,
           "Lesson options:\n"
           "  --lesson N          the lesson number (lessons/NN-*.lesson, 'lesson: N' inside)\n"
-          "  --lessons DIR       lesson folder (default: $RNNLAB_LESSONS, ./lessons, or the source tree's)\n"
+          "  --lessons DIR       lesson folder (default: $RNNLAB_DATA/lessons, else the installed lessons,\n"
+          "                      else the source tree's; rnnlab --version shows which)\n"
           "  --size WxH          image size (default 1920x1080); with --window, the window's (1600x900)\n"
           "  --theme dark|light  dark for projectors (default), light for paper\n");
 }
@@ -81,8 +82,8 @@ void lesson_args_help(FILE *f) {
 /* Loads lesson a->number from its folder; prints the message and returns 1 on failure. */
 int lesson_cli_load(const lesson_args *a, const char *cmd, rl_lesson_set *set, const rl_lesson **out) {
   rl_error err;
-  const char *dir = host_lessons_dir(a->dir);
-  if (rl_lesson_dir_load(dir, set, &err)) {
+  char dir[4096];
+  if (host_data_dir(HOST_LESSONS, a->dir, dir, sizeof dir, NULL, &err) || rl_lesson_dir_load(dir, set, &err)) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
     return 1;
   }

@@ -10,6 +10,7 @@
 static const char *const NAMES[COLORMAP_COUNT] = {"diverging", "sequential"};
 static const uint8_t *const BUILTIN[COLORMAP_COUNT] = {BUILTIN_DIVERGING, BUILTIN_SEQUENTIAL};
 static uint8_t current[COLORMAP_COUNT][COLORMAP_N * 3];
+static char origin[COLORMAP_COUNT][1024]; /* the file each table came from; "" = built-in */
 static int initialised;
 
 static void ensure_init(void) {
@@ -56,7 +57,10 @@ int colormap_read_file(const char *path, uint8_t *rgb, rl_error *err) {
 int colormap_load_dir(const char *dir, rl_error *err) {
   ensure_init();
   if (!dir) {
-    for (int i = 0; i < COLORMAP_COUNT; i++) memcpy(current[i], BUILTIN[i], COLORMAP_N * 3);
+    for (int i = 0; i < COLORMAP_COUNT; i++) {
+      memcpy(current[i], BUILTIN[i], COLORMAP_N * 3);
+      origin[i][0] = 0;
+    }
     return 0;
   }
   int rc = 0;
@@ -67,8 +71,11 @@ int colormap_load_dir(const char *dir, rl_error *err) {
     rl_error e;
     if (colormap_read_file(path, tmp, &e) == 0) {
       memcpy(current[i], tmp, sizeof tmp);
-    } else if (rc == 0) {
-      rc = rl_fail(err, "%s (using the built-in colormap)", e.msg);
+      snprintf(origin[i], sizeof origin[i], "%s", path);
+    } else {
+      memcpy(current[i], BUILTIN[i], COLORMAP_N * 3);
+      origin[i][0] = 0;
+      if (rc == 0) rc = rl_fail(err, "%s (using the built-in colormap)", e.msg);
     }
   }
   return rc;
@@ -77,6 +84,11 @@ int colormap_load_dir(const char *dir, rl_error *err) {
 const uint8_t *colormap_table(colormap_id id) {
   ensure_init();
   return current[valid_id(id) ? id : 0];
+}
+
+const char *colormap_origin(colormap_id id) {
+  ensure_init();
+  return valid_id(id) && origin[id][0] ? origin[id] : NULL;
 }
 
 const uint8_t *colormap_builtin(colormap_id id) { return BUILTIN[valid_id(id) ? id : 0]; }

@@ -32,6 +32,9 @@ int colormap_read_file(const char *path, uint8_t *rgb, rl_error *err);
 /* Current table (COLORMAP_N*3 bytes), and the compiled-in one. */
 const uint8_t *colormap_table(colormap_id id);
 const uint8_t *colormap_builtin(colormap_id id);
+/* The file the current table was read from, or NULL while it is the compiled-in one (so a program
+ * can say where its colours came from instead of falling back silently). */
+const char *colormap_origin(colormap_id id);
 
 /* Colour at t in [0, 1] (clamped; NaN gives mid-grey), nearest table entry. */
 gfx_color colormap_at(colormap_id id, float t);

@@ -200,3 +200,26 @@ void cli_load_colormaps(void) {
   snprintf(dir, sizeof dir, "%s/colormaps", host_assets_dir());
   colormap_load_dir(dir, &err); /* falls back to the built-in tables */
 }
+
+void cli_command_line(int argc, char **argv, char *out, size_t cap) {
+  if (!cap) return;
+  size_t o = (size_t)snprintf(out, cap, "rnnlab");
+  for (int i = 0; i < argc && o + 1 < cap; i++) {
+    const char *a = argv[i];
+    int plain = *a != 0;
+    for (const char *p = a; *p && plain; p++)
+      plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/:=+@%", *p) != NULL;
+    if (o + 1 < cap) out[o++] = ' ';
+    if (!plain && o + 1 < cap) out[o++] = '\'';
+    for (const char *p = a; *p && o + 1 < cap; p++) {
+      if (*p == '\'' && !plain) { /* ' -> '\'' */
+        int n = snprintf(out + o, cap - o, "'\\''");
+        o = n > 0 && o + (size_t)n < cap ? o + (size_t)n : cap - 1;
+      } else {
+        out[o++] = *p;
+      }
+    }
+    if (!plain && o + 1 < cap) out[o++] = '\'';
+  }
+  out[o < cap ? o : cap - 1] = 0;
+}

@@ -151,6 +151,20 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
  * the CSV of its data (path of the PNG; the CSV has the same stem). */
 int explorer_export_panel(explorer *e, rl_panel panel, int scale, char *path_out, size_t cap, rl_error *err);
 
+/* What the export buttons and F12 write: GFX_FILE_PNG (default), GFX_FILE_SVG or GFX_FILE_PDF
+ * (anything else: PNG). Panels keep their CSV beside the figure whatever the format. */
+void explorer_set_export_format(explorer *e, gfx_file_kind kind);
+gfx_file_kind explorer_export_format(const explorer *e);
+/* Draws the view (p = 0, as explorer_draw_figure) or panel p alone into a new w x h figure whose
+ * format follows path's name (PNG, SVG, PDF) and writes it with comment as metadata; scale is the
+ * layout scale (0 = from the height), factor 1 or 2 (twice the pixels, same layout). The
+ * explorer's own target is left as it was. */
+int explorer_write_figure(explorer *e, rl_panel p, const char *path, int w, int h, float scale, float factor,
+                          const char *comment, rl_error *err);
+/* The `rnnlab render` command that draws this figure from scratch with the current settings and
+ * step (an export's metadata). */
+void explorer_figure_command(explorer *e, rl_panel p, const char *path, char *out, size_t cap);
+
 /* As if panel p's export button were pressed (scripts): PNG + CSV at the end of the next frame. */
 void explorer_press_export(explorer *e, rl_panel p);
 /* Draws a figure into the whole target, for `rnnlab render` and `view`: the view (p = 0, a whole

@@ -17,6 +17,7 @@ struct explorer {
   char lesson_name[64];
   const char *const *key_help; /* help overlay's key/meaning pairs set by a host; NULL: our own */
   char export_dir[512];
+  gfx_file_kind export_kind; /* what F12 and the export buttons write: PNG (default), SVG or PDF */
   unsigned show;
   long train_from, train_goal; /* queued training (explorer_train): from which step, up to which */
   long train_generation;   /* snapshot generation the queued training belongs to */

@@ -276,9 +276,12 @@ int cmd_render_lesson(int argc, char **argv) {
     }
   }
   if (a.number < 0 || !a.out) {
-    fprintf(stderr, "rnnlab render: --lesson N and --out FILE.png are required\n");
+    fprintf(stderr, "rnnlab render: --lesson N and --out FILE.png (or .svg, .pdf) are required\n");
     return 2;
   }
+  char command[2048];
+  cli_command_line(argc, argv, command, sizeof command);
+  a.command = command;
   rl_lesson_set set;
   const rl_lesson *l;
   if (lesson_cli_load(&a, "render", &set, &l)) {
@@ -299,7 +302,7 @@ int cmd_render_lesson(int argc, char **argv) {
       fprintf(stderr, "rnnlab render: %s\n", err.msg);
       rc = 1;
     } else {
-      rc = lesson_headless_save(&h, l, step, a.out, "render");
+      rc = lesson_headless_save(&h, l, step, a.out, "render", a.command);
     }
     lesson_headless_close(&h);
   }

@@ -376,6 +376,18 @@ void explorer_train(explorer *e, long steps) {
   trainer_snapshot(e->tr, &e->v.snap);
 }
 
+void explorer_train_run(explorer *e, long run_steps) {
+  trainer_snapshot(e->tr, &e->v.snap);
+  e->train_from = ex_step(&e->v);
+  e->train_goal = e->train_from + (run_steps > 0 ? run_steps : 0);
+  e->train_generation = e->v.snap.generation;
+}
+
+void explorer_train_part(explorer *e, long steps) {
+  trainer_step(e->tr, steps);
+  trainer_snapshot(e->tr, &e->v.snap);
+}
+
 int explorer_training_progress(const explorer *e, long *done, long *total) {
   long now = ex_step(&e->v);
   if (e->train_goal <= e->train_from || e->v.snap.generation != e->train_generation) return 0;

@@ -113,6 +113,11 @@ void explorer_toggle_theme(explorer *e);
 void explorer_play(explorer *e, int on);
 int explorer_playing(explorer *e);
 void explorer_train(explorer *e, long steps);            /* queue steps (asynchronous) */
+/* A run of run_steps trained in parts (an animation: a frame after each part): explorer_train_run
+ * starts it (nothing trains yet), explorer_train_part queues the next part; the progress below
+ * counts the whole run. */
+void explorer_train_run(explorer *e, long run_steps);
+void explorer_train_part(explorer *e, long steps);
 /* Queued training (explorer_train since the last reset): 1 while it runs, 2 once done, 0 if none;
  * *done of *total steps trained so far. */
 int explorer_training_progress(const explorer *e, long *done, long *total);
@@ -164,6 +169,11 @@ int explorer_write_figure(explorer *e, rl_panel p, const char *path, int w, int 
 /* The `rnnlab render` command that draws this figure from scratch with the current settings and
  * step (an export's metadata). */
 void explorer_figure_command(explorer *e, rl_panel p, const char *path, char *out, size_t cap);
+
+/* Draws on g (e.g. a vector figure a lesson slide is drawn into) instead of the explorer's own
+ * target until explorer_target_pop; g stays the caller's. One at a time. */
+int explorer_target_push(explorer *e, gfx *g, rl_error *err);
+void explorer_target_pop(explorer *e);
 
 /* As if panel p's export button were pressed (scripts): PNG + CSV at the end of the next frame. */
 void explorer_press_export(explorer *e, rl_panel p);

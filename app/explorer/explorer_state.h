@@ -8,6 +8,18 @@
 
 #define EX_NOTICE 256
 
+/* Another target drawn on in place of the caller's (export.c): an export's own figure, or one lent
+ * by explorer_target_push. */
+typedef struct {
+  gfx *g;
+  int own_g; /* made by the export (destroyed with it) rather than lent */
+  ui *u;
+  gfx *saved_g;
+  ui *saved_u;
+  gfx_rect saved_rect[RL_PANEL_COUNT];
+  gfx_rect saved_area;
+} ex_swap;
+
 struct explorer {
   ex_view v;               /* what the panels draw from (panel.h); v.g / v.u: the target drawn */
   gfx *win_g;              /* the caller's target (v.g is an export's while one is drawn) */
@@ -17,7 +29,8 @@ struct explorer {
   char lesson_name[64];
   const char *const *key_help; /* help overlay's key/meaning pairs set by a host; NULL: our own */
   char export_dir[512];
-  gfx_file_kind export_kind; /* what F12 and the export buttons write: PNG (default), SVG or PDF */
+  gfx_file_kind export_kind;
+  ex_swap pushed;          /* explorer_target_push: a lent target (g NULL when none) */ /* what F12 and the export buttons write: PNG (default), SVG or PDF */
   unsigned show;
   long train_from, train_goal; /* queued training (explorer_train): from which step, up to which */
   long train_generation;   /* snapshot generation the queued training belongs to */

@@ -62,15 +62,23 @@ static int stem_for(const explorer *e, const char *what, char *out, size_t cap) 
   return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-/* Draws with a temporary headless target in place of the window's. */
-typedef struct {
-  gfx *g;
-  ui *u;
-  gfx *saved_g;
-  ui *saved_u;
-  gfx_rect saved_rect[RL_PANEL_COUNT];
-  gfx_rect saved_area;
-} swap_ctx;
+typedef ex_swap swap_ctx; /* explorer_state.h */
+
+static int attach(explorer *e, swap_ctx *s, rl_error *err) {
+  s->u = ui_create(s->g);
+  if (!s->u) {
+    if (s->own_g) gfx_destroy(s->g);
+    return rl_fail(err, "out of memory");
+  }
+  gfx_set_text_observer(s->g, e->observer, e->observer_ctx);
+  s->saved_g = e->v.g;
+  s->saved_u = e->v.u;
+  memcpy(s->saved_rect, e->v.rect, sizeof e->v.rect);
+  s->saved_area = e->area;
+  e->v.g = s->g;
+  e->v.u = s->u;
+  return 0;
+}
 
 /* kind: PNG (raster), SVG or PDF; scale: the layout scale (a window's gfx_scale, 0 = from the
  * height), factor: 1 or 2 (everything twice as large). */
@@ -79,21 +87,11 @@ static int swap_in(explorer *e, swap_ctx *s, gfx_file_kind kind, int w, int h, f
   memset(s, 0, sizeof *s);
   s->g = gfx_create_figure(kind, w, h, err);
   if (!s->g) return -1;
-  s->u = ui_create(s->g);
-  if (!s->u) {
-    gfx_destroy(s->g);
-    return rl_fail(err, "out of memory");
-  }
+  s->own_g = 1;
   gfx_set_theme(s->g, gfx_theme(e->v.g));
-  gfx_set_text_observer(s->g, e->observer, e->observer_ctx);
   if (scale > 0) gfx_set_scale_override(s->g, scale);
   gfx_set_export_factor(s->g, factor);
-  s->saved_g = e->v.g;
-  s->saved_u = e->v.u;
-  memcpy(s->saved_rect, e->v.rect, sizeof e->v.rect);
-  s->saved_area = e->area;
-  e->v.g = s->g;
-  e->v.u = s->u;
+  if (attach(e, s, err)) return -1;
   e->v.exporting = 1;
   gfx_begin_frame(s->g);
   return 0;
@@ -106,7 +104,26 @@ static void swap_out(explorer *e, swap_ctx *s) {
   e->area = s->saved_area;
   e->v.exporting = 0;
   ui_destroy(s->u);
-  gfx_destroy(s->g);
+  if (s->own_g) gfx_destroy(s->g);
+}
+
+int explorer_target_push(explorer *e, gfx *g, rl_error *err) {
+  if (e->pushed.g) return rl_fail(err, "the explorer already draws on a borrowed target");
+  memset(&e->pushed, 0, sizeof e->pushed);
+  e->pushed.g = g;
+  if (attach(e, &e->pushed, err)) {
+    e->pushed.g = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+void explorer_target_pop(explorer *e) {
+  if (!e->pushed.g) return;
+  int exporting = e->v.exporting;
+  swap_out(e, &e->pushed);
+  e->v.exporting = exporting;
+  e->pushed.g = NULL;
 }
 
 void explorer_set_export_dir(explorer *e, const char *dir) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void render_help(void) {
@@ -78,8 +79,11 @@ static int check_out(const view_args *a) {
   char *slash = strrchr(dir, '/');
   if (slash) *(slash == dir ? slash + 1 : slash) = 0;
   else snprintf(dir, sizeof dir, ".");
-  if (access(dir, W_OK) != 0) {
-    fprintf(stderr, "rnnlab render: --out %s: cannot write in folder '%s': %s\n", a->out, dir, strerror(errno));
+  struct stat st;
+  errno = 0;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
+    fprintf(stderr, "rnnlab render: --out %s: cannot write in folder '%s': %s\n", a->out, dir,
+            errno ? strerror(errno) : "not a folder");
     return -1;
   }
   return 0;

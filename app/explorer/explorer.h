@@ -170,6 +170,16 @@ int explorer_write_figure(explorer *e, rl_panel p, const char *path, int w, int 
  * step (an export's metadata). */
 void explorer_figure_command(explorer *e, rl_panel p, const char *path, char *out, size_t cap);
 
+/* Animation: on = 1 starts recording the view (as the window shows it, without controls) as a GIF
+ * in the export folder, a frame every 0.1 s (EXPLORER_ANIM_FPS) of wall time up to
+ * EXPLORER_ANIM_FRAMES; on = 0 stops and saves what was recorded. explorer_record_frame (called at
+ * the end of each frame) adds a frame when one is due and saves at the end; notices say where. */
+#define EXPLORER_ANIM_FPS 10
+#define EXPLORER_ANIM_FRAMES 120
+void explorer_animate(explorer *e, int on);
+void explorer_record_frame(explorer *e);
+int explorer_recording(const explorer *e); /* frames recorded so far, 0 when not recording */
+
 /* Draws on g (e.g. a vector figure a lesson slide is drawn into) instead of the explorer's own
  * target until explorer_target_pop; g stays the caller's. One at a time. */
 int explorer_target_push(explorer *e, gfx *g, rl_error *err);

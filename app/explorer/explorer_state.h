@@ -3,6 +3,7 @@
  * and by white-box tests. Everything else uses explorer.h; panels use only panel.h. */
 #ifndef RNNLAB_EXPLORER_STATE_H
 #define RNNLAB_EXPLORER_STATE_H
+#include "draw/gif.h"
 #include "explorer.h"
 #include "panel.h"
 
@@ -30,6 +31,11 @@ struct explorer {
   const char *const *key_help; /* help overlay's key/meaning pairs set by a host; NULL: our own */
   char export_dir[512];
   gfx_file_kind export_kind;
+  gif_anim *anim;          /* the animation being recorded (explorer_animate), NULL if none */
+  double anim_next;        /* when the next frame is due (seconds, now_s) */
+  int anim_w, anim_h;
+  float anim_scale;
+  char anim_path[1024];
   ex_swap pushed;          /* explorer_target_push: a lent target (g NULL when none) */ /* what F12 and the export buttons write: PNG (default), SVG or PDF */
   unsigned show;
   long train_from, train_goal; /* queued training (explorer_train): from which step, up to which */

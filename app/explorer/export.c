@@ -5,6 +5,8 @@
 #include "fileio.h"
 #include "panels.h"
 #include <errno.h>
+#include <stdlib.h>
+#include <time.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,6 +134,7 @@ void explorer_set_export_dir(explorer *e, const char *dir) {
 
 void explorer_set_export_format(explorer *e, gfx_file_kind kind) {
   e->export_kind = kind == GFX_FILE_SVG || kind == GFX_FILE_PDF ? kind : GFX_FILE_PNG;
+  e->v.export_kind = (int)e->export_kind;
 }
 
 gfx_file_kind explorer_export_format(const explorer *e) { return e->export_kind; }
@@ -223,4 +226,81 @@ int explorer_export_panel(explorer *e, rl_panel p, int scale, char *path_out, si
   if (write_csv(e, p, csv, err)) return -1;
   if (path_out) snprintf(path_out, cap, "%s", png);
   return 0;
+}
+
+/* ---- animation ------------------------------------------------------------------------------ */
+
+static double clock_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int explorer_recording(const explorer *e) { return e->anim ? gif_frame_count(e->anim) : 0; }
+
+static void finish_animation(explorer *e) {
+  rl_error err;
+  char cmd[1400];
+  int n = gif_frame_count(e->anim);
+  snprintf(cmd, sizeof cmd, "rnnlab explorer, the view recorded live: %d frames at %d fps, to step %ld", n,
+           EXPLORER_ANIM_FPS, ex_step(&e->v));
+  if (n == 0) explorer_notice(e, 1, "Animation not saved: no frame was recorded");
+  else if (gif_save(e->anim, e->anim_path, cmd, &err)) explorer_notice(e, 1, "Export failed: %s", err.msg);
+  else explorer_notice(e, 0, "Saved %s (%d frames)", e->anim_path, n);
+  gif_free(e->anim);
+  e->anim = NULL;
+  e->v.recording = 0;
+}
+
+void explorer_animate(explorer *e, int on) {
+  rl_error err;
+  if (!on) {
+    if (e->anim) finish_animation(e);
+    return;
+  }
+  if (e->anim) return;
+  char stem[160];
+  if (export_mkdir(e->export_dir, &err) || stem_for(e, "view-animation", stem, sizeof stem) ||
+      export_unique_path(e->export_dir, stem, "gif", e->anim_path, sizeof e->anim_path, &err)) {
+    explorer_notice(e, 1, "Export failed: %s", err.msg);
+    return;
+  }
+  e->anim_w = e->area.w > 0 ? e->area.w : gfx_width(e->v.g);
+  e->anim_h = e->area.h > 0 ? e->area.h : gfx_height(e->v.g);
+  e->anim_scale = gfx_scale(e->v.g);
+  e->anim = gif_begin(e->anim_w, e->anim_h, 100 / EXPLORER_ANIM_FPS, &err);
+  if (!e->anim) {
+    explorer_notice(e, 1, "Export failed: %s", err.msg);
+    return;
+  }
+  e->anim_next = clock_s();
+  if (!explorer_playing(e)) explorer_play(e, 1); /* an animation of training: train */
+  explorer_notice(e, 0, "Recording the view: %d s at most (press Animate or Ctrl+F12 to stop)",
+                  EXPLORER_ANIM_FRAMES / EXPLORER_ANIM_FPS);
+}
+
+void explorer_record_frame(explorer *e) {
+  if (!e->anim || clock_s() < e->anim_next) return;
+  e->anim_next += 1.0 / EXPLORER_ANIM_FPS;
+  if (e->anim_next < clock_s()) e->anim_next = clock_s() + 1.0 / EXPLORER_ANIM_FPS; /* fell behind */
+  rl_error err;
+  swap_ctx s;
+  uint8_t *px = malloc((size_t)e->anim_w * e->anim_h * 4);
+  int rc = px ? swap_in(e, &s, GFX_FILE_PNG, e->anim_w, e->anim_h, e->anim_scale, 1.0f, &err) : rl_fail(&err, "out of memory");
+  if (px && !rc) {
+    ex_draw_view(e, gfx_r(0, 0, e->anim_w, e->anim_h));
+    rc = gfx_read_pixels(e->v.g, gfx_r(0, 0, e->anim_w, e->anim_h), px, &err);
+    swap_out(e, &s);
+  }
+  if (!rc) rc = gif_add_frame(e->anim, px, &err);
+  free(px);
+  if (rc) {
+    explorer_notice(e, 1, "Export failed: %s", err.msg);
+    gif_free(e->anim);
+    e->anim = NULL;
+    e->v.recording = 0;
+    return;
+  }
+  e->v.recording = gif_frame_count(e->anim);
+  if (e->v.recording >= EXPLORER_ANIM_FRAMES) finish_animation(e);
 }

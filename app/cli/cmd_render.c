@@ -61,7 +61,8 @@ static int parse_render_opt(view_args *a, int argc, char **argv, int *i) {
   return 1;
 }
 
-/* The output's format and folder, checked before training (which may take minutes). */
+/* The output's format (-1: a usage error) and folder (-2: cannot write there), checked before
+ * training, which may take minutes. */
 static int check_out(const view_args *a) {
   rl_error err;
   gfx_file_kind kind;
@@ -84,7 +85,7 @@ static int check_out(const view_args *a) {
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
     fprintf(stderr, "rnnlab render: --out %s: cannot write in folder '%s': %s\n", a->out, dir,
             errno ? strerror(errno) : "not a folder");
-    return -1;
+    return -2;
   }
   return 0;
 }
@@ -236,7 +237,8 @@ int cmd_render(int argc, char **argv) {
     fprintf(stderr, "rnnlab render: --out FILE.png (or .svg, .pdf, .gif) is required\n");
     return 2;
   }
-  if (a.out && check_out(&a)) return 2;
+  int bad_out = a.out ? check_out(&a) : 0;
+  if (bad_out) return bad_out == -1 ? 2 : 1;
   char command[2048];
   cli_command_line(argc, argv, command, sizeof command);
   a.command = command;

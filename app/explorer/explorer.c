@@ -619,6 +619,34 @@ static int carry_out(explorer *e) {
          q.new_example || q.toggle_theme || q.open_model || q.text_full;
 }
 
+void explorer_animate(explorer *e, int on) {
+  rl_error err;
+  if (!on) {
+    if (!e->anim) return;
+    char path[sizeof e->anim_path];
+    int n = gif_frame_count(e->anim);
+    snprintf(path, sizeof path, "%s", e->anim_path);
+    if (ex_anim_finish(e, &err)) explorer_notice(e, 1, "Export failed: %s", err.msg);
+    else explorer_notice(e, 0, "Saved %s (%d frames)", path, n);
+    return;
+  }
+  if (e->anim) return;
+  if (ex_anim_start(e, now_s(), &err)) {
+    explorer_notice(e, 1, "Export failed: %s", err.msg);
+    return;
+  }
+  if (!explorer_playing(e)) explorer_play(e, 1); /* an animation of training: train */
+  explorer_notice(e, 0, "Recording the view: %d s at most (Animate or Ctrl+F12 again to stop)",
+                  EXPLORER_ANIM_FRAMES / EXPLORER_ANIM_FPS);
+}
+
+void explorer_record_frame(explorer *e) {
+  rl_error err;
+  int r = ex_anim_frame(e, now_s(), &err);
+  if (r < 0) explorer_notice(e, 1, "Export failed: %s", err.msg);
+  else if (r > 0) explorer_animate(e, 0);
+}
+
 /* The exports asked for during the frame (export buttons, F12, the sidebar, scripts), and the
  * animation being recorded. */
 static void run_exports(explorer *e) {

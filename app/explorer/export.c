@@ -6,7 +6,6 @@
 #include "panels.h"
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -168,7 +167,11 @@ int explorer_write_figure(explorer *e, rl_panel p, const char *path, int w, int 
   if (gfx_file_kind_of(path, &kind, err)) return -1;
   swap_ctx s;
   if (swap_in(e, &s, kind, w, h, scale, factor, err)) return -1;
-  explorer_draw_figure(e, p);
+  /* explorer_draw_figure without its frame bookkeeping: the latest snapshot, the figure */
+  trainer_snapshot(e->tr, &e->v.snap);
+  gfx_rect all = gfx_r(0, 0, w, h);
+  if (p) ex_draw_single(e, p, all);
+  else ex_draw_view(e, all);
   int rc = gfx_save_figure(e->v.g, path, comment, err);
   swap_out(e, &s);
   return rc;
@@ -228,79 +231,56 @@ int explorer_export_panel(explorer *e, rl_panel p, int scale, char *path_out, si
   return 0;
 }
 
-/* ---- animation ------------------------------------------------------------------------------ */
-
-static double clock_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+/* ---- animation (explorer_animate in explorer.c) ------------------------------------------------ */
 
 int explorer_recording(const explorer *e) { return e->anim ? gif_frame_count(e->anim) : 0; }
 
-static void finish_animation(explorer *e) {
-  rl_error err;
+int ex_anim_start(explorer *e, double now, rl_error *err) {
+  char stem[160];
+  if (export_mkdir(e->export_dir, err)) return -1;
+  if (stem_for(e, "view-animation", stem, sizeof stem)) return rl_fail(err, "name too long");
+  if (export_unique_path(e->export_dir, stem, "gif", e->anim_path, sizeof e->anim_path, err)) return -1;
+  e->anim_w = e->area.w > 0 ? e->area.w : gfx_width(e->v.g);
+  e->anim_h = e->area.h > 0 ? e->area.h : gfx_height(e->v.g);
+  e->anim_scale = gfx_scale(e->v.g);
+  e->anim = gif_begin(e->anim_w, e->anim_h, 100 / EXPLORER_ANIM_FPS, err);
+  if (!e->anim) return -1;
+  e->anim_next = now;
+  return 0;
+}
+
+int ex_anim_finish(explorer *e, rl_error *err) {
   char cmd[1400];
   int n = gif_frame_count(e->anim);
   snprintf(cmd, sizeof cmd, "rnnlab explorer, the view recorded live: %d frames at %d fps, to step %ld", n,
            EXPLORER_ANIM_FPS, ex_step(&e->v));
-  if (n == 0) explorer_notice(e, 1, "Animation not saved: no frame was recorded");
-  else if (gif_save(e->anim, e->anim_path, cmd, &err)) explorer_notice(e, 1, "Export failed: %s", err.msg);
-  else explorer_notice(e, 0, "Saved %s (%d frames)", e->anim_path, n);
+  int rc = n == 0 ? rl_fail(err, "no frame was recorded") : gif_save(e->anim, e->anim_path, cmd, err);
   gif_free(e->anim);
   e->anim = NULL;
   e->v.recording = 0;
+  return rc;
 }
 
-void explorer_animate(explorer *e, int on) {
-  rl_error err;
-  if (!on) {
-    if (e->anim) finish_animation(e);
-    return;
-  }
-  if (e->anim) return;
-  char stem[160];
-  if (export_mkdir(e->export_dir, &err) || stem_for(e, "view-animation", stem, sizeof stem) ||
-      export_unique_path(e->export_dir, stem, "gif", e->anim_path, sizeof e->anim_path, &err)) {
-    explorer_notice(e, 1, "Export failed: %s", err.msg);
-    return;
-  }
-  e->anim_w = e->area.w > 0 ? e->area.w : gfx_width(e->v.g);
-  e->anim_h = e->area.h > 0 ? e->area.h : gfx_height(e->v.g);
-  e->anim_scale = gfx_scale(e->v.g);
-  e->anim = gif_begin(e->anim_w, e->anim_h, 100 / EXPLORER_ANIM_FPS, &err);
-  if (!e->anim) {
-    explorer_notice(e, 1, "Export failed: %s", err.msg);
-    return;
-  }
-  e->anim_next = clock_s();
-  if (!explorer_playing(e)) explorer_play(e, 1); /* an animation of training: train */
-  explorer_notice(e, 0, "Recording the view: %d s at most (press Animate or Ctrl+F12 to stop)",
-                  EXPLORER_ANIM_FRAMES / EXPLORER_ANIM_FPS);
-}
-
-void explorer_record_frame(explorer *e) {
-  if (!e->anim || clock_s() < e->anim_next) return;
+int ex_anim_frame(explorer *e, double now, rl_error *err) {
+  if (!e->anim || now < e->anim_next) return 0;
   e->anim_next += 1.0 / EXPLORER_ANIM_FPS;
-  if (e->anim_next < clock_s()) e->anim_next = clock_s() + 1.0 / EXPLORER_ANIM_FPS; /* fell behind */
-  rl_error err;
+  if (e->anim_next < now) e->anim_next = now + 1.0 / EXPLORER_ANIM_FPS; /* fell behind */
   swap_ctx s;
   uint8_t *px = malloc((size_t)e->anim_w * e->anim_h * 4);
-  int rc = px ? swap_in(e, &s, GFX_FILE_PNG, e->anim_w, e->anim_h, e->anim_scale, 1.0f, &err) : rl_fail(&err, "out of memory");
+  int rc = px ? swap_in(e, &s, GFX_FILE_PNG, e->anim_w, e->anim_h, e->anim_scale, 1.0f, err) : rl_fail(err, "out of memory");
   if (px && !rc) {
     ex_draw_view(e, gfx_r(0, 0, e->anim_w, e->anim_h));
-    rc = gfx_read_pixels(e->v.g, gfx_r(0, 0, e->anim_w, e->anim_h), px, &err);
+    rc = gfx_read_pixels(e->v.g, gfx_r(0, 0, e->anim_w, e->anim_h), px, err);
     swap_out(e, &s);
   }
-  if (!rc) rc = gif_add_frame(e->anim, px, &err);
+  if (!rc) rc = gif_add_frame(e->anim, px, err);
   free(px);
   if (rc) {
-    explorer_notice(e, 1, "Export failed: %s", err.msg);
     gif_free(e->anim);
     e->anim = NULL;
     e->v.recording = 0;
-    return;
+    return -1;
   }
   e->v.recording = gif_frame_count(e->anim);
-  if (e->v.recording >= EXPLORER_ANIM_FRAMES) finish_animation(e);
+  return e->v.recording >= EXPLORER_ANIM_FRAMES ? 1 : 0;
 }

@@ -548,6 +548,8 @@ int gfx_save_png(gfx *g, const char *path, rl_error *err) {
 
 int gfx_save_figure(gfx *g, const char *path, const char *comment, rl_error *err) {
   if (g->ops->save) return g->ops->save(g->b, path, comment, err);
+  const char *dot = strrchr(path, '.');
+  if (!dot || strcasecmp(dot, ".png")) return rl_fail(err, "%s: this output is pixels: its file name must end in .png", path);
   uint8_t *px = malloc((size_t)g->w * g->h * 4);
   if (!px) return rl_fail(err, "out of memory");
   int rc = gfx_read_pixels(g, gfx_r(0, 0, g->w, g->h), px, err);

@@ -69,6 +69,17 @@ convert "$TMP/v.png" -fill "rgb(27,30,38)" -draw "rectangle 1170,100 1905,480" "
 check '[ "$(worst_tile "$TMP/missing.png" "$TMP/pdf_r.png")" -gt $PDF_TILE ]' "control: a missing panel fails the PDF comparison"
 check '[ "$(worst_tile "$TMP/missing.png" "$TMP/svg_r.png")" -gt $SVG_TILE ]' "control: a missing panel fails the SVG comparison"
 
+# The two vector files hold the same text, character for character (a panel missing from one of them
+# would lose its title, ticks and labels): a check the SVG's pixel bound above is too loose for.
+svg_chars() { sed -n 's/.*<text[^>]*>\(.*\)<\/text>.*/\1/p' "$1" | sed 's/&lt;/</g;s/&gt;/>/g;s/&quot;/"/g;s/&amp;/\&/g' |
+  tr -d ' \n' | grep -o . | sort; }
+svg_chars "$TMP/v.svg" > "$TMP/svg_chars.txt"
+pdftotext "$TMP/v.pdf" - | tr -d ' \n\f' | grep -o . | sort > "$TMP/pdf_chars.txt"
+check '[ "$(wc -l < "$TMP/svg_chars.txt")" -gt 500 ] && cmp -s "$TMP/svg_chars.txt" "$TMP/pdf_chars.txt"' \
+  "SVG and PDF hold the same text ($(wc -l < "$TMP/svg_chars.txt") characters)"
+grep -v ">Training: loss and accuracy<" "$TMP/v.svg" > "$TMP/cut.svg"
+check '! cmp -s <(svg_chars "$TMP/cut.svg") "$TMP/pdf_chars.txt"' "control: one title fewer in the SVG is caught"
+
 # ---- single panels ----------------------------------------------------------------------------
 "$RNNLAB" render --train-steps 5 --panel heatmaps --size 960x540 --out "$TMP/h.svg" > /dev/null 2>&1
 check '[ $? -eq 0 ] && xmllint --noout "$TMP/h.svg" && grep -q "<image" "$TMP/h.svg"' "--panel heatmaps --out h.svg"

@@ -9,6 +9,9 @@ PACKAGES=(
   libfontconfig-dev fonts-dejavu-core  # finding the font; the font itself
   libcjson-dev                         # model-file headers (JSON)
   libstb-dev                           # PNG export (stb_image_write)
+  libcairo2-dev libgif-dev             # PDF figures (cairo), GIF animations (giflib)
+  libxml2-utils poppler-utils librsvg2-bin  # figure tests: xmllint, pdfinfo/pdftoppm, rsvg-convert
+  imagemagick                          # figure tests: identify, compare (GIF frames, metadata)
   xvfb xauth x11-utils xdotool         # the tests that open a real window on a virtual display
   tesseract-ocr tesseract-ocr-eng      # the projector check reads the exported slides back (OCR)
   clang libclang-rt-14-dev             # libFuzzer for tests/fuzz (CI's fuzzing smoke run)

@@ -206,3 +206,26 @@ int cli_load_colormaps(void) {
   fprintf(stderr, "rnnlab: warning: colour maps: %s; drawing with the built-in tables\n", err.msg);
   return -1;
 }
+
+void cli_command_line(int argc, char **argv, char *out, size_t cap) {
+  if (!cap) return;
+  size_t o = (size_t)snprintf(out, cap, "rnnlab");
+  for (int i = 0; i < argc && o + 1 < cap; i++) {
+    const char *a = argv[i];
+    int plain = *a != 0;
+    for (const char *p = a; *p && plain; p++)
+      plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/:=+@%", *p) != NULL;
+    if (o + 1 < cap) out[o++] = ' ';
+    if (!plain && o + 1 < cap) out[o++] = '\'';
+    for (const char *p = a; *p && o + 1 < cap; p++) {
+      if (*p == '\'' && !plain) { /* ' -> '\'' */
+        int n = snprintf(out + o, cap - o, "'\\''");
+        o = n > 0 && o + (size_t)n < cap ? o + (size_t)n : cap - 1;
+      } else {
+        out[o++] = *p;
+      }
+    }
+    if (!plain && o + 1 < cap) out[o++] = '\'';
+  }
+  out[o < cap ? o : cap - 1] = 0;
+}

@@ -33,4 +33,8 @@ void model_opts_help(FILE *f);
  * returns -1. */
 int cli_load_colormaps(void);
 
+/* "rnnlab " + argv[0..argc-1] as a shell would need it (arguments with spaces or quotes quoted):
+ * the command that reproduces a figure, stored in its metadata. Cut (never overflows) at cap. */
+void cli_command_line(int argc, char **argv, char *out, size_t cap);
+
 #endif

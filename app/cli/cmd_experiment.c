@@ -52,6 +52,9 @@ int cmd_experiment(int argc, char **argv) {
     experiment_usage(stderr);
     return 2;
   }
+  char command[2048];
+  cli_command_line(argc, argv, command, sizeof command);
+  o.command = command;
   if (!experiment_help(name)) {
     fprintf(stderr, "rnnlab experiment: unknown experiment '%s' (expected horizon, gradients or agreement)\n", name);
     return 2;

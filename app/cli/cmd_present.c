@@ -32,7 +32,7 @@ static int press_next_key(present_run *r) {
   if (!*r->next_key) {
     rl_error err;
     presenter_frame(r->p);
-    if (r->a->out && gfx_save_png(r->g, r->a->out, &err)) {
+    if (r->a->out && gfx_save_figure(r->g, r->a->out, r->a->command, &err)) {
       fprintf(stderr, "rnnlab: %s\n", err.msg);
       r->rc = 1;
     }
@@ -98,6 +98,9 @@ static int parse_present_args(lesson_args *a, int argc, char **argv) {
 int cmd_present(int argc, char **argv) {
   lesson_args a;
   lesson_args_default(&a);
+  char command[2048];
+  cli_command_line(argc, argv, command, sizeof command);
+  a.command = command;
   a.w = 1600;
   a.h = 900;
   a.fullscreen = 1;

@@ -6,19 +6,29 @@
 #include "explorer_cli.h"
 #include "lesson_cli.h"
 #include "script.h"
+#include "draw/gif.h"
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void render_help(void) {
-  printf("usage: rnnlab render --train-steps N --out fig.png [--panel NAME] [--size WxH] [--scale 1|2]\n"
-         "                     [--theme light|dark]\n"
+  printf("usage: rnnlab render --train-steps N --out fig.png|fig.svg|fig.pdf [--panel NAME] [--size WxH]\n"
+         "                     [--scale 1|2] [--theme light|dark]\n"
+         "       rnnlab render --train-steps N --frames K --out anim.gif [--fps F] [--panel NAME] [--size WxH]\n"
          "       rnnlab render --bench-fps SECONDS [--size WxH]\n\n"
          "Trains the explorer's models N steps (both cores) and draws the explorer's view, or one panel,\n"
-         "with no display.\n\n");
+         "with no display. The format follows the file name: PNG, SVG or PDF (vector: text stays text,\n"
+         "heatmaps are images at one pixel per cell). A .gif records K frames spaced evenly over the N\n"
+         "steps (the first before training). Every file carries this command line as metadata.\n\n");
   view_args_help(stdout, "render");
   printf("  --panel NAME        only this panel, filling the image\n"
          "  --scale 1|2         twice the pixels with the same layout (print); default 1\n"
          "  --script \"...\"     events before drawing: keys:..., click:X,Y, drag:..., train:N, export:PANEL\n"
+         "  --frames K          animation (.gif): frames recorded while training (1..2000)\n"
+         "  --fps F             animation: frames per second when played (1..50, default 10)\n"
          "  --bench-fps SECONDS frames per second of the full view while both models train\n");
 }
 
@@ -26,13 +36,17 @@ static void render_help(void) {
 static int parse_render_opt(view_args *a, int argc, char **argv, int *i) {
   const char *o = argv[*i], *v;
   int is = !strcmp(o, "--out") || !strcmp(o, "--panel") || !strcmp(o, "--scale") || !strcmp(o, "--train-steps") ||
-           !strcmp(o, "--bench-fps");
+           !strcmp(o, "--bench-fps") || !strcmp(o, "--frames") || !strcmp(o, "--fps");
   if (!is) return 0;
   if (!(v = arg_value("render", argc, argv, i))) return -1;
   if (!strcmp(o, "--out")) {
     a->out = v;
   } else if (!strcmp(o, "--panel")) {
     a->panel = v;
+  } else if (!strcmp(o, "--frames")) {
+    if (arg_int("render", o, v, 1, 2000, &a->frames)) return -1;
+  } else if (!strcmp(o, "--fps")) {
+    if (arg_int("render", o, v, 1, 50, &a->fps)) return -1;
   } else if (!strcmp(o, "--scale")) {
     if (arg_int("render", o, v, 1, 2, &a->scale)) return -1;
   } else if (!strcmp(o, "--train-steps")) {
@@ -45,6 +59,35 @@ static int parse_render_opt(view_args *a, int argc, char **argv, int *i) {
     a->bench_s = s;
   }
   return 1;
+}
+
+/* The output's format (-1: a usage error) and folder (-2: cannot write there), checked before
+ * training, which may take minutes. */
+static int check_out(const view_args *a) {
+  rl_error err;
+  gfx_file_kind kind;
+  if (gfx_file_kind_of(a->out, &kind, &err)) {
+    fprintf(stderr, "rnnlab render: --out %s\n", err.msg);
+    return -1;
+  }
+  if ((kind == GFX_FILE_GIF) != (a->frames > 0)) {
+    fprintf(stderr, kind == GFX_FILE_GIF ? "rnnlab render: a .gif is an animation: give --frames K (and --train-steps N)\n"
+                                         : "rnnlab render: --frames records an animation: --out must end in .gif\n");
+    return -1;
+  }
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s", a->out);
+  char *slash = strrchr(dir, '/');
+  if (slash) *(slash == dir ? slash + 1 : slash) = 0;
+  else snprintf(dir, sizeof dir, ".");
+  struct stat st;
+  errno = 0;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
+    fprintf(stderr, "rnnlab render: --out %s: cannot write in folder '%s': %s\n", a->out, dir,
+            errno ? strerror(errno) : "not a folder");
+    return -2;
+  }
+  return 0;
 }
 
 static int bench_headless(explorer *e, gfx *g, double seconds) {
@@ -98,9 +141,63 @@ static int run_script(explorer *e, const char *text) {
   return 0;
 }
 
+/* Records a->frames frames spaced over a->train_steps steps of training into a->out (GIF). */
+static int animate(explorer *e, gfx *g, const view_args *a) {
+  rl_error err;
+  rl_panel p = 0;
+  if (a->panel && rl_panel_parse(a->panel, &p)) {
+    fprintf(stderr, "rnnlab render: --panel: unknown panel '%s'\n", a->panel);
+    return 2;
+  }
+  float sc = (float)a->h / 1080.0f;
+  gfx_set_scale_override(g, p && sc < 1.0f ? 1.0f : sc);
+  gfx_set_export_factor(g, (float)a->scale);
+  int w = gfx_width(g), h = gfx_height(g), K = a->frames;
+  gif_anim *anim = gif_begin(w, h, (100 + a->fps / 2) / a->fps, &err);
+  uint8_t *px = anim ? malloc((size_t)w * h * 4) : NULL;
+  int rc = anim && px ? 0 : 1;
+  if (rc) fprintf(stderr, "rnnlab render: %s\n", anim ? "out of memory" : err.msg);
+  long done = 0;
+  for (int k = 0; !rc && k < K; k++) {
+    /* frame k after round(N k / (K - 1)) steps: the first untrained, the last after all N */
+    long target = K == 1 ? a->train_steps : (long)((double)a->train_steps * k / (K - 1) + 0.5);
+    if (target > done) explorer_train(e, target - done);
+    done = target;
+    if (explorer_wait(e, 600.0)) {
+      fprintf(stderr, "rnnlab render: training did not finish in time\n");
+      rc = 1;
+      break;
+    }
+    explorer_draw_figure(e, p);
+    if (gfx_read_pixels(g, gfx_r(0, 0, w, h), px, &err) || gif_add_frame(anim, px, &err)) {
+      fprintf(stderr, "rnnlab render: %s\n", err.msg);
+      rc = 1;
+    }
+    gfx_present(g);
+    fprintf(stderr, "\rrnnlab render: frame %d of %d (step %ld)", k + 1, K, explorer_step(e));
+  }
+  if (!rc) {
+    fprintf(stderr, "\n");
+    if (gif_save(anim, a->out, a->command, &err)) {
+      fprintf(stderr, "rnnlab render: %s\n", err.msg);
+      rc = 1;
+    } else {
+      int me;
+      double mean;
+      gif_palette_error(anim, &me, &mean);
+      printf("wrote %s (%dx%d, %d frames at %d fps, steps 0 to %ld; palette error mean %.2f, max %d levels)\n",
+             a->out, w, h, K, a->fps, explorer_step(e), mean, me);
+    }
+  }
+  free(px);
+  gif_free(anim);
+  return rc;
+}
+
 /* Trains, runs the script, draws: the exit code. */
 static int render(explorer *e, gfx *g, const view_args *a) {
   int rc = view_args_apply(e, a, "render") ? 2 : 0;
+  if (!rc && a->frames > 0) return animate(e, g, a);
   if (!rc && a->bench_s > 0) rc = bench_headless(e, g, a->bench_s);
   if (!rc && a->train_steps > 0) {
     explorer_train(e, a->train_steps);
@@ -137,9 +234,14 @@ int cmd_render(int argc, char **argv) {
     }
   }
   if (!a.out && a.bench_s <= 0) {
-    fprintf(stderr, "rnnlab render: --out FILE.png is required\n");
+    fprintf(stderr, "rnnlab render: --out FILE.png (or .svg, .pdf, .gif) is required\n");
     return 2;
   }
+  int bad_out = a.out ? check_out(&a) : 0;
+  if (bad_out) return bad_out == -1 ? 2 : 1;
+  char command[2048];
+  cli_command_line(argc, argv, command, sizeof command);
+  a.command = command;
   cli_load_colormaps();
   rl_error err;
   gfx *g = gfx_create_headless(a.w * a.scale, a.h * a.scale, &err);
@@ -180,9 +282,12 @@ int cmd_render_lesson(int argc, char **argv) {
     }
   }
   if (a.number < 0 || !a.out) {
-    fprintf(stderr, "rnnlab render: --lesson N and --out FILE.png are required\n");
+    fprintf(stderr, "rnnlab render: --lesson N and --out FILE.png (or .svg, .pdf) are required\n");
     return 2;
   }
+  char command[2048];
+  cli_command_line(argc, argv, command, sizeof command);
+  a.command = command;
   rl_lesson_set set;
   const rl_lesson *l;
   if (lesson_cli_load(&a, "render", &set, &l)) {
@@ -203,7 +308,7 @@ int cmd_render_lesson(int argc, char **argv) {
       fprintf(stderr, "rnnlab render: %s\n", err.msg);
       rc = 1;
     } else {
-      rc = lesson_headless_save(&h, l, step, a.out, "render");
+      rc = lesson_headless_save(&h, l, step, a.out, "render", a.command);
     }
     lesson_headless_close(&h);
   }

@@ -56,6 +56,9 @@ int cmd_view(int argc, char **argv) {
   }
   cli_load_colormaps();
   if (!a.out) return explorer_window(&a, m, "view");
+  char command[2048];
+  cli_command_line(argc, argv, command, sizeof command);
+  a.command = command;
   gfx *g = gfx_create_headless(a.w, a.h, &err);
   if (!g) {
     fprintf(stderr, "rnnlab view: %s\n", err.msg);

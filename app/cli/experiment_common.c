@@ -107,7 +107,7 @@ int ex_figure_png(const experiment_opts *eo, const char *file, const ex_panel *p
   for (int i = 0; i < nl; i++)
     gfx_text(g, (float)pad, (float)(H - caph + pad / 2 + i * lh), lines[i], GFX_SANS, px, th->text_dim,
              GFX_LEFT | GFX_TOP);
-  int rc = gfx_save_png(g, path, err);
+  int rc = gfx_save_figure(g, path, eo->command, err);
   gfx_destroy(g);
   return rc;
 }

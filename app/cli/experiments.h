@@ -26,6 +26,7 @@ typedef struct {
   int seeds;             /* 0 = the experiment's default */
   int workers;           /* parallel training runs; 0 = 2 */
   FILE *out;             /* table and notes (stdout) */
+  const char *command;   /* the command line, stored in each figure's metadata (NULL = none) */
 } experiment_opts;
 
 /* Names in order ("horizon", "gradients", "agreement"); *n gets the count. */

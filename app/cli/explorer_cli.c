@@ -27,6 +27,7 @@ void view_args_default(view_args *a) {
   a->theme = THEME_DARK;
   a->select_t = -2;
   a->scale = 1;
+  a->fps = 10;
 }
 
 void view_args_help(FILE *f, const char *cmd) {
@@ -222,10 +223,8 @@ int explorer_png(explorer *e, gfx *g, const view_args *a, const char *cmd) {
   }
   float sc = (float)a->h / 1080.0f;
   /* a single panel keeps the text size of the full view at 1080p (small figures stay readable) */
-  gfx_set_scale_override(g, p && sc < 1.0f ? 1.0f : sc);
-  gfx_set_export_factor(g, (float)a->scale);
-  explorer_draw_figure(e, p);
-  if (gfx_save_png(g, a->out, &err)) {
+  if (explorer_write_figure(e, p, a->out, gfx_width(g), gfx_height(g), p && sc < 1.0f ? 1.0f : sc, (float)a->scale,
+                            a->command, &err)) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
     return 1;
   }

@@ -29,6 +29,9 @@ typedef struct {
   const char *show;
   int scale;            /* render: 1 or 2 (twice the pixels, the same layout) */
   int grad_raw;
+  const char *command;  /* the command line that made the figure (its metadata); NULL = none */
+  int frames;           /* render: frames of an animation (--out anim.gif) */
+  int fps;              /* render: frames per second of the animation (default 10) */
 } view_args;
 
 void view_args_default(view_args *a);
@@ -46,7 +49,8 @@ double cli_thread_cpu_s(void);
 /* The explorer (or a loaded model, taking ownership of view_model) in a window until it is
  * closed; --script and --bench-fps run there. Returns the exit code. */
 int explorer_window(view_args *a, rl_model *view_model, const char *cmd);
-/* Draws the view or a->panel into g as a figure and writes a->out. Returns the exit code. */
+/* Draws the view or a->panel as a figure of g's size and writes a->out: PNG, SVG or PDF by its
+ * name, with a->command as metadata. Returns the exit code. */
 int explorer_png(explorer *e, gfx *g, const view_args *a, const char *cmd);
 
 #endif

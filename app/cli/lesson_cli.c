@@ -126,15 +126,39 @@ void lesson_headless_close(lesson_headless *h) {
   gfx_destroy(h->g);
 }
 
-int lesson_headless_save(lesson_headless *h, const rl_lesson *l, int step, const char *path, const char *cmd) {
+/* The slide drawn into a vector figure of the same size (the explorer lent it for the frame). */
+static int save_vector(lesson_headless *h, const rl_lesson *l, int step, gfx_file_kind kind, const char *path,
+                       const char *command, rl_error *err) {
+  gfx *fg = gfx_create_figure(kind, gfx_width(h->g), gfx_height(h->g), err);
+  if (!fg) return -1;
+  gfx_set_theme(fg, gfx_theme(h->g));
+  int rc = explorer_target_push(h->e, fg, err);
+  if (!rc) {
+    presenter_draw_step(h->e, fg, l, step);
+    explorer_target_pop(h->e);
+    rc = gfx_save_figure(fg, path, command, err);
+  }
+  gfx_destroy(fg);
+  return rc;
+}
+
+int lesson_headless_save(lesson_headless *h, const rl_lesson *l, int step, const char *path, const char *cmd,
+                         const char *command) {
   rl_error err;
+  gfx_file_kind kind;
   explorer_clear_notice(h->e); /* slides carry no transient "settings changed" notices */
-  presenter_draw_step(h->e, h->g, l, step);
-  if (gfx_save_png(h->g, path, &err)) {
+  int rc = gfx_file_kind_of(path, &kind, &err);
+  if (!rc && kind == GFX_FILE_GIF) rc = rl_fail(&err, "%s: a still slide is PNG, SVG or PDF", path);
+  if (!rc && kind != GFX_FILE_PNG) {
+    rc = save_vector(h, l, step, kind, path, command, &err);
+  } else if (!rc) {
+    presenter_draw_step(h->e, h->g, l, step);
+    rc = gfx_save_figure(h->g, path, command, &err);
+  }
+  if (rc) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
     return 1;
   }
   printf("wrote %s (lesson %d, step %d of %d: %s)\n", path, l->number, step + 1, l->nsteps, l->steps[step].title);
   return 0;
 }
-

@@ -16,6 +16,7 @@ typedef struct {
   theme_id theme;
   int fullscreen;
   const char *keys;     /* window: keys injected one per frame, then quit */
+  const char *command;  /* the command line (figure metadata); NULL = none */
 } lesson_args;
 
 void lesson_args_default(lesson_args *a);
@@ -34,7 +35,9 @@ typedef struct {
 
 int lesson_headless_open(const lesson_args *a, const char *cmd, lesson_headless *h);
 void lesson_headless_close(lesson_headless *h);
-/* Draws step `step` of l as the presenter shows it and writes path. Returns the exit code. */
-int lesson_headless_save(lesson_headless *h, const rl_lesson *l, int step, const char *path, const char *cmd);
+/* Draws step `step` of l as the presenter shows it and writes path: PNG, SVG or PDF by its name,
+ * with the command as metadata. Returns the exit code. */
+int lesson_headless_save(lesson_headless *h, const rl_lesson *l, int step, const char *path, const char *cmd,
+                         const char *command);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -310,6 +311,19 @@ void gfx_anchor(int w, int h, float *x, float *y, int align) {
   else if (align & GFX_BOTTOM) *y -= h;
 }
 
+int gfx_place_text(gfx *m, float x, float y, const char *s, gfx_face face, int px, int align, int vertical,
+                   gfx_text_place *tp, gfx_rect *box) {
+  gfx_text_size(m, s, face, px, &tp->w, &tp->h);
+  if (tp->w <= 0 || tp->h <= 0) return 0;
+  tp->ascent = gfx_font_ascent(m, face, px);
+  if (vertical) gfx_anchor(tp->h, tp->w, &x, &y, align);
+  else gfx_anchor(tp->w, tp->h, &x, &y, align);
+  tp->bx = (int)lroundf(x);
+  tp->by = (int)lroundf(y);
+  *box = vertical ? gfx_r(tp->bx, tp->by, tp->h, tp->w) : gfx_r(tp->bx, tp->by, tp->w, tp->h);
+  return 1;
+}
+
 static int draw_text(gfx *g, float x, float y, const char *s, gfx_face face, int px, gfx_color c, int align,
                      int vertical) {
   if (!s || !*s) return 0;
@@ -336,6 +350,11 @@ void gfx_text_size(gfx *g, const char *s, gfx_face face, int px, int *w, int *h)
 }
 
 int gfx_line_height(gfx *g, gfx_face face, int px) { return g->ops->line_height(g->b, face, px); }
+
+int gfx_font_ascent(gfx *g, gfx_face face, int px) {
+  if (face != GFX_MONO) face = GFX_SANS;
+  return g->ops->ascent(g->b, face, px);
+}
 
 int gfx_wrap(gfx *g, const char *text, gfx_face face, int px, int max_w, char (*lines)[GFX_WRAP_LINE],
              int max_lines) {
@@ -440,13 +459,59 @@ static void png_collect(void *ctx, void *data, int size) {
   b->len += (size_t)size;
 }
 
-int gfx_write_png(const char *path, const uint8_t *rgba, int w, int h, rl_error *err) {
+/* A PNG chunk: length, type, data, CRC of type + data (stb's CRC-32). */
+static unsigned char *put_chunk(unsigned char *o, const char *type, const unsigned char *data, size_t n) {
+  o[0] = (unsigned char)(n >> 24), o[1] = (unsigned char)(n >> 16), o[2] = (unsigned char)(n >> 8), o[3] = (unsigned char)n;
+  memcpy(o + 4, type, 4);
+  if (n) memcpy(o + 8, data, n);
+  unsigned int crc = stbiw__crc32(o + 4, (int)n + 4);
+  o[8 + n] = (unsigned char)(crc >> 24), o[9 + n] = (unsigned char)(crc >> 16);
+  o[10 + n] = (unsigned char)(crc >> 8), o[11 + n] = (unsigned char)crc;
+  return o + 12 + n;
+}
+
+unsigned char *gfx_png_bytes(const uint8_t *rgba, int w, int h, const char *comment, size_t *len) {
   png_bytes b = {0};
   int ok = stbi_write_png_to_func(png_collect, &b, w, h, 4, rgba, w * 4);
-  int rc = !ok || b.oom ? rl_fail(err, "%s: cannot write: %s", path, b.oom ? "out of memory" : "PNG encoding failed")
-                        : rl_write_file(path, b.buf, b.len, err);
+  if (!ok || b.oom || b.len < 33) {
+    free(b.buf);
+    return NULL;
+  }
+  if (!comment) {
+    *len = b.len;
+    return b.buf;
+  }
+  /* stb writes no text chunks: a tEXt "Comment" goes right after IHDR (signature 8 + IHDR 25) */
+  static const char key[] = "Comment";
+  size_t clen = strlen(comment), n = sizeof key + clen; /* keyword, NUL, text */
+  unsigned char *data = malloc(n), *out = malloc(b.len + n + 12);
+  if (!data || !out) {
+    free(data), free(out), free(b.buf);
+    return NULL;
+  }
+  memcpy(data, key, sizeof key);
+  memcpy(data + sizeof key, comment, clen);
+  memcpy(out, b.buf, 33);
+  unsigned char *o = put_chunk(out + 33, "tEXt", data, n);
+  memcpy(o, b.buf + 33, b.len - 33);
+  *len = b.len + n + 12;
+  free(data);
   free(b.buf);
+  return out;
+}
+
+int gfx_write_png_comment(const char *path, const uint8_t *rgba, int w, int h, const char *comment,
+                          rl_error *err) {
+  size_t len = 0;
+  unsigned char *buf = gfx_png_bytes(rgba, w, h, comment, &len);
+  int rc = !buf ? rl_fail(err, "%s: cannot write: PNG encoding failed (out of memory?)", path)
+                : rl_write_file(path, buf, len, err);
+  free(buf);
   return rc;
+}
+
+int gfx_write_png(const char *path, const uint8_t *rgba, int w, int h, rl_error *err) {
+  return gfx_write_png_comment(path, rgba, w, h, NULL, err);
 }
 
 uint8_t *gfx_load_png(const char *path, int *w, int *h, rl_error *err) {
@@ -477,4 +542,18 @@ int gfx_save_png_region(gfx *g, gfx_rect r, const char *path, rl_error *err) {
 
 int gfx_save_png(gfx *g, const char *path, rl_error *err) {
   return gfx_save_png_region(g, gfx_r(0, 0, g->w, g->h), path, err);
+}
+
+/* ---- figures ------------------------------------------------------------------------------ */
+
+int gfx_save_figure(gfx *g, const char *path, const char *comment, rl_error *err) {
+  if (g->ops->save) return g->ops->save(g->b, path, comment, err);
+  const char *dot = strrchr(path, '.');
+  if (!dot || strcasecmp(dot, ".png")) return rl_fail(err, "%s: this output is pixels: its file name must end in .png", path);
+  uint8_t *px = malloc((size_t)g->w * g->h * 4);
+  if (!px) return rl_fail(err, "out of memory");
+  int rc = gfx_read_pixels(g, gfx_r(0, 0, g->w, g->h), px, err);
+  if (rc == 0) rc = gfx_write_png_comment(path, px, g->w, g->h, comment, err);
+  free(px);
+  return rc;
 }

@@ -3,9 +3,11 @@
  * Panels, plots and widgets draw through the calls below: rectangles, lines, polylines, circles,
  * triangles, images, text and clipping, in pixels, with gfx_color / gfx_rect (gfx_types.h). What
  * they draw on is a backend behind a small table of functions (gfx_backend.h): today the raster
- * backend, gfx_sdl.c (an SDL_Renderer with SDL2_ttf text, on a window or on an image in memory);
- * an output format that is not pixels (SVG, PDF) is one more backend file. Nothing here includes
- * SDL, and nothing here knows what an RNN is.
+ * backend, gfx_sdl.c (an SDL_Renderer with SDL2_ttf text, on a window or on an image in memory),
+ * and two vector backends for figures: gfx_svg.c (SVG; text stays <text>) and gfx_pdf.c (PDF
+ * through cairo; fonts embedded). gfx_create_figure picks one by the file's name, and
+ * gfx_save_figure writes it with the command that reproduces it as metadata. Nothing here
+ * includes SDL, and nothing here knows what an RNN is.
  *
  * Headless targets (tests, `rnnlab render`, exports, experiment figures) are images in memory
  * (gfx_create_headless); a window's target is made by the host (app/host) with gfx_sdl.h. Every
@@ -130,6 +132,8 @@ int gfx_text_vertical(gfx *g, float x, float y, const char *s, gfx_face face, in
 void gfx_text_size(gfx *g, const char *s, gfx_face face, int px, int *w, int *h);
 /* Line height (ascent + descent) for this face and size. */
 int gfx_line_height(gfx *g, gfx_face face, int px);
+/* Top of the line box to the baseline, for this face and size. */
+int gfx_font_ascent(gfx *g, gfx_face face, int px);
 /* Longest prefix of s (in bytes, on a UTF-8 boundary) whose width with "..." fits max_w; writes
  * the shortened text to out (cap bytes). Returns 1 if s had to be shortened. */
 int gfx_text_fit(gfx *g, const char *s, gfx_face face, int px, int max_w, char *out, size_t cap);
@@ -162,7 +166,27 @@ int gfx_save_png_region(gfx *g, gfx_rect r, const char *path, rl_error *err);
  * previous file survives any error); gfx_load_png returns a malloc'ed buffer (free() it) or NULL
  * with err filled. */
 int gfx_write_png(const char *path, const uint8_t *rgba, int w, int h, rl_error *err);
+/* The same with a tEXt "Comment" chunk (comment may be NULL). */
+int gfx_write_png_comment(const char *path, const uint8_t *rgba, int w, int h, const char *comment,
+                          rl_error *err);
 uint8_t *gfx_load_png(const char *path, int *w, int *h, rl_error *err);
+
+/* ---- figures: PNG, SVG or PDF by the file's name ------------------------------------------ */
+
+typedef enum { GFX_FILE_PNG, GFX_FILE_SVG, GFX_FILE_PDF, GFX_FILE_GIF } gfx_file_kind;
+/* The kind named by path's extension (.png .svg .pdf .gif, any case); -1 with a message that
+ * lists them for anything else. */
+int gfx_file_kind_of(const char *path, gfx_file_kind *kind, rl_error *err);
+const char *gfx_file_ext(gfx_file_kind kind); /* "png", "svg", "pdf", "gif" */
+/* A w x h figure to draw once and save: PNG -> a headless raster context, SVG and PDF -> a
+ * vector context measuring text exactly as the raster one (same layout). GIF is an animation of
+ * raster frames (gif.h), not a figure: an error here. */
+gfx *gfx_create_figure(gfx_file_kind kind, int w, int h, rl_error *err);
+/* Writes the figure to path atomically (the previous file survives any error) in the context's
+ * own format, with comment (e.g. the command line that reproduces it; NULL = none) as metadata:
+ * PNG tEXt "Comment", SVG <desc> and <metadata>, PDF Subject and Keywords. A vector context is
+ * finished by this: draw nothing on it afterwards. */
+int gfx_save_figure(gfx *g, const char *path, const char *comment, rl_error *err);
 
 /* ---- small helpers (gfx_rgba and gfx_r are in gfx_types.h) --------------------------------- */
 /* Same colour with alpha multiplied by a in [0,1]. */

@@ -137,6 +137,11 @@ static int find_font(gfx_face face, rl_error *err) {
   return 0;
 }
 
+const char *gfx_font_file(gfx_face face, rl_error *err) {
+  if (face != GFX_MONO) face = GFX_SANS;
+  return find_font(face, err) == 0 ? font_paths[face] : NULL;
+}
+
 static TTF_Font *get_font(raster *g, gfx_face face, int px) {
   if (face != GFX_MONO) face = GFX_SANS;
   if (px < 4) px = 4;
@@ -783,6 +788,11 @@ static int line_height(raster *g, gfx_face face, int px) {
   return f ? TTF_FontHeight(f) : px;
 }
 
+static int ascent(raster *g, gfx_face face, int px) {
+  TTF_Font *f = get_font(g, face, px);
+  return f ? TTF_FontAscent(f) : px;
+}
+
 static int read_pixels(raster *g, gfx_rect gr, uint8_t *rgba, rl_error *err) {
   SDL_Rect r = sdl_rect(gr);
   if (SDL_RenderReadPixels(g->ren, &r, SDL_PIXELFORMAT_RGBA32, rgba, r.w * 4) != 0)
@@ -813,4 +823,5 @@ static const gfx_backend_ops RASTER = {
     .read_pixels = read_pixels,
     .resize = raster_resize,
     .cache_stats = cache_stats,
+    .ascent = ascent,
 };

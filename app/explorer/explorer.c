@@ -202,6 +202,7 @@ int explorer_set_text(explorer *e, const char *text, rl_error *err) {
 void explorer_destroy(explorer *e) {
   if (!e) return;
   trainer_destroy(e->tr);
+  gif_free(e->anim);
   tr_snapshot_free(&e->v.snap);
   ui_destroy(e->win_u);
   free(e);
@@ -376,6 +377,18 @@ void explorer_train(explorer *e, long steps) {
   trainer_snapshot(e->tr, &e->v.snap);
 }
 
+void explorer_train_run(explorer *e, long run_steps) {
+  trainer_snapshot(e->tr, &e->v.snap);
+  e->train_from = ex_step(&e->v);
+  e->train_goal = e->train_from + (run_steps > 0 ? run_steps : 0);
+  e->train_generation = e->v.snap.generation;
+}
+
+void explorer_train_part(explorer *e, long steps) {
+  trainer_step(e->tr, steps);
+  trainer_snapshot(e->tr, &e->v.snap);
+}
+
 int explorer_training_progress(const explorer *e, long *done, long *total) {
   long now = ex_step(&e->v);
   if (e->train_goal <= e->train_from || e->v.snap.generation != e->train_generation) return 0;
@@ -473,7 +486,7 @@ static void cycle_clamp(explorer *e) {
 int explorer_needs_redraw(explorer *e) {
   int changed = trainer_snapshot(e->tr, &e->v.snap);
   int notice = e->notice[0] && now_s() < e->notice_until;
-  return changed || e->dirty || e->frames < 3 || e->v.req.export_view || e->v.req.export_panels || e->v.req.export_panels_2x || e->pending_reset ||
+  return changed || e->dirty || e->frames < 3 || e->v.req.export_view || e->v.req.export_panels || e->anim || e->v.req.export_panels_2x || e->pending_reset ||
          notice != e->notice_shown;
 }
 
@@ -520,7 +533,8 @@ static int handle_key(explorer *e, ui_key k, int mod, int used) {
     e->v.focus_slot = (int)(k - '1');
     return 1;
   case UI_KEY_F12:
-    e->v.req.export_view = (mod & UI_MOD_SHIFT) ? 2 : 1;
+    if (mod & UI_MOD_CTRL) e->v.req.animate = 1;
+    else e->v.req.export_view = (mod & UI_MOD_SHIFT) ? 2 : 1;
     return 1;
   case 's':
     if (mod & UI_MOD_CTRL) {
@@ -572,7 +586,9 @@ static int carry_out(explorer *e) {
   e->v.req.export_view = q.export_view;
   e->v.req.export_panels = q.export_panels;
   e->v.req.export_panels_2x = q.export_panels_2x;
+  e->v.req.animate = q.animate; /* at the end of the frame, with the exports */
   rl_error err;
+  if (q.export_format) explorer_set_export_format(e, (gfx_file_kind)(q.export_format - 1));
   if (q.play >= 0) explorer_play(e, q.play);
   if (q.train > 0) explorer_train(e, q.train);
   if (q.reset) explorer_reset(e, &err);
@@ -603,8 +619,42 @@ static int carry_out(explorer *e) {
          q.new_example || q.toggle_theme || q.open_model || q.text_full;
 }
 
-/* The exports asked for during the frame (export buttons, F12, the sidebar, scripts). */
+void explorer_animate(explorer *e, int on) {
+  rl_error err;
+  if (!on) {
+    if (!e->anim) return;
+    char path[sizeof e->anim_path];
+    int n = gif_frame_count(e->anim);
+    snprintf(path, sizeof path, "%s", e->anim_path);
+    if (ex_anim_finish(e, &err)) explorer_notice(e, 1, "Export failed: %s", err.msg);
+    else explorer_notice(e, 0, "Saved %s (%d frames)", path, n);
+    return;
+  }
+  if (e->anim) return;
+  if (ex_anim_start(e, now_s(), &err)) {
+    explorer_notice(e, 1, "Export failed: %s", err.msg);
+    return;
+  }
+  if (!explorer_playing(e)) explorer_play(e, 1); /* an animation of training: train */
+  explorer_notice(e, 0, "Recording the view: %d s at most (Animate or Ctrl+F12 again to stop)",
+                  EXPLORER_ANIM_FRAMES / EXPLORER_ANIM_FPS);
+}
+
+void explorer_record_frame(explorer *e) {
+  rl_error err;
+  int r = ex_anim_frame(e, now_s(), &err);
+  if (r < 0) explorer_notice(e, 1, "Export failed: %s", err.msg);
+  else if (r > 0) explorer_animate(e, 0);
+}
+
+/* The exports asked for during the frame (export buttons, F12, the sidebar, scripts), and the
+ * animation being recorded. */
 static void run_exports(explorer *e) {
+  if (e->v.req.animate) {
+    e->v.req.animate = 0;
+    explorer_animate(e, !e->anim);
+  }
+  explorer_record_frame(e);
   for (int scale = 1; scale <= 2; scale++) {
     unsigned pend = scale == 1 ? e->v.req.export_panels : e->v.req.export_panels_2x;
     if (scale == 1) e->v.req.export_panels = 0;

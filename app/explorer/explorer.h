@@ -113,6 +113,11 @@ void explorer_toggle_theme(explorer *e);
 void explorer_play(explorer *e, int on);
 int explorer_playing(explorer *e);
 void explorer_train(explorer *e, long steps);            /* queue steps (asynchronous) */
+/* A run of run_steps trained in parts (an animation: a frame after each part): explorer_train_run
+ * starts it (nothing trains yet), explorer_train_part queues the next part; the progress below
+ * counts the whole run. */
+void explorer_train_run(explorer *e, long run_steps);
+void explorer_train_part(explorer *e, long steps);
 /* Queued training (explorer_train since the last reset): 1 while it runs, 2 once done, 0 if none;
  * *done of *total steps trained so far. */
 int explorer_training_progress(const explorer *e, long *done, long *total);
@@ -150,6 +155,35 @@ int explorer_export_view(explorer *e, int scale, char *path_out, size_t cap, rl_
 /* One panel alone as a slide-sized PNG (EXPORT_PANEL_W x EXPORT_PANEL_H times scale, 1 or 2) +
  * the CSV of its data (path of the PNG; the CSV has the same stem). */
 int explorer_export_panel(explorer *e, rl_panel panel, int scale, char *path_out, size_t cap, rl_error *err);
+
+/* What the export buttons and F12 write: GFX_FILE_PNG (default), GFX_FILE_SVG or GFX_FILE_PDF
+ * (anything else: PNG). Panels keep their CSV beside the figure whatever the format. */
+void explorer_set_export_format(explorer *e, gfx_file_kind kind);
+gfx_file_kind explorer_export_format(const explorer *e);
+/* Draws the view (p = 0, as explorer_draw_figure) or panel p alone into a new w x h figure whose
+ * format follows path's name (PNG, SVG, PDF) and writes it with comment as metadata; scale is the
+ * layout scale (0 = from the height), factor 1 or 2 (twice the pixels, same layout). The
+ * explorer's own target is left as it was. */
+int explorer_write_figure(explorer *e, rl_panel p, const char *path, int w, int h, float scale, float factor,
+                          const char *comment, rl_error *err);
+/* The `rnnlab render` command that draws this figure from scratch with the current settings and
+ * step (an export's metadata). */
+void explorer_figure_command(explorer *e, rl_panel p, const char *path, char *out, size_t cap);
+
+/* Animation: on = 1 starts recording the view (as the window shows it, without controls) as a GIF
+ * in the export folder, a frame every 0.1 s (EXPLORER_ANIM_FPS) of wall time up to
+ * EXPLORER_ANIM_FRAMES; on = 0 stops and saves what was recorded. explorer_record_frame (called at
+ * the end of each frame) adds a frame when one is due and saves at the end; notices say where. */
+#define EXPLORER_ANIM_FPS 10
+#define EXPLORER_ANIM_FRAMES 120
+void explorer_animate(explorer *e, int on);
+void explorer_record_frame(explorer *e);
+int explorer_recording(const explorer *e); /* frames recorded so far, 0 when not recording */
+
+/* Draws on g (e.g. a vector figure a lesson slide is drawn into) instead of the explorer's own
+ * target until explorer_target_pop; g stays the caller's. One at a time. */
+int explorer_target_push(explorer *e, gfx *g, rl_error *err);
+void explorer_target_pop(explorer *e);
 
 /* As if panel p's export button were pressed (scripts): PNG + CSV at the end of the next frame. */
 void explorer_press_export(explorer *e, rl_panel p);

@@ -3,10 +3,23 @@
  * and by white-box tests. Everything else uses explorer.h; panels use only panel.h. */
 #ifndef RNNLAB_EXPLORER_STATE_H
 #define RNNLAB_EXPLORER_STATE_H
+#include "draw/gif.h"
 #include "explorer.h"
 #include "panel.h"
 
 #define EX_NOTICE 256
+
+/* Another target drawn on in place of the caller's (export.c): an export's own figure, or one lent
+ * by explorer_target_push. */
+typedef struct {
+  gfx *g;
+  int own_g; /* made by the export (destroyed with it) rather than lent */
+  ui *u;
+  gfx *saved_g;
+  ui *saved_u;
+  gfx_rect saved_rect[RL_PANEL_COUNT];
+  gfx_rect saved_area;
+} ex_swap;
 
 struct explorer {
   ex_view v;               /* what the panels draw from (panel.h); v.g / v.u: the target drawn */
@@ -17,6 +30,13 @@ struct explorer {
   char lesson_name[64];
   const char *const *key_help; /* help overlay's key/meaning pairs set by a host; NULL: our own */
   char export_dir[512];
+  gfx_file_kind export_kind;
+  gif_anim *anim;          /* the animation being recorded (explorer_animate), NULL if none */
+  double anim_next;        /* when the next frame is due (seconds, now_s) */
+  int anim_w, anim_h;
+  float anim_scale;
+  char anim_path[1024];
+  ex_swap pushed;          /* explorer_target_push: a lent target (g NULL when none) */ /* what F12 and the export buttons write: PNG (default), SVG or PDF */
   unsigned show;
   long train_from, train_goal; /* queued training (explorer_train): from which step, up to which */
   long train_generation;   /* snapshot generation the queued training belongs to */

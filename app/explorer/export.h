@@ -22,4 +22,12 @@ int export_unique_path(const char *dir, const char *stem, const char *ext, char 
 /* A file-name-safe copy of s: letters, digits, '-', '_' and '.'; others become '-'. */
 void export_sanitize(const char *s, char *out, size_t cap);
 
+/* The explorer's animation (explorer_animate, explorer.c, says what happened in notices): start
+ * recording (0 / -1), add a frame if one is due at time now (seconds; 0 none due or added, 1 the
+ * last frame was added, -1 failed: recording stopped), and save what was recorded (0 / -1). */
+typedef struct explorer explorer;
+int ex_anim_start(explorer *e, double now, rl_error *err);
+int ex_anim_frame(explorer *e, double now, rl_error *err);
+int ex_anim_finish(explorer *e, rl_error *err);
+
 #endif

@@ -58,6 +58,8 @@ typedef struct {
   int export_view;          /* 0, or the scale (1 or 2) of a whole-view PNG */
   unsigned export_panels;   /* rl_panel bits: that panel alone, PNG + CSV, at 1x ... */
   unsigned export_panels_2x; /* ... and at 2x */
+  int export_format;        /* 0, or the format of later exports + 1 (gfx_file_kind: PNG, SVG, PDF) */
+  int animate;              /* start (or stop and save) recording the view as a GIF */
 } ex_requests;
 
 /* The view the panels draw from: the explorer's own (struct explorer, explorer_state.h, holds
@@ -71,6 +73,8 @@ typedef struct {
   int static_mode;         /* a loaded model on a text: nothing trains */
   unsigned highlight;      /* rl_panel bits drawn with an accent frame */
   int exporting;           /* drawing a figure: no controls, hints, status or notices */
+  int export_kind;         /* the format exports write (gfx_file_kind), shown in the sidebar */
+  int recording;           /* frames recorded so far while an animation records (0: not recording) */
   int presenting;          /* inside the lesson presenter: no controls or hints either */
   int token_stride;        /* label every token_stride-th word on token axes (this frame) */
   int focus_slot;          /* the model the cell diagram shows (-1: the first) */

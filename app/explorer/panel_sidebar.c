@@ -159,7 +159,21 @@ static void sidebar_actions(ex_view *v) {
   if (!v->static_mode && ui_button(u, "New example")) v->req.new_example = 1;
   if (ui_button(u, gfx_theme(v->g) == theme_get(THEME_LIGHT) ? "Dark theme" : "Light theme")) v->req.toggle_theme = 1;
   ui_row(u, 1, NULL, 0);
-  if (ui_button(u, "Export view (F12)")) v->req.export_view = 1;
+  static const char *const FORMATS[] = {"PNG", "SVG (vector)", "PDF (vector)"};
+  int k = v->export_kind >= 0 && v->export_kind < 3 ? v->export_kind : 0;
+  if (ui_select(u, "export as", &k, FORMATS, 3)) v->req.export_format = k + 1;
+  ui_tooltip(u, "what F12 and the panels' export buttons write: PNG, or SVG / PDF for papers (text stays "
+                "text, heatmaps one pixel per cell)");
+  ui_row(u, 2, NULL, 0);
+  if (ui_button(u, "Export (F12)")) v->req.export_view = 1;
+  ui_tooltip(u, "saves the view in the export folder (Shift+F12: twice the size)");
+  char rec[64];
+  if (v->recording) snprintf(rec, sizeof rec, "Stop (%d frames)", v->recording);
+  else snprintf(rec, sizeof rec, "Animate");
+  if (ui_button(u, rec)) v->req.animate = 1;
+  ui_tooltip(u, "records the view as an animated GIF while it trains (10 frames/s, up to 12 s; Ctrl+F12); "
+                "press again to stop early");
+  ui_row(u, 1, NULL, 0);
   if (!v->static_mode) {
     int submitted = 0;
     ui_textbox(u, "model file path + Return", v->open_path, sizeof v->open_path, &submitted);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* 720p keeps the test fast under AddressSanitizer; layout and text scale with the height. */
@@ -310,6 +311,56 @@ static int file_size(const char *p) {
   return stat(p, &st) == 0 ? (int)st.st_size : -1;
 }
 
+/* The first bytes of a file. */
+static int file_starts(const char *path, const char *magic) {
+  char buf[16] = "";
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, strlen(magic), f);
+  fclose(f);
+  return n == strlen(magic) && !memcmp(buf, magic, n);
+}
+
+/* "export as" SVG / PDF (the sidebar's choice) and the animation (Ctrl+F12 twice). */
+static void test_export_formats(explorer *e) {
+  char path[1024];
+  rl_error err;
+  explorer_set_export_format(e, GFX_FILE_SVG);
+  CHECK(explorer_export_format(e) == GFX_FILE_SVG);
+  CHECK(explorer_export_view(e, 1, path, sizeof path, &err) == 0);
+  CHECKF(strstr(path, ".svg") && file_starts(path, "<?xml") && file_size(path) > 1000, "svg export %s", path);
+  explorer_set_export_format(e, GFX_FILE_PDF);
+  CHECK(explorer_export_panel(e, RL_PANEL_GRADIENTS, 1, path, sizeof path, &err) == 0);
+  CHECKF(strstr(path, ".pdf") && file_starts(path, "%PDF-"), "pdf export %s", path);
+  char csv[1100];
+  snprintf(csv, sizeof csv, "%.*s.csv", (int)strlen(path) - 4, path);
+  CHECKF(file_size(csv) > 10, "the CSV beside %s", path);
+  explorer_set_export_format(e, GFX_FILE_GIF);
+  CHECK(explorer_export_format(e) == GFX_FILE_PNG); /* a GIF is not a still: back to PNG */
+  /* Ctrl+F12 records, Ctrl+F12 again stops and saves: a GIF with the frames recorded */
+  inject_key(e, UI_KEY_F12, UI_MOD_CTRL);
+  explorer_frame(e);
+  CHECK(explorer_recording(e) == 1); /* the first frame is due at once */
+  for (int i = 0; i < 40 && explorer_recording(e) < 3; i++) {
+    struct timespec ts = {0, 30000000};
+    nanosleep(&ts, NULL);
+    explorer_frame(e);
+  }
+  int n = explorer_recording(e);
+  CHECKF(n >= 3, "recorded %d frames", n);
+  inject_key(e, UI_KEY_F12, UI_MOD_CTRL);
+  explorer_frame(e);
+  CHECK(explorer_recording(e) == 0);
+  CHECKF(strstr(e->notice, "Saved") && strstr(e->notice, "-view-animation-step") && strstr(e->notice, ".gif"),
+         "notice: %s", e->notice);
+  const char *p = strstr(e->notice, "/");
+  char gif[1024] = "";
+  if (p) snprintf(gif, sizeof gif, "%.*s", (int)(strstr(p, ".gif") + 4 - p), p);
+  CHECKF(file_starts(gif, "GIF89a"), "animation %s", gif);
+  explorer_play(e, 0);
+  explorer_set_export_format(e, GFX_FILE_PNG);
+}
+
 static void test_export(explorer *e) {
   char dir[600], path[1024];
   snprintf(dir, sizeof dir, "%s/figs", test_tmpdir());
@@ -370,6 +421,7 @@ static void test_export(explorer *e) {
     explorer_frame(e);
     CHECKF(strstr(e->notice, "curves-step") && strstr(e->notice, "(+ .csv)"), "notice: %s", e->notice);
   }
+  test_export_formats(e);
   /* unwritable folder: an error notice, the explorer carries on */
   char bad[700];
   snprintf(bad, sizeof bad, "%s/file", test_tmpdir());

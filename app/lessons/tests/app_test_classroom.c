@@ -22,9 +22,10 @@
 
 /* Strings of the live window that must never reach a slide or an exported figure. */
 static const char *const CHROME_EXACT[] = {"export", "2x", "Play", "Pause", "Step", "Reset", "New example",
-                                           "Light theme", "Dark theme", "Export view (F12)", NULL};
+                                           "Light theme", "Dark theme", "Export (F12)", "Animate", NULL};
 static const char *const CHROME_PART[] = {"click or drag", "Saved ", "paused", "steps/s", "full speed", "?  keys",
-                                          "your sentence + Return", "model file path", "speed", NULL};
+                                          "your sentence + Return", "model file path", "speed", "export as",
+                                          "Recording", NULL};
 
 /* The first chrome string drawn since the last reset, or NULL. */
 static const char *chrome_drawn(void) {

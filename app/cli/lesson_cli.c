@@ -83,6 +83,7 @@ void lesson_args_help(FILE *f) {
 int lesson_cli_load(const lesson_args *a, const char *cmd, rl_lesson_set *set, const rl_lesson **out) {
   rl_error err;
   char dir[4096];
+  memset(set, 0, sizeof *set); /* callers free the set on every path, this one included */
   if (host_data_dir(HOST_LESSONS, a->dir, dir, sizeof dir, NULL, &err) || rl_lesson_dir_load(dir, set, &err)) {
     fprintf(stderr, "rnnlab %s: %s\n", cmd, err.msg);
     return 1;

@@ -49,6 +49,7 @@ static explorer *alloc_explorer(gfx *g, rl_error *err) {
   e->v.focus_slot = -1;
   e->v.units_slot = -1;
   e->v.gc_eps = 1; /* eps = 1e-2 */
+  e->v.conn_compare = 1;
   e->v.insp = ex_inspect_create();
   if (!e->v.insp) {
     ui_destroy(e->v.u);

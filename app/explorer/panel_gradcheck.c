@@ -71,29 +71,35 @@ static void draw_check(ex_view *v, gfx_rect r, const ex_gradcheck *gc, rl_cell c
   const rl_gradcheck *c = &gc->check;
   char name[64], lines[9][2][96];
   weight_name(cell, H, gc->row[gc->chosen], gc->col[gc->chosen], name, sizeof name);
-  const char *fmt[9][2] = {{"weight", "%s = %.6f"}, {"eps", "%.0e"}, {"J(w)", "%.7f"},
+  const char *fmt[9][2] = {{"weight", "%.6f"}, {"eps", "%.0e"}, {"J(w)", "%.7f"},
                            {"J(w + eps)", "%.7f"}, {"J(w - eps)", "%.7f"}, {"loss change", "%+.3e"},
                            {"finite difference", "%+.6e"}, {"backprop", "%+.6e"}, {"relative difference", "%.1e"}};
-  snprintf(lines[0][1], sizeof lines[0][1], fmt[0][1], name, gc->weight[gc->chosen]);
+  snprintf(lines[0][1], sizeof lines[0][1], fmt[0][1], gc->weight[gc->chosen]);
   double vals[9] = {0, c->eps, c->loss, c->loss_plus, c->loss_minus, c->loss_plus - c->loss_minus, c->fd,
                     c->backprop, c->rel};
   for (int i = 1; i < 9; i++) snprintf(lines[i][1], sizeof lines[i][1], fmt[i][1], vals[i]);
   snprintf(lines[5][0], sizeof lines[5][0], "J(w+eps) - J(w-eps)");
   snprintf(lines[6][0], sizeof lines[6][0], "slope: change / (2 eps)");
   snprintf(lines[7][0], sizeof lines[7][0], "backprop: dJ/dw");
-  for (int i = 0; i < 9; i++)
+  for (int i = 1; i < 9; i++)
     if (i < 5 || i == 8) snprintf(lines[i][0], sizeof lines[i][0], "%s", fmt[i][0]);
-  int lx = r.x, vx = r.x + (int)(r.w * 0.5f), y = r.y;
-  for (int i = 0; i < 9; i++, y += lh) {
+  snprintf(lines[0][0], sizeof lines[0][0], "%s", name);
+  /* one column of rows when they fit, else two (the inputs left, the comparison right) */
+  int foot = lh + (ex_chrome(v) ? lh : 0), ncol = 9 * lh + foot <= r.h ? 1 : 2;
+  int rows = ncol == 1 ? 9 : 5, colw = (r.w - (ncol - 1) * gfx_px(g, 24)) / ncol;
+  if (rows * lh + foot > r.h) lh = (r.h - gfx_px(g, 4)) / (rows + (ex_chrome(v) ? 2 : 1));
+  for (int i = 0; i < 9; i++) {
+    int col = i / rows, row = i % rows;
+    int lx = r.x + col * (colw + gfx_px(g, 24)), vx = lx + (int)(colw * 0.5f), y = r.y + row * lh;
     int strong = i >= 6;
-    gfx_color col = i == 8 ? (c->rel < 1e-2 ? th->ok : th->error) : th->text;
+    gfx_color cc = i == 8 ? (c->rel < 1e-2 ? th->ok : th->error) : th->text;
     gfx_text(g, lx, y, lines[i][0], GFX_SANS, bp, strong ? th->text : th->text_dim, GFX_LEFT | GFX_TOP);
-    gfx_text(g, vx, y, lines[i][1], GFX_MONO, bp, col, GFX_LEFT | GFX_TOP);
+    gfx_text(g, vx, y, lines[i][1], GFX_MONO, bp, cc, GFX_LEFT | GFX_TOP);
   }
-  y += lh / 2;
-  gfx_text(g, lx, y, "float32 forward passes, central difference: the two agree to about 1e-3 at eps = 1e-2",
+  int y = r.y + rows * lh;
+  gfx_text(g, r.x, y, "float32 forward passes, central difference: they agree to about 1e-3 at eps = 1e-2",
            GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
-  if (ex_chrome(v)) draw_eps(v, lx, y + lh, (int)(lh * 0.9f));
+  if (ex_chrome(v)) draw_eps(v, r.x, y + lh, (int)(lh * 0.9f));
 }
 
 void panel_gradcheck_draw(ex_view *v, gfx_rect r) {

@@ -70,7 +70,7 @@ int panel_flow_text(ex_view *v, gfx_rect r, int first, const gfx_color *col) {
 /* ---- the units panel ------------------------------------------------------------------------- */
 
 /* The unit shown: the chosen one, else the top of the ranking. */
-static int shown_unit(ex_view *v, int slot, ex_unit *u) {
+static int shown_unit(const ex_view *v, int slot, ex_unit *u) {
   const tr_slot_snap *q = &v->snap.slot[slot];
   if (v->unit_set && ex_unit_valid(q, v->unit)) {
     *u = v->unit;
@@ -188,13 +188,13 @@ void panel_units_draw(ex_view *v, gfx_rect r) {
 int panel_units_csv(const ex_view *v, FILE *f) {
   int slot = ex_inspect_slot(&v->snap, v->units_slot);
   ex_unit u;
-  if (slot < 0 || !shown_unit((ex_view *)v, slot, &u)) return fprintf(f, "t,token,value\n") < 0 ? -1 : 0;
+  if (slot < 0 || !shown_unit(v, slot, &u)) return fprintf(f, "unit,t,token,value\n") < 0 ? -1 : 0;
   const tr_slot_snap *q = &v->snap.slot[slot];
   char name[48], buf[64];
   ex_unit_name(q, u, name, sizeof name);
-  fprintf(f, "# unit %s\nt,token,value\n", name);
+  fprintf(f, "unit,t,token,value\n");
   for (int t = 0; t < v->snap.T; t++)
-    fprintf(f, "%d,%s,%.6g\n", t + 1, csv_quote(v->snap.labels[t], buf, sizeof buf), ex_unit_value(q, u, t));
+    fprintf(f, "%s,%d,%s,%.6g\n", name, t + 1, csv_quote(v->snap.labels[t], buf, sizeof buf), ex_unit_value(q, u, t));
   const rl_unit_score *rows;
   const ex_unit *units;
   int n = ex_inspect_rank(v->insp, &v->snap, slot, &rows, &units);

@@ -64,8 +64,9 @@ void panel_connectivity_draw(ex_view *v, gfx_rect r) {
   if (t >= sn->T - 1) t = sn->T - 2;
   char title[200];
   const char *next = t >= 0 && sn->labels ? sn->labels[t + 1] : "?";
-  snprintf(title, sizeof title, "What the prediction at t = %d reads: |d log p(%s) / d e(x_s)|", t + 1,
-           !strcmp(next, "\n") ? "\\n" : !strcmp(next, " ") ? "space" : next);
+  int bare = !strcmp(next, "\n") || !strcmp(next, " ");
+  snprintf(title, sizeof title, "What the prediction at t = %d reads: |d log p(%s%s%s) / d e(x_s)|", t + 1,
+           bare ? "" : "'", !strcmp(next, "\n") ? "\\n" : !strcmp(next, " ") ? "space" : next, bare ? "" : "'");
   gfx_rect c = ex_panel_frame(v, RL_PANEL_CONNECTIVITY, r, title);
   int slots[TR_MAX_SLOTS], n = 0;
   if (v->conn_compare) {

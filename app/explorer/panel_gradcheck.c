@@ -63,6 +63,25 @@ static void draw_eps(ex_view *v, int x, int y, int h) {
   }
 }
 
+/* The loss change measured at -eps, 0, +eps (dots) and the tangent backprop predicts (dashed). */
+static void draw_tangent(ex_view *v, gfx_rect r, const rl_gradcheck *c) {
+  float dx[3] = {(float)-c->eps, 0, (float)c->eps};
+  float dy[3] = {(float)(c->loss_minus - c->loss), 0, (float)(c->loss_plus - c->loss)};
+  float tx[2] = {dx[0], dx[2]}, ty[2] = {(float)(-c->backprop * c->eps), (float)(c->backprop * c->eps)};
+  plot_series s[2] = {{0}, {0}};
+  s[0].label = "loss change measured at -eps, 0, +eps";
+  s[0].x = dx, s[0].y = dy, s[0].n = 3, s[0].markers = 1, s[0].width = 2.5f;
+  s[0].color = theme_series(gfx_theme(v->g), 0);
+  s[1].label = "backprop: slope dJ/dw through 0";
+  s[1].x = tx, s[1].y = ty, s[1].n = 2, s[1].dashed = 1, s[1].width = 2.5f;
+  s[1].color = theme_series(gfx_theme(v->g), 1);
+  plot_opts o = plot_opts_default();
+  o.xlabel = "nudge of the weight";
+  o.ylabel = "J(w + nudge) - J(w)";
+  o.legend = PLOT_LEGEND_ABOVE;
+  plot_lines(v->g, r, &o, s, 2, NULL);
+}
+
 static void draw_check(ex_view *v, gfx_rect r, const ex_gradcheck *gc, rl_cell cell, int H) {
   gfx *g = v->g;
   const theme *th = gfx_theme(g);
@@ -100,6 +119,8 @@ static void draw_check(ex_view *v, gfx_rect r, const ex_gradcheck *gc, rl_cell c
   gfx_text(g, r.x, y, "float32 forward passes, central difference: they agree to about 1e-3 at eps = 1e-2",
            GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
   if (ex_chrome(v)) draw_eps(v, r.x, y + lh, (int)(lh * 0.9f));
+  int top = y + (ex_chrome(v) ? 2 : 1) * lh + gfx_px(g, 8);
+  if (r.y + r.h - top >= gfx_px(g, 260)) draw_tangent(v, gfx_r(r.x, top, r.w, r.y + r.h - top), c);
 }
 
 void panel_gradcheck_draw(ex_view *v, gfx_rect r) {

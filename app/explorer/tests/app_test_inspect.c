@@ -7,8 +7,11 @@
  *    pass) and is cached per (snapshot, slot, t);
  *  - the gradient check's candidates are sorted by |grad|, and the finite difference agrees with
  *    backprop to 5e-3 relative at eps = 1e-2 (float32; measured about 1e-4 .. 2e-3).
+ *  - in the explorer (a model file viewed on text): clicking a "find units" row shows that unit,
+ *    clicking a character in connectivity selects it, an eps button changes eps;
  *  - the PyTorch-trained fixture opens, and rnnlab's loss on the text it was made for matches
  *    PyTorch's to 1e-4 relative (float32 sums over 200 characters). */
+#include "explorer/explorer_state.h"
 #include "explorer/inspect.h"
 #include "explorer/panel.h"
 #include "modelfile.h"
@@ -185,7 +188,113 @@ static void test_pytorch_fixture(void) {
   rl_model_free(m);
 }
 
+/* ---- clicks in the window ---- */
+
+#define MAX_SEEN 2048
+static struct {
+  char s[96];
+  gfx_rect box;
+} seen[MAX_SEEN];
+static int nseen;
+
+static void observe(void *ctx, const char *s, int px, gfx_rect box) {
+  (void)ctx;
+  (void)px;
+  if (nseen >= MAX_SEEN) return;
+  snprintf(seen[nseen].s, sizeof seen[nseen].s, "%s", s);
+  seen[nseen++].box = box;
+}
+
+static const gfx_rect *seen_at(const char *s, gfx_rect in, int nth) {
+  for (int i = 0; i < nseen; i++)
+    if (!strcmp(seen[i].s, s) && gfx_contains(in, seen[i].box.x, seen[i].box.y) && nth-- == 0) return &seen[i].box;
+  return NULL;
+}
+
+static void click(explorer *e, int x, int y) {
+  ui_event ev = {.type = UI_EV_MOUSE_MOVE, .x = x, .y = y};
+  explorer_handle_event(e, &ev);
+  explorer_frame(e);
+  ev.type = UI_EV_MOUSE_DOWN;
+  ev.button = UI_BUTTON_LEFT;
+  explorer_handle_event(e, &ev);
+  explorer_frame(e);
+  ev.type = UI_EV_MOUSE_UP;
+  explorer_handle_event(e, &ev);
+  explorer_frame(e);
+}
+
+static void test_clicks(void) {
+  rl_error err;
+  gfx *g = gfx_create_headless(1920, 1080, &err);
+  rl_model *m = NULL;
+  CHECK(g && rl_model_load(fixture_path("pytorch/char_code_lstm.safetensors"), &m, &err) == 0);
+  if (!g || !m) {
+    gfx_destroy(g);
+    return;
+  }
+  size_t len;
+  char *text = rl_text_generate(RL_TEXT_CODE, 3, 600, &len, &err);
+  explorer *e = NULL;
+  CHECKF(text && explorer_create_view(g, m, text, &e, &err) == 0, "%s", err.msg);
+  free(text);
+  if (!e) {
+    gfx_destroy(g);
+    return;
+  }
+  gfx_set_text_observer(g, observe, NULL);
+  explorer_show_panels(e, RL_PANEL_UNITS, 0);
+  explorer_wait(e, 30);
+  nseen = 0;
+  explorer_frame(e);
+  /* the third row of the list */
+  const rl_unit_score *rows;
+  const ex_unit *units;
+  int n = ex_inspect_rank(e->v.insp, &e->v.snap, 0, &rows, &units);
+  CHECK(n > 3 && !e->v.unit_set);
+  char name[48];
+  ex_unit_name(&e->v.snap.slot[0], units[2], name, sizeof name);
+  const gfx_rect *b = n > 3 ? seen_at(name, explorer_panel_rect(e, RL_PANEL_UNITS), 0) : NULL;
+  CHECKF(b != NULL, "row %s not drawn", name);
+  if (b) {
+    ex_unit want = units[2];
+    click(e, b->x + 4, b->y + b->h / 2);
+    CHECKF(e->v.unit_set && e->v.unit.ld == want.ld && e->v.unit.band == want.band && e->v.unit.unit == want.unit,
+           "clicked %s, showing band %d unit %d", name, e->v.unit.band, e->v.unit.unit);
+  }
+  /* connectivity: click the 3rd "(" drawn and it becomes the selected position */
+  explorer_show_panels(e, RL_PANEL_CONNECTIVITY, 0);
+  explorer_select_timestep(e, 400);
+  nseen = 0;
+  explorer_frame(e);
+  gfx_rect cr = explorer_panel_rect(e, RL_PANEL_CONNECTIVITY);
+  b = seen_at("(", cr, 2);
+  CHECK(b != NULL);
+  if (b) {
+    click(e, b->x + b->w / 2, b->y + b->h / 2);
+    int t = explorer_selected_timestep(e);
+    CHECKF(t >= 0 && t < 400 && !strcmp(e->v.snap.labels[t], "("), "selected %d", t);
+  }
+  /* the gradient check: the 1e-3 button */
+  explorer_show_panels(e, RL_PANEL_GRADCHECK, 0);
+  nseen = 0;
+  explorer_frame(e);
+  b = seen_at("1e-3", explorer_panel_rect(e, RL_PANEL_GRADCHECK), 0);
+  CHECK(b != NULL && e->v.gc_eps == 1);
+  if (b) {
+    click(e, b->x + b->w / 2, b->y + b->h / 2);
+    CHECK(e->v.gc_eps == 2);
+  }
+  rl_error uerr;
+  CHECK(explorer_set_unit(e, "1:5:f", &uerr) == 0 && e->v.unit_set && e->v.unit.unit == 5);
+  CHECK(explorer_set_unit(e, "1:5:q", &uerr) == -1 && strstr(uerr.msg, "no 'q'"));
+  gfx_set_text_observer(g, NULL, NULL);
+  explorer_destroy(e);
+  gfx_destroy(g);
+}
+
 int main(void) {
+  test_clicks();
   test_cell(RL_CELL_LSTM);
   test_cell(RL_CELL_GRU);
   test_cell(RL_CELL_RNN);

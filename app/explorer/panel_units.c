@@ -24,9 +24,13 @@ int panel_flow_text(ex_view *v, gfx_rect r, int first, const gfx_color *col) {
   int px = gfx_font_px(g, THEME_TEXT_BODY), cw, lh0;
   gfx_text_size(g, "m", GFX_MONO, px, &cw, &lh0);
   int lh = (int)(gfx_line_height(g, GFX_MONO, px) * 1.25f);
-  int char_level = 1;
-  for (int t = 0; t < sn->T && char_level; t++)
-    if (sn->labels && sn->labels[t] && strlen(sn->labels[t]) > 4) char_level = 0;
+  int char_level = 1; /* every token one character (one UTF-8 code point): drawn without spaces */
+  for (int t = 0; t < sn->T && char_level; t++) {
+    const unsigned char *p = sn->labels && sn->labels[t] ? (const unsigned char *)sn->labels[t] : NULL;
+    int cps = 0;
+    for (; p && *p; p++) cps += (*p & 0xC0) != 0x80;
+    if (cps != 1) char_level = 0;
+  }
   float x = (float)r.x, y = (float)r.y;
   int hovered = -1, mx, my, shown = first;
   ui_mouse_pos(v->u, &mx, &my);

@@ -242,6 +242,15 @@ static void lesson8(void) {
   if (!slide(8, 3)) return;
   CHECK(find_in("Find units", panel(RL_PANEL_UNITS)) != NULL);
   CHECK(find_in("A unit over the text", panel(RL_PANEL_UNITS)) != NULL);
+  /* the narration: cell states that follow the bracket depth, among the top ten */
+  const rl_unit_score *rows;
+  const ex_unit *units;
+  int n = ex_inspect_rank(e->v.insp, explorer_snapshot(e), 0, &rows, &units), depth_cells = 0;
+  const char *names[6];
+  ex_bands(RL_CELL_LSTM, names, NULL, NULL, 6);
+  for (int i = 0; i < n && i < 10; i++)
+    depth_cells += rows[i].feature == RL_FEAT_DEPTH && !strcmp(names[units[i].band], "c") && fabsf(rows[i].r) > 0.4f;
+  CHECKF(depth_cells >= 2, "%d cell states with |r| > 0.4 with the depth among the top ten", depth_cells);
   for (int step = 4; step <= 5; step++) {
     if (!slide(8, step)) return;
     gfx_rect r = panel(RL_PANEL_CONNECTIVITY);

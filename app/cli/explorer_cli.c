@@ -43,6 +43,7 @@ void view_args_help(FILE *f, const char *cmd) {
           "  --theme dark|light  --size WxH  --export-dir DIR (default rnnlab-figures)\n"
           "  --select T          selected timestep   --clamp keep|erase|free\n"
           "  --show P1,P2,...    panels: heatmaps gradients curves diagram sidebar distribution bptt params\n"
+          "                      embedding predictions layers gradient-norm units connectivity gradient-check\n"
           "  --gradient relative|raw   the gradient plot: relative to the scored step (default) or raw norms\n"
           "  --data FILE --level char|word   the lm task's text file and how it is split\n"
           "  --generated code|dialogue       the lm task on a generated text (rnnlab corpus)\n"
@@ -210,6 +211,16 @@ int view_args_parse(view_args *a, const char *cmd, int argc, char **argv, int *i
   return r ? r : parse_view(a, cmd, o, v);
 }
 
+/* "heatmaps, gradients, ...": every panel's name, for messages. */
+static const char *panel_list(void) {
+  static char list[512];
+  const char *const *names = rl_panel_names();
+  size_t o = 0;
+  for (int i = 0; i < RL_PANEL_COUNT && o < sizeof list; i++)
+    o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+  return list;
+}
+
 static int parse_show(const char *cmd, const char *s, unsigned *out) {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", s);
@@ -217,8 +228,7 @@ static int parse_show(const char *cmd, const char *s, unsigned *out) {
   for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
     rl_panel p;
     if (rl_panel_parse(tok, &p)) {
-      fprintf(stderr, "rnnlab %s: unknown panel '%s' (heatmaps, gradients, curves, diagram, sidebar, "
-                      "distribution, bptt, params)\n", cmd, tok);
+      fprintf(stderr, "rnnlab %s: unknown panel '%s' (%s)\n", cmd, tok, panel_list());
       return -1;
     }
     m |= (unsigned)p;
@@ -284,8 +294,7 @@ int explorer_png(explorer *e, gfx *g, const view_args *a, const char *cmd) {
   rl_error err;
   rl_panel p = 0;
   if (a->panel && rl_panel_parse(a->panel, &p)) {
-    fprintf(stderr, "rnnlab %s: --panel: unknown panel '%s' (heatmaps, gradients, curves, diagram, sidebar, "
-                    "distribution, bptt, params)\n", cmd, a->panel);
+    fprintf(stderr, "rnnlab %s: --panel: unknown panel '%s' (%s)\n", cmd, a->panel, panel_list());
     return 2;
   }
   float sc = (float)a->h / 1080.0f;

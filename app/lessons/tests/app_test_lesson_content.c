@@ -60,6 +60,18 @@ static const rl_lesson *slide(int number, int step) {
   return l;
 }
 
+/* The next step of the lesson on screen, applied on top of the state the slide before left (as the
+ * presenter does), without running its training: no replay from the start. */
+static const rl_lesson *next_slide(int number, int step) {
+  const rl_lesson *l = lesson(number);
+  if (!l) return NULL;
+  rl_error err;
+  CHECKF(lesson_apply_step(e, l, step - 1, LESSON_WAIT, &err) == 0, "lesson %d step %d: %s", number, step, err.msg);
+  ntexts = 0;
+  presenter_draw_step(e, g, l, step - 1);
+  return l;
+}
+
 static gfx_rect panel(rl_panel p) { return explorer_panel_rect(e, p); }
 
 /* Lesson 1: the embedding of the word the step selects, and h(0) entering word 1. */
@@ -252,7 +264,7 @@ static void lesson8(void) {
     depth_cells += rows[i].feature == RL_FEAT_DEPTH && !strcmp(names[units[i].band], "c") && fabsf(rows[i].r) > 0.4f;
   CHECKF(depth_cells >= 2, "%d cell states with |r| > 0.4 with the depth among the top ten", depth_cells);
   for (int step = 4; step <= 5; step++) {
-    if (!slide(8, step)) return;
+    if (!next_slide(8, step)) return; /* steps 4-6 train nothing: the models of step 3 */
     gfx_rect r = panel(RL_PANEL_CONNECTIVITY);
     const drawn *a = find_in("A: LSTM", r), *b = find_in("B: RNN", r);
     CHECKF(a && b && a->box.x < b->box.x, "step %d: the LSTM left of the RNN", step);
@@ -268,7 +280,7 @@ static void lesson8(void) {
     printf("lesson 8 step %d, t = %d: gradient share more than 20 characters back: LSTM %.3g, RNN %.3g\n", step,
            t + 1, lstm, rnn);
   }
-  if (!slide(8, 6)) return;
+  if (!next_slide(8, 6)) return;
   CHECK(find_in("relative difference", panel(RL_PANEL_GRADCHECK)) != NULL);
   char msg[256];
   const ex_gradcheck *gc = ex_inspect_gradcheck(e->v.insp, explorer_snapshot(e), 0, 0, 1e-2, msg, sizeof msg);

@@ -10,13 +10,20 @@
 
 #define CONN_DECADES 4.0f /* the colour scale: 10^-4 .. 1 of the largest value */
 
-/* The first token drawn: a window that ends a little after t, starting at a line start. */
-static int window_start(const tr_snapshot *sn, int t, int budget) {
-  int first = t - budget;
-  if (first <= 0) return 0;
-  for (int s = first; s < t && s < first + 80; s++)
-    if (sn->labels && sn->labels[s] && !strcmp(sn->labels[s], "\n")) return s + 1;
-  return first;
+/* The first token drawn: a line start about two thirds of the rows above t, so t and what it reads
+ * are on screen (rows counted from newlines and wraps at per_line characters). */
+static int window_start(const tr_snapshot *sn, int t, int per_line, int lines) {
+  int rows = 0, col = 0, want = lines * 2 / 3;
+  for (int s = t; s > 0; s--) {
+    const char *lab = sn->labels ? sn->labels[s - 1] : NULL;
+    int nl = lab && !strcmp(lab, "\n");
+    if (nl || ++col >= per_line) {
+      rows++;
+      col = 0;
+      if (rows >= want) return s;
+    }
+  }
+  return 0;
 }
 
 static void draw_one(ex_view *v, gfx_rect r, int slot, int t) {
@@ -45,7 +52,7 @@ static void draw_one(ex_view *v, gfx_rect r, int slot, int t) {
   int cw;
   gfx_text_size(g, "m", GFX_MONO, bp, &cw, NULL);
   int per_line = cw > 0 ? text.w / cw : 40, lines = lh > 0 ? text.h / lh : 10;
-  int hov = panel_flow_text(v, text, window_start(sn, t, per_line * lines / 2), col);
+  int hov = panel_flow_text(v, text, window_start(sn, t, per_line > 0 ? per_line : 1, lines), col);
   free(col);
   if (hov >= 0 && ex_chrome(v)) {
     char tip[160];

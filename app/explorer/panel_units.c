@@ -117,7 +117,15 @@ static void draw_ranking(ex_view *v, gfx_rect r, int slot, ex_unit cur) {
   gfx_text(g, r.x, r.y, "Find units", GFX_SANS, bp, th->text, GFX_LEFT | GFX_TOP);
   gfx_text(g, r.x, r.y + lh, "|r| with a feature of the text", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
   int y = r.y + 2 * lh + gfx_px(g, 6);
-  int c1 = r.x + gfx_px(g, 8), c2 = r.x + (int)(r.w * 0.42f), c3 = r.x + r.w - gfx_px(g, 8);
+  /* columns from what they hold: the widest unit name, then the feature, then r at the right */
+  int uw = 0, cw8;
+  for (int i = 0; i < n && i < 64; i++) {
+    char nm[48];
+    ex_unit_name(q, units[i], nm, sizeof nm);
+    gfx_text_size(g, nm, GFX_MONO, bp, &cw8, NULL);
+    if (cw8 > uw) uw = cw8;
+  }
+  int c1 = r.x + gfx_px(g, 8), c2 = c1 + uw + gfx_px(g, 16), c3 = r.x + r.w - gfx_px(g, 8);
   gfx_text(g, c1, y, "unit", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
   gfx_text(g, c2, y, "feature", GFX_SANS, sp, th->text_dim, GFX_LEFT | GFX_TOP);
   gfx_text(g, c3, y, "r", GFX_SANS, sp, th->text_dim, GFX_RIGHT | GFX_TOP);
@@ -165,7 +173,7 @@ void panel_units_draw(ex_view *v, gfx_rect r) {
     return;
   }
   int gap = gfx_px(g, 16);
-  int lw = c.w > gfx_px(g, 900) ? (int)(c.w * 0.27f) : 0;
+  int lw = c.w > gfx_px(g, 900) ? (int)fmaxf(c.w * 0.27f, (float)gfx_tx(g, 400)) : 0;
   int bar_h = gfx_px(g, 110); /* the label above the bar, the bar, the tick labels below */
   gfx_rect text = gfx_r(c.x, c.y, c.w - (lw ? lw + gap : 0), c.h - bar_h - gap);
   int T = v->snap.T;

@@ -307,7 +307,10 @@ int main(void) {
   lesson5();
   lesson6();
   lesson7();
-  lesson8();
+#ifndef RNNLAB_SANITIZED
+  lesson8(); /* trains two character models 400 steps on 300-character chunks: ten times slower under
+                ASan, where the whole test would pass its 600 s limit; the plain build runs it */
+#endif
   rl_lesson_set_free(&set);
   explorer_destroy(e);
   gfx_destroy(g);

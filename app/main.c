@@ -12,6 +12,7 @@ static const rl_command COMMANDS[] = {
     {"experiment", "measure the slides' claims: horizon, gradients, agreement", cmd_experiment},
     {"render", "draw the explorer (or one panel) to a PNG without a display", cmd_render},
     {"view", "a model file's gates and gradients on a sentence (window or PNG)", cmd_view},
+    {"corpus", "write a generated text with quotes, brackets and lines (code or dialogue)", cmd_corpus},
     {"export-lesson", "write every step of a lesson as a PNG, ready for slides", cmd_export_lesson},
 };
 

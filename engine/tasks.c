@@ -1,5 +1,6 @@
 /* rnnlab tasks: the seeded generators and the lm stream (see tasks.h). */
 #include "tasks.h"
+#include "textgen.h"
 #include "corpus.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,8 @@ static int check_opts(const rl_task_opts *o, rl_error *err) {
   case RL_TASK_LM:
     if (o->level != RL_VOCAB_WORD && o->level != RL_VOCAB_CHAR)
       return rl_fail(err, "lm level must be char or word");
+    if (o->generated < 0 || o->generated > 2)
+      return rl_fail(err, "lm generated text %d unknown (0 none, 1 code, 2 dialogue)", o->generated);
     if (o->max_vocab < 1 || o->max_vocab >= RL_MAX_VOCAB)
       return rl_fail(err, "lm max vocabulary %d out of range (1..%d)", o->max_vocab, RL_MAX_VOCAB - 1);
     return check_length(o, o->length, err);
@@ -299,6 +302,16 @@ static int create_lm(rl_task *t, rl_error *err) {
   co.holdout = t->o.holdout;
   if (t->data_path) {
     if (rl_corpus_load(t->data_path, &co, &t->corpus, err) != 0) return -1;
+  } else if (t->o.generated > 0) {
+    size_t len = 0;
+    rl_text_kind kind = (rl_text_kind)(t->o.generated - 1);
+    char *text = rl_text_generate(kind, t->o.seed, RL_TASK_GEN_CHARS, &len, err);
+    if (!text) return -1;
+    char name[64];
+    snprintf(name, sizeof name, "generated %s text", rl_text_kind_name(kind));
+    int rc = rl_corpus_from_text(text, len, name, &co, &t->corpus, err);
+    free(text);
+    if (rc != 0) return -1;
   } else {
     size_t len = 0;
     char *text = rl_corpus_builtin_text(t->o.seed, BUILTIN_SENTENCES, &len);

@@ -69,7 +69,11 @@ typedef struct {
   int64_t max_tokens;       /* lm: token ids held in memory (bounded; 0 = default 16M = 64 MiB) */
   float holdout;            /* lm: held-out fraction at the end of the stream, default 0.1 */
   uint64_t seed;            /* lm built-in generator: which sentences (default 1) */
+  int generated;            /* lm without a file: 0 = the built-in sentences (default); 1 + an
+                               rl_text_kind (textgen.h) = that generated text, RL_TASK_GEN_CHARS
+                               characters from `seed`, read at the level asked for */
 } rl_task_opts;
+#define RL_TASK_GEN_CHARS 200000
 
 /* Defaults for a kind (as documented above). */
 rl_task_opts rl_task_default(rl_task_kind kind);

@@ -7,6 +7,7 @@
 #include "lesson_cli.h"
 #include "script.h"
 #include "draw/gif.h"
+#include "modelfile.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ static void render_help(void) {
   printf("usage: rnnlab render --train-steps N --out fig.png|fig.svg|fig.pdf [--panel NAME] [--size WxH]\n"
          "                     [--scale 1|2] [--theme light|dark]\n"
          "       rnnlab render --train-steps N --frames K --out anim.gif [--fps F] [--panel NAME] [--size WxH]\n"
+         "       rnnlab render --model M.safetensors --text-file F --out fig.png|fig.svg|fig.pdf\n"
+         "                     [--panel units --unit 1:3:c]\n"
          "       rnnlab render --bench-fps SECONDS [--size WxH]\n\n"
          "Trains the explorer's models N steps (both cores) and draws the explorer's view, or one panel,\n"
          "with no display. The format follows the file name: PNG, SVG or PDF (vector: text stays text,\n"
@@ -209,12 +212,28 @@ static int render(explorer *e, gfx *g, const view_args *a) {
   } else if (!rc) {
     explorer_wait(e, 30.0);
   }
+  if (!rc) rc = view_args_apply_unit(e, a, "render") ? 2 : 0;
   if (!rc && a->script) rc = run_script(e, a->script);
   if (!rc && a->out) {
     rc = explorer_png(e, g, a, "render");
     if (!rc) printf("wrote %s (%dx%d, step %ld)\n", a->out, gfx_width(g), gfx_height(g), explorer_step(e));
   }
   return rc;
+}
+
+/* render --model M: the model file on --text / --text-file, nothing trains. 0 or -1 (printed). */
+static int create_model_view(gfx *g, const view_args *a, explorer **e) {
+  rl_error err;
+  rl_model *m = NULL;
+  char *text = NULL;
+  if (view_args_text(a, "render", &text)) return -1;
+  if (rl_model_load(a->model_path, &m, &err) || explorer_create_view(g, m, text, e, &err)) {
+    fprintf(stderr, "rnnlab render: %s\n", err.msg);
+    free(text);
+    return -1;
+  }
+  free(text);
+  return 0;
 }
 
 int cmd_render(int argc, char **argv) {
@@ -251,8 +270,8 @@ int cmd_render(int argc, char **argv) {
   }
   gfx_set_theme(g, theme_get(a.theme));
   explorer *e = NULL;
-  if (explorer_create(g, &a.ex, &e, &err)) {
-    fprintf(stderr, "rnnlab render: %s\n", err.msg);
+  if (a.model_path ? create_model_view(g, &a, &e) : explorer_create(g, &a.ex, &e, &err)) {
+    if (!a.model_path) fprintf(stderr, "rnnlab render: %s\n", err.msg);
     gfx_destroy(g);
     return 1;
   }

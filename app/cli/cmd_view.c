@@ -5,13 +5,16 @@
 #include "explorer_cli.h"
 #include "modelfile.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void view_help(void) {
-  printf("usage: rnnlab view MODEL.safetensors --text \"...\" [--out fig.png] [--size WxH] [--theme light|dark]\n\n"
+  printf("usage: rnnlab view MODEL.safetensors --text \"...\" | --text-file F [--out fig.png|.svg|.pdf]\n"
+         "                   [--panel P] [--show units,connectivity,gradient-check] [--unit L:U[:GATE]]\n"
+         "                   [--size WxH]\n\n"
          "Shows a model's gates, states and gradient norms on a sentence (rnnlab's own model files or\n"
          "a PyTorch state_dict saved with safetensors and rnnlab vocabulary metadata). With --out the\n"
-         "view is drawn to a PNG with no display; otherwise a window opens.\n");
+         "view is drawn to a file (PNG, SVG or PDF, by its name) with no display; otherwise a window opens.\n");
 }
 
 /* Returns 0 to go on, -1 after printing the help, 2 on a usage error (message printed). */
@@ -34,11 +37,44 @@ static int parse_view_args(view_args *a, int argc, char **argv) {
       return 2;
     }
   }
-  if (!a->model_path || !a->text) {
+  if (!a->model_path || (!a->text && !a->text_file)) {
     fprintf(stderr, "rnnlab view: usage: rnnlab view MODEL.safetensors --text \"...\"\n");
     return 2;
   }
   return 0;
+}
+
+/* The model on a->text, in a window or (a->out) as a PNG: the exit code. */
+static int view_model(view_args *a) {
+  rl_error err;
+  rl_model *m = NULL;
+  if (rl_model_load(a->model_path, &m, &err)) {
+    fprintf(stderr, "rnnlab view: %s\n", err.msg);
+    return 1;
+  }
+  cli_load_colormaps();
+  if (!a->out) return explorer_window(a, m, "view");
+  gfx *g = gfx_create_headless(a->w, a->h, &err);
+  if (!g) {
+    fprintf(stderr, "rnnlab view: %s\n", err.msg);
+    rl_model_free(m);
+    return 1;
+  }
+  gfx_set_theme(g, theme_get(a->theme));
+  explorer *e = NULL;
+  if (explorer_create_view(g, m, a->text, &e, &err)) {
+    fprintf(stderr, "rnnlab view: %s\n", err.msg);
+    gfx_destroy(g);
+    return 1;
+  }
+  int rc = view_args_apply(e, a, "view") ? 2 : 0; /* a bad --show: a usage error, as in render */
+  explorer_wait(e, 30.0);
+  if (!rc) rc = view_args_apply_unit(e, a, "view") ? 2 : 0;
+  if (!rc) rc = explorer_png(e, g, a, "view");
+  if (!rc) printf("wrote %s\n", a->out);
+  explorer_destroy(e);
+  gfx_destroy(g);
+  return rc;
 }
 
 int cmd_view(int argc, char **argv) {
@@ -48,35 +84,13 @@ int cmd_view(int argc, char **argv) {
   a.h = 900;
   int rc = parse_view_args(&a, argc, argv);
   if (rc) return rc < 0 ? 0 : rc;
-  rl_error err;
-  rl_model *m = NULL;
-  if (rl_model_load(a.model_path, &m, &err)) {
-    fprintf(stderr, "rnnlab view: %s\n", err.msg);
-    return 1;
-  }
-  cli_load_colormaps();
-  if (!a.out) return explorer_window(&a, m, "view");
-  char command[2048];
+  char command[2048]; /* the metadata every exported file carries */
   cli_command_line(argc, argv, command, sizeof command);
   a.command = command;
-  gfx *g = gfx_create_headless(a.w, a.h, &err);
-  if (!g) {
-    fprintf(stderr, "rnnlab view: %s\n", err.msg);
-    rl_model_free(m);
-    return 1;
-  }
-  gfx_set_theme(g, theme_get(a.theme));
-  explorer *e = NULL;
-  if (explorer_create_view(g, m, a.text, &e, &err)) {
-    fprintf(stderr, "rnnlab view: %s\n", err.msg);
-    gfx_destroy(g);
-    return 1;
-  }
-  rc = view_args_apply(e, &a, "view") ? 2 : 0; /* a bad --show: a usage error, as in render */
-  explorer_wait(e, 30.0);
-  if (!rc) rc = explorer_png(e, g, &a, "view");
-  if (!rc) printf("wrote %s\n", a.out);
-  explorer_destroy(e);
-  gfx_destroy(g);
+  char *text = NULL;
+  if (view_args_text(&a, "view", &text)) return 1;
+  if (text) a.text = text; /* --text-file: read once */
+  rc = view_model(&a);
+  free(text);
   return rc;
 }

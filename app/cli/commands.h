@@ -35,6 +35,8 @@ int cmd_sample(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_view(int argc, char **argv);
+/* A generated text with structure (engine/textgen.h) written to a file. */
+int cmd_corpus(int argc, char **argv);
 /* Lessons: `rnnlab --lesson N` (cmd_present.c), `rnnlab render --lesson N --step K` (cmd_render.c),
  * `rnnlab export-lesson N --out DIR` (cmd_export_lesson.c). */
 int cmd_present(int argc, char **argv);

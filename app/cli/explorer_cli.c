@@ -28,6 +28,7 @@ void view_args_default(view_args *a) {
   a->select_t = -2;
   a->scale = 1;
   a->fps = 10;
+  a->compare = -1;
 }
 
 void view_args_help(FILE *f, const char *cmd) {
@@ -43,7 +44,14 @@ void view_args_help(FILE *f, const char *cmd) {
           "  --theme dark|light  --size WxH  --export-dir DIR (default rnnlab-figures)\n"
           "  --select T          selected timestep   --clamp keep|erase|free\n"
           "  --show P1,P2,...    panels: heatmaps gradients curves diagram sidebar distribution bptt params\n"
-          "  --gradient relative|raw   the gradient plot: relative to the scored step (default) or raw norms\n",
+          "                      embedding predictions layers gradient-norm units connectivity gradient-check\n"
+          "  --gradient relative|raw   the gradient plot: relative to the scored step (default) or raw norms\n"
+          "  --data FILE --level char|word   the lm task's text file and how it is split\n"
+          "  --generated code|dialogue       the lm task on a generated text (rnnlab corpus)\n"
+          "  --model FILE        show a model file instead of training (render)\n"
+          "  --text-file FILE    the text a model file is shown on (up to 5000 bytes)\n"
+          "  --unit L:U[:GATE]   the units panel's unit: layer from 1, unit from 0, gate i f o g c h / r z n h\n"
+          "  --compare on|off    connectivity: every model side by side (default on when there are two)\n",
           cmd);
 }
 
@@ -91,6 +99,15 @@ static int parse_task(tr_config *c, const char *cmd, const char *v) {
   return 1;
 }
 
+/* One of the words an option allows: its index, or -1 with a message. */
+static int one_of(const char *cmd, const char *o, const char *v, const char *a, const char *b, const char *c) {
+  if (!strcmp(v, a)) return 0;
+  if (!strcmp(v, b)) return 1;
+  if (c && !strcmp(v, c)) return 2;
+  fprintf(stderr, "rnnlab %s: %s: expected %s%s%s or %s, got '%s'\n", cmd, o, a, c ? ", " : "", c ? b : "", c ? c : b, v);
+  return -1;
+}
+
 /* The models, the task and training: what the trainer is configured with. 1 / 0 / -1 as
  * view_args_parse; o is the option, v its value. */
 static int parse_training(tr_config *c, const char *cmd, const char *o, const char *v) {
@@ -113,6 +130,22 @@ static int parse_training(tr_config *c, const char *cmd, const char *o, const ch
   if (!strcmp(o, "--radius")) return arg_float(cmd, o, v, 0, 100, &c->radius) ? -1 : 1;
   if (!strcmp(o, "--forget-bias")) return arg_float(cmd, o, v, -100, 100, &c->forget_bias) ? -1 : 1;
   if (!strcmp(o, "--seed")) return arg_u64(cmd, o, v, &c->seed) ? -1 : 1;
+  if (!strcmp(o, "--data")) {
+    c->task.data_path = v;
+    return 1;
+  }
+  if (!strcmp(o, "--level")) {
+    int k = one_of(cmd, o, v, "char", "word", NULL);
+    if (k < 0) return -1;
+    c->task.level = k == 0 ? RL_VOCAB_CHAR : RL_VOCAB_WORD;
+    return 1;
+  }
+  if (!strcmp(o, "--generated")) {
+    int k = one_of(cmd, o, v, "code", "dialogue", NULL);
+    if (k < 0) return -1;
+    c->task.generated = k + 1;
+    return 1;
+  }
   if (!strcmp(o, "--opt")) {
     if (rl_opt_parse(v, &c->opt)) {
       fprintf(stderr, "rnnlab %s: --opt: unknown optimizer '%s' (sgd, momentum, adam)\n", cmd, v);
@@ -121,15 +154,6 @@ static int parse_training(tr_config *c, const char *cmd, const char *o, const ch
     return 1;
   }
   return 0;
-}
-
-/* One of the words an option allows: its index, or -1 with a message. */
-static int one_of(const char *cmd, const char *o, const char *v, const char *a, const char *b, const char *c) {
-  if (!strcmp(v, a)) return 0;
-  if (!strcmp(v, b)) return 1;
-  if (c && !strcmp(v, c)) return 2;
-  fprintf(stderr, "rnnlab %s: %s: expected %s%s%s or %s, got '%s'\n", cmd, o, a, c ? ", " : "", c ? b : "", c ? c : b, v);
-  return -1;
 }
 
 /* What is shown and how: theme, size, export folder, selection, clamps, panels, script, text. */
@@ -154,12 +178,14 @@ static int parse_view(view_args *a, const char *cmd, const char *o, const char *
     a->clamp = v;
     return 1;
   }
+  if (!strcmp(o, "--compare")) return (a->compare = one_of(cmd, o, v, "off", "on", NULL)) < 0 ? -1 : 1;
   if (!strcmp(o, "--gradient")) return (a->grad_raw = one_of(cmd, o, v, "relative", "raw", NULL)) < 0 ? -1 : 1;
   /* options whose value is kept as written */
   const struct {
     const char *opt;
     const char **dst;
-  } KEEP[] = {{"--export-dir", &a->ex.export_dir}, {"--show", &a->show}, {"--script", &a->script}, {"--text", &a->text}};
+  } KEEP[] = {{"--export-dir", &a->ex.export_dir}, {"--show", &a->show}, {"--script", &a->script}, {"--text", &a->text},
+                {"--model", &a->model_path}, {"--text-file", &a->text_file}, {"--unit", &a->unit}};
   for (size_t k = 0; k < sizeof KEEP / sizeof KEEP[0]; k++)
     if (!strcmp(o, KEEP[k].opt)) {
       *KEEP[k].dst = v;
@@ -171,7 +197,9 @@ static int parse_view(view_args *a, const char *cmd, const char *o, const char *
 static const char *const WITH_VALUE[] = {"--cells", "--task", "--distance", "--length", "--distractors", "--hidden",
                                          "--embed", "--batch", "--lr", "--clip", "--radius", "--forget-bias",
                                          "--seed", "--opt", "--theme", "--size", "--export-dir", "--select",
-                                         "--clamp", "--show", "--gradient", "--script", "--text", NULL};
+                                         "--clamp", "--show", "--gradient", "--script", "--text", "--data",
+                                         "--level", "--generated", "--model", "--text-file", "--unit", "--compare",
+                                         NULL};
 
 int view_args_parse(view_args *a, const char *cmd, int argc, char **argv, int *i) {
   const char *o = argv[*i];
@@ -184,6 +212,16 @@ int view_args_parse(view_args *a, const char *cmd, int argc, char **argv, int *i
   return r ? r : parse_view(a, cmd, o, v);
 }
 
+/* "heatmaps, gradients, ...": every panel's name, for messages. */
+static const char *panel_list(void) {
+  static char list[512];
+  const char *const *names = rl_panel_names();
+  size_t o = 0;
+  for (int i = 0; i < RL_PANEL_COUNT && o < sizeof list; i++)
+    o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+  return list;
+}
+
 static int parse_show(const char *cmd, const char *s, unsigned *out) {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", s);
@@ -191,8 +229,7 @@ static int parse_show(const char *cmd, const char *s, unsigned *out) {
   for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
     rl_panel p;
     if (rl_panel_parse(tok, &p)) {
-      fprintf(stderr, "rnnlab %s: unknown panel '%s' (heatmaps, gradients, curves, diagram, sidebar, "
-                      "distribution, bptt, params)\n", cmd, tok);
+      fprintf(stderr, "rnnlab %s: unknown panel '%s' (%s)\n", cmd, tok, panel_list());
       return -1;
     }
     m |= (unsigned)p;
@@ -210,6 +247,47 @@ int view_args_apply(explorer *e, const view_args *a, const char *cmd) {
   if (a->clamp) explorer_set_clamp_mode(e, a->clamp, NULL);
   explorer_set_gradient_scale(e, a->grad_raw);
   if (a->select_t != -2) explorer_select_timestep(e, a->select_t);
+  if (a->compare >= 0) explorer_set_compare(e, a->compare);
+  return 0;
+}
+
+int view_args_apply_unit(explorer *e, const view_args *a, const char *cmd) {
+  rl_error err;
+  if (!a->unit) return 0;
+  if (explorer_set_unit(e, a->unit, &err)) {
+    fprintf(stderr, "rnnlab %s: --unit: %s\n", cmd, err.msg);
+    return -1;
+  }
+  return 0;
+}
+
+int view_args_text(const view_args *a, const char *cmd, char **buf) {
+  *buf = NULL;
+  if (!a->text_file) {
+    if (a->text && !(*buf = rl_strdup(a->text))) return -1;
+    return 0;
+  }
+  FILE *f = fopen(a->text_file, "rb");
+  if (!f) {
+    fprintf(stderr, "rnnlab %s: --text-file: cannot open %s\n", cmd, a->text_file);
+    return -1;
+  }
+  char *b = malloc(VIEW_MAX_LENGTH + 1);
+  size_t n = b ? fread(b, 1, VIEW_MAX_LENGTH, f) : 0;
+  fclose(f);
+  if (!b) return -1;
+  if (n == VIEW_MAX_LENGTH) { /* cut: drop a character the cut split */
+    size_t k = n;
+    while (k > 0 && ((unsigned char)b[k - 1] & 0xC0) == 0x80) k--;
+    if (k > 0 && (unsigned char)b[k - 1] >= 0xC0) n = k - 1;
+  }
+  b[n] = 0;
+  if (n == 0 || strlen(b) != n) {
+    fprintf(stderr, "rnnlab %s: --text-file: %s is %s\n", cmd, a->text_file, n ? "binary (a NUL byte)" : "empty");
+    free(b);
+    return -1;
+  }
+  *buf = b;
   return 0;
 }
 
@@ -217,8 +295,7 @@ int explorer_png(explorer *e, gfx *g, const view_args *a, const char *cmd) {
   rl_error err;
   rl_panel p = 0;
   if (a->panel && rl_panel_parse(a->panel, &p)) {
-    fprintf(stderr, "rnnlab %s: --panel: unknown panel '%s' (heatmaps, gradients, curves, diagram, sidebar, "
-                    "distribution, bptt, params)\n", cmd, a->panel);
+    fprintf(stderr, "rnnlab %s: --panel: unknown panel '%s' (%s)\n", cmd, a->panel, panel_list());
     return 2;
   }
   float sc = (float)a->h / 1080.0f;

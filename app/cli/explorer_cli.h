@@ -28,6 +28,9 @@ typedef struct {
   const char *model_path;
   const char *show;
   int scale;            /* render: 1 or 2 (twice the pixels, the same layout) */
+  const char *text_file; /* render / view with a model: the text read from this file */
+  const char *unit;     /* the units panel's unit, "L:U[:GATE]" */
+  int compare;          /* connectivity: -1 default, 0 one model, 1 every model side by side */
   int grad_raw;
   const char *command;  /* the command line that made the figure (its metadata); NULL = none */
   int frames;           /* render: frames of an animation (--out anim.gif) */
@@ -41,6 +44,11 @@ int view_args_parse(view_args *a, const char *cmd, int argc, char **argv, int *i
 void view_args_help(FILE *f, const char *cmd);
 /* Applies the view options once the explorer exists. 0, or -1 (message printed). */
 int view_args_apply(explorer *e, const view_args *a, const char *cmd);
+/* --unit, once the models have a trace (after training or the view's first pass). 0 or -1. */
+int view_args_apply_unit(explorer *e, const view_args *a, const char *cmd);
+/* The text a model is shown on: --text, or the first VIEW_MAX_LENGTH bytes of --text-file (cut at a
+ * character boundary) into buf (malloc'ed, caller frees; NULL if neither). 0, or -1 (printed). */
+int view_args_text(const view_args *a, const char *cmd, char **buf);
 
 /* Seconds on a monotonic clock, and CPU seconds of the calling thread. */
 double cli_now_s(void);

@@ -47,6 +47,16 @@ static explorer *alloc_explorer(gfx *g, rl_error *err) {
   e->show = DEFAULT_SHOW;
   e->v.sel_t = -1;
   e->v.focus_slot = -1;
+  e->v.units_slot = -1;
+  e->v.gc_eps = 1; /* eps = 1e-2 */
+  e->v.conn_compare = 1;
+  e->v.insp = ex_inspect_create();
+  if (!e->v.insp) {
+    ui_destroy(e->v.u);
+    free(e);
+    rl_fail(err, "out of memory");
+    return NULL;
+  }
   for (int i = 0; i < 4; i++) e->clamp[i] = NAN;
   snprintf(e->title, sizeof e->title, "%s", DEFAULT_TITLE);
   snprintf(e->export_dir, sizeof e->export_dir, "rnnlab-figures");
@@ -204,6 +214,7 @@ void explorer_destroy(explorer *e) {
   trainer_destroy(e->tr);
   gif_free(e->anim);
   tr_snapshot_free(&e->v.snap);
+  ex_inspect_free(e->v.insp);
   ui_destroy(e->win_u);
   free(e);
 }
@@ -414,6 +425,23 @@ void explorer_select_timestep(explorer *e, int t) {
   e->v.bptt = 0;
 }
 int explorer_selected_timestep(const explorer *e) { return ex_sel_t(&e->v); }
+
+void explorer_set_inspect_slot(explorer *e, int slot) {
+  e->v.units_slot = slot >= 0 && slot < TR_MAX_SLOTS ? slot : -1;
+}
+
+int explorer_set_unit(explorer *e, const char *spec, rl_error *err) {
+  e->v.unit_set = 0;
+  if (!spec || !*spec) return 0;
+  trainer_snapshot(e->tr, &e->v.snap);
+  int slot = ex_inspect_slot(&e->v.snap, e->v.units_slot);
+  if (slot < 0) return rl_fail(err, "unit '%s': no model has a trace to show", spec);
+  if (ex_unit_parse(spec, &e->v.snap.slot[slot], &e->v.unit, err->msg, sizeof err->msg)) return -1;
+  e->v.unit_set = 1;
+  return 0;
+}
+
+void explorer_set_compare(explorer *e, int on) { e->v.conn_compare = on != 0; }
 
 void explorer_bptt(explorer *e, int t) {
   e->v.sel_t = t;

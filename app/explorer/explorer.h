@@ -130,6 +130,13 @@ void explorer_select_timestep(explorer *e, int t);       /* -1 = last; ends a bp
 void explorer_bptt(explorer *e, int t);
 int explorer_bptt_reached(const explorer *e);            /* the step reached, or -1 if not walking */
 int explorer_selected_timestep(const explorer *e);
+/* The units, connectivity and gradient-check panels: which model they look at (-1: the first),
+ * the unit the units panel shows ("L:U[:GATE]", layer from 1, unit from 0; NULL or "": the top of
+ * its "find units" list; checked against the latest snapshot: 0, or -1 with a message), and
+ * whether connectivity shows every model side by side. */
+void explorer_set_inspect_slot(explorer *e, int slot);
+int explorer_set_unit(explorer *e, const char *spec, rl_error *err);
+void explorer_set_compare(explorer *e, int on);
 /* Clamps for every LSTM slot: i, f, g, o values or NAN (all NAN = free), from word from_t on
  * (0-based; 0 = every word). */
 void explorer_set_clamps(explorer *e, const float clamp[4], int from_t);

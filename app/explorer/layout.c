@@ -8,8 +8,9 @@
 /* Panels beside the heatmaps, top to bottom, and their share of the height. */
 static const rl_panel RIGHT_ORDER[] = {RL_PANEL_GRADIENTS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM, RL_PANEL_CURVES,
                                        RL_PANEL_PREDICTIONS, RL_PANEL_EMBEDDING, RL_PANEL_DIAGRAM,
-                                       RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS};
-static const float RIGHT_WEIGHT[] = {1.35f, 1.25f, 0.95f, 0.95f, 0.8f, 1.0f, 1.0f, 0.9f, 0.9f, 0.45f};
+                                       RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS, RL_PANEL_UNITS,
+                                       RL_PANEL_CONNECTIVITY, RL_PANEL_GRADCHECK};
+static const float RIGHT_WEIGHT[] = {1.35f, 1.25f, 0.95f, 0.95f, 0.8f, 1.0f, 1.0f, 0.9f, 0.9f, 0.45f, 2.0f, 2.0f, 1.1f};
 #define NRIGHT ((int)(sizeof RIGHT_ORDER / sizeof RIGHT_ORDER[0]))
 
 /* The status at the right of the title: live play state and speed in the window; only the step

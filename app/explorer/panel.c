@@ -16,6 +16,8 @@ static const struct {
     {"bptt-bars", RL_PANEL_BPTT},    {"params", RL_PANEL_PARAMS},
     {"embedding", RL_PANEL_EMBEDDING}, {"predictions", RL_PANEL_PREDICTIONS},
     {"layers", RL_PANEL_LAYERS},     {"gradient-norm", RL_PANEL_GRADNORM},
+    {"units", RL_PANEL_UNITS},       {"connectivity", RL_PANEL_CONNECTIVITY},
+    {"gradient-check", RL_PANEL_GRADCHECK},
     /* aliases (not listed in messages) */
     {"loss", RL_PANEL_CURVES},       {"bptt", RL_PANEL_BPTT},
 };

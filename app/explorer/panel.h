@@ -9,6 +9,7 @@
 #define RNNLAB_PANEL_H
 #include "draw/plot.h"
 #include "draw/ui.h"
+#include "inspect.h"
 #include "trainer.h"
 #include <stdio.h>
 
@@ -26,8 +27,11 @@ typedef enum {
   RL_PANEL_PREDICTIONS = 1 << 9,  /* every model's answer at every scored word, right or wrong */
   RL_PANEL_LAYERS = 1 << 10,      /* ||dJ(T)/dh(t)|| of each layer, one plot per model */
   RL_PANEL_GRADNORM = 1 << 11,    /* the gradient's norm at each training step, clip thresholds */
+  RL_PANEL_UNITS = 1 << 12,       /* the text coloured by one unit, and "find units" */
+  RL_PANEL_CONNECTIVITY = 1 << 13, /* the text coloured by ||d log p(next) / d e(x_s)|| */
+  RL_PANEL_GRADCHECK = 1 << 14,   /* one weight nudged: finite difference against backprop */
 } rl_panel;
-#define RL_PANEL_COUNT 12
+#define RL_PANEL_COUNT 15
 
 /* Names as lessons, --show, --panel and export files write them: "heatmaps", "bptt-bars", ...
  * rl_panel_name: NULL if p is not one panel. rl_panel_parse also takes the aliases "loss" and
@@ -84,6 +88,13 @@ typedef struct {
   int sel_t;               /* selected timestep; -1 = last (ex_sel_t resolves it) */
   int bptt;                /* 1: the backward pass has reached sel_t (bptt-bars greys the steps before) */
   int grad_raw;            /* gradient panel: raw norms instead of relative to the scored step */
+  ex_inspect *insp;        /* units, connectivity, gradient check: their numbers (inspect.h) */
+  int units_slot;          /* the model the units panel shows (-1: the first) */
+  ex_unit unit;            /* the unit it colours the text by */
+  int unit_set;            /* 0: the top of the "find units" list */
+  int conn_compare;        /* connectivity: 1 = every model side by side, 0 = units_slot's only */
+  int gc_choice;           /* gradient check: which candidate weight */
+  int gc_eps;              /* gradient check: eps = 10^-(gc_eps+1), 0..3 */
   char text[512];          /* view mode: the sentence in the sidebar's text box */
   char example[256];       /* training mode: the chosen sentence in the sidebar's text box */
   char open_path[512];     /* the sidebar's model file box */

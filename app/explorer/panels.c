@@ -21,6 +21,9 @@ static const panel_def PANELS[RL_PANEL_COUNT] = {
     {RL_PANEL_PREDICTIONS, panel_predictions_draw, panel_predictions_csv, NULL},
     {RL_PANEL_LAYERS, panel_layers_draw, panel_layers_csv, NULL},
     {RL_PANEL_GRADNORM, panel_gradnorm_draw, panel_gradnorm_csv, NULL},
+    {RL_PANEL_UNITS, panel_units_draw, panel_units_csv, NULL},
+    {RL_PANEL_CONNECTIVITY, panel_connectivity_draw, panel_connectivity_csv, NULL},
+    {RL_PANEL_GRADCHECK, panel_gradcheck_draw, panel_gradcheck_csv, NULL},
 };
 
 static const panel_def *def_of(rl_panel p) {

@@ -42,5 +42,16 @@ void panel_layers_draw(ex_view *v, gfx_rect r);
 int panel_layers_csv(const ex_view *v, FILE *f);
 void panel_gradnorm_draw(ex_view *v, gfx_rect r);
 int panel_gradnorm_csv(const ex_view *v, FILE *f);
+void panel_units_draw(ex_view *v, gfx_rect r);
+int panel_units_csv(const ex_view *v, FILE *f);
+void panel_connectivity_draw(ex_view *v, gfx_rect r);
+int panel_connectivity_csv(const ex_view *v, FILE *f);
+void panel_gradcheck_draw(ex_view *v, gfx_rect r);
+int panel_gradcheck_csv(const ex_view *v, FILE *f);
+/* What the units and connectivity panels share: the example's tokens from `first` on as flowing,
+ * wrapped text, each on a background of colour col[t] (NULL: the panel background); returns the
+ * token under the mouse (-1 none). */
+int panel_flow_text(ex_view *v, gfx_rect r, int first, const gfx_color *col);
+
 
 #endif

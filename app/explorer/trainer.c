@@ -80,7 +80,7 @@ void tr_snapshot_free(tr_snapshot *s) {
     free(q->gates); free(q->c); free(q->h); free(q->probs);
     free(q->dh_norm); free(q->dc_norm); free(q->dhT_norm); free(q->dwhh_norm); free(q->dwhh_cum);
     free(q->curve_step); free(q->curve_loss); free(q->curve_acc);
-    free(q->curve_gnorm); free(q->emb); free(q->xproj);
+    free(q->curve_gnorm); free(q->emb); free(q->xproj); free(q->params);
   }
   free(s->tokens);
   free(s->targets);
@@ -109,13 +109,17 @@ static int slot_copy(tr_slot_snap *d, const tr_slot_snap *s) {
   size_t ncv = (size_t)s->ncurve;
   size_t nemb = s->have_trace && s->emb ? (size_t)s->T * (size_t)s->E : 0;
   size_t nxp = s->have_trace && s->xproj ? (size_t)s->T * (size_t)s->G * (size_t)s->H : 0;
+  size_t npa = s->have_trace && s->params ? s->nparams : 0;
   float **dst[TR_SNAP_ARRAYS] = {&d->gates, &d->c, &d->h, &d->probs, &d->dh_norm, &d->dc_norm,
                                  &d->dhT_norm, &d->dwhh_norm, &d->curve_step, &d->curve_loss,
-                                 &d->curve_acc, &d->dwhh_cum, &d->curve_gnorm, &d->emb, &d->xproj};
+                                 &d->curve_acc, &d->dwhh_cum, &d->curve_gnorm, &d->emb, &d->xproj,
+                                 &d->params};
   float *const src[TR_SNAP_ARRAYS] = {s->gates, s->c, s->h, s->probs, s->dh_norm, s->dc_norm,
                                       s->dhT_norm, s->dwhh_norm, s->curve_step, s->curve_loss,
-                                      s->curve_acc, s->dwhh_cum, s->curve_gnorm, s->emb, s->xproj};
-  const size_t n[TR_SNAP_ARRAYS] = {ntr, nst, nst, npr, nno, nno, nno, nno, ncv, ncv, ncv, nno, ncv, nemb, nxp};
+                                      s->curve_acc, s->dwhh_cum, s->curve_gnorm, s->emb, s->xproj,
+                                      s->params};
+  const size_t n[TR_SNAP_ARRAYS] = {ntr, nst, nst, npr, nno, nno, nno, nno, ncv, ncv, ncv, nno, ncv, nemb, nxp,
+                                    npa};
   float *keep[TR_SNAP_ARRAYS];
   size_t cap[TR_SNAP_ARRAYS];
   for (int i = 0; i < TR_SNAP_ARRAYS; i++) {
@@ -394,6 +398,8 @@ static void publish(worker *w, const int *tokens, int *targets, int T, const rl_
     p->dwhh_cum = t->dwhh_cum_norm;
     p->last_scored = t->last_scored;
     p->trace_loss = t->loss;
+    p->cfg = m->cfg;
+    p->params = m->params;
     if (embed_rows(w, tokens, T) == 0) {
       p->E = m->cfg.embed;
       p->emb = w->emb;

@@ -21,7 +21,7 @@
 #include "tasks.h"
 
 #define TR_MAX_SLOTS 3
-#define TR_SNAP_ARRAYS 15
+#define TR_SNAP_ARRAYS 16
 
 typedef struct {
   int used;           /* 0: slot empty */
@@ -78,6 +78,10 @@ typedef struct {
   float *emb;             /* [T][E] e(t): the embedding row of each word of the example */
   float *xproj;           /* [T][G*H] W_ih e(t) of layer 1 (forward): what each word adds to the
                              cell's pre-activations, before the recurrent part and the biases */
+  rl_config cfg;          /* the model's configuration, and ... */
+  float *params;          /* [nparams] ... its parameters when the trace was made: the units,
+                             connectivity and gradient-check panels rebuild a private copy of the
+                             model from these (the trained model itself stays the worker's) */
   int last_scored;
   float trace_loss;
   rl_clamps clamps;       /* applied to the display pass */

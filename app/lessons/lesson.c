@@ -67,6 +67,7 @@ static const opt_spec SENTIMENT_OPTS[] = {
 static const opt_spec LM_OPTS[] = {
     {"level", OPT_ENUM, 0, 0, "char word"},
     {"data", OPT_WORD, 0, 0, NULL},         /* a UTF-8 text file; none = built-in sentences */
+    {"text", OPT_ENUM, 0, 0, "code dialogue"}, /* a generated text (engine/textgen.h), char level */
     {"length", OPT_INT, 2, 1000, NULL},     /* BPTT chunk length */
 };
 static const struct {

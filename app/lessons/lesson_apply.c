@@ -26,6 +26,7 @@ static int apply_task(const rl_lesson_setup *su, rl_task_opts *t, rl_error *err)
     else if (!strcmp(k, "per-token")) t->per_token = kv_int(kv);
     else if (!strcmp(k, "classes")) t->classes = kv_int(kv);
     else if (!strcmp(k, "level")) t->level = !strcmp(kv->value, "char") ? RL_VOCAB_CHAR : RL_VOCAB_WORD;
+    else if (!strcmp(k, "text")) t->generated = !strcmp(kv->value, "code") ? 1 : 2;
     else if (!strcmp(k, "data")) {
       snprintf(lesson_data_path, sizeof lesson_data_path, "%s", kv->value);
       t->data_path = lesson_data_path;

@@ -20,7 +20,8 @@
 static const rl_panel ALL[RL_PANEL_COUNT] = {RL_PANEL_HEATMAPS, RL_PANEL_GRADIENTS, RL_PANEL_CURVES,
                                              RL_PANEL_DIAGRAM, RL_PANEL_SIDEBAR, RL_PANEL_DISTRIBUTION,
                                              RL_PANEL_BPTT, RL_PANEL_PARAMS, RL_PANEL_EMBEDDING,
-                                             RL_PANEL_PREDICTIONS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM};
+                                             RL_PANEL_PREDICTIONS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM,
+                                             RL_PANEL_UNITS, RL_PANEL_CONNECTIVITY, RL_PANEL_GRADCHECK};
 
 /* Small and fast, but the same code paths as the default view. */
 static tr_config small_config(void) {

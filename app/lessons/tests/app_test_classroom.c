@@ -294,7 +294,8 @@ static void test_help_overlay_and_exports(gfx *g) {
   /* every panel alone: a slide-sized figure at 1x and 2x, without controls */
   static const rl_panel panels[] = {RL_PANEL_HEATMAPS, RL_PANEL_GRADIENTS, RL_PANEL_CURVES, RL_PANEL_DIAGRAM,
                                     RL_PANEL_SIDEBAR, RL_PANEL_DISTRIBUTION, RL_PANEL_BPTT, RL_PANEL_PARAMS,
-                                    RL_PANEL_EMBEDDING, RL_PANEL_PREDICTIONS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM};
+                                    RL_PANEL_EMBEDDING, RL_PANEL_PREDICTIONS, RL_PANEL_LAYERS, RL_PANEL_GRADNORM,
+                                    RL_PANEL_UNITS, RL_PANEL_CONNECTIVITY, RL_PANEL_GRADCHECK};
   for (size_t i = 0; i < sizeof panels / sizeof panels[0]; i++)
     for (int scale = 1; scale <= 2; scale++) {
       ntexts = 0;

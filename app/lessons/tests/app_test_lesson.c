@@ -24,13 +24,13 @@ static void test_shipped_lessons(void) {
   rl_lesson_set set;
   rl_error err = {{0}};
   CHECKF(rl_lesson_dir_load(RNNLAB_SOURCE_LESSONS, &set, &err) == 0, "%s", err.msg);
-  CHECKF(set.n == 7, "expected the 7 course lessons, found %d files", set.n);
+  CHECKF(set.n == 8, "expected the 8 lessons, found %d files", set.n);
   for (int i = 0; i < set.n; i++) {
     const rl_lesson_entry *e = &set.entries[i];
     CHECKF(e->ok, "%s", e->error.msg);
     if (!e->ok) continue;
     const rl_lesson *l = &e->lesson;
-    CHECKF(l->number == i + 1, "%s: lessons are numbered 1..7 in order, got %d at position %d", e->path,
+    CHECKF(l->number == i + 1, "%s: lessons are numbered 1..8 in order, got %d at position %d", e->path,
            l->number, i);
     CHECKF(l->nsteps >= 4 && l->nsteps <= 8, "%s: %d steps, the course wants 4 to 8", e->path, l->nsteps);
     CHECKF(l->summary[0] != 0, "%s: no summary for the lesson menu", e->path);

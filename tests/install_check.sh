@@ -11,7 +11,8 @@ CMAKE=$2
 . "$(dirname "$0")/../app/cli/tests/lib_cli.sh"
 
 "$CMAKE" --install "$BUILD" --prefix "$TMP/prefix" > "$TMP/install.txt" 2>&1
-check '[ $? -eq 0 ]' "cmake --install into a temporary prefix ($(tail -n 2 "$TMP/install.txt"))"
+rc=$? # kept before the message below runs commands of its own
+check '[ $rc -eq 0 ]' "cmake --install into a temporary prefix ($(tail -n 2 "$TMP/install.txt"))"
 ( cd "$TMP/prefix" && find . -type f | sort ) > "$TMP/files.txt"
 for f in bin/rnnlab share/rnnlab/lessons/03-vanishing-gradients.lesson share/rnnlab/assets/colormaps/diverging.txt \
          share/rnnlab/assets/colormaps/sequential.txt share/applications/rnnlab.desktop \

@@ -53,10 +53,12 @@ fi
 # The presenter opens full screen by default (the screen's size), in a window with --window.
 env -u SDL_VIDEODRIVER timeout 180 xvfb-run -a -s "-screen 0 1920x1080x24" \
   "$RNNLAB" --lesson 1 --keys pagedown --out "$TMP/full.png" > "$TMP/out.txt" 2>&1
-check '[ $? -eq 0 ] && [ "$(size "$TMP/full.png")" = 1920x1080 ]' "rnnlab --lesson 1 fills a 1920x1080 screen ($(size "$TMP/full.png" 2>/dev/null))"
+rc=$? # kept before the message below runs commands of its own
+check '[ $rc -eq 0 ] && [ "$(size "$TMP/full.png")" = 1920x1080 ]' "rnnlab --lesson 1 fills a 1920x1080 screen ($(size "$TMP/full.png" 2>/dev/null))"
 env -u SDL_VIDEODRIVER timeout 180 xvfb-run -a -s "-screen 0 1920x1080x24" \
   "$RNNLAB" --lesson 1 --window --keys pagedown --out "$TMP/win.png" > "$TMP/out.txt" 2>&1
-check '[ $? -eq 0 ] && [ "$(size "$TMP/win.png")" = 1600x900 ]' "--window opens 1600x900 ($(size "$TMP/win.png" 2>/dev/null))"
+rc=$? # kept before the message below runs commands of its own
+check '[ $rc -eq 0 ] && [ "$(size "$TMP/win.png")" = 1600x900 ]' "--window opens 1600x900 ($(size "$TMP/win.png" 2>/dev/null))"
 
 # A script error is reported and the window still closes.
 env -u SDL_VIDEODRIVER timeout 120 xvfb-run -a -s "-screen 0 1280x720x24" \

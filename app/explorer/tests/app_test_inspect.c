@@ -17,6 +17,7 @@
 #include "modelfile.h"
 #include "probe.h"
 #include "testutil.h"
+#include "text_observer.h"
 #include "textgen.h"
 #include <math.h>
 #include <stdlib.h>
@@ -190,24 +191,9 @@ static void test_pytorch_fixture(void) {
 
 /* ---- clicks in the window ---- */
 
-#define MAX_SEEN 2048
-static struct {
-  char s[96];
-  gfx_rect box;
-} seen[MAX_SEEN];
-static int nseen;
-
-static void observe(void *ctx, const char *s, int px, gfx_rect box) {
-  (void)ctx;
-  (void)px;
-  if (nseen >= MAX_SEEN) return;
-  snprintf(seen[nseen].s, sizeof seen[nseen].s, "%s", s);
-  seen[nseen++].box = box;
-}
-
 static const gfx_rect *seen_at(const char *s, gfx_rect in, int nth) {
-  for (int i = 0; i < nseen; i++)
-    if (!strcmp(seen[i].s, s) && gfx_contains(in, seen[i].box.x, seen[i].box.y) && nth-- == 0) return &seen[i].box;
+  for (int i = 0; i < ntexts; i++)
+    if (!strcmp(texts[i].s, s) && gfx_contains(in, texts[i].box.x, texts[i].box.y) && nth-- == 0) return &texts[i].box;
   return NULL;
 }
 
@@ -242,10 +228,10 @@ static void test_clicks(void) {
     gfx_destroy(g);
     return;
   }
-  gfx_set_text_observer(g, observe, NULL);
+  gfx_set_text_observer(g, text_observe, NULL);
   explorer_show_panels(e, RL_PANEL_UNITS, 0);
   explorer_wait(e, 30);
-  nseen = 0;
+  ntexts = 0;
   explorer_frame(e);
   /* the third row of the list */
   const rl_unit_score *rows;
@@ -265,7 +251,7 @@ static void test_clicks(void) {
   /* connectivity: click the 3rd "(" drawn and it becomes the selected position */
   explorer_show_panels(e, RL_PANEL_CONNECTIVITY, 0);
   explorer_select_timestep(e, 400);
-  nseen = 0;
+  ntexts = 0;
   explorer_frame(e);
   gfx_rect cr = explorer_panel_rect(e, RL_PANEL_CONNECTIVITY);
   b = seen_at("(", cr, 2);
@@ -277,7 +263,7 @@ static void test_clicks(void) {
   }
   /* the gradient check: the 1e-3 button */
   explorer_show_panels(e, RL_PANEL_GRADCHECK, 0);
-  nseen = 0;
+  ntexts = 0;
   explorer_frame(e);
   b = seen_at("1e-3", explorer_panel_rect(e, RL_PANEL_GRADCHECK), 0);
   CHECK(b != NULL && e->v.gc_eps == 1);

@@ -224,8 +224,8 @@ static double far_share(const float *c, int t) {
 
 static void lesson8(void) {
   if (!slide(8, 3)) return;
-  CHECK(find_in("Find units", panel(RL_PANEL_UNITS)) != NULL);
-  CHECK(find_in("A unit over the text", panel(RL_PANEL_UNITS)) != NULL);
+  CHECK(find_text_in("Find units", panel(RL_PANEL_UNITS)) != NULL);
+  CHECK(find_text_in("A unit over the text", panel(RL_PANEL_UNITS)) != NULL);
   /* the narration: cell states that follow the bracket depth, among the top ten */
   const rl_unit_score *rows;
   const ex_unit *units;
@@ -238,7 +238,7 @@ static void lesson8(void) {
   for (int step = 4; step <= 5; step++) {
     if (!next_slide(8, step)) return; /* steps 4-6 train nothing: the models of step 3 */
     gfx_rect r = panel(RL_PANEL_CONNECTIVITY);
-    const drawn *a = find_in("A: LSTM", r), *b = find_in("B: RNN", r);
+    const drawn *a = find_text_in("A: LSTM", r), *b = find_text_in("B: RNN", r);
     CHECKF(a && b && a->box.x < b->box.x, "step %d: the LSTM left of the RNN", step);
     const tr_snapshot *sn = explorer_snapshot(e);
     int t = explorer_selected_timestep(e);
@@ -253,12 +253,12 @@ static void lesson8(void) {
            t + 1, lstm, rnn);
   }
   if (!next_slide(8, 6)) return;
-  CHECK(find_in("relative difference", panel(RL_PANEL_GRADCHECK)) != NULL);
+  CHECK(find_text_in("relative difference", panel(RL_PANEL_GRADCHECK)) != NULL);
   char msg[256];
   const ex_gradcheck *gc = ex_inspect_gradcheck(e->v.insp, explorer_snapshot(e), 0, 0, 1e-2, msg, sizeof msg);
   CHECKF(gc && gc->check.rel < 1e-2, "gradient check: %s", gc ? "disagrees" : msg);
   const rl_lesson *l2 = lesson(2);
-  if (l2 && slide(2, l2->nsteps)) CHECK(find_in("backprop", panel(RL_PANEL_GRADCHECK)) != NULL);
+  if (l2 && slide(2, l2->nsteps)) CHECK(find_text_in("backprop", panel(RL_PANEL_GRADCHECK)) != NULL);
 }
 
 int main(void) {

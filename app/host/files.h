@@ -10,4 +10,8 @@ const char *host_assets_dir(void);
  * exists, else the source tree's. */
 const char *host_lessons_dir(const char *given);
 
+/* A file the program just wrote for the user (an export): the browser downloads it; the desktop
+ * leaves it where it is. */
+void host_offer_file(const char *path);
+
 #endif

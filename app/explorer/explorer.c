@@ -1,6 +1,7 @@
 /* The explorer: creation, the lesson-facing setters, keys, and the frame (draw, then carry out
  * what the panels asked for, then exports). Layout and header: layout.c; panels: panel_*.c;
  * exports: export.c. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "explorer_state.h"
 #include "export.h"
 #include "host/files.h"

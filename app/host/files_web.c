@@ -24,7 +24,7 @@ EM_JS(void, web_download, (const char *cpath), {
   var data;
   try { data = FS.readFile(path); } catch (e) { console.warn('rnnlab: cannot read ' + path); return; }
   var name = path.split('/').pop();
-  var type = /\.png$/i.test(name) ? 'image/png' : /\.csv$/i.test(name) ? 'text/csv' : 'application/octet-stream';
+  var type = /[.]png$/i.test(name) ? 'image/png' : /[.]csv$/i.test(name) ? 'text/csv' : 'application/octet-stream';
   var url = URL.createObjectURL(new Blob([data], {type: type}));
   var a = document.createElement('a');
   a.href = url;

@@ -13,6 +13,7 @@
 /* The canvas's share of the page (the page may keep a bar for itself: Module.stageSize). */
 EM_JS(int, web_page_width, (void), { return (Module.stageSize ? Module.stageSize()[0] : window.innerWidth) | 0; });
 EM_JS(int, web_page_height, (void), { return (Module.stageSize ? Module.stageSize()[1] : window.innerHeight) | 0; });
+EM_JS(void, web_quit, (void), { if (Module.onQuit) Module.onQuit(); }); /* the page says so */
 #endif
 
 #define POSTED_MAX 256
@@ -252,7 +253,7 @@ static void web_turn(void *arg) {
   int next = h->app.frame(h->app.ctx);
   if (next == HOST_QUIT) {
     emscripten_cancel_main_loop();
-    EM_ASM({ if (Module.onQuit) Module.onQuit(); });
+    web_quit();
   } else if (next == HOST_DREW) {
     gfx_present(h->g);
   }

@@ -1,6 +1,7 @@
 /* Workers in the browser (thread.h): no threads. Each worker is a turn function the host calls
  * from its frame loop (host_web.c) and from code that waits for the workers, round robin, within
  * a time budget. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "thread.h"
 #include <stdlib.h>
 #include <time.h>

@@ -26,6 +26,7 @@ import urllib.request
 import websocket  # Debian: python3-websocket
 
 W, H = 1920, 1080
+BAR = 28  # the page's bar above the canvas (app/host/shell.html)
 failures = []
 
 
@@ -41,6 +42,13 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def http_ok(url):
+    try:
+        return urllib.request.urlopen(url, timeout=5).status == 200
+    except OSError:
+        return False
 
 
 def wait_for(fn, timeout, what):
@@ -111,8 +119,6 @@ class Page:
         for t in ("rawKeyDown", "keyUp"):
             self.call("Input.dispatchKeyEvent", type=t, key=key, code=code, windowsVirtualKeyCode=keycode,
                       nativeVirtualKeyCode=keycode)
-        if len(key) == 1:  # the character as well, as a real keyboard sends it
-            pass
         self.pump(0.5)
 
     def screenshot(self, path):
@@ -144,7 +150,7 @@ def diff(a, b):
     """Fraction of pixels that differ between two screenshots."""
     r = subprocess.run(["compare", "-metric", "AE", "-fuzz", "2%", a, b, "null:"], capture_output=True, text=True)
     try:
-        return float(r.stderr.split()[0]) / (W * H)
+        return float(r.stderr.split()[0]) / (W * (H + BAR))
     except (ValueError, IndexError):
         return 1.0
 
@@ -194,10 +200,12 @@ def main():
     browser = None
     try:
         base = "http://127.0.0.1:%d/rnnlab.html" % port
-        wait_for(lambda: urllib.request.urlopen(base).status == 200, 30, "the web server")
+        wait_for(lambda: http_ok(base), 30, "the web server")
         browser, ws_url, _ = start_browser(tmp)
         p = Page(ws_url)
         p.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=dl, eventsEnabled=True)
+        # a 1920x1080 canvas below the page's bar
+        p.call("Emulation.setDeviceMetricsOverride", width=W, height=H + BAR, deviceScaleFactor=1, mobile=False)
         if measure:
             run_measure(p, base, measure, out)
         else:

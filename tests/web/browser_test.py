@@ -277,7 +277,7 @@ def run_checks(p, base, out, dl):
 
 
 def run_measure(p, base, seconds, out):
-    p.load(base + "?fps=0&args=--bench-fps%%20%d" % int(seconds + 5))
+    p.load(base + "?fps=0&args=--bench-fps%%20%d" % int(seconds + 5) + os.environ.get("RNNLAB_WEB_QUERY", ""))
     p.pump(seconds)
     lines = [l for l in p.console if l.startswith("frames/s")]
     print("\n".join(lines))

@@ -225,7 +225,7 @@ void host_run(host *h, const host_app *app) {
 #else
 /* The browser owns the loop: emscripten_set_main_loop calls one turn per frame (requestAnimationFrame,
  * or RNNLAB_FPS frames a second when set, as the headless tests do). A turn: the input, the workers
- * for a time budget (RNNLAB_TRAIN_MS, default 10 ms: there are no threads), then a frame. host_run
+ * for a time budget (train_budget: there are no threads), then a frame. host_run
  * never returns: the stack stays as it is (simulate_infinite_loop), so the caller's locals live on. */
 
 static double env_number(const char *name, double fallback) {
@@ -245,17 +245,27 @@ static void follow_page_size(host *h) {
   host_post_event(h, &ev);
 }
 
+/* Training's share of a turn: RNNLAB_TRAIN_MS, and at least a third of the time the last frame
+ * took to draw, so a slow machine (or a large canvas) still trains at a useful pace. */
+static double train_budget(double last_draw_s) {
+  double b = env_number("RNNLAB_TRAIN_MS", 10) / 1000.0;
+  return last_draw_s / 3 > b ? last_draw_s / 3 : b;
+}
+
 static void web_turn(void *arg) {
+  static double last_draw_s;
   host *h = arg;
   follow_page_size(h);
   deliver_pending(h, &h->app);
-  host_workers_run(env_number("RNNLAB_TRAIN_MS", 10) / 1000.0);
+  host_workers_run(train_budget(last_draw_s));
+  double t0 = emscripten_get_now();
   int next = h->app.frame(h->app.ctx);
   if (next == HOST_QUIT) {
     emscripten_cancel_main_loop();
     web_quit();
   } else if (next == HOST_DREW) {
     gfx_present(h->g);
+    last_draw_s = (emscripten_get_now() - t0) / 1000.0;
   }
 }
 

@@ -51,7 +51,8 @@ static int window_frame(void *ctx) {
   w->frames++;
   double t = cli_now_s();
   if (a->bench_s > 0 && t - w->tlast >= 1.0) {
-    printf("frames/s %.1f\n", (double)(w->frames - w->flast) / (t - w->tlast));
+    printf("frames/s %.1f  steps %ld\n", (double)(w->frames - w->flast) / (t - w->tlast),
+           explorer_total_steps(w->e));
     fflush(stdout);
     w->tlast = t;
     w->flast = w->frames;

@@ -52,6 +52,7 @@ typedef enum {
   UI_EV_KEY_UP,     /* key, mods */
   UI_EV_TEXT,       /* text: typed UTF-8 */
   UI_EV_WINDOW,     /* the window was resized, exposed, focused...: draw again */
+  UI_EV_DROP,       /* path: a file dropped on the window (or chosen in the browser's file picker) */
 } ui_event_type;
 
 typedef struct {
@@ -63,6 +64,7 @@ typedef struct {
   ui_key key;
   int mods;
   char text[32];
+  char path[512]; /* UI_EV_DROP */
 } ui_event;
 
 /* A key by name, as scripts and --keys write it (case does not matter): a character ("n", "+"),

@@ -7,7 +7,9 @@
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
 #include <errno.h>
+#ifndef RNNLAB_FONT_DIR
 #include <fontconfig/fontconfig.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +112,12 @@ static int find_font(gfx_face face, rl_error *err) {
     return 0;
   }
   const char *family = face == GFX_MONO ? "DejaVu Sans Mono" : "DejaVu Sans";
+#ifdef RNNLAB_FONT_DIR /* a build that ships its fonts (the browser's): no fontconfig */
+  snprintf(font_paths[face], sizeof font_paths[face], "%s/%s", RNNLAB_FONT_DIR,
+           face == GFX_MONO ? "DejaVuSansMono.ttf" : "DejaVuSans.ttf");
+  (void)family;
+  return 0;
+#else
   if (!FcInit()) return rl_fail(err, "fontconfig could not be initialised");
   FcPattern *pat = FcNameParse((const FcChar8 *)family);
   if (!pat) return rl_fail(err, "fontconfig: cannot parse font name '%s'", family);
@@ -135,6 +143,7 @@ static int find_font(gfx_face face, rl_error *err) {
                    "'apt-get install fonts-dejavu-core' (or set RNNLAB_FONT to a .ttf file)",
                    family);
   return 0;
+#endif
 }
 
 const char *gfx_font_file(gfx_face face, rl_error *err) {

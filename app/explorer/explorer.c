@@ -1,8 +1,10 @@
 /* The explorer: creation, the lesson-facing setters, keys, and the frame (draw, then carry out
  * what the panels asked for, then exports). Layout and header: layout.c; panels: panel_*.c;
  * exports: export.c. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "explorer_state.h"
 #include "export.h"
+#include "host/files.h"
 #include "modelfile.h"
 #include <math.h>
 #include <stdarg.h>
@@ -590,6 +592,11 @@ int explorer_handle_event(explorer *e, const ui_event *ev) {
     e->quit = 1;
     return 1;
   }
+  if (ev->type == UI_EV_DROP) { /* a model file dropped on the window: open it, as the sidebar's box */
+    snprintf(e->v.open_path, sizeof e->v.open_path, "%s", ev->path);
+    e->v.req.open_model = ev->path[0] != 0;
+    return 1;
+  }
   int used = ui_input(e->v.u, ev);
   if (ev->type != UI_EV_KEY_DOWN) return used;
   if (ui_wants_keyboard(e->v.u)) return used;
@@ -691,10 +698,14 @@ static void run_exports(explorer *e) {
       if (pend & (1u << i)) {
         char path[1024];
         rl_error err;
-        if (explorer_export_panel(e, (rl_panel)(1u << i), scale, path, sizeof path, &err))
+        if (explorer_export_panel(e, (rl_panel)(1u << i), scale, path, sizeof path, &err)) {
           explorer_notice(e, 1, "Export failed: %s", err.msg);
-        else
+        } else {
           explorer_notice(e, 0, "Saved %s (+ .csv)", path);
+          host_offer_file(path);
+          char *dot = strrchr(path, '.');
+          if (dot && (size_t)(dot - path) + 5 < sizeof path) strcpy(dot, ".csv"), host_offer_file(path);
+        }
       }
   }
   if (e->v.req.export_view) {
@@ -702,10 +713,12 @@ static void run_exports(explorer *e) {
     e->v.req.export_view = 0;
     char path[1024];
     rl_error err;
-    if (explorer_export_view(e, scale, path, sizeof path, &err))
+    if (explorer_export_view(e, scale, path, sizeof path, &err)) {
       explorer_notice(e, 1, "Export failed: %s", err.msg);
-    else
+    } else {
       explorer_notice(e, 0, "Saved %s", path);
+      host_offer_file(path);
+    }
   }
 }
 

@@ -1,10 +1,7 @@
 /* Worker threads that own the explorer's models; see trainer.h. */
-#define _GNU_SOURCE /* syscall(SYS_gettid): lower the workers' priority, not the process's */
+#define _POSIX_C_SOURCE 200809L
 #include "trainer.h"
 #include "host/thread.h"
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -232,6 +229,8 @@ typedef struct {
   int ncurve;
   float curve_step[CURVE_CAP], curve_loss[CURVE_CAP], curve_acc[CURVE_CAP], curve_gnorm[CURVE_CAP];
   float *emb, *xproj;     /* the display example's embedding rows and W_ih e(t) (publish) */
+  int *ex_tok, *ex_tgt;   /* the display example as of the last publish */
+  int ex_cap;
   size_t emb_cap, xproj_cap;
   float last_loss, last_acc, grad_norm;
   tr_slot_snap pub; /* scratch for publishing (points into the model's trace) */
@@ -437,83 +436,90 @@ static void timed_wait(struct trainer *tr, double seconds) {
   pthread_cond_timedwait(&tr->cv, &tr->mu, &ts);
 }
 
-static void *worker_main(void *arg) {
-  worker *w = arg;
-  /* Training yields to drawing: the window stays responsive while both cores train. Best effort. */
-  (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 8);
+/* One turn of a worker: a training step or a publish (or both), else a short wait when `block`
+ * (a thread of its own) and nothing when not (the host's frame loop calls it, host/thread.h).
+ * Returns 1 if it did work, 0 if it had nothing to do, -1 when the trainer stops it. */
+static int worker_turn(worker *w, int block) {
   struct trainer *tr = w->tr;
-  int *tok = NULL, *tgt = NULL;
-  int cap = 0;
   pthread_mutex_lock(&tr->mu);
-  while (!tr->quit) {
-    double now = now_s();
-    float sps = tr_speed_value(tr->speed);
-    int want_step = !tr->static_mode && !w->failed && w->step < tr->target && w->step <= min_step(tr);
-    double wait = 0.05;
-    if (want_step && sps > 0 && now < w->next_step_time) {
-      wait = w->next_step_time - now;
-      want_step = 0;
-    }
-    int reached = tr->static_mode || w->failed || w->step >= tr->target;
-    int want_pub = w->publish_req || (w->dirty && (reached || now - w->last_pub >= PUBLISH_INTERVAL));
-    if (!want_step && !want_pub) {
-      timed_wait(tr, wait < 0.05 ? wait : 0.05);
-      continue;
-    }
-    float lr = tr->lr, clip = tr->cfg.models[w->idx].own_clip ? tr->cfg.models[w->idx].clip : tr->clip;
-    rl_clamps cl = tr->clamps[w->idx];
-    int T = tr->T;
-    if (want_pub && T > cap) {
-      int *a = realloc(tok, (size_t)T * sizeof(int)), *b = a ? realloc(tgt, (size_t)T * sizeof(int)) : NULL;
-      if (a) tok = a;
-      if (b) { tgt = b; cap = T; }
-    }
-    if (want_pub && T <= cap) {
-      memcpy(tok, tr->ex_tokens, (size_t)T * sizeof(int));
-      memcpy(tgt, tr->ex_targets, (size_t)(tr->head == RL_HEAD_STEP ? T : 1) * sizeof(int));
-    } else if (want_pub) {
-      T = 0;
-    }
-    if (want_pub) {
-      w->publish_req = 0;
-      w->dirty = 0;
-      w->publishing = 1;
-    }
+  if (tr->quit) {
     pthread_mutex_unlock(&tr->mu);
-    if (want_step) {
-      int fail = train_step(w, lr, clip);
-      pthread_mutex_lock(&tr->mu);
-      if (fail) {
-        w->failed = 1;
-        want_pub = 1;
-      } else {
-        w->step++;
-        if (sps > 0)
-          w->next_step_time = (w->next_step_time > now - 1.0 / sps ? w->next_step_time : now) + 1.0 / sps;
-        if (!want_pub) w->dirty = 1;
-      }
-      pthread_cond_broadcast(&tr->cv);
-      pthread_mutex_unlock(&tr->mu);
+    return -1;
+  }
+  double now = now_s();
+  float sps = tr_speed_value(tr->speed);
+  int want_step = !tr->static_mode && !w->failed && w->step < tr->target && w->step <= min_step(tr);
+  double wait = 0.05;
+  if (want_step && sps > 0 && now < w->next_step_time) {
+    wait = w->next_step_time - now;
+    want_step = 0;
+  }
+  int reached = tr->static_mode || w->failed || w->step >= tr->target;
+  int want_pub = w->publish_req || (w->dirty && (reached || now - w->last_pub >= PUBLISH_INTERVAL));
+  if (!want_step && !want_pub) {
+    if (block) timed_wait(tr, wait < 0.05 ? wait : 0.05);
+    pthread_mutex_unlock(&tr->mu);
+    return 0;
+  }
+  float lr = tr->lr, clip = tr->cfg.models[w->idx].own_clip ? tr->cfg.models[w->idx].clip : tr->clip;
+  rl_clamps cl = tr->clamps[w->idx];
+  int T = tr->T;
+  if (want_pub && T > w->ex_cap) {
+    int *a = realloc(w->ex_tok, (size_t)T * sizeof(int)), *b = a ? realloc(w->ex_tgt, (size_t)T * sizeof(int)) : NULL;
+    if (a) w->ex_tok = a;
+    if (b) { w->ex_tgt = b; w->ex_cap = T; }
+  }
+  if (want_pub && T <= w->ex_cap) {
+    memcpy(w->ex_tok, tr->ex_tokens, (size_t)T * sizeof(int));
+    memcpy(w->ex_tgt, tr->ex_targets, (size_t)(tr->head == RL_HEAD_STEP ? T : 1) * sizeof(int));
+  } else if (want_pub) {
+    T = 0;
+  }
+  if (want_pub) {
+    w->publish_req = 0;
+    w->dirty = 0;
+    w->publishing = 1;
+  }
+  pthread_mutex_unlock(&tr->mu);
+  if (want_step) {
+    int fail = train_step(w, lr, clip);
+    pthread_mutex_lock(&tr->mu);
+    if (fail) {
+      w->failed = 1;
+      want_pub = 1;
+    } else {
+      w->step++;
+      if (sps > 0)
+        w->next_step_time = (w->next_step_time > now - 1.0 / sps ? w->next_step_time : now) + 1.0 / sps;
+      if (!want_pub) w->dirty = 1;
     }
-    if (want_pub) {
-      double t1 = now_s();
-      if (t1 > w->last_pub && w->last_pub > 0) {
-        double r = (double)(w->step - w->last_pub_step) / (t1 - w->last_pub);
-        w->rate = w->rate > 0 ? 0.5 * w->rate + 0.5 * r : r;
-      }
-      w->last_pub = t1;
-      w->last_pub_step = w->step;
-      publish(w, tok, tgt, T, &cl, w->rate);
+    pthread_cond_broadcast(&tr->cv);
+    pthread_mutex_unlock(&tr->mu);
+  }
+  if (want_pub) {
+    double t1 = now_s();
+    if (t1 > w->last_pub && w->last_pub > 0) {
+      double r = (double)(w->step - w->last_pub_step) / (t1 - w->last_pub);
+      w->rate = w->rate > 0 ? 0.5 * w->rate + 0.5 * r : r;
     }
+    w->last_pub = t1;
+    w->last_pub_step = w->step;
+    publish(w, w->ex_tok, w->ex_tgt, T, &cl, w->rate);
     pthread_mutex_lock(&tr->mu);
     w->publishing = 0;
     pthread_cond_broadcast(&tr->cv);
+    pthread_mutex_unlock(&tr->mu);
   }
-  pthread_mutex_unlock(&tr->mu);
-  free(tok);
-  free(tgt);
+  return 1;
+}
+
+static void *worker_main(void *arg) { /* a thread of its own */
+  while (worker_turn(arg, 1) >= 0) {
+  }
   return NULL;
 }
+
+static int worker_turn_host(void *arg) { return worker_turn(arg, 0); } /* the host's frame loop */
 
 /* ---- building and tearing down --------------------------------------------------------------- */
 
@@ -534,6 +540,8 @@ static void stop_workers(struct trainer *tr) {
     free(w->meta);
     free(w->emb);
     free(w->xproj);
+    free(w->ex_tok);
+    free(w->ex_tgt);
     memset(w, 0, sizeof *w);
   }
   tr->quit = 0;
@@ -804,7 +812,7 @@ static int start_workers(struct trainer *tr, rl_error *err) {
     pthread_mutex_lock(&tr->mu);
     w->started = 1;
     pthread_mutex_unlock(&tr->mu);
-    if (!(w->th = host_thread_start(worker_main, w))) {
+    if (!(w->th = host_worker_start(worker_main, worker_turn_host, w))) {
       w->started = 0;
       return rl_fail(err, "cannot start a training thread");
     }
@@ -1090,7 +1098,13 @@ int trainer_wait_idle(trainer *tr, double timeout_s) {
       pthread_mutex_unlock(&tr->mu);
       return -1;
     }
-    timed_wait(tr, left < 0.05 ? left : 0.05);
+    if (host_threads()) {
+      timed_wait(tr, left < 0.05 ? left : 0.05);
+    } else { /* the workers run in turns: run them here */
+      pthread_mutex_unlock(&tr->mu);
+      host_workers_run(left < 0.05 ? left : 0.05);
+      pthread_mutex_lock(&tr->mu);
+    }
   }
   pthread_mutex_unlock(&tr->mu);
   return 0;

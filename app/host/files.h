@@ -24,4 +24,8 @@ int host_data_dir(host_data what, const char *given, char *out, size_t n, const 
 /* "lessons" or "assets". */
 const char *host_data_name(host_data what);
 
+/* A file the program just wrote for the user (an export): the browser downloads it; the desktop
+ * leaves it where it is. */
+void host_offer_file(const char *path);
+
 #endif

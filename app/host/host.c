@@ -2,10 +2,19 @@
  * the program's own (draw/event.h). */
 #include "host.h"
 #include "draw/gfx_sdl.h"
+#include "thread.h"
 #include <SDL2/SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+/* The canvas's share of the page (the page may keep a bar for itself: Module.stageSize). */
+EM_JS(int, web_page_width, (void), { return (Module.stageSize ? Module.stageSize()[0] : window.innerWidth) | 0; });
+EM_JS(int, web_page_height, (void), { return (Module.stageSize ? Module.stageSize()[1] : window.innerHeight) | 0; });
+EM_JS(void, web_quit, (void), { if (Module.onQuit) Module.onQuit(); }); /* the page says so */
+#endif
 
 #define POSTED_MAX 256
 
@@ -14,6 +23,7 @@ struct host {
   gfx *g;
   ui_event posted[POSTED_MAX]; /* host_post_event: a queue in order */
   int nposted;
+  host_app app; /* the browser's loop: what host_run was given */
 };
 
 /* Opening a window needs a display. Without one SDL quietly picks its "offscreen" driver and the
@@ -55,6 +65,10 @@ static SDL_Window *open_window(const char *title, int w, int h, int fullscreen) 
     w = dm.w * 9 / 10;
     h = dm.h * 9 / 10;
   }
+#ifdef __EMSCRIPTEN__
+  w = web_page_width(), h = web_page_height(); /* the page's size, full screen or not */
+  flags &= ~(Uint32)SDL_WINDOW_FULLSCREEN_DESKTOP; /* the browser allows it only after a key press */
+#endif
   if (w < HOST_MIN_W) w = HOST_MIN_W;
   if (h < HOST_MIN_H) h = HOST_MIN_H;
   SDL_Window *win = SDL_CreateWindow(title, x, y, w, h, flags);
@@ -164,6 +178,10 @@ static int translate(const SDL_Event *s, ui_event *ev) {
     snprintf(ev->text, sizeof ev->text, "%s", s->text.text);
     return 1;
   case SDL_WINDOWEVENT: ev->type = UI_EV_WINDOW; return 1;
+  case SDL_DROPFILE:
+    ev->type = UI_EV_DROP;
+    snprintf(ev->path, sizeof ev->path, "%s", s->drop.file ? s->drop.file : "");
+    return 1;
   default: return 0;
   }
 }
@@ -176,14 +194,17 @@ void host_post_event(host *h, const ui_event *ev) {
 static void deliver_pending(host *h, const host_app *app) {
   SDL_Event s;
   ui_event ev;
-  while (SDL_PollEvent(&s))
+  while (SDL_PollEvent(&s)) {
     if (translate(&s, &ev)) app->event(app->ctx, &ev);
+    if (s.type == SDL_DROPFILE) SDL_free(s.drop.file);
+  }
   int n = h->nposted;
   for (int i = 0; i < n && i < h->nposted; i++) app->event(app->ctx, &h->posted[i]);
   memmove(h->posted, h->posted + n, (size_t)(h->nposted - n) * sizeof h->posted[0]);
   h->nposted -= n;
 }
 
+#ifndef __EMSCRIPTEN__
 void host_run(host *h, const host_app *app) {
   for (;;) {
     deliver_pending(h, app);
@@ -194,10 +215,65 @@ void host_run(host *h, const host_app *app) {
     } else if (h->nposted == 0) { /* idle: the window keeps its last frame until input comes */
       SDL_Event s;
       ui_event ev;
-      if (SDL_WaitEventTimeout(&s, 15) && translate(&s, &ev)) app->event(app->ctx, &ev);
+      if (SDL_WaitEventTimeout(&s, 15)) {
+        if (translate(&s, &ev)) app->event(app->ctx, &ev);
+        if (s.type == SDL_DROPFILE) SDL_free(s.drop.file);
+      }
     }
   }
 }
+#else
+/* The browser owns the loop: emscripten_set_main_loop calls one turn per frame (requestAnimationFrame,
+ * or RNNLAB_FPS frames a second when set, as the headless tests do). A turn: the input, the workers
+ * for a time budget (train_budget: there are no threads), then a frame. host_run
+ * never returns: the stack stays as it is (simulate_infinite_loop), so the caller's locals live on. */
+
+static double env_number(const char *name, double fallback) {
+  const char *v = getenv(name);
+  return v && *v ? atof(v) : fallback;
+}
+
+/* The canvas follows the browser window (not below HOST_MIN_*). */
+static void follow_page_size(host *h) {
+  int w = web_page_width(), hh = web_page_height(), cw, ch;
+  if (w < HOST_MIN_W) w = HOST_MIN_W;
+  if (hh < HOST_MIN_H) hh = HOST_MIN_H;
+  SDL_GetWindowSize(h->win, &cw, &ch);
+  if (host_fullscreen(h) || (w == cw && hh == ch)) return;
+  SDL_SetWindowSize(h->win, w, hh);
+  ui_event ev = {.type = UI_EV_WINDOW};
+  host_post_event(h, &ev);
+}
+
+/* Training's share of a turn: RNNLAB_TRAIN_MS, and at least a third of the time the last frame
+ * took to draw, so a slow machine (or a large canvas) still trains at a useful pace. */
+static double train_budget(double last_draw_s) {
+  double b = env_number("RNNLAB_TRAIN_MS", 10) / 1000.0;
+  return last_draw_s / 3 > b ? last_draw_s / 3 : b;
+}
+
+static void web_turn(void *arg) {
+  static double last_draw_s;
+  host *h = arg;
+  follow_page_size(h);
+  deliver_pending(h, &h->app);
+  host_workers_run(train_budget(last_draw_s));
+  double t0 = emscripten_get_now();
+  int next = h->app.frame(h->app.ctx);
+  if (next == HOST_QUIT) {
+    emscripten_cancel_main_loop();
+    web_quit();
+  } else if (next == HOST_DREW) {
+    gfx_present(h->g);
+    last_draw_s = (emscripten_get_now() - t0) / 1000.0;
+  }
+}
+
+void host_run(host *h, const host_app *app) {
+  h->app = *app;
+  emscripten_set_main_loop_arg(web_turn, h, (int)env_number("RNNLAB_FPS", 0), 1);
+}
+#endif
 
 /* ---- the window ---------------------------------------------------------------------------------- */
 

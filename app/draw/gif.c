@@ -1,7 +1,9 @@
 /* Animated GIF: a per-animation median-cut palette and giflib for the container (gif.h). */
 #include "gif.h"
 #include "fileio.h"
+#ifndef __EMSCRIPTEN__
 #include <gif_lib.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +82,7 @@ int gif_add_frame(gif_anim *a, const uint8_t *rgba, rl_error *err) {
   return 0;
 }
 
+#ifndef __EMSCRIPTEN__ /* the browser build has no giflib: the page writes no animations */
 /* ---- median cut over the occupied bins -------------------------------------------------- */
 
 typedef struct {
@@ -330,6 +333,12 @@ int gif_save(gif_anim *a, const char *path, const char *comment, rl_error *err) 
   free(rgb), free(idx), free(prev), free(cache), free(row), free(out.buf);
   return rc;
 }
+#else
+int gif_save(gif_anim *a, const char *path, const char *comment, rl_error *err) {
+  (void)a, (void)comment;
+  return rl_fail(err, "%s: GIF animations need the desktop build (the browser exports PNG)", path);
+}
+#endif
 
 void gif_palette_error(const gif_anim *a, int *max_err, double *mean_err) {
   if (max_err) *max_err = a->max_err;

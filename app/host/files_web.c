@@ -5,17 +5,30 @@
 #include "files.h"
 #include <SDL2/SDL.h>
 #include <emscripten.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #ifndef RNNLAB_WEB_DATA
 #define RNNLAB_WEB_DATA "/data"
 #endif
 
-const char *host_assets_dir(void) { return RNNLAB_WEB_DATA "/assets"; }
+const char *host_data_name(host_data what) { return what == HOST_LESSONS ? "lessons" : "assets"; }
 
-const char *host_lessons_dir(const char *given) {
-  if (given) return given;
-  return RNNLAB_WEB_DATA "/lessons";
+/* One place: the packaged files (or, for lessons, a folder the page's arguments name). */
+int host_data_dir(host_data what, const char *given, char *out, size_t n, const char **how, rl_error *err) {
+  const char *dir = what == HOST_LESSONS && given ? given : NULL;
+  char packaged[64];
+  snprintf(packaged, sizeof packaged, "%s/%s", RNNLAB_WEB_DATA, host_data_name(what));
+  if (!dir) dir = packaged;
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return rl_fail(err, "cannot find the %s folder; looked in: %s (%s)", host_data_name(what), dir,
+                   dir == packaged ? "the page's packaged data" : "--lessons");
+  }
+  snprintf(out, n, "%s", dir);
+  if (how) *how = dir == packaged ? "the page's packaged data" : "--lessons";
+  return 0;
 }
 
 /* The file, read from the in-memory file system, as a download named after its last part. */
@@ -24,7 +37,8 @@ EM_JS(void, web_download, (const char *cpath), {
   var data;
   try { data = FS.readFile(path); } catch (e) { console.warn('rnnlab: cannot read ' + path); return; }
   var name = path.split('/').pop();
-  var type = /[.]png$/i.test(name) ? 'image/png' : /[.]csv$/i.test(name) ? 'text/csv' : 'application/octet-stream';
+  var types = {png: 'image/png', csv: 'text/csv', svg: 'image/svg+xml', gif: 'image/gif', pdf: 'application/pdf'};
+  var type = types[name.split('.').pop().toLowerCase()] || 'application/octet-stream';
   var url = URL.createObjectURL(new Blob([data], {type: type}));
   var a = document.createElement('a');
   a.href = url;

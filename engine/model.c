@@ -161,7 +161,7 @@ static int shard_alloc(rl_model *m, rl_shard *s, int T, int Bs, int shard_index)
   A(s->probs, (final ? (size_t)Bs : rows) * C);
   A(s->dlogits, (final ? (size_t)Bs : rows) * C);
   A(s->demb, rows * E);
-  s->use_table = (size_t)c->vocab <= rows;
+  s->use_table = !m->no_input_table && (size_t)c->vocab <= rows;
   A(s->tok_grad, s->use_table ? (size_t)c->vocab * G * H : 1);
   A(s->dg_ih, rows * G * H);
   A(s->dg_hh, c->cell == RL_CELL_GRU ? rows * G * H : 1); /* other cells reuse dg_ih */

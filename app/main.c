@@ -1,5 +1,5 @@
 /* rnnlab: one executable. No arguments opens the explorer; otherwise a subcommand. */
-#include "commands.h"
+#include "cli/commands.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     usage(stdout);
     return 0;
   }
-  /* `rnnlab --lesson N` and `rnnlab render --lesson N`: the lesson presenter (app/cmd_lesson.c). */
+  /* `rnnlab --lesson N` and `rnnlab render --lesson N`: the lesson presenter (app/cli/cmd_present.c, cmd_render.c). */
   for (int i = 1; i < argc; i++)
     if (!strcmp(argv[i], "--lesson")) {
       if (argv[1][0] == '-') return cmd_present(argc, argv);

@@ -20,11 +20,17 @@
  *   rnn.bias_hh_l{k}[_reverse]   [G*H]
  *   head.weight [C, D*H]   head.bias [C]
  * with G = 1 (RNN), 4 (LSTM), 3 (GRU), D = 2 if bidirectional else 1.
+ *
+ * engine/ (flat) owns the numerics: this model (model.c forward/backward, model_setup.c
+ * construction on top of it, vocab.c), optimizers, tasks, training, model files, text corpora,
+ * atomic file writes. It may call libc, libm, pthreads and cJSON only: never app/, never SDL,
+ * never exit(); every error comes back as an rl_error.
  */
 #ifndef RNNLAB_MODEL_H
 #define RNNLAB_MODEL_H
 #include "profile.h"
 #include "rl_base.h"
+#include "vocab.h"
 #include <math.h>
 
 typedef enum { RL_CELL_RNN = 0, RL_CELL_LSTM = 1, RL_CELL_GRU = 2 } rl_cell;
@@ -77,15 +83,6 @@ typedef struct {
   float *w_ih, *w_hh, *b_ih, *b_hh;  /* [G*H,in], [G*H,H], [G*H], [G*H] */
   int in;                            /* input width of this layer */
 } rl_rnn_params;
-
-/* Optional vocabulary: token strings, so text can be encoded and outputs named. */
-typedef enum { RL_VOCAB_NONE = 0, RL_VOCAB_CHAR = 1, RL_VOCAB_WORD = 2 } rl_vocab_level;
-
-typedef struct {
-  rl_vocab_level level;
-  int size;       /* == cfg.vocab when present */
-  char **tokens;  /* [size], UTF-8, owned */
-} rl_vocab;
 
 /* LSTM gate clamps (a teaching tool: "keep" = f 1, i 0; "erase" = f 0). NAN = not clamped.
  * A clamped gate is a constant: no gradient flows into its pre-activation. Clamps hold from
@@ -216,15 +213,6 @@ const float *rl_model_probs(const rl_model *m, int b, int t);
 
 /* Copies parameters (same config) from src to dst. */
 int rl_model_copy_params(rl_model *dst, const rl_model *src, rl_error *err);
-
-/* Vocabulary helpers. rl_vocab_set copies the tokens after checking them: each non-empty, valid
- * UTF-8 of at most RL_MAX_TOKEN_BYTES bytes, all different (the message names the token). */
-#define RL_MAX_TOKEN_BYTES 255
-int rl_vocab_set(rl_vocab *v, rl_vocab_level level, int size, const char *const *tokens, rl_error *err);
-void rl_vocab_free(rl_vocab *v);
-/* Encodes text with the vocabulary (char level: UTF-8 code points; word level: whitespace split).
- * Writes up to max ids into out, sets *n. Unknown tokens are an error naming the token. */
-int rl_vocab_encode(const rl_vocab *v, const char *text, int *out, int max, int *n, rl_error *err);
 
 /* Largest singular value of a rows x cols matrix (power iteration on W^T W). */
 float rl_largest_singular_value(const float *w, int rows, int cols);

@@ -12,6 +12,7 @@ PACKAGES=(
   xvfb xauth x11-utils xdotool         # the tests that open a real window on a virtual display
   tesseract-ocr tesseract-ocr-eng      # the projector check reads the exported slides back (OCR)
   clang libclang-rt-14-dev             # libFuzzer for tests/fuzz (CI's fuzzing smoke run)
+  python3 binutils                     # the layout test (tools/layout.py reads the libraries with nm)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

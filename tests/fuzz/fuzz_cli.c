@@ -1,12 +1,12 @@
-/* libFuzzer target: the command-line parsers (app/cli_args.c and rnnlab train's options).
+/* libFuzzer target: the command-line parsers (app/cli/cli_args.c and rnnlab train's options).
  * The input is an argument list separated by NUL bytes. Invariants beyond "no crash" (ASan + UBSan):
  *   - arg_int / arg_float / arg_u64 / arg_int_list accept a value only inside the stated range, finite,
  *     and equal to what strtol / strtod / strtoull read from the whole string;
  *   - model options that model_opts_finish accepts pass rl_config_check;
  *   - train options it accepts are inside the documented ranges (rate, clipping, batch, evaluation
  *     size, threads, steps, sizes, task options). Messages go to /dev/null. */
-#include "cli_args.h"
-#include "commands.h"
+#include "cli/cli_args.h"
+#include "cli/commands.h"
 #include "fuzz_common.h"
 
 #include <errno.h>

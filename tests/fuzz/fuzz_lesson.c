@@ -5,7 +5,7 @@
  *     lengths, lesson number) and every step resolves (rl_lesson_resolve);
  *   - parsing is a pure function: the same bytes parse to the same lesson twice. */
 #include "fuzz_common.h"
-#include "lesson.h"
+#include "lessons/lesson.h"
 
 static const char *NAME = "fuzz.lesson";
 

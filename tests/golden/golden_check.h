@@ -1,4 +1,4 @@
-/* Golden-image comparison for the app tests (included by tests/app_test_*.c only).
+/* Golden-image comparison for the app tests (included by app/FOLDER/tests/app_test_*.c only).
  *
  * golden_check(name, rgba, w, h) compares a rendered image with tests/golden/<name>.png:
  *   - sizes must match;
@@ -14,7 +14,7 @@
  */
 #ifndef RNNLAB_GOLDEN_CHECK_H
 #define RNNLAB_GOLDEN_CHECK_H
-#include "gfx.h"
+#include "draw/gfx.h"
 #include "../testutil.h"
 #include <stdio.h>
 #include <stdlib.h>

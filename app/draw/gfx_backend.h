@@ -1,0 +1,61 @@
+/* rnnlab drawing backends: what an output implements so gfx (gfx.h) can draw on it.
+ *
+ * gfx keeps what every output shares -- the scale, the theme, the clip stack, the text observer,
+ * text fitting and wrapping, dashed lines and arrows -- and hands each primitive to a backend
+ * through the table below. A backend draws in pixels of its own output, with the current clip
+ * (set_clip) applied to everything. gfx_sdl.c is the raster backend (SDL_Renderer + SDL2_ttf);
+ * a vector backend (SVG, PDF) implements the same table and leaves read_pixels and resize NULL.
+ *
+ * Only backends include this header.
+ */
+#ifndef RNNLAB_GFX_BACKEND_H
+#define RNNLAB_GFX_BACKEND_H
+#include "gfx.h"
+
+typedef struct gfx_backend gfx_backend; /* a backend's own state, defined by that backend */
+
+typedef struct {
+  void (*destroy)(gfx_backend *b);
+  const char *(*name)(const gfx_backend *b);
+  /* Start of frame `frame` (counts up from 1): the output's size now (a window may have been
+   * resized; an image keeps its size). */
+  void (*begin_frame)(gfx_backend *b, long frame, int *w, int *h);
+  void (*present)(gfx_backend *b);
+  /* Clip everything drawn from now on to *r (may be empty: nothing shows); NULL: no clip. */
+  void (*set_clip)(gfx_backend *b, const gfx_rect *r);
+  /* The whole output in one colour, whatever the clip. */
+  void (*clear)(gfx_backend *b, gfx_color c);
+  void (*fill_rect)(gfx_backend *b, gfx_rect r, gfx_color c);
+  void (*fill_round_rect)(gfx_backend *b, gfx_rect r, int radius, gfx_color c);
+  /* A straight line of thickness t (float pixels, not snapped to the pixel grid). */
+  void (*line)(gfx_backend *b, float x0, float y0, float x1, float y1, float t, gfx_color c);
+  /* Connected line through n points; non-finite points break it; round joints when thick. */
+  void (*polyline)(gfx_backend *b, const float *xs, const float *ys, int n, float t, gfx_color c);
+  void (*fill_circle)(gfx_backend *b, float cx, float cy, float radius, gfx_color c);
+  void (*circle)(gfx_backend *b, float cx, float cy, float radius, float t, gfx_color c);
+  void (*fill_triangle)(gfx_backend *b, float x0, float y0, float x1, float y1, float x2, float y2,
+                        gfx_color c);
+  /* RGBA8 image w x h (rows packed) stretched into dst, nearest-neighbour. */
+  void (*image)(gfx_backend *b, gfx_rect dst, const uint8_t *rgba, int w, int h);
+  /* UTF-8 text anchored at (x, y) by align (gfx_anchor), turned 90 degrees counter-clockwise when
+   * vertical. Returns the text's width (along its baseline) and puts the box it covers in *box;
+   * 0 if nothing was drawn. */
+  int (*text)(gfx_backend *b, float x, float y, const char *s, gfx_face face, int px, gfx_color c,
+              int align, int vertical, gfx_rect *box);
+  void (*text_size)(gfx_backend *b, const char *s, gfx_face face, int px, int *w, int *h);
+  int (*line_height)(gfx_backend *b, gfx_face face, int px);
+  /* Optional (NULL when the output is not pixels / cannot change size / has no cache). */
+  int (*read_pixels)(gfx_backend *b, gfx_rect r, uint8_t *rgba, rl_error *err);
+  int (*resize)(gfx_backend *b, int w, int h, rl_error *err);
+  void (*cache_stats)(const gfx_backend *b, long *hits, long *misses, int *entries);
+} gfx_backend_ops;
+
+/* A gfx context drawing through ops on b, whose output is w x h pixels; headless = an image in
+ * memory rather than a window. The context owns b from here on (ops->destroy in gfx_destroy).
+ * NULL (and b destroyed) on out-of-memory. */
+gfx *gfx_create_with(const gfx_backend_ops *ops, gfx_backend *b, int w, int h, int headless, rl_error *err);
+
+/* Moves the anchor (x, y) of a w x h box to its top-left corner for align (GFX_CENTER, ...). */
+void gfx_anchor(int w, int h, float *x, float *y, int align);
+
+#endif

@@ -94,6 +94,31 @@ static void print_profile(const rl_profile *p, double opt_s, int threads, long s
   }
 }
 
+/* One configuration's line (or JSON object) and, with --profile, its phases. */
+static void report(const bench_config *bc, const rl_model *m, long steps, double el, float loss, double opt_s,
+                   int profile, int no_table, int json) {
+  const rl_config c = m->cfg;
+  int B = bc->batch, T = bc->seq;
+  double tok_s = steps * (double)B * T / el;
+  double nominal = 3.0 * forward_flops(&c, B, T), executed = steps ? m->prof.flops_executed / steps : 0;
+  double gflops = steps * nominal / el * 1e-9, gflops_ex = steps * executed / el * 1e-9;
+  if (json) {
+    printf("{\"config\":\"%s\",\"cell\":\"%s\",\"layers\":%d,\"hidden\":%d,\"batch\":%d,\"seq\":%d,"
+           "\"threads\":%d,\"kernels\":\"%s\",\"steps\":%ld,\"seconds\":%.3f,\"tokens_per_s\":%.1f,"
+           "\"gflops\":%.2f,\"gflops_executed\":%.2f,\"flops_nominal_per_step\":%.6g,"
+           "\"flops_executed_per_step\":%.6g,\"input_table\":%s,\"loss\":%.4f",
+           bc->name, rl_cell_name(c.cell), c.layers, c.hidden, B, T, m->nshards,
+           rl_kernels_name(rl_kernels_active()), steps, el, tok_s, gflops, gflops_ex, nominal, executed,
+           no_table ? "false" : "true", loss);
+    if (profile && steps) print_profile(&m->prof, opt_s, m->nshards, steps, 1);
+    printf("}\n");
+  } else {
+    printf("%-16s %6ld %-5s %6.2f s %10.0f tokens/s %7.1f GFLOP/s nominal %7.1f executed  (threads %d, loss %.3f)\n",
+           bc->name, steps, steps == 1 ? "step" : "steps", el, tok_s, gflops, gflops_ex, m->nshards, loss);
+    if (profile && steps) print_profile(&m->prof, opt_s, m->nshards, steps, 0);
+  }
+}
+
 static int run_one(const bench_config *bc, double seconds, int threads, int profile, int no_table, int json) {
   rl_config c = rl_config_default();
   c.cell = bc->cell;
@@ -152,25 +177,7 @@ static int run_one(const bench_config *bc, double seconds, int threads, int prof
     if (t - start >= seconds) break;
   }
   end = now_s();
-  double el = end - start;
-  double tok_s = steps * (double)B * T / el;
-  double nominal = 3.0 * forward_flops(&c, B, T), executed = steps ? m->prof.flops_executed / steps : 0;
-  double gflops = steps * nominal / el * 1e-9, gflops_ex = steps * executed / el * 1e-9;
-  if (json) {
-    printf("{\"config\":\"%s\",\"cell\":\"%s\",\"layers\":%d,\"hidden\":%d,\"batch\":%d,\"seq\":%d,"
-           "\"threads\":%d,\"kernels\":\"%s\",\"steps\":%ld,\"seconds\":%.3f,\"tokens_per_s\":%.1f,"
-           "\"gflops\":%.2f,\"gflops_executed\":%.2f,\"flops_nominal_per_step\":%.6g,"
-           "\"flops_executed_per_step\":%.6g,\"input_table\":%s,\"loss\":%.4f",
-           bc->name, rl_cell_name(c.cell), c.layers, c.hidden, B, T, m->nshards,
-           rl_kernels_name(rl_kernels_active()), steps, el, tok_s, gflops, gflops_ex, nominal, executed,
-           no_table ? "false" : "true", loss);
-    if (profile && steps) print_profile(&m->prof, opt_s, m->nshards, steps, 1);
-    printf("}\n");
-  } else {
-    printf("%-16s %6ld %-5s %6.2f s %10.0f tokens/s %7.1f GFLOP/s nominal %7.1f executed  (threads %d, loss %.3f)\n",
-           bc->name, steps, steps == 1 ? "step" : "steps", el, tok_s, gflops, gflops_ex, m->nshards, loss);
-    if (profile && steps) print_profile(&m->prof, opt_s, m->nshards, steps, 0);
-  }
+  report(bc, m, steps, end - start, loss, opt_s, profile, no_table, json);
   fflush(stdout);
   free(tokens);
   free(targets);

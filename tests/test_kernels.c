@@ -12,6 +12,11 @@
  *     each gradient tensor within 1e-5 of its largest entry (the parity tolerance of test_parity;
  *     the sets differ by about 1e-7), the loss within 1e-6 relative. A wrong kernel (a dropped
  *     column, a stale packed weight) is off by O(1).
+ *   - reference: in every set, the forward step of each cell (LSTM, GRU, RNN with each nonlinearity)
+ *     against the formulas of model.h written out naively in double precision with libm, within
+ *     2e-6 absolute (states are O(1): fastmath's sigmoid and tanh are within 4e-7 relative of libm,
+ *     see test_fastmath, and a state is a few such terms added in float; a wrong gate order or a
+ *     missing term is off by O(0.1)).
  * test_sgemm checks every product path of every set against a double-precision reference. */
 #define _POSIX_C_SOURCE 200809L
 #include "cells.h"
@@ -72,6 +77,50 @@ static void run_cells(cell_out *o) {
     rl_rnn_step_backward((rl_nonlin)a, CB, CH, pre_r, dh0, o->rnn_dg + (size_t)a * CB * CH);
     for (int i = 0; i < CB * CH; i++) o->aux[i] += hr[i];
   }
+}
+
+/* ---- reference: the forward formulas of model.h in double precision ---- */
+
+static double sig(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/* Largest |got - want| of the forward step of every cell with the active set. */
+static double forward_vs_reference(void) {
+  rl_rng r;
+  rl_rng_seed(&r, 5);
+  float pre[CB * 4 * CH], hh[CB * 3 * CH], prev[CB * CH], cprev[CB * CH];
+  float act[CB * 4 * CH], c[CB * CH], tc[CB * CH], h[CB * CH], aux[CB * CH];
+  fill(&r, pre, CB * 4 * CH, -6, 6);
+  fill(&r, hh, CB * 3 * CH, -3, 3);
+  fill(&r, prev, CB * CH, -1, 1);
+  fill(&r, cprev, CB * CH, -2, 2);
+  double worst = 0;
+  memcpy(act, pre, sizeof pre); /* LSTM: gates i f g o */
+  rl_lstm_step_forward(NULL, CB, CH, act, cprev, c, tc, h);
+  for (int b = 0; b < CB; b++)
+    for (int j = 0; j < CH; j++) {
+      const float *p = pre + (size_t)b * 4 * CH;
+      double cc = sig(p[CH + j]) * cprev[b * CH + j] + sig(p[j]) * tanh(p[2 * CH + j]);
+      worst = fmax(worst, fabs(c[b * CH + j] - cc));
+      worst = fmax(worst, fabs(h[b * CH + j] - sig(p[3 * CH + j]) * tanh(cc)));
+    }
+  memcpy(act, pre, sizeof(float) * CB * 3 * CH); /* GRU: r z n, n = tanh(x_n + r * hh_n) */
+  rl_gru_step_forward(CB, CH, act, hh, prev, aux, h);
+  for (int b = 0; b < CB; b++)
+    for (int j = 0; j < CH; j++) {
+      const float *p = pre + (size_t)b * 3 * CH, *q = hh + (size_t)b * 3 * CH;
+      double rr = sig(p[j] + q[j]), z = sig(p[CH + j] + q[CH + j]);
+      double n = tanh(p[2 * CH + j] + rr * q[2 * CH + j]);
+      worst = fmax(worst, fabs(h[b * CH + j] - ((1 - z) * n + z * prev[b * CH + j])));
+    }
+  for (int a = 0; a < 3; a++) { /* RNN: tanh, relu, sigmoid */
+    memcpy(act, pre, sizeof(float) * CB * CH);
+    rl_rnn_step_forward((rl_nonlin)a, CB, CH, act, h);
+    for (int i = 0; i < CB * CH; i++) {
+      double want = a == RL_ACT_TANH ? tanh(pre[i]) : a == RL_ACT_RELU ? fmax(pre[i], 0.0) : sig(pre[i]);
+      worst = fmax(worst, fabs(h[i] - want));
+    }
+  }
+  return worst;
 }
 
 /* ---- model: the same passes in every set ---- */
@@ -147,7 +196,14 @@ int main(void) {
   CHECK(!rl_kernels_available(RL_KERNELS_AVX2) && !rl_kernels_available(RL_KERNELS_AVX512));
 #endif
 
-  /* cells */
+  /* cells: each set against the double-precision formulas, then against each other */
+  for (int k = 0; k < RL_KERNELS_COUNT; k++) {
+    if (!select_set((rl_kernels)k)) continue;
+    double e = forward_vs_reference();
+    CHECKF(e <= 2e-6, "%s: a cell's forward step is %.3g from the reference", rl_kernels_name((rl_kernels)k), e);
+    printf("%-8s cells' forward steps vs double-precision reference: largest difference %.2g\n",
+           rl_kernels_name((rl_kernels)k), e);
+  }
   static cell_out ref, got;
   select_set(RL_KERNELS_PORTABLE);
   run_cells(&ref);

@@ -9,19 +9,20 @@ import statistics
 import subprocess
 
 
-def run_json(cmd):
-    out = subprocess.run(cmd, capture_output=True, text=True)
+def run_json(cmd, env=None):
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def interleaved(cmd_a, cmd_b, rounds):
-    """Runs cmd_a and cmd_b alternately; returns (runs of A, runs of B) as lists of JSON objects."""
+def interleaved(cmd_a, cmd_b, rounds, env_b=None):
+    """Runs cmd_a and cmd_b alternately (cmd_b with environment env_b if given); returns (runs of A,
+    runs of B) as lists of JSON objects."""
     a, b = [], []
     for _ in range(rounds):
         a.append(run_json(cmd_a))
-        b.append(run_json(cmd_b))
+        b.append(run_json(cmd_b, env_b))
     return a, b
 
 

@@ -32,11 +32,21 @@ static const bench_config CONFIGS[] = {
 #define NCONFIGS (int)(sizeof CONFIGS / sizeof CONFIGS[0])
 #define VOCAB 64
 
-static double now_s(void) {
+static double clock_s(clockid_t id) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(id, &ts);
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
+static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
+
+/* One measured run: wall seconds, and the CPU seconds of all the process's threads (on a machine
+ * shared with other work, executed FLOPs per CPU-second measure the code, FLOPs per wall second
+ * also the load). */
+typedef struct {
+  long steps;
+  double wall, cpu, opt_s;
+  float loss;
+} bench_run;
 
 /* Matrix-product FLOPs of one forward pass. */
 static double forward_flops(const rl_config *c, int B, int T) {
@@ -55,7 +65,9 @@ static void bench_help(FILE *f) {
              "Trains each configuration for S seconds (default 3) after a warm-up and prints tokens/s,\n"
              "nominal GFLOP/s (matrix-product FLOPs of the straightforward algorithm per second) and\n"
              "executed GFLOP/s (the products rnnlab actually ran: its embedding-table shortcut skips\n"
-             "most of layer 0's input products). Vocabulary %d, embedding = hidden, SGD.\n"
+             "most of layer 0's input products), also per CPU-second of the process's threads (on a\n"
+             "shared machine this depends much less on other processes' load). Vocabulary %d,\n"
+             "embedding = hidden, SGD.\n"
              "Threads default to the number of cores.\n"
              "  --kernels SET  auto, portable, avx2 or avx512 (default: auto, the best this CPU runs)\n"
              "  --no-table     no embedding-table shortcut: layer 0's input products run in full, as in\n"
@@ -95,26 +107,32 @@ static void print_profile(const rl_profile *p, double opt_s, int threads, long s
 }
 
 /* One configuration's line (or JSON object) and, with --profile, its phases. */
-static void report(const bench_config *bc, const rl_model *m, long steps, double el, float loss, double opt_s,
-                   int profile, int no_table, int json) {
+static void report(const bench_config *bc, const rl_model *m, const bench_run *r, int profile, int no_table,
+                   int json) {
   const rl_config c = m->cfg;
   int B = bc->batch, T = bc->seq;
+  long steps = r->steps;
+  double el = r->wall, opt_s = r->opt_s;
+  float loss = r->loss;
   double tok_s = steps * (double)B * T / el;
   double nominal = 3.0 * forward_flops(&c, B, T), executed = steps ? m->prof.flops_executed / steps : 0;
   double gflops = steps * nominal / el * 1e-9, gflops_ex = steps * executed / el * 1e-9;
+  double per_core = r->cpu > 0 ? steps * executed / r->cpu * 1e-9 : 0;
   if (json) {
     printf("{\"config\":\"%s\",\"cell\":\"%s\",\"layers\":%d,\"hidden\":%d,\"batch\":%d,\"seq\":%d,"
            "\"threads\":%d,\"kernels\":\"%s\",\"steps\":%ld,\"seconds\":%.3f,\"tokens_per_s\":%.1f,"
            "\"gflops\":%.2f,\"gflops_executed\":%.2f,\"flops_nominal_per_step\":%.6g,"
-           "\"flops_executed_per_step\":%.6g,\"input_table\":%s,\"loss\":%.4f",
+           "\"flops_executed_per_step\":%.6g,\"cpu_seconds\":%.3f,\"gflops_executed_per_cpu_s\":%.2f,"
+           "\"input_table\":%s,\"loss\":%.4f",
            bc->name, rl_cell_name(c.cell), c.layers, c.hidden, B, T, m->nshards,
            rl_kernels_name(rl_kernels_active()), steps, el, tok_s, gflops, gflops_ex, nominal, executed,
-           no_table ? "false" : "true", loss);
+           r->cpu, per_core, no_table ? "false" : "true", loss);
     if (profile && steps) print_profile(&m->prof, opt_s, m->nshards, steps, 1);
     printf("}\n");
   } else {
-    printf("%-16s %6ld %-5s %6.2f s %10.0f tokens/s %7.1f GFLOP/s nominal %7.1f executed  (threads %d, loss %.3f)\n",
-           bc->name, steps, steps == 1 ? "step" : "steps", el, tok_s, gflops, gflops_ex, m->nshards, loss);
+    printf("%-16s %6ld %-5s %6.2f s %10.0f tokens/s %7.1f GFLOP/s nominal %7.1f executed %6.1f per CPU-second"
+           "  (threads %d, loss %.3f)\n",
+           bc->name, steps, steps == 1 ? "step" : "steps", el, tok_s, gflops, gflops_ex, per_core, m->nshards, loss);
     if (profile && steps) print_profile(&m->prof, opt_s, m->nshards, steps, 0);
   }
 }
@@ -155,7 +173,7 @@ static int run_one(const bench_config *bc, double seconds, int threads, int prof
   rl_batch batch = {B, T, in, targets, NULL, NULL};
   float loss = 0;
   long steps = 0;
-  double t0 = now_s(), warm = t0 + (seconds > 1 ? 0.5 : seconds * 0.3), start = 0, end, opt_s = 0;
+  double t0 = now_s(), warm = t0 + (seconds > 1 ? 0.5 : seconds * 0.3), start = 0, cpu0 = 0, opt_s = 0;
   int warming = 1;
   for (;;) {
     if (rl_model_forward(m, &batch, &loss, &err) || rl_model_backward(m, &err)) {
@@ -168,7 +186,7 @@ static int run_one(const bench_config *bc, double seconds, int threads, int prof
     opt_s += t - to;
     if (warming) {
       if (t >= warm) {
-        warming = 0, start = t, steps = 0, opt_s = 0;
+        warming = 0, start = t, steps = 0, opt_s = 0, cpu0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
         m->prof = (rl_profile){.timed = profile}; /* measure from here */
       }
       continue;
@@ -176,8 +194,8 @@ static int run_one(const bench_config *bc, double seconds, int threads, int prof
     steps++;
     if (t - start >= seconds) break;
   }
-  end = now_s();
-  report(bc, m, steps, end - start, loss, opt_s, profile, no_table, json);
+  bench_run run = {steps, now_s() - start, clock_s(CLOCK_PROCESS_CPUTIME_ID) - cpu0, opt_s, loss};
+  report(bc, m, &run, profile, no_table, json);
   fflush(stdout);
   free(tokens);
   free(targets);

@@ -11,8 +11,8 @@
  *                 over the rows of B, 64 columns held in registers.
  *   packed path   everything else. op(B) is packed into zero-padded panels of NR columns (KC x NC
  *                 at a time, or once for many products: rl_sgemm_pack_b), A is packed into
- *                 micro-panels of MR rows when that pays (strided rows, or reuse across many
- *                 panels) and read in place otherwise, and an MR x NR register-blocked micro-kernel
+ *                 micro-panels of MR rows when its rows are strided (op(A) = A^T) and read in
+ *                 place otherwise, and an MR x NR register-blocked micro-kernel
  *                 does the arithmetic. With beta == 0 the first K block stores C without reading it.
  *   swapped       (AVX2 and portable) the packed path applied to C^T = op(B)^T op(A)^T when
  *                 M <= 64 and M < N, so it packs the small operand rather than the large one. Tiles
@@ -620,10 +620,13 @@ void rl_sgemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const 
     gemm_packed(kn, N, M, K, alpha, B, trans_b ? ldb : 1, trans_b ? 1 : ldb, !trans_a, A, lda, NULL,
                 C, 1, ldc, bp, 0, beta != 0.0f);
   } else {
-    /* Packing A pays when its rows are strided (trans_a: one cache line per k per MR rows) or
-     * when each packed A block is reused across many panels. */
+    /* Packing A pays only when its rows are strided (trans_a: one cache line per k per MR rows).
+     * Contiguous rows are read in place even when the block is reused across many panels: packing
+     * them cost more than it saved (AVX-512, one thread, CPU time: 125-146 against 74-119 GFLOP/s
+     * for the input product x W_ih^T at 2048 x 2048 x 512, 135-139 against 88-117 for dG W_ih at
+     * 2048 x 512 x 2048; AVX2 unchanged within noise). */
     gemm_packed(kn, M, N, K, alpha, A, trans_a ? 1 : lda, trans_a ? lda : 1, trans_b, B, ldb, NULL,
-                C, ldc, 1, bp, trans_a || N >= 256, beta != 0.0f);
+                C, ldc, 1, bp, trans_a, beta != 0.0f);
   }
 }
 

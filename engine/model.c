@@ -738,7 +738,7 @@ typedef struct {
   int T;
   int backward;
   backward_mode mode;
-  double busy, flops; /* out: seconds the job ran (when timed), FLOPs it executed */
+  double busy, flops; /* out: CPU seconds the job ran (when timed), FLOPs it executed */
 } job;
 
 static void *run_job(void *arg) {
@@ -760,11 +760,10 @@ static void *run_job(void *arg) {
 }
 
 /* Runs every shard's job, one thread each (shard 0 on the calling thread). When timed, each shard's
- * phases go into the model's profile, and the time its thread was not busy in the window to idle. */
+ * phases go into the model's profile, and what its thread ran less than the busiest one to idle. */
 static int run_shards(rl_model *m, job *jobs, rl_error *err) {
   pthread_t th[64];
   int started = 0, fail = 0;
-  double t0 = m->prof.timed ? rl_seconds_now() : 0;
   for (int i = 1; i < m->nshards; i++) {
     if (pthread_create(&th[i], NULL, run_job, &jobs[i]) != 0) {
       fail = 1;
@@ -777,13 +776,14 @@ static int run_shards(rl_model *m, job *jobs, rl_error *err) {
   if (fail) { /* run what could not be started here, so the result is still complete */
     for (int i = started + 1; i < m->nshards; i++) run_job(&jobs[i]);
   }
-  double window = m->prof.timed ? rl_seconds_now() - t0 : 0;
+  double busiest = 0;
+  for (int i = 0; i < m->nshards; i++) busiest = jobs[i].busy > busiest ? jobs[i].busy : busiest;
   for (int i = 0; i < m->nshards; i++) {
     rl_shard *s = &m->shards[i];
     m->prof.flops_executed += jobs[i].flops;
     if (!m->prof.timed) continue;
     rl_profile_add(&m->prof, &s->prof);
-    m->prof.seconds[RL_PHASE_IDLE] += window - jobs[i].busy;
+    m->prof.seconds[RL_PHASE_IDLE] += busiest - jobs[i].busy;
     memset(&s->prof, 0, sizeof s->prof);
   }
   (void)err;
@@ -797,14 +797,14 @@ typedef struct {
 } serial_clock;
 
 static serial_clock serial_start(const rl_model *m) {
-  return (serial_clock){m->prof.timed ? rl_seconds_now() : 0, rl_sgemm_flops()};
+  return (serial_clock){m->prof.timed ? rl_thread_seconds() : 0, rl_sgemm_flops()};
 }
 
 static void serial_done(rl_model *m, rl_phase p, serial_clock c) {
   double df = rl_sgemm_flops() - c.f;
   m->prof.flops_executed += df;
   if (!m->prof.timed) return;
-  double dt = rl_seconds_now() - c.t;
+  double dt = rl_thread_seconds() - c.t;
   m->prof.flops[p] += df;
   m->prof.seconds[p] += dt;
   m->prof.seconds[RL_PHASE_IDLE] += dt * (m->nshards - 1);

@@ -22,21 +22,21 @@ void rl_profile_add(rl_profile *dst, const rl_profile *src) {
   dst->flops_executed += src->flops_executed;
 }
 
-double rl_seconds_now(void) {
+double rl_thread_seconds(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 void rl_phase_start(rl_phase_clock *c, rl_profile *p, rl_phase phase) {
   c->p = p;
   c->phase = phase;
-  c->t = p ? rl_seconds_now() : 0;
+  c->t = p ? rl_thread_seconds() : 0;
   c->f = rl_sgemm_flops();
 }
 
 void rl_phase_mark_(rl_phase_clock *c, rl_phase next) {
-  double t = rl_seconds_now(), f = rl_sgemm_flops();
+  double t = rl_thread_seconds(), f = rl_sgemm_flops();
   c->p->seconds[c->phase] += t - c->t;
   c->p->flops[c->phase] += f - c->f;
   c->phase = next;

@@ -2,6 +2,10 @@
  * and the matrix-product FLOPs they execute (model.h: rl_model.prof). Each phase
  * collects thread-seconds (summed over the shards' threads) and the matrix-product FLOPs executed
  * in it; timing costs a clock read per phase change, so it is off unless `timed` is set.
+ * The clock is each thread's CPU time: on a machine shared with other work a phase is charged
+ * what it cost, not the time its thread waited for a core. Idle is the CPU-time imbalance: what
+ * each thread would wait for the slowest shard, and for work one thread does alone, on a quiet
+ * machine (where CPU time and wall time agree for a busy thread).
  * flops_executed counts always: every product the passes actually ran (with the embedding-table
  * shortcut this is less than the straightforward algorithm's count). */
 #ifndef RNNLAB_PROFILE_H
@@ -15,7 +19,7 @@ typedef enum {
   RL_PHASE_HEAD,      /* the linear head, softmax and loss, forward and backward */
   RL_PHASE_OTHER,     /* embedding lookup and scatter, copies between layers, clearing buffers */
   RL_PHASE_REDUCE,    /* summing the shards' gradients (one thread) */
-  RL_PHASE_IDLE,      /* threads waiting: for the slowest shard, for the reduction; thread start */
+  RL_PHASE_IDLE,      /* threads waiting: for the slowest shard, for the reduction */
   RL_PHASES
 } rl_phase;
 const char *rl_phase_name(rl_phase p); /* "input products", ... */
@@ -43,6 +47,6 @@ void rl_phase_mark_(rl_phase_clock *c, rl_phase next);
 static inline void rl_phase_mark(rl_phase_clock *c, rl_phase next) {
   if (c->p) rl_phase_mark_(c, next);
 }
-double rl_seconds_now(void); /* monotonic clock */
+double rl_thread_seconds(void); /* the calling thread's CPU time */
 
 #endif

@@ -72,7 +72,8 @@ static void bench_help(FILE *f) {
              "  --kernels SET  auto, portable, avx2 or avx512 (default: auto, the best this CPU runs)\n"
              "  --no-table     no embedding-table shortcut: layer 0's input products run in full, as in\n"
              "                 a framework (the same products as tools/bench_onednn.c)\n"
-             "  --profile      also print where the time goes, per phase of the training step\n"
+             "  --profile      also print where the time goes, per phase of the training step (CPU\n"
+             "                 time of each thread, so other processes' load does not distort it)\n"
              "Configurations:\n", VOCAB);
   for (int i = 0; i < NCONFIGS; i++)
     fprintf(f, "  %-16s %s, %d layer%s, hidden %d, batch %d, sequence %d\n", CONFIGS[i].name,
@@ -80,8 +81,9 @@ static void bench_help(FILE *f) {
             CONFIGS[i].hidden, CONFIGS[i].batch, CONFIGS[i].seq);
 }
 
-/* The step's phases: the model's (thread-seconds over every shard) plus the optimizer, which runs on
- * one thread while the others wait. Text: one line per phase; JSON: an object. */
+/* The step's phases: the model's (CPU seconds of each shard's thread, profile.h) plus the optimizer,
+ * which runs on one thread while the others wait. Per step and thread; text: one line per phase;
+ * JSON: an object. */
 static void print_profile(const rl_profile *p, double opt_s, int threads, long steps, int json) {
   double sec[RL_PHASES + 1], total = 0;
   for (int i = 0; i < RL_PHASES; i++) sec[i] = p->seconds[i];
@@ -91,17 +93,17 @@ static void print_profile(const rl_profile *p, double opt_s, int threads, long s
   if (json) {
     printf(",\"profile\":{");
     for (int i = 0; i <= RL_PHASES; i++)
-      printf("%s\"%s\":{\"share\":%.4f,\"ms_per_step\":%.3f,\"gflops_per_thread\":%.2f}", i ? "," : "",
+      printf("%s\"%s\":{\"share\":%.4f,\"cpu_ms_per_step\":%.3f,\"gflops_per_cpu_s\":%.2f}", i ? "," : "",
              i < RL_PHASES ? rl_phase_name((rl_phase)i) : "optimizer", sec[i] / total,
              1e3 * sec[i] / threads / steps, i < RL_PHASES && sec[i] > 0 ? p->flops[i] / sec[i] * 1e-9 : 0.0);
     printf("}");
     return;
   }
-  printf("  %-26s %8s %7s %16s\n", "phase", "ms/step", "share", "GFLOP/s/thread");
+  printf("  %-26s %11s %7s %12s\n", "phase", "CPU ms/step", "share", "GFLOP/CPU-s");
   for (int i = 0; i <= RL_PHASES; i++) {
-    printf("  %-26s %8.2f %6.1f%%", i < RL_PHASES ? rl_phase_name((rl_phase)i) : "optimizer (SGD)",
+    printf("  %-26s %11.2f %6.1f%%", i < RL_PHASES ? rl_phase_name((rl_phase)i) : "optimizer (SGD)",
            1e3 * sec[i] / threads / steps, 100 * sec[i] / total);
-    if (i < RL_PHASES && p->flops[i] > 0) printf(" %16.1f", p->flops[i] / sec[i] * 1e-9);
+    if (i < RL_PHASES && p->flops[i] > 0) printf(" %12.1f", p->flops[i] / sec[i] * 1e-9);
     printf("\n");
   }
 }
@@ -180,10 +182,10 @@ static int run_one(const bench_config *bc, double seconds, int threads, int prof
       fprintf(stderr, "rnnlab bench: %s\n", err.msg);
       break;
     }
-    double to = now_s();
+    double to = clock_s(CLOCK_THREAD_CPUTIME_ID); /* CPU time, as the profile's phases (profile.h) */
     rl_optimizer_step(&opt, m->params, m->grads);
+    opt_s += clock_s(CLOCK_THREAD_CPUTIME_ID) - to;
     double t = now_s();
-    opt_s += t - to;
     if (warming) {
       if (t >= warm) {
         warming = 0, start = t, steps = 0, opt_s = 0, cpu0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);

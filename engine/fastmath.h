@@ -1,8 +1,9 @@
 /* Vectorisable exp / sigmoid / tanh over float arrays. libm's scalar tanhf and expf would cost
  * more than the matrix products at the sizes the explorer uses, so these are written as plain
- * loops gcc vectorises (-O3 -march=native -fno-trapping-math). Accuracy against libm, measured
- * over every float in [-20, 20]: exp 0.94 ulp, sigmoid 2.5 ulp, tanh 1.9 ulp (tests/test_fastmath.c
- * checks a dense sweep). exp clamps its argument to [-87, 88], so sigmoid bottoms out near 6e-39
+ * loops the compiler vectorises (-O3 -fno-trapping-math); cells.c compiles them inside its step
+ * functions once per kernel set (kernels.h). Accuracy against libm, measured over every float in
+ * [-20, 20]: exp 0.94 ulp, sigmoid 2.5 ulp, tanh 1.9 ulp (tests/test_fastmath.c checks a dense
+ * sweep). exp clamps its argument to [-87, 88], so sigmoid bottoms out near 6e-39
  * instead of reaching 0, and exp saturates at e^88. NaN propagates. */
 #ifndef RNNLAB_FASTMATH_H
 #define RNNLAB_FASTMATH_H

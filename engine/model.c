@@ -9,7 +9,7 @@
  * Each shard has its own gradient buffer; the model sums them in shard order, so results are
  * bit-identical for a given thread count. */
 #include "model.h"
-#include "fastmath.h"
+#include "cells.h"
 #include "sgemm.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,11 +47,15 @@ typedef struct rl_shard {
   float *dg_hh;        /* [T][Bs][G*H] dJ/d(recurrent-side pre-activation) (differs for GRU's n) */
   float *dh, *dc;      /* [Bs][H] running gradients into h(t), c(t) */
   float *hh;           /* [Bs][G*H] GRU recurrent product */
+  rl_sgemm_b w_hh_pk;  /* the current layer-direction's W_hh packed for its per-step products:
+                          W_hh^T in forward, W_hh in backward (packed once per pass, used T times) */
   float *h0, *c0;      /* [L*D][Bs][H] initial states */
   int *tokens;         /* [Bs][T] */
   int *targets;        /* STEP: [Bs][T]; FINAL: [Bs] */
   float *grads;        /* [nparams]; shard 0 uses the model's buffer */
   int own_grads;
+  rl_profile prof;     /* this shard's phases (when timed), added into the model's after each pass */
+  rl_phase_clock clk;
   double loss_sum;
   int nscored;
   int status;
@@ -90,6 +94,7 @@ static void shard_free_buffers(rl_shard *s, int L, int LD) {
     }
   free(s->acts);
   if (s->own_grads) free(s->grads);
+  rl_sgemm_b_free(&s->w_hh_pk);
   memset(s, 0, sizeof *s);
 }
 
@@ -156,7 +161,7 @@ static int shard_alloc(rl_model *m, rl_shard *s, int T, int Bs, int shard_index)
   A(s->probs, (final ? (size_t)Bs : rows) * C);
   A(s->dlogits, (final ? (size_t)Bs : rows) * C);
   A(s->demb, rows * E);
-  s->use_table = (size_t)c->vocab <= rows;
+  s->use_table = !m->no_input_table && (size_t)c->vocab <= rows;
   A(s->tok_grad, s->use_table ? (size_t)c->vocab * G * H : 1);
   A(s->dg_ih, rows * G * H);
   A(s->dg_hh, c->cell == RL_CELL_GRU ? rows * G * H : 1); /* other cells reuse dg_ih */
@@ -256,69 +261,6 @@ static int prepare(rl_model *m, int B, int T, rl_error *err) {
   return 0;
 }
 
-/* ---- cells: one timestep, pointwise part (the recurrent product is already added) ---- */
-
-static float act_f(rl_nonlin a, float x) {
-  switch (a) {
-  case RL_ACT_RELU: return x < 0.0f ? 0.0f : x; /* NaN passes through, as in PyTorch */
-  case RL_ACT_SIGMOID: return rl_fsigmoid(x);
-  default: return rl_ftanh(x);
-  }
-}
-
-/* RNN: pre [Bs][H] -> h = act(pre); pre keeps the activation (the trace's one "gate"). */
-static void rnn_step_forward(rl_nonlin a, int Bs, int H, float *pre, float *h) {
-  int n = Bs * H;
-  if (a == RL_ACT_TANH) rl_vtanh(pre, pre, n);
-  else if (a == RL_ACT_SIGMOID) rl_vsigmoid(pre, pre, n);
-  else
-    for (int i = 0; i < n; i++) pre[i] = act_f(a, pre[i]);
-  memcpy(h, pre, sizeof(float) * (size_t)n);
-}
-
-/* LSTM: pre [Bs][4H] (i,f,g,o pre-activations) -> activations in place; c, tanh(c), h [Bs][H]. */
-static void lstm_step_forward(const rl_clamps *cl, int Bs, int H, float *pre, const float *c_prev, float *c,
-                              float *tc, float *h) {
-  for (int b = 0; b < Bs; b++) {
-    float *p = pre + (size_t)b * 4 * H;
-    rl_vsigmoid(p, p, 2 * H);
-    rl_vtanh(p + 2 * H, p + 2 * H, H);
-    rl_vsigmoid(p + 3 * H, p + 3 * H, H);
-    for (int g = 0; g < 4 && cl; g++)
-      if (!isnan(cl->value[g]))
-        for (int j = 0; j < H; j++) p[g * H + j] = cl->value[g];
-    const float *cp = c_prev + (size_t)b * H;
-    float *cb = c + (size_t)b * H, *tb = tc + (size_t)b * H, *hb = h + (size_t)b * H;
-    for (int j = 0; j < H; j++) cb[j] = p[H + j] * cp[j] + p[j] * p[2 * H + j];
-    rl_vtanh(tb, cb, H);
-    for (int j = 0; j < H; j++) hb[j] = p[3 * H + j] * tb[j];
-  }
-}
-
-/* GRU: pre [Bs][3H] input side (+b_ih), hh [Bs][3H] recurrent side (+b_hh) -> r,z,n in pre;
- * aux = hh_n (needed by backward); h = (1-z)*n + z*h_prev. */
-static void gru_step_forward(int Bs, int H, float *pre, const float *hh, const float *h_prev, float *aux,
-                             float *h) {
-  for (int b = 0; b < Bs; b++) {
-    float *p = pre + (size_t)b * 3 * H;
-    const float *q = hh + (size_t)b * 3 * H;
-    for (int j = 0; j < 2 * H; j++) p[j] += q[j];
-    rl_vsigmoid(p, p, 2 * H);
-    float *ab = aux + (size_t)b * H;
-    for (int j = 0; j < H; j++) {
-      ab[j] = q[2 * H + j];
-      p[2 * H + j] += p[j] * ab[j];
-    }
-    rl_vtanh(p + 2 * H, p + 2 * H, H);
-    const float *hp = h_prev + (size_t)b * H;
-    float *hb = h + (size_t)b * H;
-    for (int j = 0; j < H; j++) {
-      float z = p[H + j];
-      hb[j] = (1.0f - z) * p[2 * H + j] + z * hp[j];
-    }
-  }
-}
-
 /* ---- forward ---- */
 
 static void add_bias_rows(float *x, const float *b1, const float *b2, size_t rows, int n) {
@@ -382,6 +324,7 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
       const rl_rnn_params *p = &m->rnn[ld];
       rl_acts *a = &s->acts[ld];
       const float *b_hh_in = c->cell == RL_CELL_GRU ? NULL : p->b_hh; /* GRU keeps b_hh on the h side */
+      rl_phase_mark(&s->clk, RL_PHASE_INPUT);
       if (l == 0 && s->use_table) {
         const float *table = m->in_table + (size_t)d * c->vocab * GH; /* already holds both biases */
         for (int t = 0; t < T; t++)
@@ -394,22 +337,27 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
       }
       const float *h_prev = init_state(s->h0, ld, Bs, H);
       const float *c_prev = init_state(s->c0, ld, Bs, H);
+      rl_phase_mark(&s->clk, RL_PHASE_RECURRENT);
+      rl_sgemm_pack_b(&s->w_hh_pk, Bs, 1, H, GH, p->w_hh, H); /* W_hh^T [H][GH] */
       for (int step = 0; step < T; step++) {
         int t = d ? T - 1 - step : step;
         size_t o = (size_t)t * Bs;
         float *pre = a->pre + o * GH, *h = a->h + o * H;
+        rl_phase_mark(&s->clk, RL_PHASE_RECURRENT);
         if (c->cell == RL_CELL_GRU) {
-          rl_sgemm(0, 1, Bs, GH, H, 1.0f, h_prev, H, p->w_hh, H, 0.0f, s->hh, GH);
+          rl_sgemm_packed(0, Bs, 1.0f, h_prev, H, &s->w_hh_pk, 0.0f, s->hh, GH);
+          rl_phase_mark(&s->clk, RL_PHASE_GATES);
           add_bias_rows(s->hh, p->b_hh, NULL, (size_t)Bs, GH);
-          gru_step_forward(Bs, H, pre, s->hh, h_prev, a->aux + o * H, h);
+          rl_gru_step_forward(Bs, H, pre, s->hh, h_prev, a->aux + o * H, h);
         } else {
-          rl_sgemm(0, 1, Bs, GH, H, 1.0f, h_prev, H, p->w_hh, H, 1.0f, pre, GH);
+          rl_sgemm_packed(0, Bs, 1.0f, h_prev, H, &s->w_hh_pk, 1.0f, pre, GH);
+          rl_phase_mark(&s->clk, RL_PHASE_GATES);
           if (c->cell == RL_CELL_LSTM) {
-            lstm_step_forward(t >= m->clamps.from_t ? &m->clamps : NULL, Bs, H, pre, c_prev, a->c + o * H,
-                              a->aux + o * H, h);
+            rl_lstm_step_forward(t >= m->clamps.from_t ? &m->clamps : NULL, Bs, H, pre, c_prev, a->c + o * H,
+                                 a->aux + o * H, h);
             c_prev = a->c + o * H;
           } else {
-            rnn_step_forward(c->nonlin, Bs, H, pre, h);
+            rl_rnn_step_forward(c->nonlin, Bs, H, pre, h);
           }
         }
         for (int b = 0; b < Bs; b++)
@@ -417,12 +365,14 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
         h_prev = h;
       }
     }
+    rl_phase_mark(&s->clk, RL_PHASE_OTHER);
     if (c->residual && l > 0)
       for (size_t i = 0; i < rows * DH; i++) y[i] += x[i];
     x = y;
     in = DH;
   }
   /* head */
+  rl_phase_mark(&s->clk, RL_PHASE_HEAD);
   s->loss_sum = 0;
   s->nscored = 0;
   if (c->head == RL_HEAD_STEP) {
@@ -447,20 +397,6 @@ static void shard_forward(rl_model *m, rl_shard *s, int T) {
 
 /* ---- backward ---- */
 
-/* dJ/d(pre-activations) of one RNN step for rows given: dh [n][H] in, dg [n][H] out. */
-static void rnn_step_backward(rl_nonlin a, int n, int H, const float *act, const float *dh, float *dg,
-                              size_t act_stride, size_t dh_stride, size_t dg_stride) {
-  for (int b = 0; b < n; b++) {
-    const float *y = act + b * act_stride;
-    const float *g = dh + b * dh_stride;
-    float *o = dg + b * dg_stride;
-    for (int j = 0; j < H; j++) {
-      float d = a == RL_ACT_TANH ? 1.0f - y[j] * y[j] : a == RL_ACT_SIGMOID ? y[j] * (1.0f - y[j]) : (y[j] > 0.0f);
-      o[j] = g[j] * d;
-    }
-  }
-}
-
 /* Arguments of one BPTT pass over one layer-direction. Rows are the n examples starting at row r0
  * of the shard; every per-example array advances by `stride` floats-per-width between examples. */
 typedef struct {
@@ -470,7 +406,8 @@ typedef struct {
   const rl_clamps *clamps;
   const rl_acts *a;
   const float *h0, *c0; /* [Bs][H] */
-  const float *w_hh;    /* [G*H][H] */
+  const rl_sgemm_b *w_hh; /* W_hh [G*H][H], packed */
+  rl_phase_clock *clk;  /* the shard's profile clock */
   const float *dy;      /* [T][Bs][D*H] gradient arriving at this layer's output */
   int DH;
   float *dg_ih, *dg_hh; /* [T][Bs][G*H] out; the same buffer except for the GRU, whose n block differs */
@@ -567,6 +504,7 @@ static void bptt(const bptt_args *A) {
     int first = step == 0;
     size_t o = (size_t)t * Bs + r0, op = (size_t)tp * Bs + r0;
     float *dh = A->dh + (size_t)r0 * H, *dc = A->dc + (size_t)r0 * H;
+    rl_phase_mark(A->clk, RL_PHASE_GATES);
     /* dh(t) = from the output + from step t+1 (already in dh) */
     for (int b = 0; b < n; b++) {
       const float *g = A->dy + (o + b) * A->DH + (size_t)A->d * H;
@@ -578,54 +516,29 @@ static void bptt(const bptt_args *A) {
     int tr = A->trace_row >= r0 && A->trace_row < r0 + n ? A->trace_row - r0 : -1;
     if (tr >= 0 && A->dh_norm) A->dh_norm[t] = norm2(dh + (size_t)tr * H, H);
     if (A->cell == RL_CELL_RNN) {
-      rnn_step_backward(A->nonlin, n, H, A->a->pre + o * GH, dh, dgi, GH, H, GH);
+      rl_rnn_step_backward(A->nonlin, n, H, A->a->pre + o * GH, dh, dgi);
       /* dh(t-1) = dg W_hh */
-      rl_sgemm(0, 0, n, H, H, 1.0f, dgi, GH, A->w_hh, H, 0.0f, dh, H);
+      rl_phase_mark(A->clk, RL_PHASE_RECURRENT);
+      rl_sgemm_packed(0, n, 1.0f, dgi, GH, A->w_hh, 0.0f, dh, H);
     } else if (A->cell == RL_CELL_LSTM) {
       const float *c_prev = first ? A->c0 + (size_t)r0 * H : A->a->c + op * H;
-      for (int b = 0; b < n; b++) {
-        const float *p = A->a->pre + (o + b) * GH; /* i f g o */
-        const float *tc = A->a->aux + (o + b) * H;
-        const float *cp = c_prev + (size_t)b * H;
-        float *g = dgi + (size_t)b * GH, *dhb = dh + (size_t)b * H, *dcb = dc + (size_t)b * H;
-        for (int j = 0; j < H; j++) {
-          float i = p[j], f = p[H + j], gg = p[2 * H + j], oo = p[3 * H + j];
-          float dct = dcb[j] + dhb[j] * oo * (1.0f - tc[j] * tc[j]);
-          g[3 * H + j] = dhb[j] * tc[j] * oo * (1.0f - oo);
-          g[j] = dct * gg * i * (1.0f - i);
-          g[H + j] = dct * cp[j] * f * (1.0f - f);
-          g[2 * H + j] = dct * i * (1.0f - gg * gg);
-          dcb[j] = dct; /* stored for the trace; replaced by dct*f below */
-        }
-        if (tr == b && A->dc_norm) A->dc_norm[t] = norm2(dcb, H);
-        for (int j = 0; j < H; j++) dcb[j] *= p[H + j];
-        for (int k = 0; k < 4 && t >= A->clamps->from_t; k++)
-          if (!isnan(A->clamps->value[k])) memset(g + k * H, 0, sizeof(float) * (size_t)H);
-      }
-      rl_sgemm(0, 0, n, H, GH, 1.0f, dgi, GH, A->w_hh, H, 0.0f, dh, H);
+      /* the step that used c(t), processed just before this one: its forget gate carries dc back */
+      int tn = A->d ? t - 1 : t + 1;
+      const float *f_next = step == T - 1 ? NULL : A->a->pre + ((size_t)tn * Bs + r0) * GH + H;
+      rl_lstm_step_backward(t >= A->clamps->from_t ? A->clamps : NULL, n, H, A->a->pre + o * GH, A->a->aux + o * H,
+                            c_prev, f_next, dh, dc, dgi);
+      if (tr >= 0 && A->dc_norm) A->dc_norm[t] = norm2(dc + (size_t)tr * H, H);
+      rl_phase_mark(A->clk, RL_PHASE_RECURRENT);
+      rl_sgemm_packed(0, n, 1.0f, dgi, GH, A->w_hh, 0.0f, dh, H);
     } else { /* GRU */
-      for (int b = 0; b < n; b++) {
-        const float *p = A->a->pre + (o + b) * GH; /* r z n */
-        const float *hn = A->a->aux + (o + b) * H;
-        const float *hp = h_prev + (size_t)b * H;
-        float *gi = dgi + (size_t)b * GH, *gh = dgh + (size_t)b * GH, *dhb = dh + (size_t)b * H;
-        for (int j = 0; j < H; j++) {
-          float r = p[j], z = p[H + j], nn = p[2 * H + j], g = dhb[j];
-          float dan = g * (1.0f - z) * (1.0f - nn * nn);
-          float daz = g * (hp[j] - nn) * z * (1.0f - z);
-          float dar = dan * hn[j] * r * (1.0f - r);
-          gi[j] = gh[j] = dar;
-          gi[H + j] = gh[H + j] = daz;
-          gi[2 * H + j] = dan;
-          gh[2 * H + j] = dan * r;
-          dhb[j] = g * z; /* direct path h(t-1) -> h(t); the product below adds the rest */
-        }
-      }
-      rl_sgemm(0, 0, n, H, GH, 1.0f, dgh, GH, A->w_hh, H, 1.0f, dh, H);
+      rl_gru_step_backward(n, H, A->a->pre + o * GH, A->a->aux + o * H, h_prev, dh, dgi, dgh);
+      rl_phase_mark(A->clk, RL_PHASE_RECURRENT);
+      rl_sgemm_packed(0, n, 1.0f, dgh, GH, A->w_hh, 1.0f, dh, H);
     }
     if (tr >= 0 && A->dwhh_norm) A->dwhh_norm[t] = norm2(dgh + (size_t)tr * GH, GH) * norm2(h_prev + (size_t)tr * H, H);
   }
   int tr = A->trace_row >= r0 && A->trace_row < r0 + n ? A->trace_row - r0 : -1;
+  rl_phase_mark(A->clk, RL_PHASE_OTHER);
   if (tr >= 0 && A->dwhh_cum_norm) bptt_cum_norms(A, tr);
 }
 
@@ -652,6 +565,7 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
   rl_trace *tr = &m->trace;
   int traced = mode->row >= 0;
   /* dlogits = (p - onehot(target)) / count  (probe: unscaled, one position) */
+  rl_phase_mark(&s->clk, RL_PHASE_HEAD);
   size_t lrows = final ? (size_t)Bs : rows;
   memset(s->dlogits, 0, sizeof(float) * lrows * C);
   if (mode->probe) {
@@ -725,7 +639,10 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
       A.a = &s->acts[ld];
       A.h0 = init_state(s->h0, ld, Bs, H);
       A.c0 = init_state(s->c0, ld, Bs, H);
-      A.w_hh = p->w_hh;
+      rl_phase_mark(&s->clk, RL_PHASE_RECURRENT);
+      rl_sgemm_pack_b(&s->w_hh_pk, n, 0, GH, H, p->w_hh, H);
+      A.w_hh = &s->w_hh_pk;
+      A.clk = &s->clk;
       A.dy = dy;
       A.DH = DH;
       A.dg_ih = s->dg_ih;
@@ -745,8 +662,11 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
         }
       }
       bptt(&A);
+      rl_phase_mark(&s->clk, RL_PHASE_WGRAD);
       if (!mode->probe) {
-        /* weight gradients: one product over all timesteps */
+        /* weight gradients: one product over all timesteps; bias gradients: column sums of dG */
+        float *db = s->hh; /* [GH] scratch: the column sums of dg_ih */
+        memset(db, 0, sizeof(float) * (size_t)GH);
         if (table) {
           /* S[v] = sum of dG rows whose token is v; then dW_ih += S^T E and dE += S W_ih */
           float *S = s->tok_grad;
@@ -759,8 +679,10 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
             }
           rl_sgemm(1, 0, GH, E, c->vocab, 1.0f, S, GH, m->embedding, E, 1.0f, gr + ti[0].offset, E);
           rl_sgemm(0, 0, c->vocab, E, GH, 1.0f, S, GH, p->w_ih, E, 1.0f, gr + m->tensors[0].offset, E);
+          add_colsum(db, S, (size_t)c->vocab, GH); /* S's V rows hold the same column sums */
         } else {
           rl_sgemm(1, 0, GH, in, (int)rows, 1.0f, s->dg_ih, GH, x, in, 1.0f, gr + ti[0].offset, in);
+          add_colsum(db, s->dg_ih, rows, GH);
         }
         const float *h = s->acts[ld].h;
         size_t rest = rows - Bs; /* steps whose previous state is a computed h */
@@ -772,8 +694,11 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
         }
         const float *dg_first = A.dg_hh + (d == 0 ? 0 : rest * GH); /* the step fed by h0 */
         rl_sgemm(1, 0, GH, H, Bs, 1.0f, dg_first, GH, A.h0, H, 1.0f, gr + ti[1].offset, H);
-        add_colsum(gr + ti[2].offset, s->dg_ih, rows, GH);
-        add_colsum(gr + ti[3].offset, A.dg_hh, rows, GH);
+        add_colsum(gr + ti[2].offset, db, 1, GH);
+        if (A.dg_hh == s->dg_ih) /* LSTM, RNN: the same dG on both sides */
+          add_colsum(gr + ti[3].offset, db, 1, GH);
+        else
+          add_colsum(gr + ti[3].offset, A.dg_hh, rows, GH);
       }
       /* gradient into this layer's input */
       if (dx) {
@@ -784,6 +709,7 @@ static void shard_backward(rl_model *m, rl_shard *s, int T, const backward_mode 
                    dx + (size_t)r0 * in, Bs * in);
       }
     }
+    rl_phase_mark(&s->clk, RL_PHASE_OTHER);
     if (c->residual && l > 0 && dx) {
       if (!mode->probe)
         for (size_t i = 0; i < rows * DH; i++) dx[i] += dy[i];
@@ -812,19 +738,29 @@ typedef struct {
   int T;
   int backward;
   backward_mode mode;
+  double busy, flops; /* out: CPU seconds the job ran (when timed), FLOPs it executed */
 } job;
 
 static void *run_job(void *arg) {
   job *j = arg;
+  rl_shard *s = j->s;
+  rl_phase_start(&s->clk, j->m->prof.timed ? &s->prof : NULL, RL_PHASE_OTHER);
+  double t0 = s->clk.t, f0 = s->clk.f;
   if (j->backward) {
-    memset(j->s->grads, 0, sizeof(float) * j->m->nparams);
-    shard_backward(j->m, j->s, j->T, &j->mode);
+    memset(s->grads, 0, sizeof(float) * j->m->nparams);
+    shard_backward(j->m, s, j->T, &j->mode);
   } else {
-    shard_forward(j->m, j->s, j->T);
+    shard_forward(j->m, s, j->T);
   }
+  rl_phase_mark(&s->clk, RL_PHASE_OTHER);
+  j->busy = s->clk.t - t0;
+  j->flops = rl_sgemm_flops() - f0;
+  s->clk.p = NULL;
   return NULL;
 }
 
+/* Runs every shard's job, one thread each (shard 0 on the calling thread). When timed, each shard's
+ * phases go into the model's profile, and what its thread ran less than the busiest one to idle. */
 static int run_shards(rl_model *m, job *jobs, rl_error *err) {
   pthread_t th[64];
   int started = 0, fail = 0;
@@ -840,8 +776,38 @@ static int run_shards(rl_model *m, job *jobs, rl_error *err) {
   if (fail) { /* run what could not be started here, so the result is still complete */
     for (int i = started + 1; i < m->nshards; i++) run_job(&jobs[i]);
   }
+  double busiest = 0;
+  for (int i = 0; i < m->nshards; i++) busiest = jobs[i].busy > busiest ? jobs[i].busy : busiest;
+  for (int i = 0; i < m->nshards; i++) {
+    rl_shard *s = &m->shards[i];
+    m->prof.flops_executed += jobs[i].flops;
+    if (!m->prof.timed) continue;
+    rl_profile_add(&m->prof, &s->prof);
+    m->prof.seconds[RL_PHASE_IDLE] += busiest - jobs[i].busy;
+    memset(&s->prof, 0, sizeof s->prof);
+  }
   (void)err;
   return 0;
+}
+
+/* Start and end of work the calling thread does alone: its FLOPs are counted, and when timed its
+ * time is charged to phase p and, for each other shard's thread, to idle. */
+typedef struct {
+  double t, f;
+} serial_clock;
+
+static serial_clock serial_start(const rl_model *m) {
+  return (serial_clock){m->prof.timed ? rl_thread_seconds() : 0, rl_sgemm_flops()};
+}
+
+static void serial_done(rl_model *m, rl_phase p, serial_clock c) {
+  double df = rl_sgemm_flops() - c.f;
+  m->prof.flops_executed += df;
+  if (!m->prof.timed) return;
+  double dt = rl_thread_seconds() - c.t;
+  m->prof.flops[p] += df;
+  m->prof.seconds[p] += dt;
+  m->prof.seconds[RL_PHASE_IDLE] += dt * (m->nshards - 1);
 }
 
 /* ---- public ---- */
@@ -870,6 +836,7 @@ static int project_embedding_table(rl_model *m, rl_error *err) {
 int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err) {
   const rl_config *c = &m->cfg;
   int B = bt->B, T = bt->T, H = c->hidden, LD = c->layers * m->D;
+  serial_clock sc = serial_start(m);
   m->have_forward = 0;
   m->have_backward = 0;
   m->traced_row = -1;
@@ -889,7 +856,11 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
                      c->classes - 1);
   if (m->trace_example >= B) return rl_fail(err, "trace example %d is outside the batch (%d rows)", m->trace_example, B);
   if (prepare(m, B, T, err)) return -1;
+  serial_done(m, RL_PHASE_OTHER, sc);
+  sc = serial_start(m);
   if (project_embedding_table(m, err)) return -1;
+  serial_done(m, RL_PHASE_INPUT, sc);
+  sc = serial_start(m);
   job jobs[64];
   for (int i = 0; i < m->nshards; i++) {
     rl_shard *s = &m->shards[i];
@@ -905,9 +876,11 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
       if (bt->c0 && c->cell == RL_CELL_LSTM) memcpy(c0, bt->c0 + src, n * sizeof(float));
       else memset(c0, 0, n * sizeof(float));
     }
-    jobs[i] = (job){m, s, T, 0, {0, -1, 0, 0.0f}};
+    jobs[i] = (job){m, s, T, 0, {0, -1, 0, 0.0f}, 0, 0};
   }
+  serial_done(m, RL_PHASE_OTHER, sc);
   run_shards(m, jobs, err);
+  sc = serial_start(m);
   double sum = 0;
   int count = 0;
   for (int i = 0; i < m->nshards; i++) {
@@ -969,6 +942,7 @@ int rl_model_forward(rl_model *m, const rl_batch *bt, float *loss, rl_error *err
     tr->loss = lc ? (float)(ls / lc) : 0.0f;
     m->traced_row = b;
   }
+  serial_done(m, RL_PHASE_OTHER, sc);
   return 0;
 }
 
@@ -982,7 +956,7 @@ int rl_model_backward(rl_model *m, rl_error *err) {
   for (int i = 0; i < m->nshards; i++) {
     rl_shard *s = &m->shards[i];
     int row = trace && b >= s->b0 && b < s->b0 + s->Bs ? b - s->b0 : -1;
-    jobs[i] = (job){m, s, T, 1, {0, row, 0, count ? 1.0f / (float)count : 0.0f}};
+    jobs[i] = (job){m, s, T, 1, {0, row, 0, count ? 1.0f / (float)count : 0.0f}, 0, 0};
   }
   if (trace) {
     size_t n = (size_t)m->trace.L * m->trace.D * T;
@@ -994,10 +968,13 @@ int rl_model_backward(rl_model *m, rl_error *err) {
   }
   run_shards(m, jobs, err);
   /* sum shard gradients in order (shard 0 wrote into m->grads) */
+  serial_clock sc = serial_start(m);
   for (int i = 1; i < m->nshards; i++) {
     const float *g = m->shards[i].grads;
     for (size_t k = 0; k < m->nparams; k++) m->grads[k] += g[k];
   }
+  serial_done(m, RL_PHASE_REDUCE, sc);
+  sc = serial_start(m);
   if (trace && m->trace.last_scored >= 0) {
     /* J_last probe: the traced row alone, its last scored position, weight gradients untouched */
     for (int i = 0; i < m->nshards; i++) {
@@ -1007,6 +984,7 @@ int rl_model_backward(rl_model *m, rl_error *err) {
       shard_backward(m, s, T, &mode);
     }
   }
+  serial_done(m, RL_PHASE_OTHER, sc);
   if (trace) m->trace.valid = 1;
   m->have_backward = 1;
   return 0;

@@ -28,6 +28,7 @@
  */
 #ifndef RNNLAB_MODEL_H
 #define RNNLAB_MODEL_H
+#include "profile.h"
 #include "rl_base.h"
 #include "vocab.h"
 #include <math.h>
@@ -149,6 +150,10 @@ typedef struct rl_model {
   int have_backward;     /* a backward of the last forward has run */
   int keep_input_grad;   /* 1: backward also keeps dJ/d(embedded input) per position for
                             rl_model_input_grad (one more product when the vocabulary is small) */
+  int no_input_table;    /* 1: layer 0 multiplies every position's embedding, as other layers do,
+                            instead of gathering from its projected vocabulary (model.c); for
+                            benchmarks that compare the same products. Set before the first forward */
+  rl_profile prof;       /* time and FLOPs per phase (see rl_profile); reset it freely */
 
   /* tracing: set trace_example >= 0 before a forward to record that row into `trace`.
    * The trace's arrays are reallocated when T changes: copy what you keep (the explorer does). */

@@ -1,5 +1,8 @@
 /* rl_sgemm against rl_sgemm_reference: every transpose combination, sizes around every block edge,
- * padded strides, alpha != 1, beta in {0, 1, 0.5}, and beta == 0 over a NaN-filled C.
+ * padded strides, alpha != 1, beta in {0, 1, 0.5}, and beta == 0 over a NaN-filled C; products
+ * with a B packed beforehand (rl_sgemm_pack_b + rl_sgemm_packed), also when the kernel set changed
+ * in between. All of it for every kernel set this build and CPU have (kernels.h): the portable C
+ * path and the vector sets.
  *
  * Tolerance, per element: |C - C_ref| <= (K + 3) * 2^-24 * (|alpha| sum_k |a_ik b_kj| + |beta c0|)
  * + 1e-30. Any order of float summation of K products has error at most K * u * sum |a||b| with
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels.h"
 #include "rl_base.h"
 #include "sgemm.h"
 #include "testutil.h"
@@ -22,8 +26,10 @@ typedef struct {
   float alpha, beta;
 } gemm_case;
 
-/* Runs one case; returns 1 if every element is within tolerance and the padding is untouched. */
-static int run_case(const gemm_case *g, rl_rng *rng) {
+/* Runs one case; returns 1 if every element is within tolerance and the padding is untouched.
+ * packed: B goes through rl_sgemm_pack_b first (packed == 2: packed under another kernel set than
+ * the product runs with, which must then read B directly). */
+static int run_case_packed(const gemm_case *g, rl_rng *rng, int packed) {
   int M = g->M, N = g->N, K = g->K;
   int arows = g->trans_a ? K : M, acols = g->trans_a ? M : K;
   int brows = g->trans_b ? N : K, bcols = g->trans_b ? K : N;
@@ -47,7 +53,17 @@ static int run_case(const gemm_case *g, rl_rng *rng) {
                                                   : rl_rng_uniform_range(rng, -1.0f, 1.0f);
   memcpy(C, C0, nc * sizeof *C);
   memcpy(R, C0, nc * sizeof *R);
-  rl_sgemm(g->trans_a, g->trans_b, M, N, K, g->alpha, A, lda, B, ldb, g->beta, C, ldc);
+  if (packed) {
+    rl_sgemm_b pb = {0};
+    rl_kernels now = rl_kernels_active();
+    if (packed == 2) rl_kernels_select(now == RL_KERNELS_PORTABLE ? "auto" : "portable", NULL);
+    CHECK(rl_sgemm_pack_b(&pb, M, g->trans_b, K, N, B, ldb) == 0);
+    if (packed == 2) rl_kernels_select(rl_kernels_name(now), NULL);
+    rl_sgemm_packed(g->trans_a, M, g->alpha, A, lda, &pb, g->beta, C, ldc);
+    rl_sgemm_b_free(&pb);
+  } else {
+    rl_sgemm(g->trans_a, g->trans_b, M, N, K, g->alpha, A, lda, B, ldb, g->beta, C, ldc);
+  }
   rl_sgemm_reference(g->trans_a, g->trans_b, M, N, K, g->alpha, A, lda, B, ldb, g->beta, R, ldc);
   int ok = 1;
   for (int i = 0; i < M && ok; i++)
@@ -80,9 +96,11 @@ static int run_case(const gemm_case *g, rl_rng *rng) {
   return ok;
 }
 
+static int run_case(const gemm_case *g, rl_rng *rng) { return run_case_packed(g, rng, 0); }
+
 static void check_case(gemm_case g, rl_rng *rng) {
-  CHECKF(run_case(&g, rng), "trans_a=%d trans_b=%d M=%d N=%d K=%d pad=%d alpha=%g beta=%g",
-         g.trans_a, g.trans_b, g.M, g.N, g.K, g.pad, g.alpha, g.beta);
+  CHECKF(run_case(&g, rng), "%s: trans_a=%d trans_b=%d M=%d N=%d K=%d pad=%d alpha=%g beta=%g",
+         rl_kernels_name(rl_kernels_active()), g.trans_a, g.trans_b, g.M, g.N, g.K, g.pad, g.alpha, g.beta);
 }
 
 /* Each thread has its own pack buffer: two threads running packed-path products at once must both
@@ -105,7 +123,8 @@ static void *thread_main(void *arg) {
   return NULL;
 }
 
-int main(void) {
+/* Every check of this file with the active kernel set. */
+static void check_all(void) {
   rl_rng rng;
   rl_rng_seed(&rng, 20261125);
   static const int sizes[] = {1, 2, 3, 5, 7, 8, 15, 16, 17, 31, 33, 64, 100, 129};
@@ -164,6 +183,17 @@ int main(void) {
     rl_sgemm(0, 0, 1, 2, 0, 1.0f, A, 1, B, 2, 0.0f, Cn, 2);
     CHECK(Cn[0] == 0.0f && Cn[1] == 0.0f);
   }
+  /* B packed once: the recurrent products' shapes (h W^T over a few to 64 rows, dG W), odd sizes,
+   * and a product whose B was packed for another kernel set. */
+  static const int pk[][3] = {{1, 128, 32},  {5, 96, 24},   {11, 300, 40},  {12, 300, 40},
+                              {32, 512, 128}, {64, 160, 600}, {40, 37, 160}, {33, 2048, 512}};
+  for (size_t b = 0; b < sizeof pk / sizeof pk[0]; b++)
+    for (int tb = 0; tb < 2; tb++)
+      for (int mode = 1; mode <= 2; mode++) {
+        gemm_case g = {0, tb, pk[b][0], pk[b][1], pk[b][2], (int)(b % 2), b % 3 ? 1.0f : -0.5f, betas[b % 3]};
+        CHECKF(run_case_packed(&g, &rng, mode), "%s: packed B (mode %d): trans_b=%d M=%d N=%d K=%d beta=%g",
+               rl_kernels_name(rl_kernels_active()), mode, tb, g.M, g.N, g.K, g.beta);
+      }
   /* Exact small product: [1 2; 3 4] * [5 6; 7 8] = [19 22; 43 50], in all four storage forms. */
   {
     const float A[4] = {1, 2, 3, 4}, At[4] = {1, 3, 2, 4}, B[4] = {5, 6, 7, 8}, Bt[4] = {5, 7, 6, 8};
@@ -173,6 +203,15 @@ int main(void) {
         rl_sgemm(ta, tb, 2, 2, 2, 1.0f, ta ? At : A, 2, tb ? Bt : B, 2, 0.0f, C, 2);
         CHECKF(C[0] == 19 && C[1] == 22 && C[2] == 43 && C[3] == 50, "ta=%d tb=%d", ta, tb);
       }
+  }
+}
+
+int main(void) {
+  for (int k = 0; k < RL_KERNELS_COUNT; k++) {
+    if (rl_kernels_select(rl_kernels_name((rl_kernels)k), NULL) != 0) continue; /* not in this build or CPU */
+    int failed = test_failures;
+    check_all();
+    printf("%-8s kernels: %s\n", rl_kernels_name((rl_kernels)k), test_failures == failed ? "ok" : "FAILED");
   }
   return test_summary("test_sgemm");
 }

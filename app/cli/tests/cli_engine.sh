@@ -65,6 +65,18 @@ run bench --config nope
 check '[ $(rc) -eq 2 ] && has "unknown configuration"' "bench: unknown configuration"
 run bench --config rnn-h32-b1 --seconds 0.1 --json
 check '[ $(rc) -eq 0 ] && has "\"tokens_per_s\":"' "bench runs one configuration"
+# --profile: every phase, shares adding up to 1, executed FLOPs per CPU-second and per phase present;
+# --kernels refuses what this build and CPU lack
+run bench --config lstm-h32-b1 --seconds 0.2 --threads 2 --profile --kernels portable --json
+check '[ $(rc) -eq 0 ] && has "\"kernels\":\"portable\"" && python3 -c "
+import json, sys
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+p = r[\"profile\"]
+assert len(p) == 9 and abs(sum(v[\"share\"] for v in p.values()) - 1) < 0.01, p
+assert p[\"recurrent products\"][\"gflops_per_cpu_s\"] > 0 and r[\"gflops_executed_per_cpu_s\"] > 0, r
+" "$TMP/out.txt"' "bench --profile: every phase, shares add up to 1"
+run bench --config rnn-h32-b1 --kernels sse9
+check '[ $(rc) -eq 2 ] && has "not available" && has "portable"' "bench --kernels: unknown set refused, available ones named"
 # no display: a clear message instead of an invisible window
 env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER timeout 20 "$RNNLAB" > "$TMP/out.txt" 2>&1; echo $? > "$TMP/rc"
 check '[ $(rc) -eq 1 ] && has "no display"' "explorer without a display says so"

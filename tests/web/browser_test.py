@@ -274,6 +274,11 @@ def run_checks(p, base, out, dl):
     text = ocr(g)
     check(colours(g) > 100 and len(re.findall(r"[A-Za-z]{4,}", text)) > 10,
           "lesson 1 shows its narration (%d words read)" % len(re.findall(r"[A-Za-z]{4,}", text)))
+    # the page links every lesson the data file holds (the links are made from the lesson files' count)
+    here = os.path.dirname(os.path.abspath(__file__))
+    want = len([f for f in os.listdir(os.path.join(here, "..", "..", "lessons")) if f.endswith(".lesson")])
+    links = p.eval("document.querySelectorAll('#lessons a').length")
+    check(links == want, "the page links all %d lessons (%s links)" % (want, links))
 
 
 def run_measure(p, base, seconds, out):

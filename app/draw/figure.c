@@ -28,4 +28,3 @@ gfx *gfx_create_figure(gfx_file_kind kind, int w, int h, rl_error *err) {
   default: rl_fail(err, "a GIF is an animation: record it with --frames (see rnnlab render --help)"); return NULL;
   }
 }
-

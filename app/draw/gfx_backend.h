@@ -95,6 +95,11 @@ gfx_vfont *gfx_vfont_create(rl_error *err);
 double gfx_vfont_advance(gfx_vfont *f, const char *s, gfx_face face, int px);
 void gfx_vfont_destroy(gfx_vfont *f);
 
+/* What both vector backends start from: the figure's size checked, the font measurer and a 1x1
+ * raster context that measures text exactly as the PNG does (so layouts agree). 0, or -1 with err
+ * (nothing left allocated). In gfx_pdf.c, beside the font measurer. */
+int gfx_vector_measurers(int w, int h, gfx_vfont **vf, gfx **m, rl_error *err);
+
 /* PNG bytes of an RGBA8 image (malloc'ed, *len bytes), with a tEXt chunk "Comment" = comment
  * when comment is not NULL. NULL on failure. */
 unsigned char *gfx_png_bytes(const uint8_t *rgba, int w, int h, const char *comment, size_t *len);

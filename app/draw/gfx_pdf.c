@@ -343,25 +343,30 @@ static const gfx_backend_ops PDF = {
     .save = save,
 };
 
+int gfx_vector_measurers(int w, int h, gfx_vfont **vf, gfx **m, rl_error *err) {
+  *vf = NULL;
+  *m = NULL;
+  if (w < 1 || h < 1 || w > 16384 || h > 16384) return rl_fail(err, "figure size %dx%d out of range (1..16384)", w, h);
+  *vf = gfx_vfont_create(err);
+  *m = *vf ? gfx_create_headless(1, 1, err) : NULL;
+  if (*m) return 0;
+  gfx_vfont_destroy(*vf);
+  *vf = NULL;
+  return -1;
+}
+
 gfx *gfx_pdf_create(int w, int h, rl_error *err) {
-  if (w < 1 || h < 1 || w > 16384 || h > 16384) {
-    rl_fail(err, "figure size %dx%d out of range (1..16384)", w, h);
-    return NULL;
-  }
   pdf *p = calloc(1, sizeof *p);
   if (!p) {
     rl_fail(err, "out of memory");
     return NULL;
   }
-  p->w = w;
-  p->h = h;
-  p->vf = gfx_vfont_create(err);
-  p->m = p->vf ? gfx_create_headless(1, 1, err) : NULL;
-  if (!p->m) {
-    gfx_vfont_destroy(p->vf);
+  if (gfx_vector_measurers(w, h, &p->vf, &p->m, err)) {
     free(p);
     return NULL;
   }
+  p->w = w;
+  p->h = h;
   p->surf = cairo_pdf_surface_create_for_stream(collect, p, w, h);
   p->cr = cairo_create(p->surf);
   if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {

@@ -333,23 +333,16 @@ static const gfx_backend_ops SVG = {
 };
 
 gfx *gfx_svg_create(int w, int h, rl_error *err) {
-  if (w < 1 || h < 1 || w > 16384 || h > 16384) {
-    rl_fail(err, "figure size %dx%d out of range (1..16384)", w, h);
-    return NULL;
-  }
   svg *v = calloc(1, sizeof *v);
   if (!v) {
     rl_fail(err, "out of memory");
     return NULL;
   }
-  v->w = w;
-  v->h = h;
-  v->vf = gfx_vfont_create(err);
-  v->m = v->vf ? gfx_create_headless(1, 1, err) : NULL;
-  if (!v->m) {
-    gfx_vfont_destroy(v->vf);
+  if (gfx_vector_measurers(w, h, &v->vf, &v->m, err)) {
     free(v);
     return NULL;
   }
+  v->w = w;
+  v->h = h;
   return gfx_create_with(&SVG, v, w, h, 1, err);
 }

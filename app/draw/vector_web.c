@@ -20,3 +20,10 @@ gfx *gfx_pdf_create(int w, int h, rl_error *err) {
   rl_fail(err, "SVG and PDF figures need the desktop build (the browser exports PNG)");
   return NULL;
 }
+
+int gfx_vector_measurers(int w, int h, gfx_vfont **vf, gfx **m, rl_error *err) {
+  (void)w, (void)h;
+  *vf = NULL;
+  *m = NULL;
+  return rl_fail(err, "SVG and PDF figures need the desktop build (the browser exports PNG)");
+}

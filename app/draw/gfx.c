@@ -131,12 +131,14 @@ int gfx_font_px(const gfx *g, theme_text role) {
 
 void gfx_begin_frame(gfx *g) {
   g->frame++;
-  g->ops->begin_frame(g->b, g->frame, &g->w, &g->h);
+  if (g->ops->begin_frame) g->ops->begin_frame(g->b, g->frame, &g->w, &g->h); /* else a fixed-size page */
   g->nclip = 0;
   g->ops->set_clip(g->b, NULL);
 }
 
-void gfx_present(gfx *g) { g->ops->present(g->b); }
+void gfx_present(gfx *g) {
+  if (g->ops->present) g->ops->present(g->b); /* a file backend has nothing to show */
+}
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 

@@ -26,8 +26,9 @@ typedef struct {
   void (*destroy)(gfx_backend *b);
   const char *(*name)(const gfx_backend *b);
   /* Start of frame `frame` (counts up from 1): the output's size now (a window may have been
-   * resized; an image keeps its size). */
+   * resized; an image keeps its size). NULL: a page of fixed size (the vector files). */
   void (*begin_frame)(gfx_backend *b, long frame, int *w, int *h);
+  /* Show the frame; NULL where there is nothing to show (a file is written by save). */
   void (*present)(gfx_backend *b);
   /* Clip everything drawn from now on to *r (may be empty: nothing shows); NULL: no clip. */
   void (*set_clip)(gfx_backend *b, const gfx_rect *r);

@@ -313,19 +313,9 @@ static const char *pdf_name(const pdf *p) {
   return "pdf (cairo)";
 }
 
-static void begin_frame(pdf *p, long frame, int *w, int *h) {
-  (void)frame;
-  *w = p->w;
-  *h = p->h;
-}
-
-static void present(pdf *p) { (void)p; }
-
 static const gfx_backend_ops PDF = {
     .destroy = pdf_destroy,
     .name = pdf_name,
-    .begin_frame = begin_frame,
-    .present = present,
     .set_clip = set_clip,
     .clear = clear,
     .fill_rect = fill_rect,

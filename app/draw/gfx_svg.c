@@ -302,19 +302,9 @@ static const char *svg_name(const svg *v) {
   return "svg";
 }
 
-static void begin_frame(svg *v, long frame, int *w, int *h) {
-  (void)frame;
-  *w = v->w;
-  *h = v->h;
-}
-
-static void present(svg *v) { (void)v; }
-
 static const gfx_backend_ops SVG = {
     .destroy = svg_destroy,
     .name = svg_name,
-    .begin_frame = begin_frame,
-    .present = present,
     .set_clip = set_clip,
     .clear = clear,
     .fill_rect = fill_rect,
